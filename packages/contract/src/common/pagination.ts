@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+export const MAX_PER_PAGE = 100;
+export const DEFAULT_PER_PAGE = 20;
+
+/** Query of every v1 list: 1-based `page`, `per_page` 1..100, free-text `search`. */
+export const ListQuery = z.object({
+  page: z.coerce.number().int().min(1).default(1).meta({ description: '1-based page number.' }),
+  per_page: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PER_PAGE)
+    .default(DEFAULT_PER_PAGE)
+    .meta({ description: `Items per page, 1..${MAX_PER_PAGE}.` }),
+  search: z.string().max(200).optional().meta({ description: 'Case-insensitive substring match.' }),
+});
+export type ListQuery = z.infer<typeof ListQuery>;
+
+export const PageMeta = z
+  .object({
+    current_page: z.number().int(),
+    per_page: z.number().int(),
+    total: z.number().int().meta({ description: 'Items matching the query, on every page.' }),
+  })
+  .meta({ id: 'PageMeta' });
+export type PageMeta = z.infer<typeof PageMeta>;
+
+/** `{ data: [...], meta }`, the shape of every v1 list. */
+export function listOf<T extends z.ZodType>(item: T) {
+  return z.object({ data: z.array(item), meta: PageMeta });
+}
+
+/** `{ data: {...} }`, the shape of every v1 single resource. */
+export function single<T extends z.ZodType>(item: T) {
+  return z.object({ data: item });
+}

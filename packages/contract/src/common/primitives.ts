@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+/** Ids are UUIDs (version 7, time-ordered). */
+export const Id = z.uuid().meta({ example: '0199b2f6-3c6e-7d4a-9b1e-2f4f8a6c1d20' });
+
+/** ISO 8601 UTC timestamp. */
+export const Timestamp = z.iso.datetime().meta({ example: '2026-01-15T10:30:00.000Z' });
+
+/** `{realm}` in a path: the realm's UUID or its name. */
+export const RealmRef = z
+  .string()
+  .min(1)
+  .max(64)
+  .meta({ description: "The realm's UUID or its name.", example: 'master' });
+
+export const RealmPathParams = z.object({ realm: RealmRef });
+export const RealmIdPathParams = z.object({ realm: RealmRef, id: Id });

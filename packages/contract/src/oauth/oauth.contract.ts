@@ -1,0 +1,61 @@
+import { initContract } from '@ts-rest/core';
+import { errorResponses } from '../common/errors.ts';
+import { publicRoute } from '../common/metadata.ts';
+import { RealmPathParams } from '../common/primitives.ts';
+import { Jwks, OAuthErrorBody, ServerMetadata, TokenRequest, TokenResponse } from './oauth.schemas.ts';
+
+const c = initContract();
+const TAG = 'OAuth 2.0';
+
+/** The authorization server of each realm: `/oauth2/{realm}`. */
+export const oauthContract = c.router(
+  {
+    token: {
+      method: 'POST',
+      path: '/oauth2/:realm/token',
+      pathParams: RealmPathParams,
+      contentType: 'application/x-www-form-urlencoded',
+      body: TokenRequest,
+      responses: { 200: TokenResponse, 400: OAuthErrorBody, 401: OAuthErrorBody },
+      summary: 'Issue an access token (client_credentials)',
+      description:
+        'Client authentication by `client_secret_basic` or `client_secret_post`. ' +
+        "Granted scopes are the requested ones that the application's roles hold for the resource.",
+      metadata: publicRoute(TAG),
+    },
+    jwks: {
+      method: 'GET',
+      path: '/oauth2/:realm/jwks',
+      pathParams: RealmPathParams,
+      responses: { 200: Jwks, ...errorResponses(404) },
+      summary: "The realm's public signing keys",
+      metadata: publicRoute(TAG),
+    },
+    openidConfiguration: {
+      method: 'GET',
+      path: '/oauth2/:realm/.well-known/openid-configuration',
+      pathParams: RealmPathParams,
+      responses: { 200: ServerMetadata, ...errorResponses(404) },
+      summary: 'Discovery document',
+      metadata: publicRoute(TAG),
+    },
+    authorizationServerMetadataInRealm: {
+      method: 'GET',
+      path: '/oauth2/:realm/.well-known/oauth-authorization-server',
+      pathParams: RealmPathParams,
+      responses: { 200: ServerMetadata, ...errorResponses(404) },
+      summary: 'Authorization server metadata, under the issuer',
+      description: 'The same document as the RFC 8414 location, for clients that look under the issuer.',
+      metadata: publicRoute(TAG),
+    },
+    authorizationServerMetadata: {
+      method: 'GET',
+      path: '/.well-known/oauth-authorization-server/oauth2/:realm',
+      pathParams: RealmPathParams,
+      responses: { 200: ServerMetadata, ...errorResponses(404) },
+      summary: 'Authorization server metadata (RFC 8414)',
+      metadata: publicRoute(TAG),
+    },
+  },
+  { strictStatusCodes: true },
+);

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/**
+ * The token request as RFC 6749 §4.4 and RFC 8707 define it. Fields are checked by the
+ * token endpoint itself so that every failure is an RFC 6749 error, not a generic 400.
+ */
+export const TokenRequest = z
+  .object({
+    grant_type: z.string().meta({ description: 'Must be `client_credentials`.', example: 'client_credentials' }),
+    client_id: z.string().optional().meta({ description: 'With `client_secret_post`.' }),
+    client_secret: z.string().optional().meta({ description: 'With `client_secret_post`.' }),
+    scope: z.string().optional().meta({ description: 'Space-separated scopes; default: every scope granted.' }),
+    resource: z
+      .string()
+      .optional()
+      .meta({ description: "RFC 8707 resource indicator; default: the realm's Management API." }),
+  })
+  .meta({ id: 'TokenRequest' });
+
+export const TokenResponse = z
+  .object({
+    access_token: z.string(),
+    token_type: z.literal('Bearer'),
+    expires_in: z.number().int(),
+    scope: z.string(),
+  })
+  .meta({ id: 'TokenResponse' });
+export type TokenResponse = z.infer<typeof TokenResponse>;
+
+/** RFC 6749 §5.2 error, with `message` too so that it reads like every other Realmkit error. */
+export const OAuthErrorBody = z
+  .object({
+    error: z.enum([
+      'invalid_request',
+      'invalid_client',
+      'invalid_grant',
+      'unauthorized_client',
+      'unsupported_grant_type',
+      'invalid_scope',
+      'invalid_target',
+      'server_error',
+    ]),
+    error_description: z.string(),
+    message: z.string(),
+  })
+  .meta({ id: 'OAuthError' });
+export type OAuthErrorBody = z.infer<typeof OAuthErrorBody>;
+
+export const Jwk = z.looseObject({ kty: z.string(), kid: z.string(), alg: z.string(), use: z.string() });
+export const Jwks = z.object({ keys: z.array(Jwk) }).meta({ id: 'JWKS' });
+
+/** RFC 8414 authorization server metadata (the subset Realmkit serves). */
+export const ServerMetadata = z
+  .looseObject({
+    issuer: z.string(),
+    token_endpoint: z.string(),
+    jwks_uri: z.string(),
+    grant_types_supported: z.array(z.string()),
+    token_endpoint_auth_methods_supported: z.array(z.string()),
+    scopes_supported: z.array(z.string()),
+    response_types_supported: z.array(z.string()),
+  })
+  .meta({ id: 'AuthorizationServerMetadata' });

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { Id, Timestamp } from '../common/primitives.ts';
+
+const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A realm name: a lowercase slug that can never be mistaken for a UUID in a path. */
+export const RealmName = z
+  .string()
+  .regex(
+    /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
+    'must be 1-63 lowercase letters, digits or hyphens, start with a letter and not end with a hyphen',
+  )
+  .refine((name) => !UUID_SHAPE.test(name), 'must not look like a UUID')
+  .meta({ example: 'acme' });
+
+export const Realm = z
+  .object({
+    id: Id,
+    name: RealmName,
+    display_name: z.string().nullable(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .meta({ id: 'Realm' });
+export type Realm = z.infer<typeof Realm>;
+
+export const CreateRealmBody = z
+  .strictObject({
+    name: RealmName.meta({ description: 'Unique, immutable; used in URLs and token issuers.' }),
+    display_name: z.string().min(1).max(200).optional(),
+  })
+  .meta({ id: 'CreateRealm' });
+
+export const UpdateRealmBody = z
+  .strictObject({
+    display_name: z.string().min(1).max(200).nullable().optional(),
+  })
+  .meta({ id: 'UpdateRealm' });

@@ -1,0 +1,62 @@
+import { initContract } from '@ts-rest/core';
+import { errorResponses } from '../common/errors.ts';
+import { requires } from '../common/metadata.ts';
+import { ListQuery, listOf, single } from '../common/pagination.ts';
+import { RealmPathParams } from '../common/primitives.ts';
+import { CreateRealmBody, Realm, UpdateRealmBody } from './realm.schemas.ts';
+
+const c = initContract();
+const TAG = 'Realms';
+
+/** `/api/v1/realms`: master-realm tokens only. */
+export const realmsContract = c.router(
+  {
+    list: {
+      method: 'GET',
+      path: '',
+      query: ListQuery,
+      responses: { 200: listOf(Realm), ...errorResponses(400, 401, 403) },
+      summary: 'List realms',
+      description: 'Paginated; `search` matches name and display name.',
+      metadata: requires('realms:read', TAG, { masterOnly: true }),
+    },
+    create: {
+      method: 'POST',
+      path: '',
+      body: CreateRealmBody,
+      responses: { 201: single(Realm), ...errorResponses(400, 401, 403, 409, 422) },
+      summary: 'Create a realm',
+      description: 'Creates the realm with its signing key and its built-in Management API resource.',
+      metadata: requires('realms:write', TAG, { masterOnly: true }),
+    },
+    get: {
+      method: 'GET',
+      path: '/:realm',
+      pathParams: RealmPathParams,
+      responses: { 200: single(Realm), ...errorResponses(400, 401, 403, 404) },
+      summary: 'Get a realm by UUID or name',
+      metadata: requires('realms:read', TAG, { masterOnly: true }),
+    },
+    update: {
+      method: 'PATCH',
+      path: '/:realm',
+      pathParams: RealmPathParams,
+      body: UpdateRealmBody,
+      responses: { 200: single(Realm), ...errorResponses(400, 401, 403, 404) },
+      summary: 'Update a realm',
+      description: 'The name is immutable: it is part of every issued token.',
+      metadata: requires('realms:write', TAG, { masterOnly: true }),
+    },
+    delete: {
+      method: 'DELETE',
+      path: '/:realm',
+      pathParams: RealmPathParams,
+      body: c.noBody(),
+      responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404, 422) },
+      summary: 'Delete a realm and everything in it',
+      description: 'The master realm cannot be deleted.',
+      metadata: requires('realms:write', TAG, { masterOnly: true }),
+    },
+  },
+  { pathPrefix: '/api/v1/realms', strictStatusCodes: true },
+);

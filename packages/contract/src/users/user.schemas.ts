@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { Id, Timestamp } from '../common/primitives.ts';
+
+export const Email = z.email().max(254).meta({ example: 'jane@example.com' });
+
+export const Username = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/,
+    'must be 1-128 letters, digits or . _ @ + -, starting with a letter or digit',
+  )
+  .meta({ example: 'jane' });
+
+const PersonName = z.string().min(1).max(256);
+
+/** A password as sent: the server's policy (length 8..256, not the email) answers 422. */
+const Password = z.string().meta({ description: 'Plain text, 8..256 characters, not equal to the email.' });
+
+export const User = z
+  .object({
+    id: Id,
+    email: Email,
+    username: z.string().nullable(),
+    name: z.string().nullable(),
+    given_name: z.string().nullable(),
+    family_name: z.string().nullable(),
+    is_suspended: z.boolean(),
+    email_verified: z.boolean(),
+    has_password: z.boolean(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .meta({ id: 'User' });
+export type User = z.infer<typeof User>;
+
+export const CreateUserBody = z
+  .strictObject({
+    email: Email,
+    username: Username.optional(),
+    name: PersonName.optional(),
+    given_name: PersonName.optional(),
+    family_name: PersonName.optional(),
+    password: Password.optional(),
+    email_verified: z.boolean().optional(),
+    is_suspended: z.boolean().optional(),
+  })
+  .meta({ id: 'CreateUser', example: { email: 'jane@example.com', name: 'Jane Doe', password: 'securePassword123' } });
+export type CreateUserBody = z.infer<typeof CreateUserBody>;
+
+export const UpdateUserBody = z
+  .strictObject({
+    email: Email.optional(),
+    username: Username.nullable().optional(),
+    name: PersonName.nullable().optional(),
+    given_name: PersonName.nullable().optional(),
+    family_name: PersonName.nullable().optional(),
+    email_verified: z.boolean().optional(),
+  })
+  .meta({
+    id: 'UpdateUser',
+    description: 'Changing `email` resets `email_verified` to false unless it is sent too.',
+    example: { name: 'Jane Smith' },
+  });
+export type UpdateUserBody = z.infer<typeof UpdateUserBody>;
+
+export const SetPasswordBody = z
+  .strictObject({ password: Password })
+  .meta({ id: 'SetPassword', example: { password: 'newSecurePassword456' } });
+
+export const SetSuspendedBody = z
+  .strictObject({ is_suspended: z.boolean() })
+  .meta({ id: 'SetSuspended', example: { is_suspended: true } });
+
+export const UserIdentity = z
+  .object({
+    id: Id,
+    provider: z.string(),
+    provider_user_id: z.string(),
+    details: z.record(z.string(), z.unknown()),
+    created_at: Timestamp,
+  })
+  .meta({ id: 'UserIdentity' });

@@ -1,0 +1,96 @@
+import { initContract } from '@ts-rest/core';
+import { errorResponses } from '../common/errors.ts';
+import { requires } from '../common/metadata.ts';
+import { ListQuery, listOf, single } from '../common/pagination.ts';
+import { RealmIdPathParams, RealmPathParams } from '../common/primitives.ts';
+import {
+  CreateUserBody,
+  SetPasswordBody,
+  SetSuspendedBody,
+  UpdateUserBody,
+  User,
+  UserIdentity,
+} from './user.schemas.ts';
+
+const c = initContract();
+const TAG = 'Users';
+
+/** `/api/v1/{realm}/users`, as `reference/management-api.txt` lists it. */
+export const usersContract = c.router(
+  {
+    list: {
+      method: 'GET',
+      path: '',
+      pathParams: RealmPathParams,
+      query: ListQuery,
+      responses: { 200: listOf(User), ...errorResponses(400, 401, 403, 404) },
+      summary: 'List users',
+      description: 'Newest first. `search` matches email, username and name, case-insensitively.',
+      metadata: requires('users:read', TAG),
+    },
+    create: {
+      method: 'POST',
+      path: '',
+      pathParams: RealmPathParams,
+      body: CreateUserBody,
+      responses: { 201: single(User), ...errorResponses(400, 401, 403, 404, 409, 422) },
+      summary: 'Create a user',
+      description: 'Email and username are unique per realm, case-insensitively (409).',
+      metadata: requires('users:write', TAG),
+    },
+    get: {
+      method: 'GET',
+      path: '/:id',
+      pathParams: RealmIdPathParams,
+      responses: { 200: single(User), ...errorResponses(400, 401, 403, 404) },
+      summary: 'Get a user',
+      metadata: requires('users:read', TAG),
+    },
+    update: {
+      method: 'PATCH',
+      path: '/:id',
+      pathParams: RealmIdPathParams,
+      body: UpdateUserBody,
+      responses: { 200: single(User), ...errorResponses(400, 401, 403, 404, 409, 422) },
+      summary: 'Update a user',
+      metadata: requires('users:write', TAG),
+    },
+    delete: {
+      method: 'DELETE',
+      path: '/:id',
+      pathParams: RealmIdPathParams,
+      body: c.noBody(),
+      responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404) },
+      summary: 'Delete a user',
+      metadata: requires('users:write', TAG),
+    },
+    setPassword: {
+      method: 'PATCH',
+      path: '/:id/password',
+      pathParams: RealmIdPathParams,
+      body: SetPasswordBody,
+      responses: { 200: single(User), ...errorResponses(400, 401, 403, 404, 422) },
+      summary: "Change a user's password",
+      metadata: requires('users:write', TAG),
+    },
+    setSuspended: {
+      method: 'PATCH',
+      path: '/:id/is-suspended',
+      pathParams: RealmIdPathParams,
+      body: SetSuspendedBody,
+      responses: { 200: single(User), ...errorResponses(400, 401, 403, 404) },
+      summary: 'Block or unblock a user',
+      metadata: requires('users:write', TAG),
+    },
+    listIdentities: {
+      method: 'GET',
+      path: '/:id/identities',
+      pathParams: RealmIdPathParams,
+      query: ListQuery.omit({ search: true }),
+      responses: { 200: listOf(UserIdentity), ...errorResponses(400, 401, 403, 404) },
+      summary: "List a user's connected identity providers",
+      metadata: requires('users:read', TAG),
+    },
+  },
+  { pathPrefix: '/api/v1/:realm/users', strictStatusCodes: true },
+);
