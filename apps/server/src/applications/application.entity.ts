@@ -1,0 +1,26 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+
+export const APPLICATION_TYPES = ['spa', 'native', 'traditional', 'm2m'] as const;
+export type ApplicationType = (typeof APPLICATION_TYPES)[number];
+
+export const ApplicationEntity = defineEntity({
+  name: 'Application',
+  tableName: 'applications',
+  properties: {
+    id: p.uuid().primary(),
+    realmId: p.uuid(),
+    name: p.string(),
+    description: p.string().nullable(),
+    type: p.enum(APPLICATION_TYPES),
+    clientId: p.string(),
+    /** HMAC-SHA-256 of the client secret (confidential types only); never leaves the server. */
+    clientSecretHash: p.string().nullable().hidden(),
+    redirectUris: p.json<string[]>(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
+  },
+});
+export type Application = InferEntity<typeof ApplicationEntity>;

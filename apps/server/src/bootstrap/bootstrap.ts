@@ -1,0 +1,103 @@
+import { RequestContext } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { SecretKey } from '../crypto/secret-key.ts';
+import { ConflictError } from '../http/api-error.ts';
+import { MASTER_REALM } from '../realms/realm.service.ts';
+import type { Services } from '../services.ts';
+
+export const ADMIN_ROLE = 'admin';
+const BOOTSTRAP_APPLICATION = 'Bootstrap admin client';
+
+export interface BootstrapOptions {
+  secretKey: SecretKey;
+  /** From REALMKIT_BOOTSTRAP_CLIENT_ID / _SECRET. */
+  client?: { clientId: string; clientSecret: string } | undefined;
+}
+
+export interface BootstrapResult {
+  /** Set when this start generated the bootstrap client: its secret exists nowhere else. */
+  generatedClient?: { clientId: string; clientSecret: string };
+}
+
+export class SecretKeyMismatchError extends Error {
+  override name = 'SecretKeyMismatchError';
+}
+
+/**
+ * What every start ensures: the database belongs to this secret key, the master realm exists,
+ * and there is a client holding every management scope in it (created on first start).
+ */
+export function bootstrap(services: Services, options: BootstrapOptions): Promise<BootstrapResult> {
+  // Services use the request-scoped EntityManager; a start is one "request".
+  return RequestContext.create(services.orm.em, () => run(services, options));
+}
+
+async function run(services: Services, options: BootstrapOptions): Promise<BootstrapResult> {
+  const em = services.orm.em.fork();
+  await checkSecretKey(em, options.secretKey);
+  await services.resources.syncManagementIndicators(em);
+
+  let master = await services.realms.findByName(MASTER_REALM);
+  const firstStart = !master;
+  if (!master) {
+    try {
+      master = await services.realms.create({ name: MASTER_REALM, displayName: 'Master' });
+    } catch (error) {
+      // Another instance started at the same moment and created it first.
+      if (!(error instanceof ConflictError)) throw error;
+      master = await services.realms.findByName(MASTER_REALM);
+      if (!master) throw error;
+    }
+  }
+
+  const wanted = options.client;
+  if (wanted) {
+    const existing = await services.applications.findByClientId(em, master.id, wanted.clientId);
+    if (!existing) await addAdminClient(services, master.id, wanted);
+    return {};
+  }
+  if (!firstStart) return {};
+  return { generatedClient: await addAdminClient(services, master.id, {}) };
+}
+
+async function checkSecretKey(em: EntityManager, secretKey: SecretKey): Promise<void> {
+  await em.execute(
+    "insert into system_settings (key, value) values ('secret_key_fingerprint', ?) on conflict (key) do nothing",
+    [secretKey.fingerprint],
+  );
+  const [row] = await em.execute<{ value: string }[]>(
+    "select value from system_settings where key = 'secret_key_fingerprint'",
+  );
+  if (row?.value !== secretKey.fingerprint) {
+    throw new SecretKeyMismatchError(
+      'REALMKIT_SECRET_KEY is not the key this database was set up with: signing keys and client secrets ' +
+        'could not be read. Start with the original key.',
+    );
+  }
+}
+
+async function addAdminClient(
+  services: Services,
+  masterId: string,
+  credentials: { clientId?: string; clientSecret?: string },
+): Promise<{ clientId: string; clientSecret: string }> {
+  const management = await services.resources.findTarget(masterId, undefined);
+  if (!management) throw new Error('the master realm has no Management API resource');
+  const scopeIds = await services.resources.scopeIds(masterId, management.id);
+  return services.orm.em.fork().transactional(async (em) => {
+    const role =
+      (await services.roles.findByName(em, masterId, ADMIN_ROLE)) ??
+      services.roles.addRole(em, masterId, {
+        name: ADMIN_ROLE,
+        description: 'Every Management API scope, in every realm (created at first start)',
+        scopeIds,
+      });
+    const { application, clientSecret } = services.applications.addMachineToMachine(em, masterId, {
+      name: BOOTSTRAP_APPLICATION,
+      ...credentials,
+    });
+    services.roles.assignToApplication(em, masterId, application.id, role.id);
+    await em.flush();
+    return { clientId: application.clientId, clientSecret };
+  });
+}

@@ -1,0 +1,67 @@
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+const MIN_BYTES = 32;
+
+/**
+ * `REALMKIT_SECRET_KEY`: the root of every secret the server keeps. Separate keys are derived
+ * from it with HKDF for each use, so that one use can never be turned against another.
+ */
+export class SecretKey {
+  /** AES-256-GCM key for private signing keys at rest. */
+  readonly encryptionKey: Buffer;
+  /** HMAC-SHA-256 key for client secrets. */
+  readonly clientSecretKey: Buffer;
+  /** Identifies the key without revealing it; stored in the database to catch a mismatch. */
+  readonly fingerprint: string;
+
+  constructor(root: Buffer) {
+    if (root.length < MIN_BYTES) throw new Error(`the secret key must be at least ${MIN_BYTES} bytes`);
+    this.encryptionKey = derive(root, 'realmkit/signing-key-encryption/v1');
+    this.clientSecretKey = derive(root, 'realmkit/client-secret-hmac/v1');
+    this.fingerprint = createHmac('sha256', derive(root, 'realmkit/fingerprint/v1')).update('realmkit').digest('hex');
+  }
+
+  static fromBase64(value: string): SecretKey {
+    return new SecretKey(Buffer.from(value, 'base64'));
+  }
+
+  static generate(): SecretKey {
+    return new SecretKey(randomBytes(MIN_BYTES));
+  }
+}
+
+function derive(root: Buffer, info: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', root, Buffer.alloc(0), info, 32));
+}
+
+/**
+ * The configured key, or the one kept in `${dataDir}/secret.key` (generated on first start).
+ * Returns whether it was generated, so the caller can warn that instances must share it.
+ */
+export async function loadSecretKey(
+  configured: string | undefined,
+  dataDir: string,
+): Promise<{ key: SecretKey; source: 'env' | 'file' | 'generated' }> {
+  if (configured) {
+    const bytes = Buffer.from(configured, 'base64');
+    if (bytes.length < MIN_BYTES) {
+      throw new Error(
+        `REALMKIT_SECRET_KEY must be base64 of at least ${MIN_BYTES} random bytes (e.g. \`openssl rand -base64 32\`)`,
+      );
+    }
+    return { key: new SecretKey(bytes), source: 'env' };
+  }
+  const file = path.join(dataDir, 'secret.key');
+  try {
+    return { key: SecretKey.fromBase64((await readFile(file, 'utf8')).trim()), source: 'file' };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const root = randomBytes(MIN_BYTES);
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(file, `${root.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  await chmod(file, 0o600);
+  return { key: new SecretKey(root), source: 'generated' };
+}

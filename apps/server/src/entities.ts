@@ -1,0 +1,21 @@
+import { ApplicationEntity } from './applications/application.entity.ts';
+import { SigningKeyEntity } from './oauth/signing-key.entity.ts';
+import { RealmEntity } from './realms/realm.entity.ts';
+import { ResourceEntity, ResourceScopeEntity } from './resources/resource.entity.ts';
+import { ApplicationRoleEntity, RoleEntity, RoleScopeEntity, UserRoleEntity } from './roles/role.entity.ts';
+import { UserEntity, UserIdentityEntity } from './users/user.entity.ts';
+
+/** Every entity the ORM maps. */
+export const entities = [
+  RealmEntity,
+  SigningKeyEntity,
+  UserEntity,
+  UserIdentityEntity,
+  ApplicationEntity,
+  ResourceEntity,
+  ResourceScopeEntity,
+  RoleEntity,
+  RoleScopeEntity,
+  ApplicationRoleEntity,
+  UserRoleEntity,
+];

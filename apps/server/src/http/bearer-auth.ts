@@ -1,0 +1,110 @@
+import type { RouteMetadata } from '@realmkit/contract';
+import type { RequestHandler, Response } from 'express';
+import { ApiError } from './api-error.ts';
+
+/** Who is calling: the client of a verified access token. */
+export interface Principal {
+  readonly realmId: string;
+  readonly realmName: string;
+  /** Master-realm tokens may manage every realm and the realms API. */
+  readonly isMaster: boolean;
+  readonly clientId: string;
+  readonly scopes: ReadonlySet<string>;
+}
+
+/** The realm a request addresses through `{realm}` in its path. */
+export interface TargetRealm {
+  readonly id: string;
+  readonly name: string;
+}
+
+export interface BearerAuthOptions {
+  /** Verifies an access token for the Management API; throws a 401 {@link ApiError} if it is not one. */
+  authenticate(token: string): Promise<Principal>;
+  /** Finds a realm by UUID or name. */
+  findRealm(ref: string): Promise<TargetRealm | null>;
+}
+
+const AUTH_REALM = 'realmkit';
+
+export function invalidToken(message: string): ApiError {
+  return new ApiError(401, message, {
+    headers: {
+      'WWW-Authenticate': `Bearer realm="${AUTH_REALM}", error="invalid_token", error_description="${message.replace(/"/g, "'")}"`,
+    },
+  });
+}
+
+function insufficientScope(scope: string, message: string): ApiError {
+  return new ApiError(403, message, {
+    headers: {
+      'WWW-Authenticate': `Bearer realm="${AUTH_REALM}", error="insufficient_scope", scope="${scope}"`,
+    },
+  });
+}
+
+function bearerTokenOf(header: string | undefined): string {
+  if (!header) {
+    throw new ApiError(401, 'Missing bearer token: send `Authorization: Bearer <access_token>`', {
+      headers: { 'WWW-Authenticate': `Bearer realm="${AUTH_REALM}"` },
+    });
+  }
+  const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
+  if (!match?.[1]) throw invalidToken('The Authorization header is not a bearer token');
+  return match[1];
+}
+
+/**
+ * The one middleware that enforces each route's scope, read from the contract's metadata.
+ * Public routes (no `scope`) pass through. A token of realm X manages realm X; a master-realm
+ * token manages every realm. On success, `res.locals` holds the principal and target realm.
+ */
+export function bearerAuth(options: BearerAuthOptions): RequestHandler {
+  return async (req, res, next) => {
+    const metadata = (req as { tsRestRoute?: { metadata?: RouteMetadata } }).tsRestRoute?.metadata;
+    if (!metadata?.scope) return next();
+    try {
+      const principal = await options.authenticate(bearerTokenOf(req.get('authorization')));
+      if (metadata.masterOnly && !principal.isMaster) {
+        throw insufficientScope(metadata.scope, `This route needs a master realm token with ${metadata.scope}`);
+      }
+      if (!principal.scopes.has(metadata.scope)) {
+        throw insufficientScope(metadata.scope, `The token lacks the ${metadata.scope} scope`);
+      }
+      const realmRef = req.params.realm;
+      if (typeof realmRef === 'string') res.locals.realm = await authorizedRealm(options, principal, realmRef);
+      res.locals.principal = principal;
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+async function authorizedRealm(options: BearerAuthOptions, principal: Principal, ref: string): Promise<TargetRealm> {
+  if (!principal.isMaster) {
+    // A realm's own token: the path must name that realm, by id or name. Anything else is a
+    // token for another audience (RFC 6750 invalid_token), and says nothing about other realms.
+    if (ref !== principal.realmId && ref !== principal.realmName) {
+      throw invalidToken('The token was not issued for this realm');
+    }
+    return { id: principal.realmId, name: principal.realmName };
+  }
+  const realm = await options.findRealm(ref);
+  if (!realm) throw new ApiError(404, `Realm ${ref} not found`);
+  return realm;
+}
+
+/** The realm the request addresses, set by {@link bearerAuth}. */
+export function targetRealm(res: Response): TargetRealm {
+  const realm = res.locals.realm as TargetRealm | undefined;
+  if (!realm) throw new Error('targetRealm() on a route without {realm}');
+  return realm;
+}
+
+/** The verified caller, set by {@link bearerAuth}. */
+export function principalOf(res: Response): Principal {
+  const principal = res.locals.principal as Principal | undefined;
+  if (!principal) throw new Error('principalOf() on a public route');
+  return principal;
+}

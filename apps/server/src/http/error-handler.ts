@@ -1,0 +1,98 @@
+import { RequestValidationError } from '@ts-rest/express';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { ApiError, type ErrorDetail } from './api-error.ts';
+
+interface Issue {
+  readonly path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>;
+  readonly message: string;
+  readonly code?: string;
+  readonly keys?: string[];
+}
+
+function issuesOf(error: unknown): readonly Issue[] {
+  return (error as { issues?: readonly Issue[] } | null)?.issues ?? [];
+}
+
+function detailsOf(error: unknown): ErrorDetail[] {
+  return issuesOf(error).flatMap((issue) => {
+    const base = (issue.path ?? []).map((part) => String(typeof part === 'object' ? part.key : part));
+    if (issue.code === 'unrecognized_keys' && issue.keys) {
+      return issue.keys.map((key) => ({ path: [...base, key].join('.'), message: 'Unknown field' }));
+    }
+    return [{ path: base.join('.') || '(root)', message: issue.message }];
+  });
+}
+
+/** Turns ts-rest's request validation failure into a 400 naming each bad field. */
+export function validationErrorToApiError(error: RequestValidationError): ApiError {
+  const parts = [
+    ['path parameters', error.pathParams],
+    ['query parameters', error.query],
+    ['headers', error.headers],
+    ['request body', error.body],
+  ] as const;
+  const details = parts.flatMap(([, part]) => (part ? detailsOf(part) : []));
+  const where = parts.filter(([, part]) => part).map(([name]) => name);
+  const unknown = details.filter((detail) => detail.message === 'Unknown field').map((detail) => `"${detail.path}"`);
+  const message = unknown.length
+    ? `Invalid ${where.join(' and ')}: unknown field ${unknown.join(', ')}`
+    : `Invalid ${where.join(' and ')}: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`;
+  return new ApiError(400, message, { details });
+}
+
+/** Errors from Express' body parsers, by their `type`. */
+function bodyParserError(error: { type?: string; status?: number }): ApiError | undefined {
+  switch (error.type) {
+    case 'entity.parse.failed':
+      return new ApiError(400, 'Malformed JSON in the request body');
+    case 'entity.too.large':
+      return new ApiError(413, 'Request body is larger than 100 kB');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new ApiError(415, 'Unsupported request body encoding or charset');
+    case 'entity.verify.failed':
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+    case 'stream.not.readable':
+    case 'parameters.too.many':
+      return new ApiError(400, 'Unreadable request body');
+    default:
+      return undefined;
+  }
+}
+
+/** Maps anything thrown to an {@link ApiError}; `undefined` for unexpected errors (500). */
+export function toApiError(error: unknown): ApiError | undefined {
+  if (error instanceof ApiError) return error;
+  if (error instanceof RequestValidationError) return validationErrorToApiError(error);
+  if (error && typeof error === 'object' && 'type' in error) return bodyParserError(error as { type?: string });
+  return undefined;
+}
+
+/** 404 in the error shape for every path no route serves. */
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new ApiError(404, `No route for ${req.method} ${req.path}`));
+};
+
+/** The one place a failure becomes a response: `{ error, message, details? }`, never a stack trace. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const apiError = toApiError(error);
+    if (res.headersSent) {
+      logger.error({ err: error, requestId: req.id }, 'error after the response started');
+      res.destroy();
+      return;
+    }
+    if (apiError) {
+      res.set(apiError.headers).status(apiError.status).json(apiError.toBody());
+      return;
+    }
+    logger.error({ err: error, requestId: req.id }, 'unexpected error');
+    res.status(500).json({
+      error: 'internal_error',
+      message: `Something went wrong on our side. Request id: ${String(req.id)}`,
+    });
+  };
+}

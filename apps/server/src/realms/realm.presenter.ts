@@ -1,0 +1,12 @@
+import type { Realm as RealmBody } from '@realmkit/contract';
+import type { Realm } from './realm.entity.ts';
+
+export function presentRealm(realm: Realm): RealmBody {
+  return {
+    id: realm.id,
+    name: realm.name,
+    display_name: realm.displayName ?? null,
+    created_at: realm.createdAt.toISOString(),
+    updated_at: realm.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,96 @@
+import type { ListQuery } from '@realmkit/contract';
+import { isUuid, newId } from '../db/ids.ts';
+import type { Orm } from '../db/orm.ts';
+import { containsPattern, pageMeta, pageWindow } from '../db/pagination.ts';
+import { violatedConstraint } from '../db/unique-violation.ts';
+import { ApiError, ConflictError, NotFoundError, ValidationError } from '../http/api-error.ts';
+import type { SigningKeyService } from '../oauth/signing-keys.ts';
+import type { ResourceService } from '../resources/resource.service.ts';
+import { type Realm, RealmEntity } from './realm.entity.ts';
+
+export const MASTER_REALM = 'master';
+/** Names that would collide with routes under `/api/v1/`. */
+const RESERVED_NAMES = new Set(['realms']);
+
+export class RealmService {
+  readonly #orm: Orm;
+  readonly #keys: SigningKeyService;
+  readonly #resources: ResourceService;
+
+  constructor(orm: Orm, keys: SigningKeyService, resources: ResourceService) {
+    this.#orm = orm;
+    this.#keys = keys;
+    this.#resources = resources;
+  }
+
+  async list(query: ListQuery) {
+    const where = query.search
+      ? {
+          $or: [
+            { name: { $ilike: containsPattern(query.search) } },
+            { displayName: { $ilike: containsPattern(query.search) } },
+          ],
+        }
+      : {};
+    const [realms, total] = await this.#orm.em.findAndCount(RealmEntity, where, {
+      orderBy: { name: 'asc' },
+      ...pageWindow(query),
+    });
+    return { realms, meta: pageMeta(query, total) };
+  }
+
+  /** By UUID or name. */
+  async findByRef(ref: string): Promise<Realm | null> {
+    return isUuid(ref) ? this.#orm.em.fork().findOne(RealmEntity, { id: ref }) : this.findByName(ref);
+  }
+
+  async findByName(name: string): Promise<Realm | null> {
+    return this.#orm.em.fork().findOne(RealmEntity, { name });
+  }
+
+  async get(ref: string): Promise<Realm> {
+    const realm = await this.findByRef(ref);
+    if (!realm) throw new NotFoundError(`Realm ${ref} not found`);
+    return realm;
+  }
+
+  /** Creates a realm with its signing key and its built-in Management API resource. */
+  async create(input: { name: string; displayName?: string | undefined }): Promise<Realm> {
+    if (RESERVED_NAMES.has(input.name)) {
+      throw new ValidationError(`The realm name "${input.name}" is reserved`, [{ path: 'name', message: 'Reserved' }]);
+    }
+    const keyMaterial = await this.#keys.generate();
+    try {
+      return await this.#orm.em.fork().transactional(async (em) => {
+        const realm = em.create(RealmEntity, { id: newId(), name: input.name, displayName: input.displayName ?? null });
+        this.#keys.add(em, realm.id, keyMaterial);
+        this.#resources.addManagementResource(em, realm);
+        await em.flush();
+        return realm;
+      });
+    } catch (error) {
+      if (violatedConstraint(error) === 'realms_name_unique') {
+        throw new ConflictError(`A realm named "${input.name}" already exists`, [
+          { path: 'name', message: 'Already taken' },
+        ]);
+      }
+      throw error;
+    }
+  }
+
+  async update(ref: string, input: { displayName?: string | null | undefined }): Promise<Realm> {
+    const realm = await this.#orm.em.findOne(RealmEntity, isUuid(ref) ? { id: ref } : { name: ref });
+    if (!realm) throw new NotFoundError(`Realm ${ref} not found`);
+    if (input.displayName !== undefined) realm.displayName = input.displayName;
+    await this.#orm.em.flush();
+    return realm;
+  }
+
+  /** Deletes the realm and, by cascade, everything in it. */
+  async delete(ref: string): Promise<void> {
+    const realm = await this.get(ref);
+    if (realm.name === MASTER_REALM) throw new ApiError(422, 'The master realm cannot be deleted');
+    await this.#orm.em.nativeDelete(RealmEntity, { id: realm.id });
+    this.#keys.forget(realm.id);
+  }
+}

@@ -1,0 +1,27 @@
+import { contract } from '@realmkit/contract';
+import { initServer } from '@ts-rest/express';
+import { presentRealm } from './realm.presenter.ts';
+import type { RealmService } from './realm.service.ts';
+
+/** `/api/v1/realms`: master-realm tokens only (enforced from the contract's metadata). */
+export function realmsRoutes(realms: RealmService) {
+  return initServer().router(contract.realms, {
+    list: async ({ query }) => {
+      const page = await realms.list(query);
+      return { status: 200, body: { data: page.realms.map(presentRealm), meta: page.meta } };
+    },
+    create: async ({ body }) => ({
+      status: 201,
+      body: { data: presentRealm(await realms.create({ name: body.name, displayName: body.display_name })) },
+    }),
+    get: async ({ params }) => ({ status: 200, body: { data: presentRealm(await realms.get(params.realm)) } }),
+    update: async ({ params, body }) => ({
+      status: 200,
+      body: { data: presentRealm(await realms.update(params.realm, { displayName: body.display_name })) },
+    }),
+    delete: async ({ params }) => {
+      await realms.delete(params.realm);
+      return { status: 204, body: undefined };
+    },
+  });
+}

@@ -1,0 +1,40 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+
+export const ResourceEntity = defineEntity({
+  name: 'Resource',
+  tableName: 'resources',
+  properties: {
+    id: p.uuid().primary(),
+    realmId: p.uuid(),
+    name: p.string(),
+    /** RFC 8707 resource indicator: the `aud` of tokens for this API. */
+    indicator: p.string(),
+    accessTokenTtl: p.integer(),
+    /** The built-in, read-only Management API of the realm. */
+    isManagement: p.boolean().default(false),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
+  },
+});
+export type Resource = InferEntity<typeof ResourceEntity>;
+
+export const ResourceScopeEntity = defineEntity({
+  name: 'ResourceScope',
+  tableName: 'resource_scopes',
+  properties: {
+    id: p.uuid().primary(),
+    realmId: p.uuid(),
+    resourceId: p.uuid(),
+    name: p.string(),
+    description: p.string().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
+  },
+});
+export type ResourceScope = InferEntity<typeof ResourceScopeEntity>;

@@ -1,0 +1,41 @@
+import { ApplicationService } from './applications/application.service.ts';
+import type { SecretKey } from './crypto/secret-key.ts';
+import type { Orm } from './db/orm.ts';
+import { AccessTokenService } from './oauth/access-tokens.ts';
+import { Issuers } from './oauth/issuer.ts';
+import { SigningKeyService } from './oauth/signing-keys.ts';
+import { RealmService } from './realms/realm.service.ts';
+import { ResourceService } from './resources/resource.service.ts';
+import { RoleService } from './roles/role.service.ts';
+import { UserService } from './users/user.service.ts';
+
+/** Every feature's service, wired once (the composition root). */
+export interface Services {
+  orm: Orm;
+  issuers: Issuers;
+  signingKeys: SigningKeyService;
+  accessTokens: AccessTokenService;
+  realms: RealmService;
+  resources: ResourceService;
+  roles: RoleService;
+  applications: ApplicationService;
+  users: UserService;
+}
+
+export function createServices(orm: Orm, issuerUrl: string, secretKey: SecretKey): Services {
+  const issuers = new Issuers(issuerUrl);
+  const signingKeys = new SigningKeyService(orm, secretKey);
+  const resources = new ResourceService(orm, issuers);
+  const realms = new RealmService(orm, signingKeys, resources);
+  return {
+    orm,
+    issuers,
+    signingKeys,
+    accessTokens: new AccessTokenService(signingKeys, realms, issuers),
+    realms,
+    resources,
+    roles: new RoleService(orm),
+    applications: new ApplicationService(orm, secretKey),
+    users: new UserService(orm),
+  };
+}

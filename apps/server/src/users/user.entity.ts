@@ -1,0 +1,40 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+
+export const UserEntity = defineEntity({
+  name: 'User',
+  tableName: 'users',
+  properties: {
+    id: p.uuid().primary(),
+    realmId: p.uuid(),
+    email: p.string(),
+    username: p.string().nullable(),
+    name: p.string().nullable(),
+    givenName: p.string().nullable(),
+    familyName: p.string().nullable(),
+    /** argon2id, in PHC string form; never leaves the server. */
+    passwordHash: p.string().nullable().hidden(),
+    isSuspended: p.boolean().default(false),
+    emailVerified: p.boolean().default(false),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
+  },
+});
+export type User = InferEntity<typeof UserEntity>;
+
+export const UserIdentityEntity = defineEntity({
+  name: 'UserIdentity',
+  tableName: 'user_identities',
+  properties: {
+    id: p.uuid().primary(),
+    realmId: p.uuid(),
+    userId: p.uuid(),
+    provider: p.string(),
+    providerUserId: p.string(),
+    details: p.json<Record<string, unknown>>(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+export type UserIdentity = InferEntity<typeof UserIdentityEntity>;
