@@ -1,0 +1,314 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './support/test-server.ts';
+
+let server: TestServer;
+let admin: string;
+let realm: { id: string; name: string };
+let otherRealm: { id: string; name: string };
+
+beforeAll(async () => {
+  server = await startTestServer();
+  admin = await server.masterToken();
+  realm = await server.createRealm(admin, 'users');
+  otherRealm = await server.createRealm(admin, 'users-other');
+});
+afterAll(() => server?.close());
+
+const users = (ref = realm.name) => `/api/v1/${ref}/users`;
+
+async function createUser(json: Record<string, unknown>, ref = realm.name) {
+  const response = await server.call('POST', users(ref), { token: admin, json });
+  expect(response.status, JSON.stringify(response.body)).toBe(201);
+  return response.body.data;
+}
+
+describe('users: the reference flow', () => {
+  it('creates, gets, updates, suspends, changes the password, lists identities and deletes', async () => {
+    const user = await createUser({ email: 'Jane@Example.com', name: 'Jane Doe', password: 'securePassword123' });
+    expect(user).toMatchObject({
+      email: 'jane@example.com',
+      name: 'Jane Doe',
+      username: null,
+      is_suspended: false,
+      email_verified: false,
+      has_password: true,
+    });
+    expect(JSON.stringify(user)).not.toMatch(/argon2|password_hash|passwordHash/);
+
+    const byUuid = await server.call('GET', `${users(realm.id)}/${user.id}`, { token: admin });
+    expect(byUuid.status).toBe(200);
+    expect(byUuid.body.data).toEqual(user);
+
+    const updated = await server.call('PATCH', `${users()}/${user.id}`, { token: admin, json: { name: 'Jane Smith' } });
+    expect(updated.status).toBe(200);
+    expect(updated.body.data.name).toBe('Jane Smith');
+
+    const suspended = await server.call('PATCH', `${users()}/${user.id}/is-suspended`, {
+      token: admin,
+      json: { is_suspended: true },
+    });
+    expect(suspended.status).toBe(200);
+    expect(suspended.body.data.is_suspended).toBe(true);
+
+    const password = await server.call('PATCH', `${users()}/${user.id}/password`, {
+      token: admin,
+      json: { password: 'newSecurePassword456' },
+    });
+    expect(password.status).toBe(200);
+
+    const identities = await server.call('GET', `${users()}/${user.id}/identities`, { token: admin });
+    expect(identities.status).toBe(200);
+    expect(identities.body).toEqual({ data: [], meta: { current_page: 1, per_page: 20, total: 0 } });
+
+    expect((await server.call('DELETE', `${users()}/${user.id}`, { token: admin })).status).toBe(204);
+    const gone = await server.call('GET', `${users()}/${user.id}`, { token: admin });
+    expect(gone.status).toBe(404);
+    expect(gone.body).toEqual({ error: 'not_found', message: 'User not found' });
+    expect((await server.call('DELETE', `${users()}/${user.id}`, { token: admin })).status).toBe(404);
+  });
+
+  it('stores the password as argon2id with the OWASP parameters, and only that', async () => {
+    const user = await createUser({ email: 'hash@example.com', password: 'correct horse battery' });
+    const [row] = await server.services.orm.em
+      .fork()
+      .execute<{ password_hash: string }[]>('select password_hash from users where id = ?', [user.id]);
+    const [, algorithm, version, params] = (row?.password_hash ?? '').split('$');
+    expect({ algorithm, version }).toEqual({ algorithm: 'argon2id', version: 'v=19' });
+    expect(Object.fromEntries((params ?? '').split(',').map((pair) => pair.split('=')))).toEqual({
+      m: '19456',
+      t: '2',
+      p: '1',
+    });
+  });
+
+  it('changing the email resets email_verified unless it is sent too', async () => {
+    const user = await createUser({ email: 'verified@example.com', email_verified: true });
+    const changed = await server.call('PATCH', `${users()}/${user.id}`, {
+      token: admin,
+      json: { email: 'changed@example.com' },
+    });
+    expect(changed.body.data).toMatchObject({ email: 'changed@example.com', email_verified: false });
+    const both = await server.call('PATCH', `${users()}/${user.id}`, {
+      token: admin,
+      json: { email: 'again@example.com', email_verified: true },
+    });
+    expect(both.body.data).toMatchObject({ email: 'again@example.com', email_verified: true });
+  });
+});
+
+describe('users: listing', () => {
+  let listRealm: { id: string; name: string };
+
+  beforeAll(async () => {
+    listRealm = await server.createRealm(admin, 'list');
+    for (const [email, name, username] of [
+      ['john@example.com', 'John Doe', 'johnny'],
+      ['ann@example.com', 'Ann Lee', 'ann_lee'],
+      ['percent@example.com', '100% Real', null],
+      ['bob@example.org', 'Bob', 'bobby'],
+    ] as const) {
+      await createUser({ email, name, ...(username ? { username } : {}) }, listRealm.name);
+    }
+  });
+
+  it('paginates newest first with the true total, and answers an empty page past the end', async () => {
+    const first = await server.call('GET', `${users(listRealm.name)}?per_page=3`, { token: admin });
+    expect(first.status).toBe(200);
+    expect(first.body.meta).toEqual({ current_page: 1, per_page: 3, total: 4 });
+    expect(first.body.data.map((u: { email: string }) => u.email)).toEqual([
+      'bob@example.org',
+      'percent@example.com',
+      'ann@example.com',
+    ]);
+    const past = await server.call('GET', `${users(listRealm.name)}?per_page=3&page=9`, { token: admin });
+    expect(past.body).toEqual({ data: [], meta: { current_page: 9, per_page: 3, total: 4 } });
+  });
+
+  it('searches email, username and name case-insensitively, with % and _ taken literally', async () => {
+    const search = async (term: string) => {
+      const response = await server.call('GET', `${users(listRealm.name)}?search=${encodeURIComponent(term)}`, {
+        token: admin,
+      });
+      expect(response.status).toBe(200);
+      return response.body.data.map((u: { email: string }) => u.email).sort();
+    };
+    expect(await search('JOHN')).toEqual(['john@example.com']);
+    expect(await search('bobby')).toEqual(['bob@example.org']);
+    expect(await search('lee')).toEqual(['ann@example.com']);
+    expect(await search('example.org')).toEqual(['bob@example.org']);
+    expect(await search('%')).toEqual(['percent@example.com']);
+    expect(await search('_')).toEqual(['ann@example.com']);
+    expect(await search('nobody')).toEqual([]);
+  });
+
+  it('refuses bad paging parameters with 400 naming the parameter', async () => {
+    for (const query of ['per_page=0', 'per_page=101', 'page=0', 'page=abc', 'per_page=1.5']) {
+      const response = await server.call('GET', `${users(listRealm.name)}?${query}`, { token: admin });
+      expect(response.status, query).toBe(400);
+      expect(response.body.error).toBe('invalid_request');
+      expect(response.body.details[0].path).toBe(query.split('=')[0]);
+    }
+  });
+});
+
+describe('users: errors', () => {
+  it('400: unknown fields, wrong types, bad email, bad id', async () => {
+    const unknown = await server.call('POST', users(), { token: admin, json: { email: 'a@example.com', role: 'x' } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toMatchObject({
+      error: 'invalid_request',
+      message: expect.stringContaining('"role"'),
+      details: [{ path: 'role', message: 'Unknown field' }],
+    });
+
+    const wrongType = await server.call('POST', users(), { token: admin, json: { email: 42 } });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body.details[0].path).toBe('email');
+
+    const badEmail = await server.call('POST', users(), { token: admin, json: { email: 'not-an-email' } });
+    expect(badEmail.status).toBe(400);
+
+    const badId = await server.call('GET', `${users()}/not-a-uuid`, { token: admin });
+    expect(badId.status).toBe(400);
+    expect(badId.body.details[0].path).toBe('id');
+  });
+
+  it('422: a password outside the policy', async () => {
+    for (const [password, message] of [
+      ['short', 'at least 8'],
+      ['x'.repeat(257), 'at most 256'],
+      ['Policy@Example.com', 'email'],
+    ]) {
+      const response = await server.call('POST', users(), {
+        token: admin,
+        json: { email: 'policy@example.com', password },
+      });
+      expect(response.status).toBe(422);
+      expect(response.body.error).toBe('validation_failed');
+      expect(response.body.details[0]).toMatchObject({ path: 'password', message: expect.stringContaining(message) });
+    }
+    const user = await createUser({ email: 'policy@example.com' });
+    const change = await server.call('PATCH', `${users()}/${user.id}/password`, {
+      token: admin,
+      json: { password: 'short' },
+    });
+    expect(change.status).toBe(422);
+  });
+
+  it('409: email and username are unique per realm, case-insensitively, but not across realms', async () => {
+    await createUser({ email: 'dup@example.com', username: 'Dup' });
+    const email = await server.call('POST', users(), { token: admin, json: { email: 'DUP@example.com' } });
+    expect(email.status).toBe(409);
+    expect(email.body).toMatchObject({ error: 'conflict', details: [{ path: 'email' }] });
+    const username = await server.call('POST', users(), {
+      token: admin,
+      json: { email: 'dup2@example.com', username: 'dup' },
+    });
+    expect(username.status).toBe(409);
+    expect(username.body.details[0].path).toBe('username');
+
+    await createUser({ email: 'dup@example.com', username: 'Dup' }, otherRealm.name);
+
+    const other = await createUser({ email: 'dup3@example.com' });
+    const patch = await server.call('PATCH', `${users()}/${other.id}`, {
+      token: admin,
+      json: { email: 'Dup@Example.com' },
+    });
+    expect(patch.status).toBe(409);
+  });
+
+  it('409 under concurrency: 20 simultaneous creates of one email give one 201 and nineteen 409s', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        server.call('POST', users(), { token: admin, json: { email: 'race@example.com', password: 'raceCondition1' } }),
+      ),
+    );
+    const statuses = responses.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(19);
+    const listed = await server.call('GET', `${users()}?search=race@`, { token: admin });
+    expect(listed.body.meta.total).toBe(1);
+  });
+
+  it("404: unknown ids and another realm's ids, on every id route", async () => {
+    const foreign = await createUser({ email: 'foreign@example.com' }, otherRealm.name);
+    for (const id of [randomUUID(), foreign.id]) {
+      for (const [method, suffix, json] of [
+        ['GET', '', undefined],
+        ['PATCH', '', { name: 'x' }],
+        ['DELETE', '', undefined],
+        ['PATCH', '/password', { password: 'longEnough123' }],
+        ['PATCH', '/is-suspended', { is_suspended: true }],
+        ['GET', '/identities', undefined],
+      ] as const) {
+        const response = await server.call(method, `${users()}/${id}${suffix}`, { token: admin, json });
+        expect(response.status, `${method} ${suffix}`).toBe(404);
+        expect(response.body.error).toBe('not_found');
+      }
+    }
+    const stillThere = await server.call('GET', `${users(otherRealm.name)}/${foreign.id}`, { token: admin });
+    expect(stillThere.body.data.name).toBeNull();
+    expect(stillThere.body.data.is_suspended).toBe(false);
+  });
+
+  it('404 for an unknown realm', async () => {
+    const response = await server.call('GET', users('no-such-realm'), { token: admin });
+    expect(response.status).toBe(404);
+    expect(response.body.message).toContain('no-such-realm');
+  });
+});
+
+describe('users: authorization', () => {
+  it('401 without a token or with a bad one, with WWW-Authenticate', async () => {
+    const missing = await server.call('GET', users());
+    expect(missing.status).toBe(401);
+    expect(missing.body.error).toBe('invalid_token');
+    expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer realm="realmkit"/);
+
+    for (const token of ['garbage', `${admin.slice(0, -4)}AAAA`]) {
+      const bad = await server.call('GET', users(), { token });
+      expect(bad.status).toBe(401);
+      expect(bad.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    }
+  });
+
+  it('403 naming the missing scope for a narrowed token', async () => {
+    const readOnly = await server.masterToken('users:read');
+    expect((await server.call('GET', users(), { token: readOnly })).status).toBe(200);
+    const response = await server.call('POST', users(), { token: readOnly, json: { email: 'x@example.com' } });
+    expect(response.status).toBe(403);
+    expect(response.body).toMatchObject({
+      error: 'insufficient_scope',
+      message: expect.stringContaining('users:write'),
+    });
+  });
+
+  it("a realm's own token manages that realm, by id or name, and nothing else", async () => {
+    const client = await server.createRealmClient(realm.id, ['users:read', 'users:write']);
+    const token = await server.token(realm.name, client);
+    expect((await server.call('GET', users(realm.name), { token })).status).toBe(200);
+    expect((await server.call('GET', users(realm.id), { token })).status).toBe(200);
+    const created = await server.call('POST', users(realm.id), { token, json: { email: 'own@example.com' } });
+    expect(created.status).toBe(201);
+
+    for (const ref of [otherRealm.name, otherRealm.id, 'master', 'no-such-realm']) {
+      const response = await server.call('GET', users(ref), { token });
+      expect(response.status, ref).toBe(401);
+      expect(response.body.error).toBe('invalid_token');
+    }
+  });
+
+  it('refuses a token for another audience (a token of the realm for an API resource is not a Management token)', async () => {
+    const client = await server.createRealmClient(realm.id, ['users:read']);
+    const token = await server.token(realm.name, client);
+    const [header, payload] = token.split('.');
+    const forged = `${header}.${Buffer.from(
+      JSON.stringify({
+        ...JSON.parse(Buffer.from(payload as string, 'base64url').toString()),
+        aud: 'https://api.example',
+      }),
+    ).toString('base64url')}.${token.split('.')[2]}`;
+    expect((await server.call('GET', users(), { token: forged })).status).toBe(401);
+  });
+});
