@@ -68,11 +68,12 @@ describe('POST /oauth2/{realm}/token', () => {
   });
 
   it('answers invalid_client 401 with WWW-Authenticate: Basic for a wrong secret or unknown client', async () => {
-    for (const form of [
+    const forms: Record<string, string>[] = [
       { client_id: client.clientId, client_secret: 'wrong' },
       { client_id: 'nobody', client_secret: client.clientSecret },
       {},
-    ]) {
+    ];
+    for (const form of forms) {
       const response = await server.call('POST', `/oauth2/${realm.name}/token`, {
         form: { grant_type: 'client_credentials', ...form },
       });

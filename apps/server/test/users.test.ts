@@ -175,11 +175,12 @@ describe('users: errors', () => {
   });
 
   it('422: a password outside the policy', async () => {
-    for (const [password, message] of [
+    const cases: [string, string][] = [
       ['short', 'at least 8'],
       ['x'.repeat(257), 'at most 256'],
       ['Policy@Example.com', 'email'],
-    ]) {
+    ];
+    for (const [password, message] of cases) {
       const response = await server.call('POST', users(), {
         token: admin,
         json: { email: 'policy@example.com', password },
