@@ -18,8 +18,7 @@ async function freshDataDir() {
   return dir;
 }
 
-const start = (env: Record<string, string>) =>
-  startServer({ ...loadConfig(env), port: 0 }, createLogger('silent'));
+const start = (env: Record<string, string>) => startServer({ ...loadConfig(env), port: 0 }, createLogger('silent'));
 
 async function tokenStatus(url: string, clientId: string, clientSecret: string) {
   const response = await fetch(`${url}/oauth2/master/token`, {
