@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { timestamps } from '../db/timestamps.ts';
 
 export const APPLICATION_TYPES = ['spa', 'native', 'traditional', 'm2m'] as const;
 export type ApplicationType = (typeof APPLICATION_TYPES)[number];
@@ -16,11 +17,7 @@ export const ApplicationEntity = defineEntity({
     /** HMAC-SHA-256 of the client secret (confidential types only); never leaves the server. */
     clientSecretHash: p.string().nullable().hidden(),
     redirectUris: p.json<string[]>(),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    ...timestamps(),
   },
 });
 export type Application = InferEntity<typeof ApplicationEntity>;

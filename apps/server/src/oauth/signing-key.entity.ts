@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { createdAt } from '../db/timestamps.ts';
 
 export const SIGNING_KEY_STATUSES = ['active', 'retiring'] as const;
 
@@ -14,7 +15,7 @@ export const SigningKeyEntity = defineEntity({
     publicJwk: p.json<Record<string, unknown>>(),
     /** PKCS#8 PEM sealed with the key derived from REALMKIT_SECRET_KEY. */
     privateKeySealed: p.text().hidden(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: createdAt(),
     /** When a retiring key leaves the JWKS (after the last token it signed expires). */
     expiresAt: p.datetime().nullable(),
   },

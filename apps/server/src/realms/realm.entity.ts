@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { timestamps } from '../db/timestamps.ts';
 
 export const RealmEntity = defineEntity({
   name: 'Realm',
@@ -7,11 +8,7 @@ export const RealmEntity = defineEntity({
     id: p.uuid().primary(),
     name: p.string(),
     displayName: p.string().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    ...timestamps(),
   },
 });
 export type Realm = InferEntity<typeof RealmEntity>;

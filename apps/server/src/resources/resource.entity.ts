@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { timestamps } from '../db/timestamps.ts';
 
 export const ResourceEntity = defineEntity({
   name: 'Resource',
@@ -12,11 +13,7 @@ export const ResourceEntity = defineEntity({
     accessTokenTtl: p.integer(),
     /** The built-in, read-only Management API of the realm. */
     isManagement: p.boolean().default(false),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    ...timestamps(),
   },
 });
 export type Resource = InferEntity<typeof ResourceEntity>;
@@ -30,11 +27,7 @@ export const ResourceScopeEntity = defineEntity({
     resourceId: p.uuid(),
     name: p.string(),
     description: p.string().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    ...timestamps(),
   },
 });
 export type ResourceScope = InferEntity<typeof ResourceScopeEntity>;

@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { createdAt, timestamps } from '../db/timestamps.ts';
 
 export const RoleEntity = defineEntity({
   name: 'Role',
@@ -8,11 +9,7 @@ export const RoleEntity = defineEntity({
     realmId: p.uuid(),
     name: p.string(),
     description: p.string().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    ...timestamps(),
   },
 });
 export type Role = InferEntity<typeof RoleEntity>;
@@ -25,7 +22,7 @@ export const RoleScopeEntity = defineEntity({
     roleId: p.uuid().primary(),
     scopeId: p.uuid().primary(),
     realmId: p.uuid(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: createdAt(),
   },
 });
 
@@ -37,7 +34,7 @@ export const ApplicationRoleEntity = defineEntity({
     applicationId: p.uuid().primary(),
     roleId: p.uuid().primary(),
     realmId: p.uuid(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: createdAt(),
   },
 });
 
@@ -49,6 +46,6 @@ export const UserRoleEntity = defineEntity({
     userId: p.uuid().primary(),
     roleId: p.uuid().primary(),
     realmId: p.uuid(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: createdAt(),
   },
 });

@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { createdAt, timestamps } from '../db/timestamps.ts';
 
 export const UserEntity = defineEntity({
   name: 'User',
@@ -15,11 +16,7 @@ export const UserEntity = defineEntity({
     passwordHash: p.string().nullable().hidden(),
     isSuspended: p.boolean().default(false),
     emailVerified: p.boolean().default(false),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    ...timestamps(),
   },
 });
 export type User = InferEntity<typeof UserEntity>;
@@ -34,7 +31,7 @@ export const UserIdentityEntity = defineEntity({
     provider: p.string(),
     providerUserId: p.string(),
     details: p.json<Record<string, unknown>>(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: createdAt(),
   },
 });
 export type UserIdentity = InferEntity<typeof UserIdentityEntity>;
