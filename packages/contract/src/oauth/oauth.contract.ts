@@ -16,7 +16,7 @@ export const oauthContract = c.router(
       pathParams: RealmPathParams,
       contentType: 'application/x-www-form-urlencoded',
       body: TokenRequest,
-      responses: { 200: TokenResponse, 400: OAuthErrorBody, 401: OAuthErrorBody },
+      responses: { 200: TokenResponse, 400: OAuthErrorBody, 401: OAuthErrorBody, ...errorResponses(404) },
       summary: 'Issue an access token (client_credentials)',
       description:
         'Client authentication by `client_secret_basic` or `client_secret_post`. ' +
