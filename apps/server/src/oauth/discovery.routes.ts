@@ -1,6 +1,5 @@
 import { contract } from '@realmkit/contract';
 import { initServer } from '@ts-rest/express';
-import { NotFoundError } from '../http/api-error.ts';
 import type { RealmService } from '../realms/realm.service.ts';
 import { managementScopesOf } from '../resources/resource.service.ts';
 import type { Issuers } from './issuer.ts';
@@ -13,13 +12,8 @@ export { discoveryContract };
 
 /** JWKS and discovery documents of each realm (RFC 8414, OpenID Connect Discovery). */
 export function discoveryRoutes(realms: RealmService, keys: SigningKeyService, issuers: Issuers) {
-  const realmOrNotFound = async (ref: string) => {
-    const realm = await realms.findByRef(ref);
-    if (!realm) throw new NotFoundError(`Realm ${ref} not found`);
-    return realm;
-  };
   const metadata = async (ref: string) => {
-    const realm = await realmOrNotFound(ref);
+    const realm = await realms.get(ref);
     const issuer = issuers.issuerOf(realm.name);
     return {
       status: 200 as const,
@@ -38,7 +32,7 @@ export function discoveryRoutes(realms: RealmService, keys: SigningKeyService, i
   };
   return initServer().router(discoveryContract, {
     jwks: async ({ params, res }) => {
-      const realm = await realmOrNotFound(params.realm);
+      const realm = await realms.get(params.realm);
       res.set('Cache-Control', 'public, max-age=300');
       return { status: 200, body: await keys.jwks(realm.id) };
     },

@@ -1,4 +1,5 @@
 import express, { type Request, type RequestHandler, type Response } from 'express';
+import { NotFoundError } from '../http/api-error.ts';
 import { BODY_LIMIT } from '../http/json-body.ts';
 import type { RealmService } from '../realms/realm.service.ts';
 import { type ClientCredentialsDeps, clientCredentialsGrant } from './client-credentials.grant.ts';
@@ -62,10 +63,7 @@ export function tokenEndpoint(realms: RealmService, deps: ClientCredentialsDeps)
     res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
     try {
       const realm = await realms.findByRef(String(req.params.realm));
-      if (!realm) {
-        res.status(404).json({ error: 'not_found', message: `Realm ${req.params.realm} not found` });
-        return;
-      }
+      if (!realm) throw new NotFoundError(`Realm ${req.params.realm} not found`);
       if (!req.is('application/x-www-form-urlencoded')) {
         throw new OAuthError('invalid_request', 'Send the token request as application/x-www-form-urlencoded');
       }

@@ -12,6 +12,11 @@ export const MASTER_REALM = 'master';
 /** Names that would collide with routes under `/api/v1/`. */
 const RESERVED_NAMES = new Set(['realms']);
 
+/** A realm is addressed by its UUID or its name; names are never UUID-shaped. */
+function whereRef(ref: string) {
+  return isUuid(ref) ? { id: ref } : { name: ref };
+}
+
 export class RealmService {
   readonly #orm: Orm;
   readonly #keys: SigningKeyService;
@@ -41,7 +46,7 @@ export class RealmService {
 
   /** By UUID or name. */
   async findByRef(ref: string): Promise<Realm | null> {
-    return isUuid(ref) ? this.#orm.em.fork().findOne(RealmEntity, { id: ref }) : this.findByName(ref);
+    return this.#orm.em.fork().findOne(RealmEntity, whereRef(ref));
   }
 
   async findByName(name: string): Promise<Realm | null> {
@@ -79,7 +84,7 @@ export class RealmService {
   }
 
   async update(ref: string, input: { displayName?: string | null | undefined }): Promise<Realm> {
-    const realm = await this.#orm.em.findOne(RealmEntity, isUuid(ref) ? { id: ref } : { name: ref });
+    const realm = await this.#orm.em.findOne(RealmEntity, whereRef(ref));
     if (!realm) throw new NotFoundError(`Realm ${ref} not found`);
     if (input.displayName !== undefined) realm.displayName = input.displayName;
     await this.#orm.em.flush();
