@@ -3,6 +3,7 @@ import { createExpressEndpoints } from '@ts-rest/express';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { applicationsRoutes } from './applications/applications.routes.ts';
 import { bearerAuth } from './http/bearer-auth.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { jsonBody } from './http/json-body.ts';
@@ -11,6 +12,8 @@ import { requestId } from './http/request-id.ts';
 import { discoveryContract, discoveryRoutes } from './oauth/discovery.routes.ts';
 import { tokenEndpoint } from './oauth/token.endpoint.ts';
 import { realmsRoutes } from './realms/realms.routes.ts';
+import { resourcesRoutes } from './resources/resources.routes.ts';
+import { rolesRoutes } from './roles/roles.routes.ts';
 import type { Services } from './services.ts';
 import { usersRoutes } from './users/users.routes.ts';
 
@@ -67,6 +70,9 @@ export function createApp({ services, logger, issuerUrl, trustProxy }: AppOption
   );
   createExpressEndpoints(contract.realms, realmsRoutes(services.realms), app, routeOptions);
   createExpressEndpoints(contract.users, usersRoutes(services.users), app, routeOptions);
+  createExpressEndpoints(contract.applications, applicationsRoutes(services.applications), app, routeOptions);
+  createExpressEndpoints(contract.roles, rolesRoutes(services.roles), app, routeOptions);
+  createExpressEndpoints(contract.resources, resourcesRoutes(services.resources), app, routeOptions);
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

@@ -27,6 +27,7 @@ export function createServices(orm: Orm, issuerUrl: string, secretKey: SecretKey
   const signingKeys = new SigningKeyService(orm, secretKey);
   const resources = new ResourceService(orm, issuers);
   const realms = new RealmService(orm, signingKeys, resources);
+  const roles = new RoleService(orm, resources);
   return {
     orm,
     issuers,
@@ -34,8 +35,8 @@ export function createServices(orm: Orm, issuerUrl: string, secretKey: SecretKey
     accessTokens: new AccessTokenService(signingKeys, realms, issuers),
     realms,
     resources,
-    roles: new RoleService(orm),
-    applications: new ApplicationService(orm, secretKey),
-    users: new UserService(orm),
+    roles,
+    applications: new ApplicationService(orm, secretKey, roles),
+    users: new UserService(orm, roles),
   };
 }

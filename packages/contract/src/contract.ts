@@ -1,6 +1,9 @@
 import { initContract } from '@ts-rest/core';
+import { applicationsContract } from './applications/applications.contract.ts';
 import { oauthContract } from './oauth/oauth.contract.ts';
 import { realmsContract } from './realms/realms.contract.ts';
+import { resourcesContract } from './resources/resources.contract.ts';
+import { rolesContract } from './roles/roles.contract.ts';
 import { usersContract } from './users/users.contract.ts';
 
 const c = initContract();
@@ -10,6 +13,9 @@ export const contract = c.router({
   oauth: oauthContract,
   realms: realmsContract,
   users: usersContract,
+  applications: applicationsContract,
+  roles: rolesContract,
+  resources: resourcesContract,
 });
 
 export type Contract = typeof contract;

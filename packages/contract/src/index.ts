@@ -1,3 +1,5 @@
+export * from './applications/application.schemas.ts';
+export * from './applications/applications.contract.ts';
 export * from './common/errors.ts';
 export * from './common/metadata.ts';
 export * from './common/pagination.ts';
@@ -9,5 +11,9 @@ export * from './oauth/oauth.schemas.ts';
 export * from './openapi/generate-openapi.ts';
 export * from './realms/realm.schemas.ts';
 export * from './realms/realms.contract.ts';
+export * from './resources/resource.schemas.ts';
+export * from './resources/resources.contract.ts';
+export * from './roles/role.schemas.ts';
+export * from './roles/roles.contract.ts';
 export * from './users/user.schemas.ts';
 export * from './users/users.contract.ts';

@@ -1,8 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { APPLICATION_TYPES } from '@realmkit/contract';
 import { timestamps } from '../db/timestamps.ts';
-
-export const APPLICATION_TYPES = ['spa', 'native', 'traditional', 'm2m'] as const;
-export type ApplicationType = (typeof APPLICATION_TYPES)[number];
 
 export const ApplicationEntity = defineEntity({
   name: 'Application',

@@ -1,23 +1,132 @@
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ApplicationType, CreateApplicationBody, ListQuery, UpdateApplicationBody } from '@realmkit/contract';
 import type { SecretKey } from '../crypto/secret-key.ts';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
+import { type Page, paged, searchFilter } from '../db/pagination.ts';
+import { NotFoundError, ValidationError } from '../http/api-error.ts';
+import type { Role } from '../roles/role.entity.ts';
+import type { RoleService } from '../roles/role.service.ts';
 import { type Application, ApplicationEntity } from './application.entity.ts';
 import { generateClientId, generateClientSecret, hashClientSecret, verifyClientSecret } from './client-secret.ts';
+import { redirectUriProblems } from './redirect-uris.ts';
 
-/** Applications (OAuth clients). Their Management API routes land with the applications issue. */
+/** Types that can keep a secret (a server), and so get one. */
+const CONFIDENTIAL_TYPES: ReadonlySet<ApplicationType> = new Set(['traditional', 'm2m']);
+
+/** An application with its new plain secret, which exists nowhere else afterwards. */
+export interface ApplicationAndSecret {
+  application: Application;
+  clientSecret: string | undefined;
+}
+
+function checkedRedirectUris(type: ApplicationType, uris: readonly string[]): string[] {
+  const problems = redirectUriProblems(type, uris);
+  if (problems.length > 0) throw new ValidationError(`Invalid redirect URIs for a ${type} application`, problems);
+  return [...new Set(uris)];
+}
+
+const NOT_FOUND = 'Application not found';
+
+/** Applications (OAuth clients) of a realm. Every query is filtered by `realmId`. */
 export class ApplicationService {
   readonly #orm: Orm;
   readonly #secretKey: SecretKey;
+  readonly #roles: RoleService;
 
-  constructor(orm: Orm, secretKey: SecretKey) {
+  constructor(orm: Orm, secretKey: SecretKey, roles: RoleService) {
     this.#orm = orm;
     this.#secretKey = secretKey;
+    this.#roles = roles;
+  }
+
+  list(realmId: string, query: ListQuery): Promise<Page<Application>> {
+    return paged(query, (window) =>
+      this.#orm.em.findAndCount(
+        ApplicationEntity,
+        { realmId, ...searchFilter(query.search, ['name', 'description', 'clientId']) },
+        { orderBy: { id: 'desc' }, ...window },
+      ),
+    );
+  }
+
+  async get(realmId: string, id: string): Promise<Application> {
+    const application = await this.#orm.em.findOne(ApplicationEntity, { id, realmId });
+    if (!application) throw new NotFoundError(NOT_FOUND);
+    return application;
+  }
+
+  async create(realmId: string, input: CreateApplicationBody): Promise<ApplicationAndSecret> {
+    const redirectUris = checkedRedirectUris(input.type, input.redirect_uris);
+    const clientSecret = CONFIDENTIAL_TYPES.has(input.type) ? generateClientSecret() : undefined;
+    const application = this.#orm.em.create(ApplicationEntity, {
+      id: newId(),
+      realmId,
+      name: input.name,
+      description: input.description ?? null,
+      type: input.type,
+      clientId: generateClientId(),
+      clientSecretHash: clientSecret ? this.#hash(clientSecret) : null,
+      redirectUris,
+    });
+    await this.#orm.em.flush();
+    return { application, clientSecret };
+  }
+
+  async update(realmId: string, id: string, input: UpdateApplicationBody): Promise<Application> {
+    const application = await this.get(realmId, id);
+    if (input.redirect_uris !== undefined) {
+      application.redirectUris = checkedRedirectUris(application.type, input.redirect_uris);
+    }
+    if (input.name !== undefined) application.name = input.name;
+    if (input.description !== undefined) application.description = input.description;
+    await this.#orm.em.flush();
+    return application;
+  }
+
+  /** Deletes the application: its next token request fails; its role assignments go too (cascade). */
+  async delete(realmId: string, id: string): Promise<void> {
+    const deleted = await this.#orm.em.nativeDelete(ApplicationEntity, { id, realmId });
+    if (deleted === 0) throw new NotFoundError(NOT_FOUND);
+  }
+
+  /** A new secret for a confidential application; the old one stops working at once. */
+  async rotateSecret(realmId: string, id: string): Promise<ApplicationAndSecret & { clientSecret: string }> {
+    const application = await this.get(realmId, id);
+    if (!CONFIDENTIAL_TYPES.has(application.type)) {
+      throw new ValidationError(`A ${application.type} application is public: it has no client secret`);
+    }
+    const clientSecret = generateClientSecret();
+    application.clientSecretHash = this.#hash(clientSecret);
+    await this.#orm.em.flush();
+    return { application, clientSecret };
+  }
+
+  async listRoles(realmId: string, id: string, query: ListQuery): Promise<Page<Role>> {
+    await this.get(realmId, id);
+    return this.#roles.listAssigned('application', realmId, id, query);
+  }
+
+  /** Only m2m applications hold roles: they decide what client_credentials may grant. */
+  async assignRoles(realmId: string, id: string, roleIds: readonly string[]): Promise<void> {
+    await this.#roles.assign('application', realmId, id, roleIds, async (em) => {
+      const application = await em.findOne(ApplicationEntity, { id, realmId }, { lockMode: LockMode.PESSIMISTIC_READ });
+      if (!application) throw new NotFoundError(NOT_FOUND);
+      if (application.type !== 'm2m') {
+        throw new ValidationError(`Only m2m applications hold roles; this one is ${application.type}`);
+      }
+    });
+  }
+
+  async removeRole(realmId: string, id: string, roleId: string): Promise<void> {
+    await this.get(realmId, id);
+    await this.#roles.unassign('application', realmId, id, roleId);
   }
 
   /**
-   * Adds an m2m application inside the caller's transaction. Returns the plain secret, which
-   * exists nowhere else afterwards.
+   * Adds an m2m application inside the caller's transaction (bootstrap). Returns the plain
+   * secret, which exists nowhere else afterwards.
    */
   addMachineToMachine(
     em: EntityManager,
@@ -32,7 +141,7 @@ export class ApplicationService {
       description: input.description ?? null,
       type: 'm2m',
       clientId: input.clientId ?? generateClientId(),
-      clientSecretHash: hashClientSecret(clientSecret, this.#secretKey.clientSecretKey),
+      clientSecretHash: this.#hash(clientSecret),
       redirectUris: [],
     });
     return { application, clientSecret };
@@ -54,5 +163,9 @@ export class ApplicationService {
       this.#secretKey.clientSecretKey,
     );
     return valid ? application : null;
+  }
+
+  #hash(secret: string): string {
+    return hashClientSecret(secret, this.#secretKey.clientSecretKey);
   }
 }

@@ -1,7 +1,7 @@
 import type { ListQuery } from '@realmkit/contract';
 import { isUuid, newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
-import { containsPattern, pageMeta, pageWindow } from '../db/pagination.ts';
+import { type Page, paged, searchFilter } from '../db/pagination.ts';
 import { violatedConstraint } from '../db/unique-violation.ts';
 import { ApiError, ConflictError, NotFoundError, ValidationError } from '../http/api-error.ts';
 import type { SigningKeyService } from '../oauth/signing-keys.ts';
@@ -28,20 +28,15 @@ export class RealmService {
     this.#resources = resources;
   }
 
-  async list(query: ListQuery) {
-    const where = query.search
-      ? {
-          $or: [
-            { name: { $ilike: containsPattern(query.search) } },
-            { displayName: { $ilike: containsPattern(query.search) } },
-          ],
-        }
-      : {};
-    const [realms, total] = await this.#orm.em.findAndCount(RealmEntity, where, {
-      orderBy: { name: 'asc' },
-      ...pageWindow(query),
-    });
-    return { realms, meta: pageMeta(query, total) };
+  list(query: ListQuery): Promise<Page<Realm>> {
+    return paged(query, (window) =>
+      this.#orm.em.findAndCount(RealmEntity, searchFilter(query.search, ['name', 'displayName']), {
+        orderBy: {
+          name: 'asc',
+        },
+        ...window,
+      }),
+    );
   }
 
   /** By UUID or name. */

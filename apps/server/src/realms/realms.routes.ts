@@ -1,15 +1,13 @@
 import { contract } from '@realmkit/contract';
 import { initServer } from '@ts-rest/express';
+import { listBody } from '../http/list-body.ts';
 import { presentRealm } from './realm.presenter.ts';
 import type { RealmService } from './realm.service.ts';
 
 /** `/api/v1/realms`: master-realm tokens only (enforced from the contract's metadata). */
 export function realmsRoutes(realms: RealmService) {
   return initServer().router(contract.realms, {
-    list: async ({ query }) => {
-      const page = await realms.list(query);
-      return { status: 200, body: { data: page.realms.map(presentRealm), meta: page.meta } };
-    },
+    list: async ({ query }) => ({ status: 200, body: listBody(await realms.list(query), presentRealm) }),
     create: async ({ body }) => ({
       status: 201,
       body: { data: presentRealm(await realms.create({ name: body.name, displayName: body.display_name })) },

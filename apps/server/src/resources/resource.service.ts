@@ -1,16 +1,52 @@
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { MANAGEMENT_SCOPE_DESCRIPTIONS, MASTER_ONLY_SCOPES, REALM_MANAGEMENT_SCOPES } from '@realmkit/contract';
+import {
+  type CreateResourceBody,
+  type CreateScopeBody,
+  DEFAULT_ACCESS_TOKEN_TTL,
+  type ListQuery,
+  MANAGEMENT_SCOPE_DESCRIPTIONS,
+  MASTER_ONLY_SCOPES,
+  type ManagementScope,
+  REALM_MANAGEMENT_SCOPES,
+  type UpdateResourceBody,
+  type UpdateScopeBody,
+} from '@realmkit/contract';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
+import { type Page, paged, searchFilter } from '../db/pagination.ts';
+import { withConflicts } from '../db/unique-violation.ts';
+import { ApiError, NotFoundError } from '../http/api-error.ts';
 import type { Issuers } from '../oauth/issuer.ts';
-import { type Resource, ResourceEntity, ResourceScopeEntity } from './resource.entity.ts';
+import { type Resource, ResourceEntity, type ResourceScope, ResourceScopeEntity } from './resource.entity.ts';
 
 export const MANAGEMENT_RESOURCE_NAME = 'Management API';
-export const DEFAULT_ACCESS_TOKEN_TTL = 3600;
+
+const RESOURCE_CONFLICTS = {
+  resources_indicator_unique: {
+    path: 'indicator',
+    message: 'A resource with this indicator already exists in this realm',
+  },
+};
+const SCOPE_CONFLICTS = {
+  resource_scopes_name_unique: { path: 'name', message: 'This resource already has a scope with this name' },
+};
+
+/** A scope together with the API resource it belongs to. */
+export interface ScopeWithResource {
+  scope: ResourceScope;
+  resource: Resource;
+}
 
 /** The scopes of a realm's built-in Management API resource. */
-export function managementScopesOf(realmName: string): readonly string[] {
+export function managementScopesOf(realmName: string): readonly ManagementScope[] {
   return realmName === 'master' ? [...REALM_MANAGEMENT_SCOPES, ...MASTER_ONLY_SCOPES] : REALM_MANAGEMENT_SCOPES;
+}
+
+function assertWritable(resource: Resource): void {
+  if (resource.isManagement) {
+    throw new ApiError(422, 'The built-in Management API resource is read-only', { code: 'read_only' });
+  }
 }
 
 /** API resources (RFC 8707 targets of access tokens) and their scopes. */
@@ -21,6 +57,126 @@ export class ResourceService {
   constructor(orm: Orm, issuers: Issuers) {
     this.#orm = orm;
     this.#issuers = issuers;
+  }
+
+  list(realmId: string, query: ListQuery): Promise<Page<Resource>> {
+    return paged(query, (window) =>
+      this.#orm.em.findAndCount(
+        ResourceEntity,
+        { realmId, ...searchFilter(query.search, ['name', 'indicator']) },
+        { orderBy: [{ isManagement: 'desc' }, { id: 'desc' }], ...window },
+      ),
+    );
+  }
+
+  async get(realmId: string, id: string): Promise<Resource> {
+    const resource = await this.#orm.em.findOne(ResourceEntity, { id, realmId });
+    if (!resource) throw new NotFoundError('Resource not found');
+    return resource;
+  }
+
+  async create(realmId: string, input: CreateResourceBody): Promise<Resource> {
+    const resource = this.#orm.em.create(ResourceEntity, {
+      id: newId(),
+      realmId,
+      name: input.name,
+      indicator: input.indicator,
+      accessTokenTtl: input.access_token_ttl,
+      isManagement: false,
+    });
+    await withConflicts(RESOURCE_CONFLICTS, () => this.#orm.em.flush());
+    return resource;
+  }
+
+  async update(realmId: string, id: string, input: UpdateResourceBody): Promise<Resource> {
+    const resource = await this.get(realmId, id);
+    assertWritable(resource);
+    if (input.name !== undefined) resource.name = input.name;
+    if (input.access_token_ttl !== undefined) resource.accessTokenTtl = input.access_token_ttl;
+    await this.#orm.em.flush();
+    return resource;
+  }
+
+  /** Deletes the resource; its scopes, and their place in every role, go with it (cascade). */
+  async delete(realmId: string, id: string): Promise<void> {
+    assertWritable(await this.get(realmId, id));
+    await this.#orm.em.nativeDelete(ResourceEntity, { id, realmId });
+  }
+
+  async listScopes(realmId: string, id: string, query: ListQuery): Promise<Page<ResourceScope>> {
+    await this.get(realmId, id);
+    return paged(query, (window) =>
+      this.#orm.em.findAndCount(
+        ResourceScopeEntity,
+        { realmId, resourceId: id, ...searchFilter(query.search, ['name', 'description']) },
+        { orderBy: { name: 'asc' }, ...window },
+      ),
+    );
+  }
+
+  async createScope(realmId: string, id: string, input: CreateScopeBody): Promise<ResourceScope> {
+    assertWritable(await this.get(realmId, id));
+    const scope = this.#orm.em.create(ResourceScopeEntity, {
+      id: newId(),
+      realmId,
+      resourceId: id,
+      name: input.name,
+      description: input.description ?? null,
+    });
+    await withConflicts(SCOPE_CONFLICTS, () => this.#orm.em.flush());
+    return scope;
+  }
+
+  async updateScope(realmId: string, id: string, scopeId: string, input: UpdateScopeBody): Promise<ResourceScope> {
+    const scope = await this.#writableScope(realmId, id, scopeId);
+    if (input.name !== undefined) scope.name = input.name;
+    if (input.description !== undefined) scope.description = input.description;
+    await withConflicts(SCOPE_CONFLICTS, () => this.#orm.em.flush());
+    return scope;
+  }
+
+  async deleteScope(realmId: string, id: string, scopeId: string): Promise<void> {
+    await this.#writableScope(realmId, id, scopeId);
+    await this.#orm.em.nativeDelete(ResourceScopeEntity, { id: scopeId, realmId });
+  }
+
+  /** A page of the scopes among `ids`, by name, each with its resource (for a role's scopes). */
+  async listScopesById(realmId: string, ids: readonly string[], query: ListQuery): Promise<Page<ScopeWithResource>> {
+    const page = await paged(query, (window) =>
+      this.#orm.em.findAndCount(
+        ResourceScopeEntity,
+        { realmId, id: { $in: [...ids] }, ...searchFilter(query.search, ['name', 'description']) },
+        { orderBy: { name: 'asc' }, ...window },
+      ),
+    );
+    const resourceIds = [...new Set(page.items.map((scope) => scope.resourceId))];
+    const resources = new Map(
+      (await this.#orm.em.find(ResourceEntity, { realmId, id: { $in: resourceIds } })).map((r) => [r.id, r]),
+    );
+    return {
+      meta: page.meta,
+      items: page.items.map((scope) => ({ scope, resource: resources.get(scope.resourceId) as Resource })),
+    };
+  }
+
+  /**
+   * Which of `ids` are scopes of the realm, locked (FOR SHARE) until the caller's transaction
+   * ends so that they cannot be deleted under an assignment.
+   */
+  async lockScopes(em: EntityManager, realmId: string, ids: readonly string[]): Promise<string[]> {
+    const scopes = await em.find(
+      ResourceScopeEntity,
+      { realmId, id: { $in: [...ids] } },
+      { fields: ['id'], lockMode: LockMode.PESSIMISTIC_READ },
+    );
+    return scopes.map((scope) => scope.id);
+  }
+
+  async #writableScope(realmId: string, id: string, scopeId: string): Promise<ResourceScope> {
+    assertWritable(await this.get(realmId, id));
+    const scope = await this.#orm.em.findOne(ResourceScopeEntity, { id: scopeId, resourceId: id, realmId });
+    if (!scope) throw new NotFoundError('Scope not found');
+    return scope;
   }
 
   /** Adds the realm's read-only Management API resource, inside the caller's transaction. */
@@ -39,7 +195,7 @@ export class ResourceService {
         realmId: realm.id,
         resourceId: resource.id,
         name: scope,
-        description: MANAGEMENT_SCOPE_DESCRIPTIONS[scope as keyof typeof MANAGEMENT_SCOPE_DESCRIPTIONS],
+        description: MANAGEMENT_SCOPE_DESCRIPTIONS[scope],
       });
     }
   }

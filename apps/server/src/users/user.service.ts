@@ -1,13 +1,16 @@
+import { LockMode } from '@mikro-orm/core';
 import type { CreateUserBody, ListQuery, UpdateUserBody } from '@realmkit/contract';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
-import { containsPattern, pageMeta, pageWindow } from '../db/pagination.ts';
-import { violatedConstraint } from '../db/unique-violation.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../http/api-error.ts';
-import { hashPassword, passwordProblems } from './password.ts';
-import { type User, UserEntity, UserIdentityEntity } from './user.entity.ts';
+import { type Page, type PageQuery, paged, searchFilter } from '../db/pagination.ts';
+import { withConflicts } from '../db/unique-violation.ts';
+import { ApiError, NotFoundError, ValidationError } from '../http/api-error.ts';
+import type { Role } from '../roles/role.entity.ts';
+import type { RoleService } from '../roles/role.service.ts';
+import { hashPassword, passwordProblems, verifyPassword } from './password.ts';
+import { type User, UserEntity, type UserIdentity, UserIdentityEntity } from './user.entity.ts';
 
-const CONFLICTS: Record<string, { path: string; message: string }> = {
+const CONFLICTS = {
   users_realm_email_unique: { path: 'email', message: 'A user with this email already exists in this realm' },
   users_realm_username_unique: { path: 'username', message: 'A user with this username already exists in this realm' },
 };
@@ -20,24 +23,21 @@ function normalizeEmail(email: string): string {
 /** Users of a realm. Every query is filtered by `realmId`. */
 export class UserService {
   readonly #orm: Orm;
+  readonly #roles: RoleService;
 
-  constructor(orm: Orm) {
+  constructor(orm: Orm, roles: RoleService) {
     this.#orm = orm;
+    this.#roles = roles;
   }
 
-  async list(realmId: string, query: ListQuery) {
-    const pattern = query.search ? containsPattern(query.search) : undefined;
-    const where = pattern
-      ? {
-          realmId,
-          $or: [{ email: { $ilike: pattern } }, { username: { $ilike: pattern } }, { name: { $ilike: pattern } }],
-        }
-      : { realmId };
-    const [users, total] = await this.#orm.em.findAndCount(UserEntity, where, {
-      orderBy: { id: 'desc' },
-      ...pageWindow(query),
-    });
-    return { users, meta: pageMeta(query, total) };
+  list(realmId: string, query: ListQuery): Promise<Page<User>> {
+    return paged(query, (window) =>
+      this.#orm.em.findAndCount(
+        UserEntity,
+        { realmId, ...searchFilter(query.search, ['email', 'username', 'name']) },
+        { orderBy: { id: 'desc' }, ...window },
+      ),
+    );
   }
 
   async get(realmId: string, id: string): Promise<User> {
@@ -102,14 +102,35 @@ export class UserService {
     return user;
   }
 
-  async listIdentities(realmId: string, id: string, query: Pick<ListQuery, 'page' | 'per_page'>) {
+  /** 204 or 422, as Logto's verify-password: the same answer for a wrong password and no password. */
+  async verifyPassword(realmId: string, id: string, password: string): Promise<void> {
+    const user = await this.get(realmId, id);
+    const valid = user.passwordHash ? await verifyPassword(user.passwordHash, password) : false;
+    if (!valid) throw new ApiError(422, 'The password is not correct', { code: 'invalid_credentials' });
+  }
+
+  async listIdentities(realmId: string, id: string, query: PageQuery): Promise<Page<UserIdentity>> {
     await this.get(realmId, id);
-    const [identities, total] = await this.#orm.em.findAndCount(
-      UserIdentityEntity,
-      { realmId, userId: id },
-      { orderBy: { id: 'asc' }, ...pageWindow(query) },
+    return paged(query, (window) =>
+      this.#orm.em.findAndCount(UserIdentityEntity, { realmId, userId: id }, { orderBy: { id: 'asc' }, ...window }),
     );
-    return { identities, meta: pageMeta(query, total) };
+  }
+
+  async listRoles(realmId: string, id: string, query: ListQuery): Promise<Page<Role>> {
+    await this.get(realmId, id);
+    return this.#roles.listAssigned('user', realmId, id, query);
+  }
+
+  async assignRoles(realmId: string, id: string, roleIds: readonly string[]): Promise<void> {
+    await this.#roles.assign('user', realmId, id, roleIds, async (em) => {
+      const user = await em.findOne(UserEntity, { id, realmId }, { lockMode: LockMode.PESSIMISTIC_READ });
+      if (!user) throw new NotFoundError('User not found');
+    });
+  }
+
+  async removeRole(realmId: string, id: string, roleId: string): Promise<void> {
+    await this.get(realmId, id);
+    await this.#roles.unassign('user', realmId, id, roleId);
   }
 
   /** Checks the policy, then hashes (outside any transaction: argon2 takes tens of ms). */
@@ -119,13 +140,7 @@ export class UserService {
     return hashPassword(password);
   }
 
-  async #flush(): Promise<void> {
-    try {
-      await this.#orm.em.flush();
-    } catch (error) {
-      const conflict = CONFLICTS[violatedConstraint(error) ?? ''];
-      if (conflict) throw new ConflictError(conflict.message, [conflict]);
-      throw error;
-    }
+  #flush(): Promise<void> {
+    return withConflicts(CONFLICTS, () => this.#orm.em.flush());
   }
 }

@@ -1,16 +1,18 @@
 import { contract } from '@realmkit/contract';
 import { initServer } from '@ts-rest/express';
 import { targetRealm } from '../http/bearer-auth.ts';
+import { listBody } from '../http/list-body.ts';
+import { presentRole } from '../roles/role.presenter.ts';
 import { presentIdentity, presentUser } from './user.presenter.ts';
 import type { UserService } from './user.service.ts';
 
 /** `/api/v1/{realm}/users`: thin handlers over {@link UserService}. */
 export function usersRoutes(users: UserService) {
   return initServer().router(contract.users, {
-    list: async ({ query, res }) => {
-      const page = await users.list(targetRealm(res).id, query);
-      return { status: 200, body: { data: page.users.map(presentUser), meta: page.meta } };
-    },
+    list: async ({ query, res }) => ({
+      status: 200,
+      body: listBody(await users.list(targetRealm(res).id, query), presentUser),
+    }),
     create: async ({ body, res }) => ({
       status: 201,
       body: { data: presentUser(await users.create(targetRealm(res).id, body)) },
@@ -35,9 +37,25 @@ export function usersRoutes(users: UserService) {
       status: 200,
       body: { data: presentUser(await users.setSuspended(targetRealm(res).id, params.id, body.is_suspended)) },
     }),
-    listIdentities: async ({ params, query, res }) => {
-      const page = await users.listIdentities(targetRealm(res).id, params.id, query);
-      return { status: 200, body: { data: page.identities.map(presentIdentity), meta: page.meta } };
+    verifyPassword: async ({ params, body, res }) => {
+      await users.verifyPassword(targetRealm(res).id, params.id, body.password);
+      return { status: 204, body: undefined };
     },
+    listRoles: async ({ params, query, res }) => ({
+      status: 200,
+      body: listBody(await users.listRoles(targetRealm(res).id, params.id, query), presentRole),
+    }),
+    assignRoles: async ({ params, body, res }) => {
+      await users.assignRoles(targetRealm(res).id, params.id, body.role_ids);
+      return { status: 204, body: undefined };
+    },
+    removeRole: async ({ params, res }) => {
+      await users.removeRole(targetRealm(res).id, params.id, params.roleId);
+      return { status: 204, body: undefined };
+    },
+    listIdentities: async ({ params, query, res }) => ({
+      status: 200,
+      body: listBody(await users.listIdentities(targetRealm(res).id, params.id, query), presentIdentity),
+    }),
   });
 }

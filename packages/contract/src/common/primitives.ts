@@ -15,3 +15,17 @@ export const RealmRef = z
 
 export const RealmPathParams = z.object({ realm: RealmRef });
 export const RealmIdPathParams = z.object({ realm: RealmRef, id: Id });
+
+/** `.../{id}/roles/{roleId}`: a role assigned to a user or an application. */
+export const RealmIdRoleIdPathParams = RealmIdPathParams.extend({ roleId: Id });
+/** `.../{id}/scopes/{scopeId}`: a scope of a resource, or one a role holds. */
+export const RealmIdScopeIdPathParams = RealmIdPathParams.extend({ scopeId: Id });
+
+/** A set of ids sent to assign things at once (`role_ids`, `scope_ids`). */
+export function idList(description: string) {
+  return z
+    .array(Id)
+    .min(1)
+    .max(100)
+    .meta({ description: `${description} 1..100 ids; duplicates are ignored.` });
+}

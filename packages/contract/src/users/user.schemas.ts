@@ -67,6 +67,10 @@ export const SetPasswordBody = z
   .strictObject({ password: Password })
   .meta({ id: 'SetPassword', example: { password: 'newSecurePassword456' } });
 
+export const VerifyPasswordBody = z
+  .strictObject({ password: z.string().max(1024) })
+  .meta({ id: 'VerifyPassword', example: { password: 'securePassword123' } });
+
 export const SetSuspendedBody = z
   .strictObject({ is_suspended: z.boolean() })
   .meta({ id: 'SetSuspended', example: { is_suspended: true } });

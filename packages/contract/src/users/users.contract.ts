@@ -2,7 +2,8 @@ import { initContract } from '@ts-rest/core';
 import { errorResponses } from '../common/errors.ts';
 import { requires } from '../common/metadata.ts';
 import { ListQuery, listOf, single } from '../common/pagination.ts';
-import { RealmIdPathParams, RealmPathParams } from '../common/primitives.ts';
+import { RealmIdPathParams, RealmIdRoleIdPathParams, RealmPathParams } from '../common/primitives.ts';
+import { AssignRolesBody, Role } from '../roles/role.schemas.ts';
 import {
   CreateUserBody,
   SetPasswordBody,
@@ -10,6 +11,7 @@ import {
   UpdateUserBody,
   User,
   UserIdentity,
+  VerifyPasswordBody,
 } from './user.schemas.ts';
 
 const c = initContract();
@@ -81,6 +83,49 @@ export const usersContract = c.router(
       responses: { 200: single(User), ...errorResponses(400, 401, 403, 404) },
       summary: 'Block or unblock a user',
       metadata: requires('users:write', TAG),
+    },
+    verifyPassword: {
+      method: 'POST',
+      path: '/:id/password/verify',
+      pathParams: RealmIdPathParams,
+      body: VerifyPasswordBody,
+      responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404, 422) },
+      summary: "Check a user's password",
+      description:
+        "204 when the password is the user's, 422 `invalid_credentials` when it is not or the user has none. " +
+        "It does not look at `is_suspended`: that is the caller's decision.",
+      metadata: requires('users:read', TAG),
+    },
+    listRoles: {
+      method: 'GET',
+      path: '/:id/roles',
+      pathParams: RealmIdPathParams,
+      query: ListQuery,
+      responses: { 200: listOf(Role), ...errorResponses(400, 401, 403, 404) },
+      summary: "List a user's roles",
+      description: 'By name. `search` matches role name and description.',
+      metadata: requires('users:roles', TAG),
+    },
+    assignRoles: {
+      method: 'POST',
+      path: '/:id/roles',
+      pathParams: RealmIdPathParams,
+      body: AssignRolesBody,
+      responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404, 422) },
+      summary: 'Assign roles to a user',
+      description:
+        'All or nothing: unknown role ids answer 422 listing them, and assign none. Roles already assigned are not an error.',
+      metadata: requires('users:roles', TAG),
+    },
+    removeRole: {
+      method: 'DELETE',
+      path: '/:id/roles/:roleId',
+      pathParams: RealmIdRoleIdPathParams,
+      body: c.noBody(),
+      responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404) },
+      summary: 'Remove a role from a user',
+      description: '404 when the role is not assigned to the user.',
+      metadata: requires('users:roles', TAG),
     },
     listIdentities: {
       method: 'GET',

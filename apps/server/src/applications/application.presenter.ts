@@ -1,0 +1,16 @@
+import type { Application as ApplicationBody } from '@realmkit/contract';
+import type { Application } from './application.entity.ts';
+
+/** The API shape of an application: never the secret's hash. */
+export function presentApplication(application: Application): ApplicationBody {
+  return {
+    id: application.id,
+    name: application.name,
+    description: application.description ?? null,
+    type: application.type,
+    client_id: application.clientId,
+    redirect_uris: application.redirectUris,
+    created_at: application.createdAt.toISOString(),
+    updated_at: application.updatedAt.toISOString(),
+  };
+}

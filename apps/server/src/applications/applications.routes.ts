@@ -1,0 +1,57 @@
+import { contract } from '@realmkit/contract';
+import { initServer } from '@ts-rest/express';
+import { targetRealm } from '../http/bearer-auth.ts';
+import { listBody } from '../http/list-body.ts';
+import { presentRole } from '../roles/role.presenter.ts';
+import { presentApplication } from './application.presenter.ts';
+import type { ApplicationService } from './application.service.ts';
+
+/** `/api/v1/{realm}/applications`: thin handlers over {@link ApplicationService}. */
+export function applicationsRoutes(applications: ApplicationService) {
+  return initServer().router(contract.applications, {
+    list: async ({ query, res }) => ({
+      status: 200,
+      body: listBody(await applications.list(targetRealm(res).id, query), presentApplication),
+    }),
+    create: async ({ body, res }) => {
+      const { application, clientSecret } = await applications.create(targetRealm(res).id, body);
+      return {
+        status: 201,
+        body: {
+          data: { ...presentApplication(application), ...(clientSecret ? { client_secret: clientSecret } : {}) },
+        },
+      };
+    },
+    get: async ({ params, res }) => ({
+      status: 200,
+      body: { data: presentApplication(await applications.get(targetRealm(res).id, params.id)) },
+    }),
+    update: async ({ params, body, res }) => ({
+      status: 200,
+      body: { data: presentApplication(await applications.update(targetRealm(res).id, params.id, body)) },
+    }),
+    delete: async ({ params, res }) => {
+      await applications.delete(targetRealm(res).id, params.id);
+      return { status: 204, body: undefined };
+    },
+    rotateSecret: async ({ params, res }) => {
+      const { application, clientSecret } = await applications.rotateSecret(targetRealm(res).id, params.id);
+      return {
+        status: 200,
+        body: { data: { ...presentApplication(application), client_secret: clientSecret } },
+      };
+    },
+    listRoles: async ({ params, query, res }) => ({
+      status: 200,
+      body: listBody(await applications.listRoles(targetRealm(res).id, params.id, query), presentRole),
+    }),
+    assignRoles: async ({ params, body, res }) => {
+      await applications.assignRoles(targetRealm(res).id, params.id, body.role_ids);
+      return { status: 204, body: undefined };
+    },
+    removeRole: async ({ params, res }) => {
+      await applications.removeRole(targetRealm(res).id, params.id, params.roleId);
+      return { status: 204, body: undefined };
+    },
+  });
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { Id, Timestamp } from '../common/primitives.ts';
+
+export const APPLICATION_TYPES = ['spa', 'native', 'traditional', 'm2m'] as const;
+export const ApplicationType = z.enum(APPLICATION_TYPES).meta({
+  id: 'ApplicationType',
+  description:
+    '`traditional` and `m2m` are confidential (they get a client secret); only `m2m` may use client_credentials and hold roles.',
+});
+export type ApplicationType = z.infer<typeof ApplicationType>;
+
+export const MAX_REDIRECT_URIS = 20;
+
+/** Checked per type by the server (422): see `redirect_uris` in {@link CreateApplicationBody}. */
+const RedirectUris = z
+  .array(z.string().min(1).max(2048))
+  .max(MAX_REDIRECT_URIS)
+  .meta({
+    description:
+      'Absolute URIs without fragments. `spa`, `traditional`: https, or http on a loopback host. ' +
+      '`native`: also private-use schemes (`com.example.app:/callback`). `m2m`: none.',
+    example: ['https://myapp.com/callback'],
+  });
+
+const ApplicationName = z.string().trim().min(1).max(256);
+const Description = z.string().max(1024);
+
+export const Application = z
+  .object({
+    id: Id,
+    name: z.string(),
+    description: z.string().nullable(),
+    type: ApplicationType,
+    client_id: z.string().meta({ description: 'Generated, URL-safe, unique.', example: 'Yc3lP0wq9xQhJ1u2mN4bZA' }),
+    redirect_uris: z.array(z.string()),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .meta({ id: 'Application' });
+export type Application = z.infer<typeof Application>;
+
+const ClientSecret = z.string().meta({
+  description: 'Shown only in this response: Realmkit keeps a keyed hash of it, never the secret.',
+  example: 'q8VfX2Jk1c0n6Zr4u9WmYbHs3LdTeAoPi5Kg7NjQwRE',
+});
+
+/** The create response: a confidential application's secret, once. */
+export const CreatedApplication = Application.extend({ client_secret: ClientSecret.optional() }).meta({
+  id: 'CreatedApplication',
+});
+
+/** The rotate-secret response. */
+export const ApplicationWithSecret = Application.extend({ client_secret: ClientSecret }).meta({
+  id: 'ApplicationWithSecret',
+});
+
+export const CreateApplicationBody = z
+  .strictObject({
+    name: ApplicationName,
+    description: Description.optional(),
+    type: ApplicationType,
+    redirect_uris: RedirectUris.default([]),
+  })
+  .meta({
+    id: 'CreateApplication',
+    example: { name: 'My SPA', type: 'spa', redirect_uris: ['https://myapp.com/callback'] },
+  });
+export type CreateApplicationBody = z.infer<typeof CreateApplicationBody>;
+
+export const UpdateApplicationBody = z
+  .strictObject({
+    name: ApplicationName.optional(),
+    description: Description.nullable().optional(),
+    redirect_uris: RedirectUris.optional(),
+  })
+  .meta({
+    id: 'UpdateApplication',
+    description: 'The type and client id are immutable.',
+    example: { name: 'My SPA (production)' },
+  });
+export type UpdateApplicationBody = z.infer<typeof UpdateApplicationBody>;

@@ -1,0 +1,117 @@
+import { initContract } from '@ts-rest/core';
+import { errorResponses } from '../common/errors.ts';
+import { requires } from '../common/metadata.ts';
+import { ListQuery, listOf, single } from '../common/pagination.ts';
+import { RealmIdPathParams, RealmIdRoleIdPathParams, RealmPathParams } from '../common/primitives.ts';
+import { AssignRolesBody, Role } from '../roles/role.schemas.ts';
+import {
+  Application,
+  ApplicationWithSecret,
+  CreateApplicationBody,
+  CreatedApplication,
+  UpdateApplicationBody,
+} from './application.schemas.ts';
+
+const c = initContract();
+const TAG = 'Applications';
+
+/** `/api/v1/{realm}/applications`, as `reference/management-api.txt` lists it, plus secret rotation. */
+export const applicationsContract = c.router(
+  {
+    list: {
+      method: 'GET',
+      path: '',
+      pathParams: RealmPathParams,
+      query: ListQuery,
+      responses: { 200: listOf(Application), ...errorResponses(400, 401, 403, 404) },
+      summary: 'List applications',
+      description: 'Newest first. `search` matches name, description and client id, case-insensitively.',
+      metadata: requires('applications:read', TAG),
+    },
+    create: {
+      method: 'POST',
+      path: '',
+      pathParams: RealmPathParams,
+      body: CreateApplicationBody,
+      responses: { 201: single(CreatedApplication), ...errorResponses(400, 401, 403, 404, 422) },
+      summary: 'Create an application',
+      description:
+        'Confidential types (`traditional`, `m2m`) get a `client_secret`, returned only in this response. ' +
+        'Redirect URIs that break the rules of the type answer 422 with one detail per URI.',
+      metadata: requires('applications:write', TAG),
+    },
+    get: {
+      method: 'GET',
+      path: '/:id',
+      pathParams: RealmIdPathParams,
+      responses: { 200: single(Application), ...errorResponses(400, 401, 403, 404) },
+      summary: 'Get an application',
+      metadata: requires('applications:read', TAG),
+    },
+    update: {
+      method: 'PATCH',
+      path: '/:id',
+      pathParams: RealmIdPathParams,
+      body: UpdateApplicationBody,
+      responses: { 200: single(Application), ...errorResponses(400, 401, 403, 404, 422) },
+      summary: 'Update an application',
+      metadata: requires('applications:write', TAG),
+    },
+    delete: {
+      method: 'DELETE',
+      path: '/:id',
+      pathParams: RealmIdPathParams,
+      body: c.noBody(),
+      responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404) },
+      summary: 'Delete an application',
+      description:
+        'It can no longer get tokens from the next request on; tokens already issued stay valid until they expire.',
+      metadata: requires('applications:write', TAG),
+    },
+    rotateSecret: {
+      method: 'POST',
+      path: '/:id/secret',
+      pathParams: RealmIdPathParams,
+      body: c.noBody(),
+      responses: { 200: single(ApplicationWithSecret), ...errorResponses(400, 401, 403, 404, 422) },
+      summary: "Rotate an application's client secret",
+      description:
+        'Issues a new secret, returned only in this response; the old one stops working at once. ' +
+        'Public types (`spa`, `native`) have no secret: 422.',
+      metadata: requires('applications:write', TAG),
+    },
+    listRoles: {
+      method: 'GET',
+      path: '/:id/roles',
+      pathParams: RealmIdPathParams,
+      query: ListQuery,
+      responses: { 200: listOf(Role), ...errorResponses(400, 401, 403, 404) },
+      summary: "List an application's roles",
+      description: 'By name. `search` matches role name and description.',
+      metadata: requires('applications:read', TAG),
+    },
+    assignRoles: {
+      method: 'POST',
+      path: '/:id/roles',
+      pathParams: RealmIdPathParams,
+      body: AssignRolesBody,
+      responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404, 422) },
+      summary: 'Assign roles to an application',
+      description:
+        'Only `m2m` applications hold roles. All or nothing: unknown role ids answer 422 listing them, and ' +
+        'assign none. Roles already assigned are not an error.',
+      metadata: requires('applications:write', TAG),
+    },
+    removeRole: {
+      method: 'DELETE',
+      path: '/:id/roles/:roleId',
+      pathParams: RealmIdRoleIdPathParams,
+      body: c.noBody(),
+      responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404) },
+      summary: 'Remove a role from an application',
+      description: '404 when the role is not assigned to the application.',
+      metadata: requires('applications:write', TAG),
+    },
+  },
+  { pathPrefix: '/api/v1/:realm/applications', strictStatusCodes: true },
+);

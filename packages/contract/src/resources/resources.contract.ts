@@ -1,0 +1,112 @@
+import { initContract } from '@ts-rest/core';
+import { errorResponses } from '../common/errors.ts';
+import { requires } from '../common/metadata.ts';
+import { ListQuery, listOf, single } from '../common/pagination.ts';
+import { RealmIdPathParams, RealmIdScopeIdPathParams, RealmPathParams } from '../common/primitives.ts';
+import {
+  CreateResourceBody,
+  CreateScopeBody,
+  Resource,
+  Scope,
+  UpdateResourceBody,
+  UpdateScopeBody,
+} from './resource.schemas.ts';
+
+const c = initContract();
+const TAG = 'Resources';
+const READ_ONLY = 'The built-in Management API resource is read-only: 422.';
+
+/** `/api/v1/{realm}/resources`, as `reference/management-api.txt` lists it. */
+export const resourcesContract = c.router(
+  {
+    list: {
+      method: 'GET',
+      path: '',
+      pathParams: RealmPathParams,
+      query: ListQuery,
+      responses: { 200: listOf(Resource), ...errorResponses(400, 401, 403, 404) },
+      summary: 'List API resources',
+      description: "The realm's built-in Management API first, then newest first. `search` matches name and indicator.",
+      metadata: requires('resources:read', TAG),
+    },
+    create: {
+      method: 'POST',
+      path: '',
+      pathParams: RealmPathParams,
+      body: CreateResourceBody,
+      responses: { 201: single(Resource), ...errorResponses(400, 401, 403, 404, 409) },
+      summary: 'Create an API resource',
+      description: 'Indicators are unique per realm (409).',
+      metadata: requires('resources:write', TAG),
+    },
+    get: {
+      method: 'GET',
+      path: '/:id',
+      pathParams: RealmIdPathParams,
+      responses: { 200: single(Resource), ...errorResponses(400, 401, 403, 404) },
+      summary: 'Get an API resource',
+      metadata: requires('resources:read', TAG),
+    },
+    update: {
+      method: 'PATCH',
+      path: '/:id',
+      pathParams: RealmIdPathParams,
+      body: UpdateResourceBody,
+      responses: { 200: single(Resource), ...errorResponses(400, 401, 403, 404, 422) },
+      summary: 'Update an API resource',
+      description: `A new \`access_token_ttl\` applies to tokens issued from then on. ${READ_ONLY}`,
+      metadata: requires('resources:write', TAG),
+    },
+    delete: {
+      method: 'DELETE',
+      path: '/:id',
+      pathParams: RealmIdPathParams,
+      body: c.noBody(),
+      responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404, 422) },
+      summary: 'Delete an API resource',
+      description: `Also deletes its scopes and removes them from every role; tokens already issued stay valid until they expire. ${READ_ONLY}`,
+      metadata: requires('resources:write', TAG),
+    },
+    listScopes: {
+      method: 'GET',
+      path: '/:id/scopes',
+      pathParams: RealmIdPathParams,
+      query: ListQuery,
+      responses: { 200: listOf(Scope), ...errorResponses(400, 401, 403, 404) },
+      summary: "List an API resource's scopes",
+      description: 'By name. `search` matches name and description.',
+      metadata: requires('resources:read', TAG),
+    },
+    createScope: {
+      method: 'POST',
+      path: '/:id/scopes',
+      pathParams: RealmIdPathParams,
+      body: CreateScopeBody,
+      responses: { 201: single(Scope), ...errorResponses(400, 401, 403, 404, 409, 422) },
+      summary: 'Add a scope to an API resource',
+      description: `Scope names are unique per resource (409). ${READ_ONLY}`,
+      metadata: requires('resources:write', TAG),
+    },
+    updateScope: {
+      method: 'PATCH',
+      path: '/:id/scopes/:scopeId',
+      pathParams: RealmIdScopeIdPathParams,
+      body: UpdateScopeBody,
+      responses: { 200: single(Scope), ...errorResponses(400, 401, 403, 404, 409, 422) },
+      summary: 'Update a scope',
+      description: `Renaming a scope changes what new tokens carry; roles keep holding it. ${READ_ONLY}`,
+      metadata: requires('resources:write', TAG),
+    },
+    deleteScope: {
+      method: 'DELETE',
+      path: '/:id/scopes/:scopeId',
+      pathParams: RealmIdScopeIdPathParams,
+      body: c.noBody(),
+      responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404, 422) },
+      summary: 'Delete a scope',
+      description: `Also removes it from every role. ${READ_ONLY}`,
+      metadata: requires('resources:write', TAG),
+    },
+  },
+  { pathPrefix: '/api/v1/:realm/resources', strictStatusCodes: true },
+);
