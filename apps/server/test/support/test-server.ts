@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { RequestContext } from '@mikro-orm/core';
 import { inject } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/http/logger.ts';
@@ -88,32 +87,45 @@ export class TestServer {
     return response.body.data;
   }
 
+  /** Sends a request that must answer `status`; returns the body's `data` (fails the test otherwise). */
+  async expectCall(status: number, method: string, path: string, options: CallOptions = {}) {
+    const response = await this.call(method, path, options);
+    if (response.status !== status) {
+      throw new Error(`${method} ${path}: expected ${status}, got ${response.status} ${JSON.stringify(response.body)}`);
+    }
+    return response.body?.data;
+  }
+
   /**
-   * An m2m client of `realmId` holding `scopes` of the realm's Management API, made through
-   * the services (the applications and roles routes land with their own issue).
+   * An m2m application of `realm` (id or name) holding a role with `scopes` of `resourceId`
+   * (default: the realm's Management API), made through the Management API with a master token.
    */
-  async createRealmClient(realmId: string, scopes: readonly string[]): Promise<ClientCredentials> {
-    const { applications, resources, roles, orm } = this.services;
-    return RequestContext.create(orm.em, async () => {
-      const management = await resources.findTarget(realmId, undefined);
-      if (!management) throw new Error('realm has no Management API resource');
-      const scopeRows: { id: string; name: string }[] = await orm.em.execute(
-        'select id, name from resource_scopes where resource_id = ?',
-        [management.id],
-      );
-      const scopeIds = scopeRows.filter((row) => scopes.includes(row.name)).map((row) => row.id);
-      return orm.em.fork().transactional(async (em) => {
-        const role = roles.addRole(em, realmId, {
-          name: `role-${randomBytes(4).toString('hex')}`,
-          description: 'test',
-          scopeIds,
-        });
-        const { application, clientSecret } = applications.addMachineToMachine(em, realmId, { name: 'test client' });
-        roles.assignToApplication(em, realmId, application.id, role.id);
-        await em.flush();
-        return { clientId: application.clientId, clientSecret };
-      });
+  async createRealmClient(
+    realm: string,
+    scopes: readonly string[],
+    resourceId?: string,
+  ): Promise<ClientCredentials & { applicationId: string; roleId: string }> {
+    const token = await this.masterToken();
+    const api = `/api/v1/${realm}`;
+    const resource =
+      resourceId ??
+      (await this.expectCall(200, 'GET', `${api}/resources?search=Management%20API`, { token })).find(
+        (r: { is_management_api: boolean }) => r.is_management_api,
+      ).id;
+    const allScopes = await this.expectCall(200, 'GET', `${api}/resources/${resource}/scopes?per_page=100`, { token });
+    const scopeIds = allScopes.filter((s: { name: string }) => scopes.includes(s.name)).map((s: { id: string }) => s.id);
+    if (scopeIds.length !== scopes.length) throw new Error(`unknown scopes among ${scopes.join(' ')}`);
+    const suffix = randomBytes(4).toString('hex');
+    const role = await this.expectCall(201, 'POST', `${api}/roles`, { token, json: { name: `role-${suffix}` } });
+    if (scopeIds.length > 0) {
+      await this.expectCall(204, 'POST', `${api}/roles/${role.id}/scopes`, { token, json: { scope_ids: scopeIds } });
+    }
+    const app = await this.expectCall(201, 'POST', `${api}/applications`, {
+      token,
+      json: { name: `client-${suffix}`, type: 'm2m' },
     });
+    await this.expectCall(204, 'POST', `${api}/applications/${app.id}/roles`, { token, json: { role_ids: [role.id] } });
+    return { clientId: app.client_id, clientSecret: app.client_secret, applicationId: app.id, roleId: role.id };
   }
 
   close(): Promise<void> {
