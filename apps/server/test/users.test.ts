@@ -313,3 +313,103 @@ describe('users: authorization', () => {
     expect((await server.call('GET', users(), { token: forged })).status).toBe(401);
   });
 });
+
+describe('users: password verification', () => {
+  it('204 for the right password, 422 invalid_credentials for a wrong one or none, 404 for no user', async () => {
+    const user = await createUser({ email: 'verify@example.com', password: 'the-right-password' });
+    const verify = (id: string, password: string) =>
+      server.call('POST', `${users()}/${id}/password/verify`, { token: admin, json: { password } });
+
+    const right = await verify(user.id, 'the-right-password');
+    expect(right.status).toBe(204);
+    expect(right.body).toBe('');
+
+    const wrong = await verify(user.id, 'The-right-password');
+    expect(wrong.status).toBe(422);
+    expect(wrong.body).toEqual({ error: 'invalid_credentials', message: 'The password is not correct' });
+
+    const passwordless = await createUser({ email: 'nopassword@example.com' });
+    expect((await verify(passwordless.id, 'anything-at-all')).body.error).toBe('invalid_credentials');
+    expect((await verify(randomUUID(), 'the-right-password')).status).toBe(404);
+
+    const missing = await server.call('POST', `${users()}/${user.id}/password/verify`, { token: admin, json: {} });
+    expect(missing.status).toBe(400);
+    expect(missing.body.details).toEqual([{ path: 'password', message: expect.any(String) }]);
+  });
+
+  it('needs users:read, and a password change takes effect at once', async () => {
+    const user = await createUser({ email: 'verify2@example.com', password: 'first-password-1' });
+    const writeOnly = await server.masterToken('users:write');
+    const refused = await server.call('POST', `${users()}/${user.id}/password/verify`, {
+      token: writeOnly,
+      json: { password: 'first-password-1' },
+    });
+    expect(refused.status).toBe(403);
+
+    const readOnly = await server.masterToken('users:read');
+    await server.expectCall(200, 'PATCH', `${users()}/${user.id}/password`, {
+      token: admin,
+      json: { password: 'second-password-2' },
+    });
+    const verify = (password: string) =>
+      server.call('POST', `${users()}/${user.id}/password/verify`, { token: readOnly, json: { password } });
+    expect((await verify('first-password-1')).status).toBe(422);
+    expect((await verify('second-password-2')).status).toBe(204);
+  });
+});
+
+describe('users: roles', () => {
+  it('assigns, lists (by name) and removes roles, all or nothing', async () => {
+    const user = await createUser({ email: 'roles@example.com' });
+    const roles = `/api/v1/${realm.name}/roles`;
+    const viewer = await server.expectCall(201, 'POST', roles, { token: admin, json: { name: 'viewer' } });
+    const editor = await server.expectCall(201, 'POST', roles, { token: admin, json: { name: 'editor' } });
+    const userRoles = `${users()}/${user.id}/roles`;
+    const list = () => server.expectCall(200, 'GET', userRoles, { token: admin });
+
+    expect(await list()).toEqual([]);
+    await server.expectCall(204, 'POST', userRoles, { token: admin, json: { role_ids: [viewer.id, editor.id] } });
+    expect((await list()).map((role: { name: string }) => role.name)).toEqual(['editor', 'viewer']);
+    // Assigning again is not an error, and does not duplicate.
+    await server.expectCall(204, 'POST', userRoles, { token: admin, json: { role_ids: [viewer.id, viewer.id] } });
+    expect(await list()).toHaveLength(2);
+
+    const unknown = randomUUID();
+    const partly = await server.call('POST', userRoles, { token: admin, json: { role_ids: [unknown] } });
+    expect(partly.status).toBe(422);
+    expect(partly.body.details).toEqual([{ path: 'role_ids.0', message: `No role with id ${unknown} in this realm` }]);
+
+    await server.expectCall(204, 'DELETE', `${userRoles}/${editor.id}`, { token: admin });
+    expect((await list()).map((role: { name: string }) => role.name)).toEqual(['viewer']);
+    expect((await server.call('DELETE', `${userRoles}/${editor.id}`, { token: admin })).status).toBe(404);
+
+    const fresh = await server.expectCall(201, 'POST', roles, { token: admin, json: { name: 'fresh' } });
+    const mixed = await server.call('POST', userRoles, { token: admin, json: { role_ids: [fresh.id, unknown] } });
+    expect(mixed.status).toBe(422);
+    expect(mixed.body.details).toEqual([{ path: 'role_ids.1', message: expect.stringContaining(unknown) }]);
+    expect((await list()).map((role: { name: string }) => role.name)).toEqual(['viewer']);
+  });
+
+  it('needs users:roles, not users:read or users:write', async () => {
+    const user = await createUser({ email: 'roles-scope@example.com' });
+    const token = await server.masterToken('users:read users:write');
+    const response = await server.call('GET', `${users()}/${user.id}/roles`, { token });
+    expect(response.status).toBe(403);
+    expect(response.body.message).toContain('users:roles');
+    const rolesOnly = await server.masterToken('users:roles');
+    expect((await server.call('GET', `${users()}/${user.id}/roles`, { token: rolesOnly })).status).toBe(200);
+  });
+
+  it('answers 404 for an unknown user and 400 for a malformed body', async () => {
+    const missing = await server.call('POST', `${users()}/${randomUUID()}/roles`, {
+      token: admin,
+      json: { role_ids: [randomUUID()] },
+    });
+    expect(missing.status).toBe(404);
+    const user = await createUser({ email: 'roles-bad@example.com' });
+    for (const json of [{ role_ids: [] }, { role_ids: ['not-a-uuid'] }, { roles: [] }]) {
+      const response = await server.call('POST', `${users()}/${user.id}/roles`, { token: admin, json });
+      expect({ json, status: response.status }).toEqual({ json, status: 400 });
+    }
+  });
+});
