@@ -1,5 +1,5 @@
 import { contract, REALM_MANAGEMENT_SCOPES } from '@realmkit/contract';
-import { type AppRoute, isAppRoute } from '@ts-rest/core';
+import { type AppRoute, type AppRouter, isAppRoute } from '@ts-rest/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 
@@ -16,7 +16,7 @@ let realmB: { id: string; name: string };
 let idsInB: { users: string; applications: string; roles: string; resources: string; scopeId: string };
 
 const idRoutes = Object.entries(contract).flatMap(([group, router]) =>
-  Object.entries(router as Record<string, unknown>)
+  Object.entries(router as Record<string, AppRoute | AppRouter>)
     .filter((entry): entry is [string, AppRoute] => isAppRoute(entry[1]))
     .filter(([, route]) => route.path.startsWith('/api/v1/:realm/') && route.path.includes('/:id'))
     .map(([name, route]) => ({ key: `${group}.${name}`, group, route })),
