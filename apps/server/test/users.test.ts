@@ -413,3 +413,33 @@ describe('users: roles', () => {
     }
   });
 });
+
+describe('users: identities', () => {
+  it('lists the connected providers, searchable by provider or provider user id', async () => {
+    const user = await createUser({ email: 'identities@example.com' });
+    const em = server.services.orm.em.fork();
+    for (const [provider, subject] of [
+      ['github', 'octocat'],
+      ['google', '1093'],
+    ]) {
+      await em.execute(
+        'insert into user_identities (id, realm_id, user_id, provider, provider_user_id, details) values (?, ?, ?, ?, ?, ?)',
+        [randomUUID(), realm.id, user.id, provider, subject, JSON.stringify({ login: subject })],
+      );
+    }
+    const path = `${users()}/${user.id}/identities`;
+    const all = await server.call('GET', path, { token: admin });
+    expect(all.body.meta.total).toBe(2);
+    const github = await server.call('GET', `${path}?search=GIT`, { token: admin });
+    expect(github.body.data).toEqual([
+      {
+        id: expect.any(String),
+        provider: 'github',
+        provider_user_id: 'octocat',
+        details: { login: 'octocat' },
+        created_at: expect.any(String),
+      },
+    ]);
+    expect((await server.call('GET', `${path}?search=1093`, { token: admin })).body.data[0].provider).toBe('google');
+  });
+});

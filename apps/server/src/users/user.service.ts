@@ -2,7 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { CreateUserBody, ListQuery, UpdateUserBody } from '@realmkit/contract';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
-import { type Page, type PageQuery, paged, searchFilter } from '../db/pagination.ts';
+import { type Page, paged, searchFilter } from '../db/pagination.ts';
 import { withConflicts } from '../db/unique-violation.ts';
 import { ApiError, NotFoundError, ValidationError } from '../http/api-error.ts';
 import type { Role } from '../roles/role.entity.ts';
@@ -109,10 +109,14 @@ export class UserService {
     if (!valid) throw new ApiError(422, 'The password is not correct', { code: 'invalid_credentials' });
   }
 
-  async listIdentities(realmId: string, id: string, query: PageQuery): Promise<Page<UserIdentity>> {
+  async listIdentities(realmId: string, id: string, query: ListQuery): Promise<Page<UserIdentity>> {
     await this.get(realmId, id);
     return paged(query, (window) =>
-      this.#orm.em.findAndCount(UserIdentityEntity, { realmId, userId: id }, { orderBy: { id: 'asc' }, ...window }),
+      this.#orm.em.findAndCount(
+        UserIdentityEntity,
+        { realmId, userId: id, ...searchFilter(query.search, ['provider', 'providerUserId']) },
+        { orderBy: { id: 'asc' }, ...window },
+      ),
     );
   }
 

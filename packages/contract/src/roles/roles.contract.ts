@@ -66,7 +66,7 @@ export const rolesContract = c.router(
       query: ListQuery,
       responses: { 200: listOf(RoleScope), ...errorResponses(400, 401, 403, 404) },
       summary: "List a role's scopes",
-      description: 'By resource, then scope name. `search` matches scope name and description.',
+      description: 'By scope name. `search` matches scope name and description.',
       metadata: requires('roles:read', TAG),
     },
     assignScopes: {
