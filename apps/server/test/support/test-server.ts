@@ -113,7 +113,9 @@ export class TestServer {
         (r: { is_management_api: boolean }) => r.is_management_api,
       ).id;
     const allScopes = await this.expectCall(200, 'GET', `${api}/resources/${resource}/scopes?per_page=100`, { token });
-    const scopeIds = allScopes.filter((s: { name: string }) => scopes.includes(s.name)).map((s: { id: string }) => s.id);
+    const scopeIds = allScopes
+      .filter((s: { name: string }) => scopes.includes(s.name))
+      .map((s: { id: string }) => s.id);
     if (scopeIds.length !== scopes.length) throw new Error(`unknown scopes among ${scopes.join(' ')}`);
     const suffix = randomBytes(4).toString('hex');
     const role = await this.expectCall(201, 'POST', `${api}/roles`, { token, json: { name: `role-${suffix}` } });
