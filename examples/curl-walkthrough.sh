@@ -5,8 +5,10 @@
 #   REALMKIT_CLIENT_ID=... REALMKIT_CLIENT_SECRET=... \
 #   bash examples/curl-walkthrough.sh
 #
-# Creates a throwaway realm `walkthrough-<random>`, exercises tokens, discovery, realms and
-# users, then deletes the realm. Exits non-zero at the first unexpected HTTP status or value.
+# Creates a throwaway realm `walkthrough-<random>`, exercises tokens, discovery, realms, users,
+# roles, API resources and their scopes, applications (with their own tokens), user roles and
+# password checks, then deletes the realm. Exits non-zero at the first unexpected HTTP status or
+# value.
 set -euo pipefail
 
 BASE_URL="${REALMKIT_URL:-http://localhost:8080}"
@@ -68,6 +70,15 @@ expect() {
   local actual
   actual="$(json "$1")"
   [[ "$actual" == "$2" ]] || fail "expected $1 = $2, got '$actual'"
+}
+
+# claims TOKEN: decodes the payload of a JWT (base64url, unpadded) into BODY, to read with expect.
+claims() {
+  local payload
+  payload="$(cut -d. -f2 <<<"$1" | tr '_-' '/+')"
+  while (( ${#payload} % 4 )); do payload+='='; done
+  STEP="claims of the access token"
+  BODY="$(base64 -d <<<"$payload" 2>/dev/null)" || fail "the access token is not a JWT"
 }
 
 JSON=(-H 'Content-Type: application/json')
@@ -174,6 +185,193 @@ NOTE='garbage token' call 401 GET "$BY_ID" -H "$(auth not-a-real-token)"
 
 call 204 DELETE "$BY_ID/$USER_ID" "${AUTH[@]}"
 NOTE='deleted user' call 404 GET "$BY_NAME/$USER_ID" "${AUTH[@]}"
+
+# The rest works in the new realm, addressed by its name.
+API="/api/v1/$REALM_NAME"
+
+# --- 5. Roles ----------------------------------------------------------------------------
+call 201 POST "$API/roles" "${AUTH[@]}" "${JSON[@]}" -d '{"name":"editor","description":"Can edit content"}'
+expect data.name editor
+ROLE_ID="$(json data.id)"
+
+NOTE='duplicate name' call 409 POST "$API/roles" "${AUTH[@]}" "${JSON[@]}" -d '{"name":"editor"}'
+
+call 200 GET "$API/roles?page=1&per_page=20" "${AUTH[@]}"
+expect meta.total 1
+expect data.0.id "$ROLE_ID"
+
+call 200 GET "$API/roles/$ROLE_ID" "${AUTH[@]}"
+expect data.description 'Can edit content'
+
+call 200 PATCH "$API/roles/$ROLE_ID" "${AUTH[@]}" "${JSON[@]}" -d '{"description":"Can read posts"}'
+expect data.description 'Can read posts'
+expect data.name editor
+
+# --- 6. API resources and their scopes ---------------------------------------------------
+# Every realm has its built-in Management API, listed first, with the management scopes.
+call 200 GET "$API/resources" "${AUTH[@]}"
+expect meta.total 1
+expect data.0.is_management_api true
+MANAGEMENT_ID="$(json data.0.id)"
+[[ "$(json data.0.indicator)" == */api/v1/"$REALM_NAME" ]] ||
+  fail "expected the Management API indicator to end with /api/v1/$REALM_NAME"
+
+NOTE='Management API' call 200 GET "$API/resources/$MANAGEMENT_ID/scopes?per_page=100" "${AUTH[@]}"
+expect meta.total 9
+[[ ",$(json data | node -pe 'JSON.parse(require("fs").readFileSync(0)).map((s) => s.name).join(",")')," == *,users:read,* ]] ||
+  fail "expected users:read among the Management API scopes"
+
+NOTE='Management API is read-only' call 422 PATCH "$API/resources/$MANAGEMENT_ID" "${AUTH[@]}" "${JSON[@]}" \
+  -d '{"name":"Renamed"}'
+
+# A custom API: its indicator becomes the `aud` of the tokens issued for it.
+INDICATOR="https://api.walkthrough.example"
+call 201 POST "$API/resources" "${AUTH[@]}" "${JSON[@]}" \
+  -d "{\"name\":\"Posts API\",\"indicator\":\"$INDICATOR\"}"
+expect data.indicator "$INDICATOR"
+expect data.is_management_api false
+expect data.access_token_ttl 3600
+RESOURCE_ID="$(json data.id)"
+
+NOTE='duplicate indicator' call 409 POST "$API/resources" "${AUTH[@]}" "${JSON[@]}" \
+  -d "{\"name\":\"Posts API again\",\"indicator\":\"$INDICATOR\"}"
+
+call 200 GET "$API/resources/$RESOURCE_ID" "${AUTH[@]}"
+expect data.name 'Posts API'
+
+call 200 PATCH "$API/resources/$RESOURCE_ID" "${AUTH[@]}" "${JSON[@]}" -d '{"access_token_ttl":900}'
+expect data.access_token_ttl 900
+
+SCOPES="$API/resources/$RESOURCE_ID/scopes"
+NOTE=read:posts call 201 POST "$SCOPES" "${AUTH[@]}" "${JSON[@]}" -d '{"name":"read:posts","description":"Read blog posts"}'
+expect data.resource_id "$RESOURCE_ID"
+READ_SCOPE_ID="$(json data.id)"
+NOTE=write:posts call 201 POST "$SCOPES" "${AUTH[@]}" "${JSON[@]}" -d '{"name":"write:posts","description":"Write blog posts"}'
+NOTE=delete:posts call 201 POST "$SCOPES" "${AUTH[@]}" "${JSON[@]}" -d '{"name":"delete:posts"}'
+DELETE_SCOPE_ID="$(json data.id)"
+
+NOTE='duplicate scope name' call 409 POST "$SCOPES" "${AUTH[@]}" "${JSON[@]}" -d '{"name":"read:posts"}'
+
+call 200 PATCH "$SCOPES/$READ_SCOPE_ID" "${AUTH[@]}" "${JSON[@]}" -d '{"description":"Read all blog posts"}'
+expect data.description 'Read all blog posts'
+
+call 200 GET "$SCOPES" "${AUTH[@]}"
+expect meta.total 3
+expect data.0.name delete:posts
+
+NOTE=delete:posts call 204 DELETE "$SCOPES/$DELETE_SCOPE_ID" "${AUTH[@]}"
+NOTE='after delete' call 200 GET "$SCOPES" "${AUTH[@]}"
+expect meta.total 2
+expect data.0.name read:posts
+expect data.1.name write:posts
+
+# --- 7. The role holds read:posts only ---------------------------------------------------
+call 204 POST "$API/roles/$ROLE_ID/scopes" "${AUTH[@]}" "${JSON[@]}" -d "{\"scope_ids\":[\"$READ_SCOPE_ID\"]}"
+# All or nothing: an unknown scope id assigns nothing.
+NOTE='unknown scope id' call 422 POST "$API/roles/$ROLE_ID/scopes" "${AUTH[@]}" "${JSON[@]}" \
+  -d "{\"scope_ids\":[\"$DELETE_SCOPE_ID\"]}"
+
+call 200 GET "$API/roles/$ROLE_ID/scopes" "${AUTH[@]}"
+expect meta.total 1
+expect data.0.name read:posts
+expect data.0.resource.indicator "$INDICATOR"
+
+# --- 8. A machine-to-machine application and its tokens ----------------------------------
+NOTE=m2m call 201 POST "$API/applications" "${AUTH[@]}" "${JSON[@]}" -d '{"name":"Posts worker","type":"m2m"}'
+expect data.type m2m
+APP_ID="$(json data.id)"
+APP_CLIENT_ID="$(json data.client_id)"
+APP_SECRET="$(json data.client_secret)"
+[[ -n "$APP_SECRET" ]] || fail "expected a client_secret in the create response"
+
+# The secret is shown once: never again.
+call 200 GET "$API/applications/$APP_ID" "${AUTH[@]}"
+expect data.client_id "$APP_CLIENT_ID"
+expect data.client_secret ''
+
+call 204 POST "$API/applications/$APP_ID/roles" "${AUTH[@]}" "${JSON[@]}" -d "{\"role_ids\":[\"$ROLE_ID\"]}"
+call 200 GET "$API/applications/$APP_ID/roles" "${AUTH[@]}"
+expect meta.total 1
+expect data.0.name editor
+
+# The realm's own issuer, from its discovery document.
+call 200 GET "/oauth2/$REALM_NAME/.well-known/openid-configuration"
+REALM_ISSUER="$(json issuer)"
+[[ "$REALM_ISSUER" == */oauth2/"$REALM_NAME" ]] || fail "expected the issuer to end with /oauth2/$REALM_NAME"
+
+REALM_TOKEN_PATH="/oauth2/$REALM_NAME/token"
+NOTE="resource=$INDICATOR" call 200 POST "$REALM_TOKEN_PATH" -u "$APP_CLIENT_ID:$APP_SECRET" \
+  -d grant_type=client_credentials --data-urlencode "resource=$INDICATOR"
+expect scope read:posts
+expect expires_in 900
+claims "$(json access_token)"
+expect aud "$INDICATOR"
+expect scope read:posts
+expect iss "$REALM_ISSUER"
+expect client_id "$APP_CLIENT_ID"
+
+# A scope the role does not grant, alone: nothing to grant.
+NOTE='scope=write:posts' call 400 POST "$REALM_TOKEN_PATH" -u "$APP_CLIENT_ID:$APP_SECRET" \
+  -d grant_type=client_credentials --data-urlencode "resource=$INDICATOR" --data-urlencode 'scope=write:posts'
+expect error invalid_scope
+
+NOTE='unknown resource' call 400 POST "$REALM_TOKEN_PATH" -u "$APP_CLIENT_ID:$APP_SECRET" \
+  -d grant_type=client_credentials --data-urlencode 'resource=https://unknown.walkthrough.example'
+expect error invalid_target
+
+# Rotating the secret: the old one stops working at once.
+call 200 POST "$API/applications/$APP_ID/secret" "${AUTH[@]}"
+NEW_SECRET="$(json data.client_secret)"
+[[ -n "$NEW_SECRET" && "$NEW_SECRET" != "$APP_SECRET" ]] || fail "expected a new client_secret"
+NOTE='old secret' call 401 POST "$REALM_TOKEN_PATH" -u "$APP_CLIENT_ID:$APP_SECRET" \
+  -d grant_type=client_credentials --data-urlencode "resource=$INDICATOR"
+expect error invalid_client
+NOTE='new secret' call 200 POST "$REALM_TOKEN_PATH" -u "$APP_CLIENT_ID:$NEW_SECRET" \
+  -d grant_type=client_credentials --data-urlencode "resource=$INDICATOR"
+expect scope read:posts
+
+# --- 9. A single-page application: public, with checked redirect URIs --------------------
+NOTE='spa, http redirect URI' call 422 POST "$API/applications" "${AUTH[@]}" "${JSON[@]}" \
+  -d '{"name":"My SPA","type":"spa","redirect_uris":["http://myapp.example/callback"]}'
+expect details.0.path redirect_uris.0
+
+NOTE=spa call 201 POST "$API/applications" "${AUTH[@]}" "${JSON[@]}" \
+  -d '{"name":"My SPA","type":"spa","redirect_uris":["https://myapp.example/callback"]}'
+expect data.redirect_uris '["https://myapp.example/callback"]'
+expect data.client_secret ''
+SPA_ID="$(json data.id)"
+NOTE='public application' call 422 POST "$API/applications/$SPA_ID/secret" "${AUTH[@]}"
+
+# --- 10. User roles and password checks --------------------------------------------------
+call 201 POST "$API/users" "${AUTH[@]}" "${JSON[@]}" \
+  -d '{"email":"john@example.com","name":"John Doe","password":"securePassword123"}'
+JOHN_ID="$(json data.id)"
+
+call 204 POST "$API/users/$JOHN_ID/roles" "${AUTH[@]}" "${JSON[@]}" -d "{\"role_ids\":[\"$ROLE_ID\"]}"
+call 200 GET "$API/users/$JOHN_ID/roles" "${AUTH[@]}"
+expect meta.total 1
+expect data.0.id "$ROLE_ID"
+call 204 DELETE "$API/users/$JOHN_ID/roles/$ROLE_ID" "${AUTH[@]}"
+NOTE='after remove' call 200 GET "$API/users/$JOHN_ID/roles" "${AUTH[@]}"
+expect meta.total 0
+NOTE='not assigned' call 404 DELETE "$API/users/$JOHN_ID/roles/$ROLE_ID" "${AUTH[@]}"
+
+NOTE='right password' call 204 POST "$API/users/$JOHN_ID/password/verify" "${AUTH[@]}" "${JSON[@]}" \
+  -d '{"password":"securePassword123"}'
+NOTE='wrong password' call 422 POST "$API/users/$JOHN_ID/password/verify" "${AUTH[@]}" "${JSON[@]}" \
+  -d '{"password":"notThePassword"}'
+expect error invalid_credentials
+
+# --- 11. Deleting: the application can no longer get tokens ------------------------------
+call 204 DELETE "$API/applications/$APP_ID" "${AUTH[@]}"
+NOTE='deleted application' call 401 POST "$REALM_TOKEN_PATH" -u "$APP_CLIENT_ID:$NEW_SECRET" \
+  -d grant_type=client_credentials --data-urlencode "resource=$INDICATOR"
+expect error invalid_client
+
+call 204 DELETE "$API/roles/$ROLE_ID" "${AUTH[@]}"
+NOTE='deleted role' call 404 GET "$API/roles/$ROLE_ID" "${AUTH[@]}"
+call 204 DELETE "$API/resources/$RESOURCE_ID" "${AUTH[@]}"
+NOTE='deleted resource' call 404 GET "$API/resources/$RESOURCE_ID" "${AUTH[@]}"
 
 # --- Clean up ----------------------------------------------------------------------------
 call 204 DELETE "/api/v1/realms/$REALM_NAME" "${AUTH[@]}"

@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# Resource server demo: your own API (server.ts) accepts Realmkit access tokens issued for it.
+#
+#   REALMKIT_URL=http://localhost:8080 \
+#   REALMKIT_CLIENT_ID=... REALMKIT_CLIENT_SECRET=... \
+#   bash examples/resource-server/demo.sh
+#
+# With a master-realm client it creates a throwaway realm `demo-<random>` holding the API resource
+# https://api.myapp.com (scopes read:posts and write:posts), a role with read:posts only and an
+# m2m application with that role. It starts server.ts on a free port (RESOURCE_SERVER_PORT to
+# choose one), calls it with and without tokens, then stops it and deletes the realm. Exits
+# non-zero at the first unexpected HTTP status or value.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+
+BASE_URL="${REALMKIT_URL:-http://localhost:8080}"
+BASE_URL="${BASE_URL%/}"
+CLIENT_ID="${REALMKIT_CLIENT_ID:-}"
+CLIENT_SECRET="${REALMKIT_CLIENT_SECRET:-}"
+if [[ -z "$CLIENT_ID" || -z "$CLIENT_SECRET" ]]; then
+  echo "error: set REALMKIT_CLIENT_ID and REALMKIT_CLIENT_SECRET to a master-realm client" >&2
+  exit 2
+fi
+AUDIENCE="https://api.myapp.com"
+
+BODY_FILE="$(mktemp)" HEADER_FILE="$(mktemp)" API_LOG="$(mktemp)"
+STATUS="" BODY="" HEADERS="" STEP="" NOTE="" PASSED=0
+REALM_NAME="demo-$(node -e 'process.stdout.write(require("crypto").randomBytes(4).toString("hex"))')"
+REALM_CREATED=0 TOKEN="" API_PID=""
+
+# On any exit: stop the resource server, delete the realm if the run stopped half-way, remove
+# the temp files.
+cleanup() {
+  if [[ -n "$API_PID" ]]; then
+    kill -TERM -- "-$API_PID" 2>/dev/null || true
+    wait "$API_PID" 2>/dev/null || true
+  fi
+  if [[ "$REALM_CREATED" == 1 && -n "$TOKEN" ]]; then
+    curl -s -o /dev/null -X DELETE -H "Authorization: Bearer $TOKEN" \
+      "$BASE_URL/api/v1/realms/$REALM_NAME" || true
+  fi
+  rm -f "$BODY_FILE" "$HEADER_FILE" "$API_LOG"
+}
+trap cleanup EXIT
+
+fail() {
+  printf 'FAIL %s: %s\n' "$STEP" "$1" >&2
+  printf 'response body: %s\n' "$BODY" >&2
+  if [[ -n "$API_PID" ]]; then printf 'resource server log:\n%s\n' "$(cat "$API_LOG")" >&2; fi
+  echo "$PASSED passed, 1 failed" >&2
+  exit 1
+}
+
+# call EXPECTED_STATUS METHOD URL [curl args...]: sets STATUS, HEADERS and BODY, fails on a
+# status mismatch. A URL starting with / is on Realmkit. An optional NOTE is appended to the line.
+call() {
+  local expected="$1" method="$2" url="$3"
+  shift 3
+  [[ "$url" == /* ]] && url="$BASE_URL$url"
+  STEP="$method $url${NOTE:+ ($NOTE)}"
+  STATUS="$(curl -sS -o "$BODY_FILE" -D "$HEADER_FILE" -w '%{http_code}' -X "$method" "$@" "$url")" ||
+    { BODY=""; fail "curl could not reach $url"; }
+  BODY="$(cat "$BODY_FILE")"
+  HEADERS="$(tr -d '\r' <"$HEADER_FILE")"
+  [[ "$STATUS" == "$expected" ]] || fail "expected status $expected, got $STATUS"
+  PASSED=$((PASSED + 1))
+  printf 'ok  %s %s\n' "$STATUS" "$STEP"
+}
+
+# json PATH: prints a dotted path (e.g. data.id, data.0.name) of BODY; objects as JSON.
+json() {
+  node -e '
+    const v = process.argv[1].split(".").reduce((o, k) => (o == null ? undefined : o[k]),
+      JSON.parse(require("fs").readFileSync(0, "utf8")));
+    process.stdout.write(v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v));
+  ' "$1" <<<"$BODY" || fail "response is not JSON"
+}
+
+# expect PATH VALUE: fails the current step unless json PATH equals VALUE.
+expect() {
+  local actual
+  actual="$(json "$1")"
+  [[ "$actual" == "$2" ]] || fail "expected $1 = $2, got '$actual'"
+}
+
+# expect_challenge TEXT: fails the current step unless WWW-Authenticate contains TEXT.
+expect_challenge() {
+  local challenge
+  challenge="$(sed -n 's/^[Ww][Ww][Ww]-[Aa]uthenticate: *//p' <<<"$HEADERS")"
+  [[ "$challenge" == *"$1"* ]] || fail "expected WWW-Authenticate with $1, got '$challenge'"
+}
+
+JSON=(-H 'Content-Type: application/json')
+auth() { printf 'Authorization: Bearer %s' "$1"; }
+
+# --- 1. Set up the realm in Realmkit (master-realm token) --------------------------------
+NOTE='master realm' call 200 POST /oauth2/master/token -u "$CLIENT_ID:$CLIENT_SECRET" \
+  -d grant_type=client_credentials
+TOKEN="$(json access_token)"
+AUTH=(-H "$(auth "$TOKEN")")
+
+call 201 POST /api/v1/realms "${AUTH[@]}" "${JSON[@]}" \
+  -d "{\"name\":\"$REALM_NAME\",\"display_name\":\"Resource server demo\"}"
+REALM_CREATED=1
+API="/api/v1/$REALM_NAME"
+
+# The issuer the tokens carry: built from the server's REALMKIT_ISSUER_URL, which may differ
+# from the URL this script reaches it by (localhost vs 127.0.0.1, a proxy...).
+call 200 GET "/oauth2/$REALM_NAME/.well-known/openid-configuration"
+ISSUER="$(json issuer)"
+[[ "$ISSUER" == */oauth2/"$REALM_NAME" ]] || fail "expected the issuer to end with /oauth2/$REALM_NAME"
+ISSUER_URL="${ISSUER%/oauth2/"$REALM_NAME"}"
+
+call 201 POST "$API/resources" "${AUTH[@]}" "${JSON[@]}" \
+  -d "{\"name\":\"Posts API\",\"indicator\":\"$AUDIENCE\"}"
+RESOURCE_ID="$(json data.id)"
+NOTE=read:posts call 201 POST "$API/resources/$RESOURCE_ID/scopes" "${AUTH[@]}" "${JSON[@]}" \
+  -d '{"name":"read:posts","description":"Read blog posts"}'
+READ_SCOPE_ID="$(json data.id)"
+NOTE=write:posts call 201 POST "$API/resources/$RESOURCE_ID/scopes" "${AUTH[@]}" "${JSON[@]}" \
+  -d '{"name":"write:posts","description":"Write blog posts"}'
+
+call 201 POST "$API/roles" "${AUTH[@]}" "${JSON[@]}" -d '{"name":"posts-reader","description":"Reads posts"}'
+ROLE_ID="$(json data.id)"
+call 204 POST "$API/roles/$ROLE_ID/scopes" "${AUTH[@]}" "${JSON[@]}" -d "{\"scope_ids\":[\"$READ_SCOPE_ID\"]}"
+
+call 201 POST "$API/applications" "${AUTH[@]}" "${JSON[@]}" -d '{"name":"Posts reader","type":"m2m"}'
+APP_ID="$(json data.id)"
+APP_CLIENT_ID="$(json data.client_id)"
+APP_SECRET="$(json data.client_secret)"
+call 204 POST "$API/applications/$APP_ID/roles" "${AUTH[@]}" "${JSON[@]}" -d "{\"role_ids\":[\"$ROLE_ID\"]}"
+
+# --- 2. Tokens for the application -------------------------------------------------------
+# For the posts API: `aud` is its indicator, `scope` what the role grants.
+NOTE="resource=$AUDIENCE" call 200 POST "/oauth2/$REALM_NAME/token" -u "$APP_CLIENT_ID:$APP_SECRET" \
+  -d grant_type=client_credentials --data-urlencode "resource=$AUDIENCE"
+expect scope read:posts
+POSTS_TOKEN="$(json access_token)"
+
+# Without `resource`: a token for the realm's Management API, another audience.
+NOTE='no resource: Management API' call 200 POST "/oauth2/$REALM_NAME/token" -u "$APP_CLIENT_ID:$APP_SECRET" \
+  -d grant_type=client_credentials
+MANAGEMENT_TOKEN="$(json access_token)"
+
+# --- 3. Start the resource server --------------------------------------------------------
+PORT="${RESOURCE_SERVER_PORT:-$(node -e '
+  const server = require("net").createServer().listen(0, "127.0.0.1", () => {
+    process.stdout.write(String(server.address().port));
+    server.close();
+  });
+')}"
+# Its own process group, so that the trap stops the launcher and the node it starts.
+setsid env PORT="$PORT" REALMKIT_URL="$BASE_URL" REALMKIT_ISSUER_URL="$ISSUER_URL" \
+  REALMKIT_REALM="$REALM_NAME" API_AUDIENCE="$AUDIENCE" \
+  node "$ROOT/scripts/launch.mjs" node "$ROOT/examples/resource-server/server.ts" >"$API_LOG" 2>&1 &
+API_PID=$!
+POSTS_URL="http://127.0.0.1:$PORT/posts"
+STEP="start the resource server on port $PORT"
+for _ in $(seq 1 90); do
+  kill -0 "$API_PID" 2>/dev/null || fail "the resource server exited"
+  [[ "$(curl -s -o /dev/null -w '%{http_code}' "$POSTS_URL")" != 000 ]] && break
+  sleep 1
+done
+[[ "$(curl -s -o /dev/null -w '%{http_code}' "$POSTS_URL")" != 000 ]] || fail "no answer after 90 s"
+echo "ok  resource server on port $PORT"
+
+# --- 4. Call it --------------------------------------------------------------------------
+NOTE='read:posts token' call 200 GET "$POSTS_URL" -H "$(auth "$POSTS_TOKEN")"
+expect data '[]'
+
+NOTE='read:posts token, needs write:posts' call 403 POST "$POSTS_URL" -H "$(auth "$POSTS_TOKEN")" "${JSON[@]}" \
+  -d '{"title":"Hello"}'
+expect error insufficient_scope
+expect_challenge 'error="insufficient_scope"'
+
+NOTE='no token' call 401 GET "$POSTS_URL"
+expect_challenge Bearer
+
+NOTE='garbage token' call 401 GET "$POSTS_URL" -H "$(auth not-a-real-token)"
+expect error invalid_token
+expect_challenge 'error="invalid_token"'
+
+NOTE='Management API token: wrong audience' call 401 GET "$POSTS_URL" -H "$(auth "$MANAGEMENT_TOKEN")"
+expect error invalid_token
+[[ "$(json message)" == *'"aud"'* ]] || fail "expected the audience check to refuse the token"
+expect_challenge 'error="invalid_token"'
+
+# --- Clean up ----------------------------------------------------------------------------
+kill -TERM -- "-$API_PID" 2>/dev/null || true
+wait "$API_PID" 2>/dev/null || true
+API_PID=""
+call 204 DELETE "/api/v1/realms/$REALM_NAME" "${AUTH[@]}"
+REALM_CREATED=0
+
+echo "$PASSED passed, 0 failed"
