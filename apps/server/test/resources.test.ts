@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ISSUER_URL } from './support/constants.ts';
+import { ISO_TIMESTAMP, UUID } from './support/matchers.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 
 let server: TestServer;
@@ -19,9 +20,6 @@ afterAll(() => server?.close());
 
 const api = (ref = realm.name) => `/api/v1/${ref}`;
 const resources = (ref = realm.name) => `${api(ref)}/resources`;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 const REALM_SCOPES = [
   'users:read',
@@ -67,8 +65,8 @@ describe('resources: the built-in Management API', () => {
       indicator: `${TEST_ISSUER_URL}/api/v1/${realm.name}`,
       access_token_ttl: 3600,
       is_management_api: true,
-      created_at: expect.stringMatching(ISO),
-      updated_at: expect.stringMatching(ISO),
+      created_at: expect.stringMatching(ISO_TIMESTAMP),
+      updated_at: expect.stringMatching(ISO_TIMESTAMP),
     });
     expect(listed.body.data.filter((r: { is_management_api: boolean }) => r.is_management_api)).toHaveLength(1);
     // Then newest first.
@@ -85,8 +83,8 @@ describe('resources: the built-in Management API', () => {
         resource_id: listed.body.data[0].id,
         name: scope.name,
         description: expect.any(String),
-        created_at: expect.stringMatching(ISO),
-        updated_at: expect.stringMatching(ISO),
+        created_at: expect.stringMatching(ISO_TIMESTAMP),
+        updated_at: expect.stringMatching(ISO_TIMESTAMP),
       });
     }
   });
@@ -141,8 +139,8 @@ describe('resources: creating', () => {
         indicator: 'https://api.myapp.com',
         access_token_ttl: 3600,
         is_management_api: false,
-        created_at: expect.stringMatching(ISO),
-        updated_at: expect.stringMatching(ISO),
+        created_at: expect.stringMatching(ISO_TIMESTAMP),
+        updated_at: expect.stringMatching(ISO_TIMESTAMP),
       },
     });
     for (const ref of [realm.name, realm.id]) {
@@ -296,8 +294,8 @@ describe('resources: scopes', () => {
         resource_id: blog.id,
         name: 'read:posts',
         description: 'Read blog posts',
-        created_at: expect.stringMatching(ISO),
-        updated_at: expect.stringMatching(ISO),
+        created_at: expect.stringMatching(ISO_TIMESTAMP),
+        updated_at: expect.stringMatching(ISO_TIMESTAMP),
       },
     });
 

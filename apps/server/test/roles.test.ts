@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ISSUER_URL } from './support/constants.ts';
+import { ISO_TIMESTAMP, UUID } from './support/matchers.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 
 let server: TestServer;
@@ -18,9 +19,6 @@ afterAll(() => server?.close());
 
 const api = (ref = realm.name) => `/api/v1/${ref}`;
 const roles = (ref = realm.name) => `${api(ref)}/roles`;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 async function createRole(json: Record<string, unknown>, ref = realm.name) {
   const response = await server.call('POST', roles(ref), { token: admin, json });
@@ -62,8 +60,8 @@ describe('roles: the reference flow', () => {
         id: expect.stringMatching(UUID),
         name: 'editor',
         description: 'Can edit content',
-        created_at: expect.stringMatching(ISO),
-        updated_at: expect.stringMatching(ISO),
+        created_at: expect.stringMatching(ISO_TIMESTAMP),
+        updated_at: expect.stringMatching(ISO_TIMESTAMP),
       },
     });
     const role = created.body.data;
@@ -195,8 +193,8 @@ describe('roles: listing', () => {
       id: expect.stringMatching(UUID),
       name: 'auditor',
       description: null,
-      created_at: expect.stringMatching(ISO),
-      updated_at: expect.stringMatching(ISO),
+      created_at: expect.stringMatching(ISO_TIMESTAMP),
+      updated_at: expect.stringMatching(ISO_TIMESTAMP),
     });
 
     const page2 = await names('?per_page=2&page=2');
@@ -261,8 +259,8 @@ describe('roles: scopes', () => {
       resource_id: management.resource.id,
       name: 'users:read',
       description: expect.any(String),
-      created_at: expect.stringMatching(ISO),
-      updated_at: expect.stringMatching(ISO),
+      created_at: expect.stringMatching(ISO_TIMESTAMP),
+      updated_at: expect.stringMatching(ISO_TIMESTAMP),
       resource: {
         id: management.resource.id,
         name: 'Management API',

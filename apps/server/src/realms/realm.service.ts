@@ -31,9 +31,7 @@ export class RealmService {
   list(query: ListQuery): Promise<Page<Realm>> {
     return paged(query, (window) =>
       this.#orm.em.findAndCount(RealmEntity, searchFilter(query.search, ['name', 'displayName']), {
-        orderBy: {
-          name: 'asc',
-        },
+        orderBy: { name: 'asc' },
         ...window,
       }),
     );
