@@ -20,69 +20,21 @@ if [[ -z "$CLIENT_ID" || -z "$CLIENT_SECRET" ]]; then
   exit 2
 fi
 
-BODY_FILE="$(mktemp)"
-STATUS="" BODY="" STEP="" NOTE="" PASSED=0
+# The step helpers (call, json, expect, claims, auth, JSON, fail): see lib/http.sh.
+# shellcheck source-path=SCRIPTDIR source=lib/http.sh disable=SC1091 # followed with shellcheck -x
+source "$(dirname "${BASH_SOURCE[0]}")/lib/http.sh"
 REALM_NAME="walkthrough-$(node -e 'process.stdout.write(require("crypto").randomBytes(4).toString("hex"))')"
 REALM_CREATED=0 TOKEN=""
 
-# On any exit: remove the temp file and, if the run stopped half-way, the realm it created.
+# On any exit: remove the temp files and, if the run stopped half-way, the realm it created.
 cleanup() {
-  rm -f "$BODY_FILE"
+  http_cleanup
   if [[ "$REALM_CREATED" == 1 && -n "$TOKEN" ]]; then
     curl -s -o /dev/null -X DELETE -H "Authorization: Bearer $TOKEN" \
       "$BASE_URL/api/v1/realms/$REALM_NAME" || true
   fi
 }
 trap cleanup EXIT
-
-fail() {
-  printf 'FAIL %s: %s\n' "$STEP" "$1" >&2
-  printf 'response body: %s\n' "$BODY" >&2
-  echo "$PASSED passed, 1 failed" >&2
-  exit 1
-}
-
-# call EXPECTED_STATUS METHOD PATH [curl args...]: sets STATUS and BODY, fails on a status mismatch.
-# An optional NOTE (NOTE=... call ...) is appended to the step's line.
-call() {
-  local expected="$1" method="$2" path="$3"
-  shift 3
-  STEP="$method $path${NOTE:+ ($NOTE)}"
-  STATUS="$(curl -sS -o "$BODY_FILE" -w '%{http_code}' -X "$method" "$@" "$BASE_URL$path")" ||
-    { BODY=""; fail "curl could not reach $BASE_URL"; }
-  BODY="$(cat "$BODY_FILE")"
-  [[ "$STATUS" == "$expected" ]] || fail "expected status $expected, got $STATUS"
-  PASSED=$((PASSED + 1))
-  printf 'ok  %s %s\n' "$STATUS" "$STEP"
-}
-
-# json PATH: prints a dotted path (e.g. data.id, meta.total, keys.length) of BODY; objects as JSON.
-json() {
-  node -e '
-    const v = process.argv[1].split(".").reduce((o, k) => (o == null ? undefined : o[k]),
-      JSON.parse(require("fs").readFileSync(0, "utf8")));
-    process.stdout.write(v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v));
-  ' "$1" <<<"$BODY" || fail "response is not JSON"
-}
-
-# expect PATH VALUE: fails the current step unless json PATH equals VALUE.
-expect() {
-  local actual
-  actual="$(json "$1")"
-  [[ "$actual" == "$2" ]] || fail "expected $1 = $2, got '$actual'"
-}
-
-# claims TOKEN: decodes the payload of a JWT (base64url, unpadded) into BODY, to read with expect.
-claims() {
-  local payload
-  payload="$(cut -d. -f2 <<<"$1" | tr '_-' '/+')"
-  while (( ${#payload} % 4 )); do payload+='='; done
-  STEP="claims of the access token"
-  BODY="$(base64 -d <<<"$payload" 2>/dev/null)" || fail "the access token is not a JWT"
-}
-
-JSON=(-H 'Content-Type: application/json')
-auth() { printf 'Authorization: Bearer %s' "$1"; }
 
 # --- 1. Tokens (client_credentials) ------------------------------------------------------
 TOKEN_PATH=/oauth2/master/token

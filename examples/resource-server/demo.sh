@@ -23,8 +23,13 @@ if [[ -z "$CLIENT_ID" || -z "$CLIENT_SECRET" ]]; then
 fi
 AUDIENCE="https://api.myapp.com"
 
-BODY_FILE="$(mktemp)" HEADER_FILE="$(mktemp)" API_LOG="$(mktemp)"
-STATUS="" BODY="" HEADERS="" STEP="" NOTE="" PASSED=0
+# The step helpers (call, json, expect, expect_challenge, auth, JSON, fail): see lib/http.sh.
+# Steps show full URLs: some are on Realmkit, some on the resource server.
+# shellcheck disable=SC2034 # read by lib/http.sh
+FULL_URL_IN_STEP=1 ON_FAIL=print_api_log
+# shellcheck source-path=SCRIPTDIR source=../lib/http.sh disable=SC1091 # followed with shellcheck -x
+source "$ROOT/examples/lib/http.sh"
+API_LOG="$(mktemp)"
 REALM_NAME="demo-$(node -e 'process.stdout.write(require("crypto").randomBytes(4).toString("hex"))')"
 REALM_CREATED=0 TOKEN="" API_PID=""
 
@@ -39,59 +44,15 @@ cleanup() {
     curl -s -o /dev/null -X DELETE -H "Authorization: Bearer $TOKEN" \
       "$BASE_URL/api/v1/realms/$REALM_NAME" || true
   fi
-  rm -f "$BODY_FILE" "$HEADER_FILE" "$API_LOG"
+  http_cleanup
+  rm -f "$API_LOG"
 }
 trap cleanup EXIT
 
-fail() {
-  printf 'FAIL %s: %s\n' "$STEP" "$1" >&2
-  printf 'response body: %s\n' "$BODY" >&2
-  if [[ -n "$API_PID" ]]; then printf 'resource server log:\n%s\n' "$(cat "$API_LOG")" >&2; fi
-  echo "$PASSED passed, 1 failed" >&2
-  exit 1
+# Run by fail (ON_FAIL): the resource server's log, once it has been started.
+print_api_log() {
+  if [[ -n "$API_PID" ]]; then printf 'resource server log:\n%s\n' "$(cat "$API_LOG")"; fi
 }
-
-# call EXPECTED_STATUS METHOD URL [curl args...]: sets STATUS, HEADERS and BODY, fails on a
-# status mismatch. A URL starting with / is on Realmkit. An optional NOTE is appended to the line.
-call() {
-  local expected="$1" method="$2" url="$3"
-  shift 3
-  [[ "$url" == /* ]] && url="$BASE_URL$url"
-  STEP="$method $url${NOTE:+ ($NOTE)}"
-  STATUS="$(curl -sS -o "$BODY_FILE" -D "$HEADER_FILE" -w '%{http_code}' -X "$method" "$@" "$url")" ||
-    { BODY=""; fail "curl could not reach $url"; }
-  BODY="$(cat "$BODY_FILE")"
-  HEADERS="$(tr -d '\r' <"$HEADER_FILE")"
-  [[ "$STATUS" == "$expected" ]] || fail "expected status $expected, got $STATUS"
-  PASSED=$((PASSED + 1))
-  printf 'ok  %s %s\n' "$STATUS" "$STEP"
-}
-
-# json PATH: prints a dotted path (e.g. data.id, data.0.name) of BODY; objects as JSON.
-json() {
-  node -e '
-    const v = process.argv[1].split(".").reduce((o, k) => (o == null ? undefined : o[k]),
-      JSON.parse(require("fs").readFileSync(0, "utf8")));
-    process.stdout.write(v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v));
-  ' "$1" <<<"$BODY" || fail "response is not JSON"
-}
-
-# expect PATH VALUE: fails the current step unless json PATH equals VALUE.
-expect() {
-  local actual
-  actual="$(json "$1")"
-  [[ "$actual" == "$2" ]] || fail "expected $1 = $2, got '$actual'"
-}
-
-# expect_challenge TEXT: fails the current step unless WWW-Authenticate contains TEXT.
-expect_challenge() {
-  local challenge
-  challenge="$(sed -n 's/^[Ww][Ww][Ww]-[Aa]uthenticate: *//p' <<<"$HEADERS")"
-  [[ "$challenge" == *"$1"* ]] || fail "expected WWW-Authenticate with $1, got '$challenge'"
-}
-
-JSON=(-H 'Content-Type: application/json')
-auth() { printf 'Authorization: Bearer %s' "$1"; }
 
 # --- 1. Set up the realm in Realmkit (master-realm token) --------------------------------
 NOTE='master realm' call 200 POST /oauth2/master/token -u "$CLIENT_ID:$CLIENT_SECRET" \
@@ -155,6 +116,7 @@ setsid env PORT="$PORT" REALMKIT_URL="$BASE_URL" REALMKIT_ISSUER_URL="$ISSUER_UR
   node "$ROOT/scripts/launch.mjs" node "$ROOT/examples/resource-server/server.ts" >"$API_LOG" 2>&1 &
 API_PID=$!
 POSTS_URL="http://127.0.0.1:$PORT/posts"
+# shellcheck disable=SC2034 # STEP is printed by fail (lib/http.sh)
 STEP="start the resource server on port $PORT"
 for _ in $(seq 1 90); do
   kill -0 "$API_PID" 2>/dev/null || fail "the resource server exited"

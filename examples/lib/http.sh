@@ -1,0 +1,94 @@
+# shellcheck shell=bash
+# HTTP step helpers shared by the example scripts (curl-walkthrough.sh, resource-server/demo.sh).
+# Source it after `set -euo pipefail` and after setting BASE_URL; needs curl, node and base64.
+#
+# Reads:
+#   BASE_URL          Realmkit's base URL, no trailing slash. `call` prefixes a URL starting
+#                     with / with it; any other URL is used as it is.
+#   NOTE              optional, per call (NOTE=... call ...): appended to the step's line.
+#   FULL_URL_IN_STEP  1: the step's line shows the full URL; otherwise the URL as given.
+#   ON_FAIL           optional name of a function `fail` runs after printing the response body,
+#                     to print more (a log, say) to stderr before the summary line.
+# Sets:
+#   STATUS, BODY, HEADERS  the last response: HTTP status, body, headers (CRs removed).
+#   STEP              the current step, printed by `fail`; set it by hand for steps of your own.
+#   PASSED            the number of steps passed so far.
+#   BODY_FILE, HEADER_FILE  temp files curl writes to, created here. Call http_cleanup from
+#                     the script's EXIT trap to remove them.
+#   JSON              curl args for a JSON body: call 201 POST /path "${JSON[@]}" -d '{...}'.
+#
+# Output: `ok  <status> <step>` for each passed step; on a failure, to stderr, the step, the
+# expected and actual values, the response body, then `N passed, 1 failed`, and exit 1. The
+# script prints `N passed, 0 failed` itself at the end.
+
+BODY_FILE="$(mktemp)" HEADER_FILE="$(mktemp)"
+STATUS="" BODY="" HEADERS="" STEP="" NOTE="" PASSED=0
+FULL_URL_IN_STEP="${FULL_URL_IN_STEP:-0}" ON_FAIL="${ON_FAIL:-}"
+# shellcheck disable=SC2034 # JSON is for the scripts that source this file.
+JSON=(-H 'Content-Type: application/json')
+
+http_cleanup() {
+  rm -f "$BODY_FILE" "$HEADER_FILE"
+}
+
+# fail MESSAGE: prints the failed step and the response body, runs ON_FAIL, exits 1.
+fail() {
+  printf 'FAIL %s: %s\n' "$STEP" "$1" >&2
+  printf 'response body: %s\n' "$BODY" >&2
+  if [[ -n "$ON_FAIL" ]]; then "$ON_FAIL" >&2 || true; fi
+  echo "$PASSED passed, 1 failed" >&2
+  exit 1
+}
+
+# call EXPECTED_STATUS METHOD URL [curl args...]: sets STATUS, HEADERS and BODY, fails on a
+# status mismatch. A URL starting with / is on Realmkit (BASE_URL); any other is absolute.
+call() {
+  local expected="$1" method="$2" url="$3" shown="$3"
+  shift 3
+  [[ "$url" == /* ]] && url="$BASE_URL$url"
+  [[ "$FULL_URL_IN_STEP" == 1 ]] && shown="$url"
+  STEP="$method $shown${NOTE:+ ($NOTE)}"
+  STATUS="$(curl -sS -o "$BODY_FILE" -D "$HEADER_FILE" -w '%{http_code}' -X "$method" "$@" "$url")" ||
+    { BODY=""; fail "curl could not reach $url"; }
+  BODY="$(cat "$BODY_FILE")"
+  HEADERS="$(tr -d '\r' <"$HEADER_FILE")"
+  [[ "$STATUS" == "$expected" ]] || fail "expected status $expected, got $STATUS"
+  PASSED=$((PASSED + 1))
+  printf 'ok  %s %s\n' "$STATUS" "$STEP"
+}
+
+# json PATH: prints a dotted path (e.g. data.id, data.0.name, keys.length) of BODY; objects as
+# JSON.
+json() {
+  node -e '
+    const v = process.argv[1].split(".").reduce((o, k) => (o == null ? undefined : o[k]),
+      JSON.parse(require("fs").readFileSync(0, "utf8")));
+    process.stdout.write(v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v));
+  ' "$1" <<<"$BODY" || fail "response is not JSON"
+}
+
+# expect PATH VALUE: fails the current step unless json PATH equals VALUE.
+expect() {
+  local actual
+  actual="$(json "$1")"
+  [[ "$actual" == "$2" ]] || fail "expected $1 = $2, got '$actual'"
+}
+
+# expect_challenge TEXT: fails the current step unless WWW-Authenticate contains TEXT.
+expect_challenge() {
+  local challenge
+  challenge="$(sed -n 's/^[Ww][Ww][Ww]-[Aa]uthenticate: *//p' <<<"$HEADERS")"
+  [[ "$challenge" == *"$1"* ]] || fail "expected WWW-Authenticate with $1, got '$challenge'"
+}
+
+# claims TOKEN: decodes the payload of a JWT (base64url, unpadded) into BODY, to read with expect.
+claims() {
+  local payload
+  payload="$(cut -d. -f2 <<<"$1" | tr '_-' '/+')"
+  while (( ${#payload} % 4 )); do payload+='='; done
+  STEP="claims of the access token"
+  BODY="$(base64 -d <<<"$payload" 2>/dev/null)" || fail "the access token is not a JWT"
+}
+
+# auth TOKEN: prints an Authorization header for -H.
+auth() { printf 'Authorization: Bearer %s' "$1"; }
