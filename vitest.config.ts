@@ -15,6 +15,6 @@ export const workspaceSources = {
 export default defineConfig({
   ...workspaceSources,
   test: {
-    projects: ['packages/contract', 'apps/server'],
+    projects: ['packages/contract', 'packages/sdk', 'apps/server'],
   },
 });

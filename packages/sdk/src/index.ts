@@ -1,5 +1,13 @@
-/**
- * `@realmkit/sdk`: the typed client (token provider, resources, errors, pagination) lands with
- * its own issue. Until then it re-exports the contract, which works with ts-rest's `initClient`.
- */
-export { type Contract, contract } from '@realmkit/contract';
+export { Realmkit, type RealmkitOptions } from './client.ts';
+export type { TokenSource } from './core/api-client.ts';
+export { type AccessToken, ClientCredentials, type ClientCredentialsOptions } from './core/client-credentials.ts';
+export * from './core/errors.ts';
+export type { RequestOptions } from './core/http.ts';
+export { Page, PagePromise } from './core/pagination.ts';
+export { VERSION } from './core/version.ts';
+export * from './resources/applications.ts';
+export * from './resources/realms.ts';
+export * from './resources/resources.ts';
+export * from './resources/role-assignments.ts';
+export * from './resources/roles.ts';
+export * from './resources/users.ts';

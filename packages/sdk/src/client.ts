@@ -1,0 +1,99 @@
+import { ApiClient, type TokenSource } from './core/api-client.ts';
+import { ClientCredentials } from './core/client-credentials.ts';
+import { defaultHttpConfig } from './core/routes.ts';
+import { Applications } from './resources/applications.ts';
+import { Realms } from './resources/realms.ts';
+import { Resources } from './resources/resources.ts';
+import { Roles } from './resources/roles.ts';
+import { Users } from './resources/users.ts';
+
+export interface RealmkitOptions {
+  /** Realmkit's base URL, e.g. `https://auth.example.com`. */
+  baseUrl: string;
+  /** The client's realm: where its tokens come from, and the realm the resources manage. */
+  realm: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** Scopes to ask for; default: every scope the client's roles hold. */
+  scopes?: readonly string[];
+  /** Where tokens come from instead of `clientId`/`clientSecret`, e.g. a shared {@link ClientCredentials}. */
+  tokenSource?: TokenSource;
+  /** A `fetch` to use instead of the global one. */
+  fetch?: typeof fetch;
+  /** Milliseconds per attempt; default 60 000. */
+  timeout?: number;
+  /** Retries of safe requests after network errors, 408, 429 and 5xx; default 2. */
+  maxRetries?: number;
+  /** Headers sent with every request. */
+  defaultHeaders?: Record<string, string>;
+}
+
+/**
+ * The Realmkit Management API client. It gets its own client_credentials token, refreshes it
+ * before expiry and after a 401, and retries what is safe to retry.
+ *
+ * @example
+ * import { Realmkit } from '@realmkit/sdk';
+ * const rk = new Realmkit({ baseUrl: 'http://localhost:8080', realm: 'acme', clientId, clientSecret });
+ * const user = await rk.users.create({ email: 'jane@example.com', password: 'securePassword123' });
+ * for await (const u of rk.users.list({ search: 'jane' })) console.log(u.email);
+ */
+export class Realmkit {
+  readonly users: Users;
+  readonly applications: Applications;
+  readonly roles: Roles;
+  readonly resources: Resources;
+  /** The realms themselves (master-realm clients). */
+  readonly realms: Realms;
+  /** The token source every request of this client uses. */
+  readonly tokens: TokenSource;
+  readonly #client: ApiClient;
+
+  constructor(options: RealmkitOptions | { client: ApiClient; tokens: TokenSource }) {
+    if ('client' in options) {
+      this.#client = options.client;
+      this.tokens = options.tokens;
+    } else {
+      this.tokens = options.tokenSource ?? credentialsOf(options);
+      const http = defaultHttpConfig({ ...options, headers: options.defaultHeaders });
+      this.#client = new ApiClient(options.baseUrl, options.realm, http, this.tokens);
+    }
+    this.users = new Users(this.#client);
+    this.applications = new Applications(this.#client);
+    this.roles = new Roles(this.#client);
+    this.resources = new Resources(this.#client);
+    this.realms = new Realms(this.#client);
+  }
+
+  /** The realm the resources manage. */
+  get realm(): string {
+    return this.#client.realm;
+  }
+
+  /**
+   * The same client and token, managing another realm: a master-realm client manages every realm.
+   *
+   * @example
+   * const admin = new Realmkit({ baseUrl, realm: 'master', clientId, clientSecret });
+   * await admin.forRealm('acme').users.list();
+   */
+  forRealm(realm: string): Realmkit {
+    return new Realmkit({ client: this.#client.withRealm(realm), tokens: this.tokens });
+  }
+}
+
+function credentialsOf(options: RealmkitOptions): ClientCredentials {
+  if (!options.clientId || !options.clientSecret) {
+    throw new TypeError('Realmkit needs clientId and clientSecret, or a tokenSource');
+  }
+  return new ClientCredentials({
+    baseUrl: options.baseUrl,
+    realm: options.realm,
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    scopes: options.scopes,
+    fetch: options.fetch,
+    timeout: options.timeout,
+    maxRetries: options.maxRetries,
+  });
+}

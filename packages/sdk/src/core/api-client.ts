@@ -1,0 +1,96 @@
+import type { PageMeta } from '@realmkit/contract';
+import type { AppRoute } from '@ts-rest/core';
+import { AuthenticationError } from './errors.ts';
+import { type HttpConfig, type HttpResponse, type RequestOptions, send } from './http.ts';
+import { Page, PagePromise } from './pagination.ts';
+import { isRetrySafe } from './retry.ts';
+import { routeUrl } from './routes.ts';
+
+/** Where access tokens come from: a {@link ClientCredentials}, or anything with the same two methods. */
+export interface TokenSource {
+  getToken(options?: RequestOptions): Promise<string>;
+  /** Forget `token`: the API refused it. */
+  invalidate(token?: string): void;
+}
+
+export interface RouteInput {
+  params?: Record<string, string>;
+  query?: object;
+  body?: unknown;
+}
+
+/** Sends contract routes: fills `{realm}`, adds the bearer token, and refreshes it once on a 401. */
+export class ApiClient {
+  readonly baseUrl: string;
+  /** The realm `{realm}` in paths names. */
+  readonly realm: string;
+  readonly #http: HttpConfig;
+  readonly #tokens: TokenSource;
+
+  constructor(baseUrl: string, realm: string, http: HttpConfig, tokens: TokenSource) {
+    this.baseUrl = baseUrl;
+    this.realm = realm;
+    this.#http = http;
+    this.#tokens = tokens;
+  }
+
+  /** The same credentials, addressing another realm (master-realm tokens manage every realm). */
+  withRealm(realm: string): ApiClient {
+    return new ApiClient(this.baseUrl, realm, this.#http, this.#tokens);
+  }
+
+  async call(route: AppRoute, input: RouteInput, options: RequestOptions = {}): Promise<HttpResponse> {
+    const headers: Record<string, string> = {};
+    if (input.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+    const request = {
+      method: route.method,
+      url: routeUrl(this.baseUrl, route, { realm: this.realm, ...input.params }, input.query),
+      body: input.body === undefined ? undefined : JSON.stringify(input.body),
+      retrySafe: isRetrySafe(route.method, Boolean(options.idempotencyKey)),
+    };
+    for (let refreshed = false; ; refreshed = true) {
+      const token = await this.#tokens.getToken(options);
+      try {
+        return await send(
+          this.#http,
+          { ...request, headers: { ...headers, authorization: `Bearer ${token}` } },
+          options,
+        );
+      } catch (error) {
+        // A 401 means the request was not processed: refresh the token and send it once more.
+        if (refreshed || !(error instanceof AuthenticationError)) throw error;
+        this.#tokens.invalidate(token);
+      }
+    }
+  }
+
+  /** `data` of a `{ data }` response. */
+  async data<T>(route: AppRoute, input: RouteInput, options?: RequestOptions): Promise<T> {
+    return ((await this.call(route, input, options)).body as { data: T }).data;
+  }
+
+  /** A route answering 204. */
+  async none(route: AppRoute, input: RouteInput, options?: RequestOptions): Promise<void> {
+    await this.call(route, input, options);
+  }
+
+  /** A `{ data: [...], meta }` list, as a page that knows how to get the next. */
+  list<T>(route: AppRoute, input: RouteInput & { query?: object }, options?: RequestOptions): PagePromise<T> {
+    const fetchPage = async (page?: number): Promise<Page<T>> => {
+      const query = page === undefined ? input.query : { ...input.query, page };
+      const body = (await this.call(route, { ...input, query }, options)).body as { data: T[]; meta: PageMeta };
+      return new Page(body.data, body.meta, fetchPage);
+    };
+    return new PagePromise(fetchPage());
+  }
+}
+
+/** Base of the resource classes (`rk.users`, `rk.roles`...). */
+export abstract class APIResource {
+  protected readonly client: ApiClient;
+
+  constructor(client: ApiClient) {
+    this.client = client;
+  }
+}

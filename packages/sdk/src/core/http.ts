@@ -1,0 +1,123 @@
+import { APIConnectionError, APIError, APITimeoutError, APIUserAbortError } from './errors.ts';
+import { backoffMs, isRetryableStatus, MAX_RETRY_AFTER_MS, retryAfterMs } from './retry.ts';
+
+/** Per-call options, on every SDK method. */
+export interface RequestOptions {
+  /** Aborts the call (and its retries). */
+  signal?: AbortSignal;
+  /** Milliseconds per attempt before {@link APITimeoutError}; default: the client's `timeout`. */
+  timeout?: number;
+  /** Retries after a network error, 408, 429 or 5xx; default: the client's `maxRetries`. */
+  maxRetries?: number;
+  /** Makes a POST or PATCH safe to retry, and is sent as `Idempotency-Key`. */
+  idempotencyKey?: string;
+  /** Extra headers for this call. */
+  headers?: Record<string, string>;
+}
+
+/** What every request shares: how to send, and how patient to be. */
+export interface HttpConfig {
+  fetch: typeof fetch;
+  timeout: number;
+  maxRetries: number;
+  headers: Record<string, string>;
+}
+
+export interface HttpRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** May be sent again without a second effect (GET, PUT, DELETE, or with an idempotency key). */
+  retrySafe: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new APIUserAbortError({ cause: signal.reason }));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new APIUserAbortError({ cause: signal?.reason }));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (!text) return undefined;
+  if (!(response.headers.get('content-type') ?? '').includes('json')) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** One attempt, bounded by `timeout` and the caller's signal. */
+async function attempt(config: HttpConfig, request: HttpRequest, options: RequestOptions): Promise<HttpResponse> {
+  const timeoutSignal = AbortSignal.timeout(options.timeout ?? config.timeout);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeoutSignal]) : timeoutSignal;
+  try {
+    const response = await config.fetch(request.url, {
+      method: request.method,
+      headers: { ...config.headers, ...request.headers, ...options.headers },
+      body: request.body,
+      signal,
+    });
+    return { status: response.status, headers: response.headers, body: await readBody(response) };
+  } catch (error) {
+    if (options.signal?.aborted) throw new APIUserAbortError({ cause: error });
+    if (timeoutSignal.aborted) {
+      throw new APITimeoutError(`No response from ${request.method} ${request.url} within the timeout`, {
+        cause: error,
+      });
+    }
+    throw new APIConnectionError(`Could not reach ${request.url}: ${(error as Error)?.message ?? error}`, {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Sends a request, retrying what is safe to retry (network errors, timeouts, 408, 429, 5xx) with
+ * exponential backoff and jitter, or after the server's `Retry-After`. Answers 2xx; throws an
+ * {@link APIError} subclass for anything else.
+ */
+export async function send(
+  config: HttpConfig,
+  request: HttpRequest,
+  options: RequestOptions = {},
+): Promise<HttpResponse> {
+  const maxRetries = options.maxRetries ?? config.maxRetries;
+  for (let retry = 0; ; retry++) {
+    const canRetry = request.retrySafe && retry < maxRetries;
+    let response: HttpResponse;
+    try {
+      response = await attempt(config, request, options);
+    } catch (error) {
+      if (!(error instanceof APIConnectionError) || !canRetry) throw error;
+      await sleep(backoffMs(retry), options.signal);
+      continue;
+    }
+    if (response.status < 400) return response;
+    if (canRetry && isRetryableStatus(response.status)) {
+      const wait = retryAfterMs(response.headers) ?? backoffMs(retry);
+      if (wait <= MAX_RETRY_AFTER_MS) {
+        await sleep(wait, options.signal);
+        continue;
+      }
+    }
+    throw APIError.from(response.status, response.body, response.headers);
+  }
+}

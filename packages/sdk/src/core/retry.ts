@@ -1,0 +1,37 @@
+/** Statuses worth another attempt: timeouts, rate limits and server-side failures. */
+const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
+export const INITIAL_RETRY_DELAY_MS = 500;
+export const MAX_RETRY_DELAY_MS = 8_000;
+/** A `Retry-After` longer than this is not waited for: the error goes to the caller. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+/** Whether a request may be sent twice without a second effect. */
+export function isRetrySafe(method: string, hasIdempotencyKey: boolean): boolean {
+  return hasIdempotencyKey || IDEMPOTENT_METHODS.has(method.toUpperCase());
+}
+
+export function isRetryableStatus(status: number): boolean {
+  return RETRYABLE_STATUSES.has(status);
+}
+
+/**
+ * How long the server asked to wait, in ms: `Retry-After` as seconds or an HTTP date (RFC 9110
+ * §10.2.3), or `retry-after-ms`. `undefined` when absent or unreadable.
+ */
+export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
+  const ms = Number(headers.get('retry-after-ms'));
+  if (headers.has('retry-after-ms') && Number.isFinite(ms) && ms >= 0) return ms;
+  const value = headers.get('retry-after');
+  if (value === null) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Exponential backoff with jitter: ~0.5 s, 1 s, 2 s... up to 8 s, each reduced by up to 25%. */
+export function backoffMs(attempt: number, random = Math.random): number {
+  const base = Math.min(INITIAL_RETRY_DELAY_MS * 2 ** attempt, MAX_RETRY_DELAY_MS);
+  return base * (1 - 0.25 * random());
+}

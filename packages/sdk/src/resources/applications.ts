@@ -1,0 +1,87 @@
+import { contract } from '@realmkit/contract';
+import { APIResource, type ApiClient } from '../core/api-client.ts';
+import type { RequestOptions } from '../core/http.ts';
+import type { PagePromise } from '../core/pagination.ts';
+import type { RequestBody, RequestQuery, ResponseData } from '../core/route-types.ts';
+import { RoleAssignments } from './role-assignments.ts';
+
+const routes = contract.applications;
+
+export type Application = ResponseData<typeof routes.get, 200>;
+/** A new application; confidential types carry `client_secret`, shown this once. */
+export type CreatedApplication = ResponseData<typeof routes.create, 201>;
+export type ApplicationWithSecret = ResponseData<typeof routes.rotateSecret, 200>;
+export type ApplicationCreateParams = RequestBody<typeof routes.create>;
+export type ApplicationUpdateParams = RequestBody<typeof routes.update>;
+export type ApplicationListParams = RequestQuery<typeof routes.list>;
+
+/** `rk.applications`: OAuth clients of the realm. */
+export class Applications extends APIResource {
+  /** The roles of an m2m application: what client_credentials may grant it. */
+  readonly roles: RoleAssignments;
+
+  constructor(client: ApiClient) {
+    super(client);
+    this.roles = new RoleAssignments(client, routes);
+  }
+
+  /**
+   * Creates an application. `traditional` and `m2m` ones come with a `client_secret` that is
+   * never shown again: store it now.
+   *
+   * @example
+   * const app = await rk.applications.create({ name: 'worker', type: 'm2m' });
+   * saveSecret(app.client_id, app.client_secret);
+   */
+  create(body: ApplicationCreateParams, options?: RequestOptions): Promise<CreatedApplication> {
+    return this.client.data(routes.create, { body }, options);
+  }
+
+  /**
+   * @example
+   * const app = await rk.applications.get(id);
+   */
+  get(id: string, options?: RequestOptions): Promise<Application> {
+    return this.client.data(routes.get, { params: { id } }, options);
+  }
+
+  /**
+   * Name, description and redirect URIs; type and client id are immutable.
+   *
+   * @example
+   * await rk.applications.update(id, { redirect_uris: ['https://myapp.com/callback'] });
+   */
+  update(id: string, body: ApplicationUpdateParams, options?: RequestOptions): Promise<Application> {
+    return this.client.data(routes.update, { params: { id }, body }, options);
+  }
+
+  /**
+   * Its next token request fails; tokens already issued stay valid until they expire.
+   *
+   * @example
+   * await rk.applications.delete(id);
+   */
+  delete(id: string, options?: RequestOptions): Promise<void> {
+    return this.client.none(routes.delete, { params: { id } }, options);
+  }
+
+  /**
+   * Newest first; `search` matches name, description and client id.
+   *
+   * @example
+   * for await (const app of rk.applications.list()) console.log(app.client_id);
+   */
+  list(query?: ApplicationListParams, options?: RequestOptions): PagePromise<Application> {
+    return this.client.list(routes.list, { query }, options);
+  }
+
+  /**
+   * A new client secret (confidential types); the old one stops working at once.
+   *
+   * @example
+   * const { client_secret } = await rk.applications.rotateSecret(id);
+   */
+  rotateSecret(id: string, options?: RequestOptions): Promise<ApplicationWithSecret> {
+    return this.client.data(routes.rotateSecret, { params: { id } }, options);
+  }
+}

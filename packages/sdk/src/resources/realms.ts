@@ -1,0 +1,63 @@
+import { contract } from '@realmkit/contract';
+import { APIResource } from '../core/api-client.ts';
+import type { RequestOptions } from '../core/http.ts';
+import type { PagePromise } from '../core/pagination.ts';
+import type { RequestBody, RequestQuery, ResponseData } from '../core/route-types.ts';
+
+const routes = contract.realms;
+
+export type Realm = ResponseData<typeof routes.get, 200>;
+export type RealmCreateParams = RequestBody<typeof routes.create>;
+export type RealmUpdateParams = RequestBody<typeof routes.update>;
+export type RealmListParams = RequestQuery<typeof routes.list>;
+
+/** `rk.realms`: needs a master-realm client with `realms:read` / `realms:write`. */
+export class Realms extends APIResource {
+  /**
+   * Creates a realm with its signing key and its Management API resource.
+   *
+   * @example
+   * const acme = await rk.realms.create({ name: 'acme', display_name: 'Acme' });
+   */
+  create(body: RealmCreateParams, options?: RequestOptions): Promise<Realm> {
+    return this.client.data(routes.create, { body }, options);
+  }
+
+  /**
+   * By name or UUID.
+   *
+   * @example
+   * const acme = await rk.realms.get('acme');
+   */
+  get(realm: string, options?: RequestOptions): Promise<Realm> {
+    return this.client.data(routes.get, { params: { realm } }, options);
+  }
+
+  /**
+   * @example
+   * await rk.realms.update('acme', { display_name: 'Acme Inc.' });
+   */
+  update(realm: string, body: RealmUpdateParams, options?: RequestOptions): Promise<Realm> {
+    return this.client.data(routes.update, { params: { realm }, body }, options);
+  }
+
+  /**
+   * Deletes the realm and everything in it.
+   *
+   * @example
+   * await rk.realms.delete('acme');
+   */
+  delete(realm: string, options?: RequestOptions): Promise<void> {
+    return this.client.none(routes.delete, { params: { realm } }, options);
+  }
+
+  /**
+   * By name; `search` matches name and display name.
+   *
+   * @example
+   * for await (const realm of rk.realms.list()) console.log(realm.name);
+   */
+  list(query?: RealmListParams, options?: RequestOptions): PagePromise<Realm> {
+    return this.client.list(routes.list, { query }, options);
+  }
+}

@@ -1,0 +1,125 @@
+import { contract } from '@realmkit/contract';
+import { APIResource, type ApiClient } from '../core/api-client.ts';
+import { UnprocessableEntityError } from '../core/errors.ts';
+import type { RequestOptions } from '../core/http.ts';
+import type { PagePromise } from '../core/pagination.ts';
+import type { ListItem, RequestBody, RequestQuery, ResponseData } from '../core/route-types.ts';
+import { RoleAssignments } from './role-assignments.ts';
+
+const routes = contract.users;
+
+export type User = ResponseData<typeof routes.get, 200>;
+export type UserIdentity = ListItem<typeof routes.listIdentities>;
+export type UserCreateParams = RequestBody<typeof routes.create>;
+export type UserUpdateParams = RequestBody<typeof routes.update>;
+export type UserListParams = RequestQuery<typeof routes.list>;
+
+/** `rk.users`: the users of the client's realm. */
+export class Users extends APIResource {
+  /** The user's roles (scope `users:roles`). */
+  readonly roles: RoleAssignments;
+  /** The user's connected identity providers. */
+  readonly identities: UserIdentities;
+
+  constructor(client: ApiClient) {
+    super(client);
+    this.roles = new RoleAssignments(client, routes);
+    this.identities = new UserIdentities(client);
+  }
+
+  /**
+   * Creates a user. Email and username are unique per realm (`ConflictError`); a weak password
+   * is an `UnprocessableEntityError`.
+   *
+   * @example
+   * const user = await rk.users.create({ email: 'jane@example.com', name: 'Jane Doe', password: 'securePassword123' });
+   */
+  create(body: UserCreateParams, options?: RequestOptions): Promise<User> {
+    return this.client.data(routes.create, { body }, options);
+  }
+
+  /**
+   * @example
+   * const user = await rk.users.get('0199b2f6-3c6e-7d4a-9b1e-2f4f8a6c1d20');
+   */
+  get(id: string, options?: RequestOptions): Promise<User> {
+    return this.client.data(routes.get, { params: { id } }, options);
+  }
+
+  /**
+   * Changes the fields sent; changing `email` resets `email_verified` unless it is sent too.
+   *
+   * @example
+   * await rk.users.update(id, { name: 'Jane Smith' });
+   */
+  update(id: string, body: UserUpdateParams, options?: RequestOptions): Promise<User> {
+    return this.client.data(routes.update, { params: { id }, body }, options);
+  }
+
+  /**
+   * @example
+   * await rk.users.delete(id);
+   */
+  delete(id: string, options?: RequestOptions): Promise<void> {
+    return this.client.none(routes.delete, { params: { id } }, options);
+  }
+
+  /**
+   * Newest first; `search` matches email, username and name.
+   *
+   * @example
+   * for await (const user of rk.users.list({ search: 'jane' })) console.log(user.email);
+   */
+  list(query?: UserListParams, options?: RequestOptions): PagePromise<User> {
+    return this.client.list(routes.list, { query }, options);
+  }
+
+  /**
+   * @example
+   * await rk.users.setPassword(id, 'newSecurePassword456');
+   */
+  setPassword(id: string, password: string, options?: RequestOptions): Promise<User> {
+    return this.client.data(routes.setPassword, { params: { id }, body: { password } }, options);
+  }
+
+  /**
+   * Blocks (`true`) or unblocks a user.
+   *
+   * @example
+   * await rk.users.setSuspended(id, true);
+   */
+  setSuspended(id: string, isSuspended: boolean, options?: RequestOptions): Promise<User> {
+    return this.client.data(routes.setSuspended, { params: { id }, body: { is_suspended: isSuspended } }, options);
+  }
+
+  /**
+   * Whether `password` is the user's (false too when the user has none).
+   *
+   * @example
+   * if (await rk.users.verifyPassword(id, password)) console.log('signed in');
+   */
+  async verifyPassword(id: string, password: string, options?: RequestOptions): Promise<boolean> {
+    try {
+      await this.client.none(routes.verifyPassword, { params: { id }, body: { password } }, options);
+      return true;
+    } catch (error) {
+      if (error instanceof UnprocessableEntityError && error.error === 'invalid_credentials') return false;
+      throw error;
+    }
+  }
+}
+
+/** `rk.users.identities`. */
+export class UserIdentities extends APIResource {
+  /**
+   * @example
+   * const { data } = await rk.users.identities.list(userId);
+   */
+  list(
+    id: string,
+    query?: RequestQuery<typeof routes.listIdentities>,
+    options?: RequestOptions,
+  ): PagePromise<UserIdentity> {
+    return this.client.list(routes.listIdentities, { params: { id }, query }, options);
+  }
+}
