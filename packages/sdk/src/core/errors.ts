@@ -92,7 +92,7 @@ export class ConflictError extends APIError {
 export class UnprocessableEntityError extends APIError {
   override name = 'UnprocessableEntityError';
 }
-/** 429: slow down; `retryAfter` is in seconds when the server said. */
+/** 429: slow down; the server's `Retry-After` is in `headers`. */
 export class RateLimitError extends APIError {
   override name = 'RateLimitError';
 }
