@@ -46,4 +46,69 @@ describe('rk.users', () => {
     for await (const u of rk.users.list({ per_page: 2, search: 'page' })) all.push(u.email);
     expect(all.sort()).toEqual(['page0', 'page1', 'page2', 'page3', 'page4'].map((p) => `${p}@example.com`));
   });
+
+  it('suspends and unsuspends a user, and sets a password that verifies', async () => {
+    const user = await rk.users.create({ email: 'sam@example.com', username: 'sam' });
+    expect(user).toMatchObject({ is_suspended: false, has_password: false, username: 'sam' });
+    expect(await rk.users.verifyPassword(user.id, 'anything-at-all')).toBe(false);
+
+    const suspended = await rk.users.setSuspended(user.id, true);
+    expect(suspended).toMatchObject({ id: user.id, is_suspended: true });
+    expect((await rk.users.get(user.id)).is_suspended).toBe(true);
+    expect((await rk.users.setSuspended(user.id, false)).is_suspended).toBe(false);
+
+    const withPassword = await rk.users.setPassword(user.id, 'newSecurePassword456');
+    expect(withPassword).toMatchObject({ id: user.id, has_password: true });
+    expect(withPassword).not.toHaveProperty('password');
+    expect(await rk.users.verifyPassword(user.id, 'newSecurePassword456')).toBe(true);
+
+    const missing = '0199b2f6-3c6e-7d4a-9b1e-2f4f8a6c1d20';
+    await expect(rk.users.setSuspended(missing, true)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(rk.users.verifyPassword(missing, 'whatever-password')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('assigns, lists and removes roles', async () => {
+    const user = await rk.users.create({ email: 'roles@example.com' });
+    const editor = await rk.roles.create({ name: 'user-editor', description: 'Edits' });
+    const viewer = await rk.roles.create({ name: 'user-viewer' });
+    expect((await rk.users.roles.list(user.id)).data).toEqual([]);
+
+    await rk.users.roles.assign(user.id, [viewer.id, editor.id]);
+    await rk.users.roles.assign(user.id, [editor.id]); // already assigned: fine
+    const roles = await rk.users.roles.list(user.id);
+    expect(roles.data).toEqual([editor, viewer]);
+    expect(roles.meta).toEqual({ current_page: 1, per_page: 20, total: 2 });
+    const first = await rk.users.roles.list(user.id, { per_page: 1 });
+    expect(first.data.map((r) => r.id)).toEqual([editor.id]);
+    expect((await first.getNextPage()).data.map((r) => r.id)).toEqual([viewer.id]);
+
+    await rk.users.roles.remove(user.id, editor.id);
+    expect((await rk.users.roles.list(user.id)).data.map((r) => r.id)).toEqual([viewer.id]);
+    const notAssigned = await rk.users.roles.remove(user.id, editor.id).catch((error: unknown) => error);
+    expect(notAssigned).toBeInstanceOf(NotFoundError);
+
+    const unknownId = '0199b2f6-3c6e-7d4a-9b1e-2f4f8a6c1d20';
+    const unknown = await rk.users.roles.assign(user.id, [editor.id, unknownId]).catch((error: unknown) => error);
+    expect(unknown).toBeInstanceOf(UnprocessableEntityError);
+    expect(unknown).toMatchObject({ status: 422, details: [{ path: 'role_ids.1' }] });
+    expect((await rk.users.roles.list(user.id)).data.map((r) => r.id)).toEqual([viewer.id]);
+
+    // Deleting a role takes it away from its users.
+    await rk.roles.delete(viewer.id);
+    expect((await rk.users.roles.list(user.id)).meta.total).toBe(0);
+  });
+
+  it('lists identities (none for a user created through the API)', async () => {
+    const user = await rk.users.create({ email: 'identities@example.com' });
+    // A role, so that a list of anything else than identities would not be empty.
+    const role = await rk.roles.create({ name: 'identities-role' });
+    await rk.users.roles.assign(user.id, [role.id]);
+    expect((await rk.users.roles.list(user.id)).meta.total).toBe(1);
+    const identities = await rk.users.identities.list(user.id);
+    expect(identities.data).toEqual([]);
+    expect(identities.meta).toEqual({ current_page: 1, per_page: 20, total: 0 });
+    expect(identities.hasNextPage()).toBe(false);
+    await rk.users.delete(user.id);
+    await expect(rk.users.identities.list(user.id)).rejects.toBeInstanceOf(NotFoundError);
+  });
 });
