@@ -25,8 +25,11 @@ export function retryAfterMs(headers: Headers, now = Date.now()): number | undef
   if (headers.has('retry-after-ms') && Number.isFinite(ms) && ms >= 0) return ms;
   const value = headers.get('retry-after');
   if (value === null) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
-  const date = Date.parse(value);
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // An HTTP date ends in GMT (RFC 9110 §5.6.7); Date.parse alone would read "1.5" as a year.
+  if (!/ GMT$/.test(trimmed)) return undefined;
+  const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
