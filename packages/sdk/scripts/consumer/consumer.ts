@@ -1,0 +1,40 @@
+// What an app written in TypeScript does with the SDK. consumer-check.sh type-checks it in a blank
+// project against the packed SDK, twice: as ESM (dist/index.d.ts) and as CommonJS
+// (dist/index.d.cts). It is not run (esm.mjs and cjs.cjs are): the @ts-expect-error lines prove
+// the types are real, not `any`.
+import { ConflictError, NotFoundError, type Page, Realmkit, type User } from '@realmkit/sdk';
+
+async function main(): Promise<void> {
+  const rk = new Realmkit({
+    baseUrl: process.env.REALMKIT_URL ?? 'http://localhost:8080',
+    realm: 'acme',
+    clientId: process.env.REALMKIT_CLIENT_ID ?? '',
+    clientSecret: process.env.REALMKIT_CLIENT_SECRET ?? '',
+  });
+
+  const user: User = await rk.users.create({ email: 'jane@example.com', password: 'securePassword123' });
+  const emails: string[] = [];
+  for await (const u of rk.users.list({ search: 'jane' })) emails.push(u.email);
+  const page: Page<User> = await rk.users.list({ per_page: 10 });
+  const total: number = page.meta.total;
+  console.log(emails, total);
+
+  try {
+    await rk.users.get(user.id);
+  } catch (error) {
+    if (error instanceof NotFoundError) console.log(error.status, error.error, error.requestId);
+    else if (error instanceof ConflictError) console.log(error.details?.map((detail) => detail.path));
+    else throw error;
+  }
+
+  // @ts-expect-error: a user needs an email
+  await rk.users.create({ name: 'No email' });
+  // @ts-expect-error: `email` is a string
+  const wrong: number = user.email;
+  console.log(wrong);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
