@@ -19,7 +19,13 @@ export class Page<T> implements AsyncIterable<T> {
     this.#fetchPage = fetchPage;
   }
 
-  /** Whether items remain after this page. */
+  /**
+   * Whether items remain after this page.
+   *
+   * @example
+   * const page = await rk.users.list();
+   * if (page.hasNextPage()) console.log(`${page.meta.total - page.data.length} more`);
+   */
   hasNextPage(): boolean {
     return this.data.length > 0 && this.meta.current_page * this.meta.per_page < this.meta.total;
   }
