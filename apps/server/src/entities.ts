@@ -1,8 +1,10 @@
 import { ApplicationEntity } from './applications/application.entity.ts';
+import { OutboxEventEntity } from './events/outbox-event.entity.ts';
 import { SigningKeyEntity } from './oauth/signing-key.entity.ts';
 import { RealmEntity } from './realms/realm.entity.ts';
 import { ResourceEntity, ResourceScopeEntity } from './resources/resource.entity.ts';
 import { ApplicationRoleEntity, RoleEntity, RoleScopeEntity, UserRoleEntity } from './roles/role.entity.ts';
+import { EmailVerificationEntity } from './users/email-verification.entity.ts';
 import { UserEntity, UserIdentityEntity } from './users/user.entity.ts';
 
 /** Every entity the ORM maps. */
@@ -18,4 +20,6 @@ export const entities = [
   RoleScopeEntity,
   ApplicationRoleEntity,
   UserRoleEntity,
+  EmailVerificationEntity,
+  OutboxEventEntity,
 ];

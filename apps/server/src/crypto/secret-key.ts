@@ -13,6 +13,8 @@ export class SecretKey {
   readonly encryptionKey: Buffer;
   /** HMAC-SHA-256 key for client secrets. */
   readonly clientSecretKey: Buffer;
+  /** HMAC-SHA-256 key for the tokens in email verification links. */
+  readonly emailVerificationKey: Buffer;
   /** Identifies the key without revealing it; stored in the database to catch a mismatch. */
   readonly fingerprint: string;
 
@@ -20,6 +22,7 @@ export class SecretKey {
     if (root.length < MIN_BYTES) throw new Error(`the secret key must be at least ${MIN_BYTES} bytes`);
     this.encryptionKey = derive(root, 'realmkit/signing-key-encryption/v1');
     this.clientSecretKey = derive(root, 'realmkit/client-secret-hmac/v1');
+    this.emailVerificationKey = derive(root, 'realmkit/email-verification-link/v1');
     this.fingerprint = createHmac('sha256', derive(root, 'realmkit/fingerprint/v1')).update('realmkit').digest('hex');
   }
 

@@ -1,4 +1,11 @@
 import { Migration20261124000000Foundation } from './Migration20261124000000Foundation.ts';
+import { Migration20261125000000OutboxAndEmailVerification } from './Migration20261125000000OutboxAndEmailVerification.ts';
 
 /** Every migration, in order. Listed explicitly: no file globbing at run time. */
-export const migrations = [{ name: 'Migration20261124000000Foundation', class: Migration20261124000000Foundation }];
+export const migrations = [
+  { name: 'Migration20261124000000Foundation', class: Migration20261124000000Foundation },
+  {
+    name: 'Migration20261125000000OutboxAndEmailVerification',
+    class: Migration20261125000000OutboxAndEmailVerification,
+  },
+];

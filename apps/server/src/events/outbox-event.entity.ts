@@ -1,0 +1,30 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { createdAt } from '../db/timestamps.ts';
+
+export const OUTBOX_STATUSES = ['pending', 'processing', 'done', 'dead'] as const;
+
+/**
+ * An event written in the same transaction as the change it reports; the notifier delivers it
+ * at least once, then marks it `done` (or `dead` after too many failures).
+ */
+export const OutboxEventEntity = defineEntity({
+  name: 'OutboxEvent',
+  tableName: 'outbox_events',
+  properties: {
+    id: p.uuid().primary(),
+    realmId: p.uuid(),
+    type: p.string(),
+    payload: p.json<Record<string, unknown>>(),
+    status: p.enum(OUTBOX_STATUSES).default('pending'),
+    attempts: p.integer().default(0),
+    availableAt: p.datetime().onCreate(() => new Date()),
+    /** While `processing`: when another notifier may take it over (the holder died). */
+    lockedUntil: p.datetime().nullable(),
+    /** Handlers that already succeeded, so that a retry does not repeat them. */
+    completedHandlers: p.json<string[]>().default([]),
+    lastError: p.text().nullable(),
+    createdAt: createdAt(),
+    processedAt: p.datetime().nullable(),
+  },
+});
+export type OutboxEvent = InferEntity<typeof OutboxEventEntity>;
