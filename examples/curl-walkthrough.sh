@@ -325,6 +325,36 @@ NOTE='deleted role' call 404 GET "$API/roles/$ROLE_ID" "${AUTH[@]}"
 call 204 DELETE "$API/resources/$RESOURCE_ID" "${AUTH[@]}"
 NOTE='deleted resource' call 404 GET "$API/resources/$RESOURCE_ID" "${AUTH[@]}"
 
+# --- 12. The users API by realm name (camelCase, zero-based pages) -----------------------
+call 201 POST /api/users "${AUTH[@]}" "${JSON[@]}" \
+  -d "{\"realmName\":\"$REALM_NAME\",\"username\":\"alice\",\"email\":\"alice@example.com\",\"firstName\":\"Alice\",\"lastName\":\"Smith\",\"password\":\"SecurePass123!\"}"
+expect realmName "$REALM_NAME"
+expect enabled true
+expect emailVerified false
+ALICE_ID="$(json id)"
+NOTE='duplicate username' call 409 POST /api/users "${AUTH[@]}" "${JSON[@]}" \
+  -d "{\"realmName\":\"$REALM_NAME\",\"username\":\"alice\",\"email\":\"other@example.com\",\"password\":\"SecurePass123!\"}"
+call 200 GET "/api/users?realm=$REALM_NAME&page=0&size=20" "${AUTH[@]}"
+expect page 0
+expect size 20
+NOTE='size over 100' call 400 GET "/api/users?realm=$REALM_NAME&size=101" "${AUTH[@]}"
+NOTE='unknown realm' call 404 GET '/api/users?realm=no-such-realm' "${AUTH[@]}"
+call 200 GET "/api/users/$ALICE_ID" "${AUTH[@]}"
+expect username alice
+call 200 PUT "/api/users/$ALICE_ID" "${AUTH[@]}" "${JSON[@]}" -d '{"firstName":"Alicia","enabled":false}'
+expect firstName Alicia
+expect enabled false
+NOTE='the same user in v1' call 200 GET "$API/users/$ALICE_ID" "${AUTH[@]}"
+expect data.given_name Alicia
+expect data.is_suspended true
+call 204 PUT "/api/users/$ALICE_ID/password" "${AUTH[@]}" "${JSON[@]}" -d '{"newPassword":"NewSecurePass456!"}'
+NOTE='new password' call 204 POST "$API/users/$ALICE_ID/password/verify" "${AUTH[@]}" "${JSON[@]}" \
+  -d '{"password":"NewSecurePass456!"}'
+call 202 POST "/api/users/$ALICE_ID/send-verify-email" "${AUTH[@]}"
+NOTE='again within a minute' call 429 POST "/api/users/$ALICE_ID/send-verify-email" "${AUTH[@]}"
+call 204 DELETE "/api/users/$ALICE_ID" "${AUTH[@]}"
+NOTE='deleted user' call 404 GET "/api/users/$ALICE_ID" "${AUTH[@]}"
+
 # --- Clean up ----------------------------------------------------------------------------
 call 204 DELETE "/api/v1/realms/$REALM_NAME" "${AUTH[@]}"
 REALM_CREATED=0
