@@ -4,6 +4,7 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { applicationsRoutes } from './applications/applications.routes.ts';
+import { docsRoutes } from './docs/docs.routes.ts';
 import { bearerAuth } from './http/bearer-auth.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { jsonBody } from './http/json-body.ts';
@@ -16,6 +17,9 @@ import { resourcesRoutes } from './resources/resources.routes.ts';
 import { rolesRoutes } from './roles/roles.routes.ts';
 import type { Services } from './services.ts';
 import { usersRoutes } from './users/users.routes.ts';
+import { usersByRealmNameRoutes } from './users/users-by-realm-name.routes.ts';
+import { VERIFY_EMAIL_PATH } from './users/verification-link.ts';
+import { verifyEmailPage } from './users/verify-email.page.ts';
 
 export interface AppOptions {
   services: Services;
@@ -39,6 +43,7 @@ export function createApp({ services, logger, issuerUrl, trustProxy }: AppOption
   app.get('/openapi.json', (_req, res) => {
     res.type('application/json').send(openApiDocument);
   });
+  app.use(docsRoutes({ issuerUrl }));
 
   app.post(
     contract.oauth.token.path,
@@ -49,6 +54,8 @@ export function createApp({ services, logger, issuerUrl, trustProxy }: AppOption
       tokens: services.accessTokens,
     }),
   );
+
+  app.get(VERIFY_EMAIL_PATH, verifyEmailPage(services.emailVerifications));
 
   app.use(jsonBody);
   const routeOptions = {
@@ -69,7 +76,17 @@ export function createApp({ services, logger, issuerUrl, trustProxy }: AppOption
     routeOptions,
   );
   createExpressEndpoints(contract.realms, realmsRoutes(services.realms), app, routeOptions);
-  createExpressEndpoints(contract.users, usersRoutes(services.users), app, routeOptions);
+  createExpressEndpoints(contract.users, usersRoutes(services.users, services.emailVerifications), app, routeOptions);
+  createExpressEndpoints(
+    contract.usersByRealmName,
+    usersByRealmNameRoutes({
+      users: services.users,
+      realms: services.realms,
+      verifications: services.emailVerifications,
+    }),
+    app,
+    routeOptions,
+  );
   createExpressEndpoints(contract.applications, applicationsRoutes(services.applications), app, routeOptions);
   createExpressEndpoints(contract.roles, rolesRoutes(services.roles), app, routeOptions);
   createExpressEndpoints(contract.resources, resourcesRoutes(services.resources), app, routeOptions);

@@ -17,6 +17,16 @@ export interface Config {
   logLevel: string;
   /** Express `trust proxy` setting (hops, `true`, or a list of addresses). */
   trustProxy: boolean | number | string;
+  /** `smtp://user:pass@host:587` or `smtps://...`; unset means emails are logged, not sent. */
+  smtpUrl: string | undefined;
+  /** The From header of every email. */
+  smtpFrom: string;
+  /** Overrides for the built-in email templates (`<dir>/<realm>/<file>` first, then `<dir>/<file>`). */
+  templatesDir: string | undefined;
+  /** `nats://host:4222`: every outbox event is also published to NATS JetStream. */
+  eventsUrl: string | undefined;
+  /** Whether the server runs a notifier in-process (`off` when notifiers run as their own processes). */
+  notifier: 'on' | 'off';
 }
 
 export class ConfigError extends Error {
@@ -40,6 +50,17 @@ const Env = z.object({
   REALMKIT_MIGRATE: z.enum(['true', 'false']).default('true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REALMKIT_TRUST_PROXY: z.string().optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/]+/, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  SMTP_FROM: z.string().min(3).default('Realmkit <no-reply@localhost>'),
+  REALMKIT_TEMPLATES_DIR: z.string().min(1).optional(),
+  REALMKIT_EVENTS_URL: z
+    .string()
+    .regex(/^nats:\/\/[^/]+/, 'must be a nats:// URL (NATS JetStream is the only publisher shipped)')
+    .optional(),
+  REALMKIT_NOTIFIER: z.enum(['on', 'off']).default('on'),
 });
 
 function parseTrustProxy(value: string | undefined): boolean | number | string {
@@ -70,5 +91,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     migrate: e.REALMKIT_MIGRATE === 'true',
     logLevel: e.LOG_LEVEL,
     trustProxy: parseTrustProxy(e.REALMKIT_TRUST_PROXY),
+    smtpUrl: e.SMTP_URL,
+    smtpFrom: e.SMTP_FROM,
+    templatesDir: e.REALMKIT_TEMPLATES_DIR === undefined ? undefined : path.resolve(e.REALMKIT_TEMPLATES_DIR),
+    eventsUrl: e.REALMKIT_EVENTS_URL,
+    notifier: e.REALMKIT_NOTIFIER,
   };
 }

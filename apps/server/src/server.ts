@@ -8,6 +8,8 @@ import { loadSecretKey } from './crypto/secret-key.ts';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './db/embedded-database.ts';
 import { createOrm, migrate } from './db/orm.ts';
 import { entities } from './entities.ts';
+import { createNotifier, type NotifierParts } from './notifier/create-notifier.ts';
+import type { Notifier, NotifierOptions } from './notifier/notifier.ts';
 import { createServices, type Services } from './services.ts';
 
 export interface RunningServer {
@@ -16,7 +18,16 @@ export interface RunningServer {
   readonly services: Services;
   readonly bootstrap: BootstrapResult;
   readonly embedded: boolean;
+  /** The in-process notifier (`undefined` with `REALMKIT_NOTIFIER=off`). */
+  readonly notifier: Notifier | undefined;
   close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Tuning of the in-process notifier (tests: short lease and poll, one realm). */
+  notifier?: Partial<NotifierOptions>;
+  /** Replacements for the notifier's mailer or publisher (tests). */
+  notifierParts?: NotifierParts;
 }
 
 /** Pool size: the embedded database runs one query at a time, PostgreSQL many. */
@@ -24,9 +35,10 @@ const POOL_SIZE = { embedded: 4, postgres: 10 };
 
 /**
  * Starts Realmkit: database (embedded PGlite unless `databaseUrl`), migrations, first-start
- * bootstrap, HTTP. `close()` stops accepting, finishes in-flight requests and closes the pool.
+ * bootstrap, HTTP, and the notifier unless `REALMKIT_NOTIFIER=off`. `close()` stops accepting,
+ * finishes in-flight requests and the notifier's batch, and closes the pool.
  */
-export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
   const secret = await loadSecretKey(config.secretKey, config.dataDir);
   if (secret.source === 'generated') {
     logger.warn(
@@ -68,17 +80,24 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     });
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
+    const notifier =
+      config.notifier === 'on'
+        ? createNotifier(services, secret.key, config, logger, options.notifier, options.notifierParts)
+        : undefined;
+    notifier?.start();
     return {
       url: `http://127.0.0.1:${port}`,
       port,
       services,
       bootstrap: bootstrapResult,
       embedded: Boolean(embedded),
+      notifier,
       async close() {
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await notifier?.stop();
         await orm.close();
         await embedded?.stop();
       },

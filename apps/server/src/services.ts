@@ -1,12 +1,14 @@
 import { ApplicationService } from './applications/application.service.ts';
 import type { SecretKey } from './crypto/secret-key.ts';
 import type { Orm } from './db/orm.ts';
+import { OutboxSignal } from './events/outbox-signal.ts';
 import { AccessTokenService } from './oauth/access-tokens.ts';
 import { Issuers } from './oauth/issuer.ts';
 import { SigningKeyService } from './oauth/signing-keys.ts';
 import { RealmService } from './realms/realm.service.ts';
 import { ResourceService } from './resources/resource.service.ts';
 import { RoleService } from './roles/role.service.ts';
+import { EmailVerificationService } from './users/email-verification.service.ts';
 import { UserService } from './users/user.service.ts';
 
 /** Every feature's service, wired once (the composition root). */
@@ -20,6 +22,9 @@ export interface Services {
   roles: RoleService;
   applications: ApplicationService;
   users: UserService;
+  emailVerifications: EmailVerificationService;
+  /** Wakes the in-process notifier; `notify()` after committing an outbox event. */
+  outbox: OutboxSignal;
 }
 
 export function createServices(orm: Orm, issuerUrl: string, secretKey: SecretKey): Services {
@@ -28,6 +33,7 @@ export function createServices(orm: Orm, issuerUrl: string, secretKey: SecretKey
   const resources = new ResourceService(orm, issuers);
   const realms = new RealmService(orm, signingKeys, resources);
   const roles = new RoleService(orm, resources);
+  const outbox = new OutboxSignal();
   return {
     orm,
     issuers,
@@ -38,5 +44,7 @@ export function createServices(orm: Orm, issuerUrl: string, secretKey: SecretKey
     roles,
     applications: new ApplicationService(orm, secretKey, roles),
     users: new UserService(orm, roles),
+    emailVerifications: new EmailVerificationService(orm, secretKey.emailVerificationKey, () => outbox.notify()),
+    outbox,
   };
 }

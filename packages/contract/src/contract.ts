@@ -5,6 +5,7 @@ import { realmsContract } from './realms/realms.contract.ts';
 import { resourcesContract } from './resources/resources.contract.ts';
 import { rolesContract } from './roles/roles.contract.ts';
 import { usersContract } from './users/users.contract.ts';
+import { usersByRealmNameContract } from './users-by-realm-name/users-by-realm-name.contract.ts';
 
 const c = initContract();
 
@@ -16,6 +17,7 @@ export const contract = c.router({
   applications: applicationsContract,
   roles: rolesContract,
   resources: resourcesContract,
+  usersByRealmName: usersByRealmNameContract,
 });
 
 export type Contract = typeof contract;

@@ -17,3 +17,5 @@ export * from './roles/role.schemas.ts';
 export * from './roles/roles.contract.ts';
 export * from './users/user.schemas.ts';
 export * from './users/users.contract.ts';
+export * from './users-by-realm-name/realm-user.schemas.ts';
+export * from './users-by-realm-name/users-by-realm-name.contract.ts';

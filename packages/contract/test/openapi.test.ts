@@ -1,11 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { contract, generateOpenApi, MANAGEMENT_SCOPES } from '../src/index.ts';
+import { contract, ERROR_CODES, generateOpenApi, MANAGEMENT_SCOPES } from '../src/index.ts';
 
 const document = generateOpenApi();
 const operations = Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
   Object.entries(item).map(([method, operation]) => ({ path, method, operation })),
 );
+
+/** A response as the generator writes it: inline, JSON content with an example or named examples. */
+interface DocumentedResponse {
+  content?: Record<
+    string,
+    { schema?: { $ref?: string }; example?: unknown; examples?: Record<string, { value?: unknown }> }
+  >;
+}
 
 describe('the OpenAPI document', () => {
   it('is committed as generated (run `npm run openapi` after changing the contract)', () => {
@@ -37,5 +45,75 @@ describe('the OpenAPI document', () => {
     expect(create?.responses?.['409']).toMatchObject({
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
     });
+  });
+
+  it('gives every operation an operationId, one tag described at the top level, a summary and a description', () => {
+    const tags = new Map((document.tags ?? []).map((tag) => [tag.name, tag.description]));
+    for (const { path, method, operation } of operations) {
+      const where = `${method.toUpperCase()} ${path}`;
+      expect(operation.operationId, where).toMatch(/^[A-Za-z][A-Za-z0-9_]*$/);
+      expect(operation.tags, where).toHaveLength(1);
+      expect(tags.get(operation.tags?.[0] ?? ''), `${where}: add its tag to TAG_DESCRIPTIONS`).toBeTruthy();
+      expect(operation.summary, where).toBeTruthy();
+      expect(operation.description, `${where}: add a \`description\` to its contract route`).toBeTruthy();
+    }
+  });
+
+  it('gives every error response a schema and an example of it: `Error` with the code of its status, or RFC 6749', () => {
+    for (const { path, method, operation } of operations) {
+      for (const [status, response] of Object.entries(operation.responses ?? {}) as [string, DocumentedResponse][]) {
+        if (Number(status) < 400) continue;
+        const where = `${operation.operationId} ${status}`;
+        const media = response.content?.['application/json'];
+        expect(media?.schema, where).toBeDefined();
+        const examples =
+          media?.example !== undefined ? [media.example] : Object.values(media?.examples ?? {}).map((e) => e.value);
+        expect(examples.length, `${where} (${method.toUpperCase()} ${path}) has no example`).toBeGreaterThan(0);
+        if (media?.schema?.$ref === '#/components/schemas/Error') {
+          expect(examples[0], where).toMatchObject({
+            error: ERROR_CODES[Number(status) as keyof typeof ERROR_CODES],
+            message: expect.any(String),
+          });
+        } else {
+          expect(media?.schema, where).toEqual({ $ref: '#/components/schemas/OAuthError' });
+          for (const example of examples) {
+            expect(example, where).toMatchObject({ error: expect.any(String), error_description: expect.any(String) });
+          }
+        }
+      }
+    }
+  });
+
+  it('documents the token endpoint: a form body with an example, RFC 6749 errors for 400 and 401, no bearer token', () => {
+    const token = document.paths?.['/oauth2/{realm}/token']?.post;
+    const form = token?.requestBody && 'content' in token.requestBody ? token.requestBody.content : {};
+    expect(Object.keys(form)).toEqual(['application/x-www-form-urlencoded']);
+    expect(form['application/x-www-form-urlencoded']?.example).toMatchObject({ grant_type: 'client_credentials' });
+    expect(token?.security).toEqual([]);
+    const codes = (status: string) =>
+      Object.keys(token?.responses?.[status]?.content?.['application/json']?.examples ?? {});
+    expect(codes('400')).toEqual(
+      expect.arrayContaining(['invalid_request', 'unsupported_grant_type', 'invalid_scope']),
+    );
+    expect(codes('401')).toEqual(['invalid_client']);
+  });
+
+  it('gives every request body an example, and public routes an empty `security`', () => {
+    for (const { operation } of operations) {
+      for (const [type, media] of Object.entries((operation.requestBody as { content?: object })?.content ?? {})) {
+        expect((media as { example?: unknown }).example, `${operation.operationId} ${type}`).toBeDefined();
+      }
+      if (!operation['x-required-scope']) expect(operation.security, operation.operationId).toEqual([]);
+    }
+  });
+
+  it('declares 413 and 415 wherever a JSON body is taken: the body parser answers them before any route', () => {
+    for (const { operation } of operations) {
+      const content = (operation.requestBody as { content?: object } | undefined)?.content ?? {};
+      if (!('application/json' in content)) continue;
+      expect(Object.keys(operation.responses ?? {}), operation.operationId).toEqual(
+        expect.arrayContaining(['400', '413', '415']),
+      );
+    }
   });
 });

@@ -95,6 +95,16 @@ async function authorizedRealm(options: BearerAuthOptions, principal: Principal,
   return realm;
 }
 
+/**
+ * For routes that name their realm elsewhere than the path (the users API by realm name): a
+ * realm's own token manages that realm only (401, as for a path naming another realm).
+ */
+export function assertManages(principal: Principal, realm: TargetRealm): void {
+  if (!principal.isMaster && principal.realmId !== realm.id) {
+    throw invalidToken('The token was not issued for this realm');
+  }
+}
+
 /** The realm the request addresses, set by {@link bearerAuth}. */
 export function targetRealm(res: Response): TargetRealm {
   const realm = res.locals.realm as TargetRealm | undefined;

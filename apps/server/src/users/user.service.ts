@@ -7,7 +7,7 @@ import { withConflicts } from '../db/unique-violation.ts';
 import { ApiError, NotFoundError, ValidationError } from '../http/api-error.ts';
 import type { Role } from '../roles/role.entity.ts';
 import type { RoleService } from '../roles/role.service.ts';
-import { hashPassword, passwordProblems, verifyPassword } from './password.ts';
+import { hashPassword, IMPORTED_DIGESTS, needsRehash, passwordProblems, verifyPassword } from './password.ts';
 import { type User, UserEntity, type UserIdentity, UserIdentityEntity } from './user.entity.ts';
 
 const CONFLICTS = {
@@ -18,6 +18,16 @@ const CONFLICTS = {
 /** Emails compare case-insensitively; stored lower-cased, as Keycloak and Auth0 do. */
 function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
+}
+
+/** An imported hash, checked for its format (422 otherwise): it is stored as it is. */
+function importedDigest(algorithm: keyof typeof IMPORTED_DIGESTS, digest: string): string {
+  if (!IMPORTED_DIGESTS[algorithm].test(digest)) {
+    throw new ValidationError(`password_digest is not a valid ${algorithm} hash`, [
+      { path: 'password_digest', message: `Not a valid ${algorithm} hash` },
+    ]);
+  }
+  return digest;
 }
 
 /** Users of a realm. Every query is filtered by `realmId`. */
@@ -46,9 +56,24 @@ export class UserService {
     return user;
   }
 
+  /**
+   * A user by id alone, for the users API by realm name whose paths carry no realm: within
+   * `realmId` when given (a realm's own token), in any realm only for a master-realm token.
+   */
+  async getInScope(id: string, realmId: string | undefined): Promise<User> {
+    const user = await this.#orm.em.findOne(UserEntity, realmId === undefined ? { id } : { id, realmId });
+    if (!user) throw new NotFoundError('User not found');
+    return user;
+  }
+
   async create(realmId: string, input: CreateUserBody): Promise<User> {
     const email = normalizeEmail(input.email);
-    const passwordHash = input.password === undefined ? null : await this.#hashChecked(input.password, email);
+    const passwordHash =
+      input.password_digest !== undefined
+        ? importedDigest(input.password_algorithm ?? 'bcrypt', input.password_digest)
+        : input.password === undefined
+          ? null
+          : await this.#hashChecked(input.password, email);
     const user = this.#orm.em.create(UserEntity, {
       id: newId(),
       realmId,
@@ -65,7 +90,7 @@ export class UserService {
     return user;
   }
 
-  async update(realmId: string, id: string, input: UpdateUserBody): Promise<User> {
+  async update(realmId: string, id: string, input: UpdateUserBody & { is_suspended?: boolean }): Promise<User> {
     const user = await this.get(realmId, id);
     if (input.email !== undefined) {
       const email = normalizeEmail(input.email);
@@ -79,6 +104,7 @@ export class UserService {
     if (input.name !== undefined) user.name = input.name;
     if (input.given_name !== undefined) user.givenName = input.given_name;
     if (input.family_name !== undefined) user.familyName = input.family_name;
+    if (input.is_suspended !== undefined) user.isSuspended = input.is_suspended;
     await this.#flush();
     return user;
   }
@@ -88,9 +114,10 @@ export class UserService {
     if (deleted === 0) throw new NotFoundError('User not found');
   }
 
-  async setPassword(realmId: string, id: string, password: string): Promise<User> {
+  /** `field` names the body field in policy errors (`password`, or `newPassword` by realm name). */
+  async setPassword(realmId: string, id: string, password: string, field = 'password'): Promise<User> {
     const user = await this.get(realmId, id);
-    user.passwordHash = await this.#hashChecked(password, user.email);
+    user.passwordHash = await this.#hashChecked(password, user.email, field);
     await this.#flush();
     return user;
   }
@@ -107,6 +134,11 @@ export class UserService {
     const user = await this.get(realmId, id);
     const valid = user.passwordHash ? await verifyPassword(user.passwordHash, password) : false;
     if (!valid) throw new ApiError(422, 'The password is not correct', { code: 'invalid_credentials' });
+    // An imported bcrypt hash (or argon2 with old parameters) becomes today's argon2id.
+    if (user.passwordHash && needsRehash(user.passwordHash)) {
+      user.passwordHash = await hashPassword(password);
+      await this.#orm.em.flush();
+    }
   }
 
   async listIdentities(realmId: string, id: string, query: ListQuery): Promise<Page<UserIdentity>> {
@@ -138,8 +170,8 @@ export class UserService {
   }
 
   /** Checks the policy, then hashes (outside any transaction: argon2 takes tens of ms). */
-  async #hashChecked(password: string, email: string): Promise<string> {
-    const problems = passwordProblems(password, email);
+  async #hashChecked(password: string, email: string, field = 'password'): Promise<string> {
+    const problems = passwordProblems(password, email, field);
     if (problems.length > 0) throw new ValidationError('The password does not meet the policy', problems);
     return hashPassword(password);
   }

@@ -3,11 +3,12 @@ import { initServer } from '@ts-rest/express';
 import { targetRealm } from '../http/bearer-auth.ts';
 import { listBody } from '../http/list-body.ts';
 import { presentRole } from '../roles/role.presenter.ts';
+import type { EmailVerificationService } from './email-verification.service.ts';
 import { presentIdentity, presentUser } from './user.presenter.ts';
 import type { UserService } from './user.service.ts';
 
 /** `/api/v1/{realm}/users`: thin handlers over {@link UserService}. */
-export function usersRoutes(users: UserService) {
+export function usersRoutes(users: UserService, verifications: EmailVerificationService) {
   return initServer().router(contract.users, {
     list: async ({ query, res }) => ({
       status: 200,
@@ -52,6 +53,10 @@ export function usersRoutes(users: UserService) {
     removeRole: async ({ params, res }) => {
       await users.removeRole(targetRealm(res).id, params.id, params.roleId);
       return { status: 204, body: undefined };
+    },
+    sendVerifyEmail: async ({ params, res }) => {
+      await verifications.request(targetRealm(res), params.id);
+      return { status: 202, body: undefined };
     },
     listIdentities: async ({ params, query, res }) => ({
       status: 200,

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/http/logger.ts';
-import { type RunningServer, startServer } from '../../src/server.ts';
+import { type RunningServer, type StartOptions, startServer } from '../../src/server.ts';
 import { TEST_BOOTSTRAP_CLIENT, TEST_ISSUER_URL, TEST_SECRET_KEY } from './constants.ts';
+import { OpenApiValidator } from './openapi-validator.ts';
 
 export interface ApiResponse {
   status: number;
@@ -19,6 +20,9 @@ export interface CallOptions {
   headers?: Record<string, string>;
   rawBody?: string;
 }
+
+/** The OpenAPI document derived from the contract, which every response of {@link TestServer.call} must match. */
+let openApi: OpenApiValidator | undefined;
 
 export interface ClientCredentials {
   clientId: string;
@@ -41,6 +45,11 @@ export class TestServer {
     return this.running.services;
   }
 
+  /**
+   * Sends a request and returns the response, after checking it against the OpenAPI document: a
+   * status the operation does not declare, or a body its schema refuses, fails the test. Paths the
+   * document does not describe (unknown routes, pages) are not checked.
+   */
   async call(method: string, path: string, options: CallOptions = {}): Promise<ApiResponse> {
     const headers: Record<string, string> = { ...options.headers };
     let body: string | undefined = options.rawBody;
@@ -55,8 +64,13 @@ export class TestServer {
     }
     const response = await fetch(`${this.url}${path}`, { method, headers, body });
     const text = await response.text();
+    const contentType = response.headers.get('content-type');
     let parsed: unknown = text;
-    if (response.headers.get('content-type')?.includes('json') && text) parsed = JSON.parse(text);
+    if (contentType?.includes('json') && text) parsed = JSON.parse(text);
+    // Keeps the document honest: an undeclared status or a body its schema refuses fails the test.
+    openApi ??= new OpenApiValidator();
+    const problem = openApi.problemOf(method, path, { status: response.status, contentType, text, body: parsed });
+    if (problem) throw new Error(`OpenAPI document and server disagree: ${problem}`);
     return { status: response.status, body: parsed, headers: response.headers };
   }
 
@@ -135,7 +149,13 @@ export class TestServer {
   }
 }
 
-export async function startTestServer(): Promise<TestServer> {
+/**
+ * A test server. Its in-process notifier is off unless `config.notifier` says `on`: test files
+ * share one database, so a notifier must be limited to its own realm (`start.notifier.realmId`).
+ */
+export async function startTestServer(
+  options: { config?: Partial<Config>; start?: StartOptions } = {},
+): Promise<TestServer> {
   const running = await startServer(
     {
       ...loadConfig({}),
@@ -146,8 +166,11 @@ export async function startTestServer(): Promise<TestServer> {
       migrate: false,
       bootstrapClientId: TEST_BOOTSTRAP_CLIENT.clientId,
       bootstrapClientSecret: TEST_BOOTSTRAP_CLIENT.clientSecret,
+      notifier: 'off',
+      ...options.config,
     },
     createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    options.start,
   );
   return new TestServer(running);
 }

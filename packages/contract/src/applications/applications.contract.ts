@@ -46,6 +46,7 @@ export const applicationsContract = c.router(
       pathParams: RealmIdPathParams,
       responses: { 200: single(Application), ...errorResponses(400, 401, 403, 404) },
       summary: 'Get an application',
+      description: 'Never its client secret: that is shown only when created or rotated.',
       metadata: requires('applications:read', TAG),
     },
     update: {
@@ -55,6 +56,9 @@ export const applicationsContract = c.router(
       body: UpdateApplicationBody,
       responses: { 200: single(Application), ...errorResponses(400, 401, 403, 404, 422) },
       summary: 'Update an application',
+      description:
+        'Only the fields sent change; the type and client id are immutable. New redirect URIs are checked ' +
+        'against the rules of the type (422).',
       metadata: requires('applications:write', TAG),
     },
     delete: {

@@ -20,30 +20,37 @@ export const oauthContract = c.router(
       summary: 'Issue an access token (client_credentials)',
       description:
         'Client authentication by `client_secret_basic` or `client_secret_post`. ' +
-        "Granted scopes are the requested ones that the application's roles hold for the resource.",
+        "Granted scopes are the requested ones that the application's roles hold for the resource. " +
+        'Failures are RFC 6749 errors, `{ error, error_description }`: 401 `invalid_client`, 400 for the others.',
       metadata: publicRoute(TAG),
     },
     jwks: {
       method: 'GET',
       path: '/oauth2/:realm/jwks',
       pathParams: RealmPathParams,
-      responses: { 200: Jwks, ...errorResponses(404) },
+      responses: { 200: Jwks, ...errorResponses(400, 404) },
       summary: "The realm's public signing keys",
+      description:
+        "RFC 7517 JSON Web Key Set of the keys that sign the realm's access tokens (RS256), to verify them. " +
+        'Cacheable for 5 minutes.',
       metadata: publicRoute(TAG),
     },
     openidConfiguration: {
       method: 'GET',
       path: '/oauth2/:realm/.well-known/openid-configuration',
       pathParams: RealmPathParams,
-      responses: { 200: ServerMetadata, ...errorResponses(404) },
+      responses: { 200: ServerMetadata, ...errorResponses(400, 404) },
       summary: 'Discovery document',
+      description:
+        "OpenID Connect Discovery location of the realm's authorization server metadata: issuer, token endpoint, " +
+        'JWKS URI, grant types, authentication methods and scopes.',
       metadata: publicRoute(TAG),
     },
     authorizationServerMetadataInRealm: {
       method: 'GET',
       path: '/oauth2/:realm/.well-known/oauth-authorization-server',
       pathParams: RealmPathParams,
-      responses: { 200: ServerMetadata, ...errorResponses(404) },
+      responses: { 200: ServerMetadata, ...errorResponses(400, 404) },
       summary: 'Authorization server metadata, under the issuer',
       description: 'The same document as the RFC 8414 location, for clients that look under the issuer.',
       metadata: publicRoute(TAG),
@@ -52,8 +59,11 @@ export const oauthContract = c.router(
       method: 'GET',
       path: '/.well-known/oauth-authorization-server/oauth2/:realm',
       pathParams: RealmPathParams,
-      responses: { 200: ServerMetadata, ...errorResponses(404) },
+      responses: { 200: ServerMetadata, ...errorResponses(400, 404) },
       summary: 'Authorization server metadata (RFC 8414)',
+      description:
+        "RFC 8414's location: `/.well-known/oauth-authorization-server` followed by the issuer's path. " +
+        'The same document as the discovery document.',
       metadata: publicRoute(TAG),
     },
   },

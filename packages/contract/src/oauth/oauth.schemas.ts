@@ -15,7 +15,15 @@ export const TokenRequest = z
       .optional()
       .meta({ description: "RFC 8707 resource indicator; default: the realm's Management API." }),
   })
-  .meta({ id: 'TokenRequest' });
+  .meta({
+    id: 'TokenRequest',
+    example: {
+      grant_type: 'client_credentials',
+      client_id: 'YOUR_CLIENT_ID',
+      client_secret: 'YOUR_CLIENT_SECRET',
+      scope: 'users:read users:write roles:read',
+    },
+  });
 
 export const TokenResponse = z
   .object({
@@ -24,7 +32,15 @@ export const TokenResponse = z
     expires_in: z.number().int(),
     scope: z.string(),
   })
-  .meta({ id: 'TokenResponse' });
+  .meta({
+    id: 'TokenResponse',
+    example: {
+      access_token: 'eyJhbGciOiJSUzI1NiJ9...',
+      token_type: 'Bearer',
+      expires_in: 3600,
+      scope: 'users:read users:write roles:read',
+    },
+  });
 export type TokenResponse = z.infer<typeof TokenResponse>;
 
 /** RFC 6749 §5.2 error, with `message` too so that it reads like every other Realmkit error. */

@@ -1,15 +1,28 @@
 import { type AppRoute, type AppRouter, isAppRoute } from '@ts-rest/core';
-import type { OpenAPIObject, OperationObject, ParameterObject, PathsObject, ResponsesObject } from 'openapi3-ts/oas31';
-import type { z } from 'zod';
+import type {
+  ExampleObject,
+  HeadersObject,
+  MediaTypeObject,
+  OpenAPIObject,
+  OperationObject,
+  ParameterObject,
+  PathsObject,
+  ResponseObject,
+  ResponsesObject,
+  TagObject,
+} from 'openapi3-ts/oas31';
+import { z } from 'zod';
+import { ERROR_CODES, ErrorBody, type ErrorStatus } from '../common/errors.ts';
 import type { RouteMetadata } from '../common/metadata.ts';
 import { MANAGEMENT_SCOPE_DESCRIPTIONS } from '../common/scopes.ts';
 import { contract } from '../contract.ts';
+import { OAuthErrorBody } from '../oauth/oauth.schemas.ts';
 import { SchemaCollector } from './json-schema.ts';
 
 export const SECURITY_SCHEME = 'managementToken';
 
 export interface OpenApiOptions {
-  /** Public base URL of the server, e.g. `https://auth.example.com`. */
+  /** Public base URL of the server, e.g. `https://auth.example.com`; default `/`, the server that serves the document. */
   serverUrl?: string;
   version?: string;
 }
@@ -18,6 +31,75 @@ interface RouteEntry {
   key: string[];
   route: AppRoute;
 }
+
+/** What each tag of the contract's routes groups; the document lists the tags in the contract's order. */
+const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  'OAuth 2.0':
+    "Each realm's authorization server: the client_credentials token endpoint (RFC 6749 §4.4, RFC 8707 resource " +
+    'indicators), its public signing keys and its discovery documents (RFC 8414). Public: no bearer token.',
+  Realms:
+    'Tenants. Each realm has its own users, applications, roles, API resources, signing key and token endpoint. ' +
+    'Master-realm tokens only.',
+  Users: 'The users of a realm: profiles, passwords, suspension, role assignments and connected identity providers.',
+  Applications:
+    'The clients of a realm: `spa`, `native`, `traditional` and `m2m`. Confidential types get a client secret, ' +
+    'shown once; `m2m` applications hold roles and get tokens with client_credentials.',
+  Roles:
+    'Named sets of scopes, assigned to users and to `m2m` applications: a token carries the scopes its roles hold.',
+  Resources:
+    "The APIs that accept a realm's tokens, each with an RFC 8707 indicator (the tokens' `aud`) and the scopes it " +
+    "defines. The realm's built-in Management API is one of them, read-only.",
+  'Users by realm name':
+    'The users API addressed by realm name (`/api/users?realm=...`): camelCase fields and zero-based pages, the ' +
+    'same users as `/api/v1/{realm}/users`.',
+};
+
+/** What each error status means on every route that declares it. */
+const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
+  400: 'The request is malformed: a path parameter, query parameter or body field is invalid (`details` names each), or the body is not valid JSON.',
+  401: 'The bearer token is missing, invalid or expired, or was issued for another realm.',
+  403: 'The token lacks the scope this operation requires.',
+  404: 'The realm, or an item the request names, does not exist in it.',
+  409: 'Conflicts with the current state: a unique field is taken, or the change is already made.',
+  413: 'The request body is larger than 100 kB.',
+  415: 'The request body is not `application/json`.',
+  422: 'Well-formed, but breaks a rule of this operation (see its description); `details` says where when it can.',
+  429: 'Too many requests: retry after the delay that `Retry-After` gives, in seconds.',
+  500: 'An unexpected failure on the server; the message carries the request id to report.',
+  503: 'The server cannot serve requests for now: retry later.',
+};
+
+/**
+ * Statuses the server's JSON body parser answers before any route sees the request, on every
+ * operation that takes a JSON body: they belong to the transport, not to one route.
+ */
+const JSON_BODY_ERRORS = [413, 415] as const satisfies readonly ErrorStatus[];
+
+type OAuthErrorCode = OAuthErrorBody['error'];
+
+/** RFC 6749 §5.2 (and RFC 8707 `invalid_target`) errors of the token endpoint, as it words them. */
+const OAUTH_ERROR_EXAMPLES: Partial<Record<OAuthErrorCode, string>> = {
+  invalid_request: 'The grant_type parameter is required',
+  unsupported_grant_type: 'Unsupported grant_type: password',
+  unauthorized_client: 'Only machine-to-machine applications may use client_credentials',
+  invalid_scope: 'None of the requested scopes can be granted to this client',
+  invalid_target: 'Unknown resource: https://api.unknown.example',
+  invalid_client: 'Client authentication failed',
+  server_error: 'Something went wrong on our side',
+};
+
+/** RFC 6749 §5.2: 401 for `invalid_client`, 400 for the others (500 for `server_error`). */
+function oauthStatusOf(code: OAuthErrorCode): number {
+  if (code === 'invalid_client') return 401;
+  return code === 'server_error' ? 500 : 400;
+}
+
+const SUCCESS_DESCRIPTIONS: Record<number, string> = {
+  200: 'OK',
+  201: 'Created',
+  202: 'Accepted',
+  204: 'No Content',
+};
 
 function* walk(router: AppRouter, key: string[] = []): Generator<RouteEntry> {
   for (const [name, value] of Object.entries(router)) {
@@ -40,6 +122,10 @@ function isNoBody(schema: unknown): boolean {
   return typeof schema === 'symbol';
 }
 
+function metaOf(schema: unknown): Record<string, unknown> | undefined {
+  return schema instanceof z.ZodType ? z.globalRegistry.get(schema) : undefined;
+}
+
 function parametersOf(schema: unknown, location: 'path' | 'query', collector: SchemaCollector): ParameterObject[] {
   if (!schema || isNoBody(schema)) return [];
   const json = collector.convert(schema as z.ZodType, 'input') as {
@@ -58,38 +144,260 @@ function parametersOf(schema: unknown, location: 'path' | 'query', collector: Sc
   });
 }
 
-function responsesOf(route: AppRoute, collector: SchemaCollector): ResponsesObject {
-  const responses: ResponsesObject = {};
-  for (const [status, schema] of Object.entries(route.responses)) {
-    const description = Number(status) < 400 ? 'Success' : 'Error';
-    responses[status] = isNoBody(schema)
-      ? { description: Number(status) === 204 ? 'No Content' : description }
-      : { description, content: { 'application/json': { schema: collector.convert(schema as z.ZodType, 'output') } } };
+/** `users` → `user`, `identities` → `identity`. */
+function singular(segment: string): string {
+  if (segment.endsWith('ies')) return `${segment.slice(0, -3)}y`;
+  return segment.endsWith('s') ? segment.slice(0, -1) : segment;
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * The item a path names last, from the collection before its last parameter other than `{realm}`:
+ * `/api/v1/{realm}/users/{id}/roles/{roleId}` → `role`; `undefined` when the path names only a realm.
+ */
+function itemOf(path: string): string | undefined {
+  const segments = path.split('/');
+  for (let index = segments.length - 1; index > 0; index--) {
+    const segment = segments[index] ?? '';
+    const previous = segments[index - 1] ?? '';
+    if (/^\{.+\}$/.test(segment) && segment !== '{realm}' && !/^\{.+\}$/.test(previous)) return singular(previous);
   }
-  return responses;
+  return undefined;
+}
+
+/** What the operation creates or changes: the collection it posts to, else the item it names. */
+function subjectOf(path: string): string | undefined {
+  const last = path.split('/').at(-1) ?? '';
+  if (!/^\{.+\}$/.test(last) && /^[a-z]+s$/.test(last)) return singular(last);
+  return itemOf(path);
+}
+
+/** Fields that the API keeps unique, in the order a conflict names them. */
+const UNIQUE_FIELDS = ['email', 'indicator', 'name', 'username'];
+
+interface RouteFacts {
+  path: string;
+  route: AppRoute;
+  metadata: RouteMetadata;
+  parameters: ParameterObject[];
+  /** Properties of the JSON body, if the route takes one. */
+  bodyFields: string[];
+}
+
+/** A realistic `Error` body for `status` on this route, in the words the server uses. */
+function errorExampleOf(status: ErrorStatus, facts: RouteFacts): ErrorBody {
+  const error = ERROR_CODES[status];
+  switch (status) {
+    case 400: {
+      if (facts.bodyFields.length > 0) {
+        return {
+          error,
+          message: 'Invalid request body: unknown field "nickname"',
+          details: [{ path: 'nickname', message: 'Unknown field' }],
+        };
+      }
+      const idParameter = facts.parameters.filter((p) => p.in === 'path' && p.name !== 'realm').at(-1);
+      if (idParameter) {
+        return {
+          error,
+          message: `Invalid path parameters: ${idParameter.name}: Invalid UUID`,
+          details: [{ path: idParameter.name, message: 'Invalid UUID' }],
+        };
+      }
+      const bounded = facts.parameters.find((p) => {
+        const maximum = (p.schema as { maximum?: number } | undefined)?.maximum;
+        return p.in === 'query' && maximum !== undefined && maximum < Number.MAX_SAFE_INTEGER;
+      });
+      if (bounded) {
+        const detail = `Too big: expected number to be <=${(bounded.schema as { maximum: number }).maximum}`;
+        return {
+          error,
+          message: `Invalid query parameters: ${bounded.name}: ${detail}`,
+          details: [{ path: bounded.name, message: detail }],
+        };
+      }
+      return {
+        error,
+        message: 'Invalid path parameters: realm: Too big: expected string to have <=64 characters',
+        details: [{ path: 'realm', message: 'Too big: expected string to have <=64 characters' }],
+      };
+    }
+    case 401:
+      return { error, message: 'Missing bearer token: send `Authorization: Bearer <access_token>`' };
+    case 403:
+      return { error, message: `The token lacks the ${facts.metadata.scope ?? 'required'} scope` };
+    case 404: {
+      const item = itemOf(facts.path);
+      return { error, message: item ? `${capitalized(item)} not found` : 'Realm acme not found' };
+    }
+    case 409: {
+      const subject = subjectOf(facts.path);
+      const field = UNIQUE_FIELDS.find((name) => facts.bodyFields.includes(name));
+      if (!subject || !field) return { error, message: 'The request conflicts with the current state of the server' };
+      const message = `A ${subject} with this ${field} already exists${subject === 'realm' ? '' : ' in this realm'}`;
+      return { error, message, details: [{ path: field, message }] };
+    }
+    case 413:
+      return { error, message: 'Request body is larger than 100 kB' };
+    case 415:
+      return { error, message: 'Send the request body as application/json' };
+    case 422:
+      return { error, message: 'The request breaks a rule of this operation: see its description' };
+    case 429:
+      return { error, message: 'Too many requests; retry in 42 s' };
+    case 500:
+      return { error, message: 'Something went wrong on our side. Request id: 0199b2f6-3c6e-7d4a-9b1e-2f4f8a6c1d20' };
+    case 503:
+      return { error, message: 'The service is unavailable; retry later' };
+  }
+}
+
+const STRING_HEADER = { schema: { type: 'string' } } as const;
+
+function errorHeadersOf(status: number, facts: RouteFacts): HeadersObject | undefined {
+  if (status === 401 && facts.metadata.scope) {
+    return {
+      'WWW-Authenticate': {
+        ...STRING_HEADER,
+        description: 'RFC 6750: `Bearer realm="realmkit"`, with `error="invalid_token"` when a token was sent.',
+      },
+    };
+  }
+  if (status === 403 && facts.metadata.scope) {
+    return {
+      'WWW-Authenticate': {
+        ...STRING_HEADER,
+        description: `RFC 6750: \`Bearer realm="realmkit", error="insufficient_scope", scope="${facts.metadata.scope}"\`.`,
+      },
+    };
+  }
+  if (status === 429) {
+    return { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait before retrying.' } };
+  }
+  return undefined;
+}
+
+function errorResponseOf(status: ErrorStatus, facts: RouteFacts, collector: SchemaCollector): ResponseObject {
+  const headers = errorHeadersOf(status, facts);
+  const description =
+    status === 403 && facts.metadata.masterOnly
+      ? 'The token lacks the scope this operation requires, or is not a master-realm token.'
+      : ERROR_DESCRIPTIONS[status];
+  return {
+    description,
+    ...(headers ? { headers } : {}),
+    content: {
+      'application/json': { schema: collector.convert(ErrorBody, 'output'), example: errorExampleOf(status, facts) },
+    },
+  };
+}
+
+/** An RFC 6749 error response: one named example per error code that answers with `status`. */
+function oauthErrorResponseOf(status: number, collector: SchemaCollector): ResponseObject {
+  const codes = OAuthErrorBody.shape.error.options.filter(
+    (code) => oauthStatusOf(code) === status && OAUTH_ERROR_EXAMPLES[code],
+  );
+  const examples: Record<string, ExampleObject> = Object.fromEntries(
+    codes.map((code) => {
+      const description = OAUTH_ERROR_EXAMPLES[code] ?? '';
+      return [code, { summary: code, value: { error: code, error_description: description, message: description } }];
+    }),
+  );
+  const named = codes.map((code) => `\`${code}\``).join(', ');
+  return {
+    description:
+      status === 401
+        ? `RFC 6749 §5.2 ${named}: client authentication failed. \`WWW-Authenticate: Basic\` says how to authenticate.`
+        : `RFC 6749 §5.2 error: ${named}. \`error_description\` (and \`message\`) says what to fix.`,
+    ...(status === 401
+      ? {
+          headers: {
+            'WWW-Authenticate': { ...STRING_HEADER, description: '`Basic realm="realmkit", charset="UTF-8"`' },
+          },
+        }
+      : {}),
+    content: { 'application/json': { schema: collector.convert(OAuthErrorBody, 'output'), examples } },
+  };
+}
+
+function responsesOf(facts: RouteFacts, collector: SchemaCollector): ResponsesObject {
+  const responses: ResponsesObject = {};
+  const declared: [string, unknown][] = Object.entries(facts.route.responses);
+  if (hasJsonBody(facts.route)) {
+    for (const status of JSON_BODY_ERRORS) {
+      if (!(status in facts.route.responses)) declared.push([String(status), ErrorBody]);
+    }
+  }
+  for (const [status, schema] of declared) {
+    const code = Number(status);
+    if (schema === ErrorBody && code in ERROR_CODES) {
+      responses[status] = errorResponseOf(code as ErrorStatus, facts, collector);
+    } else if (schema === OAuthErrorBody) {
+      responses[status] = oauthErrorResponseOf(code, collector);
+    } else if (isNoBody(schema)) {
+      responses[status] = { description: SUCCESS_DESCRIPTIONS[code] ?? 'No content' };
+    } else {
+      responses[status] = {
+        description: SUCCESS_DESCRIPTIONS[code] ?? 'Response',
+        content: { 'application/json': { schema: collector.convert(schema as z.ZodType, 'output') } },
+      };
+    }
+  }
+  return Object.fromEntries(Object.entries(responses).sort(([a], [b]) => Number(a) - Number(b)));
+}
+
+function hasJsonBody(route: AppRoute): boolean {
+  return (
+    'body' in route &&
+    Boolean(route.body) &&
+    !isNoBody(route.body) &&
+    (route.contentType ?? 'application/json') === 'application/json'
+  );
+}
+
+function requestBodyOf(route: AppRoute, collector: SchemaCollector): OperationObject['requestBody'] {
+  if (!('body' in route) || !route.body || isNoBody(route.body)) return undefined;
+  const contentType = route.contentType ?? 'application/json';
+  const example = metaOf(route.body)?.example;
+  const media: MediaTypeObject = {
+    schema: collector.convert(route.body as z.ZodType, 'input'),
+    ...(example === undefined ? {} : { example }),
+  };
+  return { required: true, content: { [contentType]: media } };
+}
+
+function bodyFieldsOf(route: AppRoute): string[] {
+  if (!hasJsonBody(route) || !('body' in route) || !(route.body instanceof z.ZodObject)) return [];
+  return Object.keys(route.body.shape);
 }
 
 function operationOf({ key, route }: RouteEntry, collector: SchemaCollector): OperationObject {
   const metadata = route.metadata as RouteMetadata;
+  const parameters = [
+    ...parametersOf(route.pathParams, 'path', collector),
+    ...(route.method === 'GET' || route.method === 'DELETE' ? parametersOf(route.query, 'query', collector) : []),
+  ];
+  const facts: RouteFacts = {
+    path: toOpenApiPath(route.path),
+    route,
+    metadata,
+    parameters,
+    bodyFields: bodyFieldsOf(route),
+  };
+  const requestBody = requestBodyOf(route, collector);
   const operation: OperationObject = {
     operationId: operationIdOf(key),
     tags: [metadata.tag],
     summary: route.summary ?? operationIdOf(key),
     ...(route.description ? { description: route.description } : {}),
-    parameters: [
-      ...parametersOf(route.pathParams, 'path', collector),
-      ...(route.method === 'GET' || route.method === 'DELETE' ? parametersOf(route.query, 'query', collector) : []),
-    ],
-    responses: responsesOf(route, collector),
+    parameters,
+    ...(requestBody ? { requestBody } : {}),
+    responses: responsesOf(facts, collector),
     security: metadata.scope ? [{ [SECURITY_SCHEME]: [metadata.scope] }] : [],
   };
-  if ('body' in route && route.body && !isNoBody(route.body)) {
-    const contentType = route.contentType ?? 'application/json';
-    operation.requestBody = {
-      required: true,
-      content: { [contentType]: { schema: collector.convert(route.body as z.ZodType, 'input') } },
-    };
-  }
   if (metadata.scope) {
     operation['x-required-scope'] = metadata.scope;
     if (metadata.masterOnly) operation['x-master-realm-only'] = true;
@@ -101,10 +409,14 @@ function operationOf({ key, route }: RouteEntry, collector: SchemaCollector): Op
 export function generateOpenApi(options: OpenApiOptions = {}): OpenAPIObject {
   const collector = new SchemaCollector();
   const paths: PathsObject = {};
+  const tags = new Map<string, TagObject>();
   for (const entry of walk(contract)) {
     const path = toOpenApiPath(entry.route.path);
     paths[path] ??= {};
     paths[path][entry.route.method.toLowerCase() as 'get'] = operationOf(entry, collector);
+    const tag = (entry.route.metadata as RouteMetadata).tag;
+    const description = TAG_DESCRIPTIONS[tag];
+    if (!tags.has(tag)) tags.set(tag, { name: tag, ...(description ? { description } : {}) });
   }
   return {
     openapi: '3.1.0',
@@ -114,9 +426,19 @@ export function generateOpenApi(options: OpenApiOptions = {}): OpenAPIObject {
       description:
         'Management API (users, applications, roles, API resources, realms) and the OAuth 2.0 ' +
         'authorization server of every realm. Management routes take a bearer token from ' +
-        '`POST /oauth2/{realm}/token` (client_credentials).',
+        '`POST /oauth2/{realm}/token` (client_credentials).\n\n' +
+        'Errors are `{ error, message, details? }`: `error` is a stable code, `message` is for people and ' +
+        '`details` names each field at fault. The token endpoint answers RFC 6749 errors ' +
+        '(`{ error, error_description }`) instead.',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
-    servers: [{ url: options.serverUrl ?? 'http://localhost:8080' }],
+    servers: [
+      {
+        url: options.serverUrl ?? '/',
+        description: options.serverUrl ? 'This Realmkit server' : 'The Realmkit server that serves this document',
+      },
+    ],
+    tags: [...tags.values()],
     paths,
     components: {
       schemas: collector.components,

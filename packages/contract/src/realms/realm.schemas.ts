@@ -29,10 +29,10 @@ export const CreateRealmBody = z
     name: RealmName.meta({ description: 'Unique, immutable; used in URLs and token issuers.' }),
     display_name: z.string().min(1).max(200).optional(),
   })
-  .meta({ id: 'CreateRealm' });
+  .meta({ id: 'CreateRealm', example: { name: 'acme', display_name: 'Acme Inc.' } });
 
 export const UpdateRealmBody = z
   .strictObject({
     display_name: z.string().min(1).max(200).nullable().optional(),
   })
-  .meta({ id: 'UpdateRealm' });
+  .meta({ id: 'UpdateRealm', example: { display_name: 'Acme Corporation' } });

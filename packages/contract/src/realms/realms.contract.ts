@@ -35,6 +35,7 @@ export const realmsContract = c.router(
       pathParams: RealmPathParams,
       responses: { 200: single(Realm), ...errorResponses(400, 401, 403, 404) },
       summary: 'Get a realm by UUID or name',
+      description: '`{realm}` is either; 404 when no realm has it.',
       metadata: requires('realms:read', TAG, { masterOnly: true }),
     },
     update: {

@@ -45,6 +45,7 @@ export const resourcesContract = c.router(
       pathParams: RealmIdPathParams,
       responses: { 200: single(Resource), ...errorResponses(400, 401, 403, 404) },
       summary: 'Get an API resource',
+      description: 'Its indicator, token lifetime, and whether it is the built-in Management API.',
       metadata: requires('resources:read', TAG),
     },
     update: {

@@ -37,6 +37,7 @@ export const rolesContract = c.router(
       pathParams: RealmIdPathParams,
       responses: { 200: single(Role), ...errorResponses(400, 401, 403, 404) },
       summary: 'Get a role',
+      description: 'Its name and description; `GET .../roles/{id}/scopes` lists the scopes it holds.',
       metadata: requires('roles:read', TAG),
     },
     update: {
@@ -46,6 +47,7 @@ export const rolesContract = c.router(
       body: UpdateRoleBody,
       responses: { 200: single(Role), ...errorResponses(400, 401, 403, 404, 409) },
       summary: 'Update a role',
+      description: 'Only the fields sent change. Names stay unique per realm (409).',
       metadata: requires('roles:write', TAG),
     },
     delete: {

@@ -41,8 +41,38 @@ export const CreateUserBody = z
     given_name: PersonName.optional(),
     family_name: PersonName.optional(),
     password: Password.optional(),
+    password_digest: z
+      .string()
+      .min(1)
+      .max(1024)
+      .optional()
+      .meta({
+        description:
+          'An existing hash to import instead of `password`: bcrypt (`$2a$`, `$2b$`, `$2y$`) or argon2id (PHC string). ' +
+          'A bcrypt hash is replaced by argon2id at the next successful password check.',
+      }),
+    password_algorithm: z
+      .enum(['bcrypt', 'argon2id'])
+      .optional()
+      .meta({ description: 'Required with `password_digest`.' }),
     email_verified: z.boolean().optional(),
     is_suspended: z.boolean().optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.password !== undefined && body.password_digest !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['password_digest'],
+        message: 'Send password or password_digest, not both',
+      });
+    }
+    if ((body.password_digest === undefined) !== (body.password_algorithm === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['password_algorithm'],
+        message: 'password_digest and password_algorithm go together',
+      });
+    }
   })
   .meta({ id: 'CreateUser', example: { email: 'jane@example.com', name: 'Jane Doe', password: 'securePassword123' } });
 export type CreateUserBody = z.infer<typeof CreateUserBody>;

@@ -46,6 +46,7 @@ export const usersContract = c.router(
       pathParams: RealmIdPathParams,
       responses: { 200: single(User), ...errorResponses(400, 401, 403, 404) },
       summary: 'Get a user',
+      description: 'The profile and flags of the user; `has_password` says whether a password is set, never the hash.',
       metadata: requires('users:read', TAG),
     },
     update: {
@@ -55,6 +56,9 @@ export const usersContract = c.router(
       body: UpdateUserBody,
       responses: { 200: single(User), ...errorResponses(400, 401, 403, 404, 409, 422) },
       summary: 'Update a user',
+      description:
+        'Only the fields sent change; `null` clears an optional field. Changing `email` resets `email_verified` ' +
+        'to false unless it is sent too. Email and username stay unique per realm (409).',
       metadata: requires('users:write', TAG),
     },
     delete: {
@@ -64,6 +68,7 @@ export const usersContract = c.router(
       body: c.noBody(),
       responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404) },
       summary: 'Delete a user',
+      description: 'Also deletes its connected identities and role assignments.',
       metadata: requires('users:write', TAG),
     },
     setPassword: {
@@ -73,6 +78,7 @@ export const usersContract = c.router(
       body: SetPasswordBody,
       responses: { 200: single(User), ...errorResponses(400, 401, 403, 404, 422) },
       summary: "Change a user's password",
+      description: 'The policy (8..256 characters, not the email) answers 422. Stored as an argon2id hash.',
       metadata: requires('users:write', TAG),
     },
     setSuspended: {
@@ -82,6 +88,9 @@ export const usersContract = c.router(
       body: SetSuspendedBody,
       responses: { 200: single(User), ...errorResponses(400, 401, 403, 404) },
       summary: 'Block or unblock a user',
+      description:
+        "Sets `is_suspended`. Realmkit keeps the flag for the caller's sign-in decisions; " +
+        '`verifyPassword` does not look at it.',
       metadata: requires('users:write', TAG),
     },
     verifyPassword: {
@@ -126,6 +135,19 @@ export const usersContract = c.router(
       summary: 'Remove a role from a user',
       description: '404 when the role is not assigned to the user.',
       metadata: requires('users:roles', TAG),
+    },
+    sendVerifyEmail: {
+      method: 'POST',
+      path: '/:id/send-verify-email',
+      pathParams: RealmIdPathParams,
+      body: c.noBody(),
+      responses: { 202: c.noBody(), ...errorResponses(400, 401, 403, 404, 409, 429) },
+      summary: 'Send the email verification email',
+      description:
+        'Queues a `user.verify_email_requested` event; the notifier sends the email with a link valid for 24 h, ' +
+        'usable once. 409 when the email is already verified; 429 (with `Retry-After`) for a second request ' +
+        'within a minute.',
+      metadata: requires('users:write', TAG),
     },
     listIdentities: {
       method: 'GET',

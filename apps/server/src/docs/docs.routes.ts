@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { type Request, type Response, Router } from 'express';
+
+/**
+ * `GET /docs`: the API reference, rendered in the browser by Scalar (`@scalar/api-reference`)
+ * from `/openapi.json`. Everything the page loads comes from this server: Scalar's standalone
+ * bundle is read from node_modules once and served under a content-hashed name (cached for a
+ * year), next to a small script holding its configuration. No CDN, no web fonts, no agent chat:
+ * the Content-Security-Policy lets the page reach this origin (and the issuer's, for "Test
+ * Request") and nothing else.
+ */
+
+const DOCS_PATH = '/docs';
+const ASSETS_PATH = `${DOCS_PATH}/assets`;
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+interface Asset {
+  /** Its URL path, with the content hash in the name. */
+  path: string;
+  body: Buffer;
+  etag: string;
+  gzipped?: Buffer;
+}
+
+function asset(name: string, body: Buffer): Asset {
+  const hash = createHash('sha256').update(body).digest('hex').slice(0, 16);
+  return { path: `${ASSETS_PATH}/${name}.${hash}.js`, body, etag: `"${hash}"` };
+}
+
+let scalarBundle: Asset | undefined;
+
+/** Scalar's browser build (one self-contained IIFE that defines `window.Scalar`), read once. */
+function loadScalarBundle(): Asset {
+  if (!scalarBundle) {
+    // The package exports only its ESM entry (dist/index.js); the standalone build sits beside it.
+    const entry = createRequire(import.meta.url).resolve('@scalar/api-reference');
+    const file = path.join(path.dirname(entry), 'browser', 'standalone.js');
+    // Its sourceMappingURL points at a map this server does not serve: drop the comment.
+    const source = readFileSync(file, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
+    scalarBundle = asset('scalar-api-reference', Buffer.from(source));
+  }
+  return scalarBundle;
+}
+
+/**
+ * Scalar's configuration: the document from this server; system fonts instead of Scalar's
+ * (fonts.scalar.com); no agent chat and no "Generate MCP" button (both on by default when the page
+ * is on localhost; they talk to api.scalar.com and upload the document to Scalar's registry); no
+ * developer toolbar; every tag open, so that the sidebar lists all operations.
+ */
+const scalarConfiguration = {
+  url: '/openapi.json',
+  withDefaultFonts: false,
+  telemetry: false,
+  agent: { disabled: true },
+  mcp: { disabled: true },
+  showDeveloperTools: 'never',
+  defaultOpenAllTags: true,
+  metaData: { title: 'Realmkit API reference' },
+};
+
+const initScript = asset(
+  'init',
+  Buffer.from(`Scalar.createApiReference('#docs', ${JSON.stringify(scalarConfiguration)});\n`),
+);
+
+/**
+ * The page. The mount point must not have the id `api-reference`: Scalar's bundle mounts a second
+ * reference of its own on such an element, with its default configuration (web fonts included).
+ */
+function page(bundle: Asset): string {
+  return `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <title>Realmkit API reference</title>
+    <link rel="icon" href="data:,">
+  </head>
+  <body>
+    <div id="docs"></div>
+    <script src="${bundle.path}"></script>
+    <script src="${initScript.path}"></script>
+  </body>
+</html>
+`;
+}
+
+function contentSecurityPolicy(issuerUrl: string): string {
+  let issuerOrigin = '';
+  try {
+    issuerOrigin = new URL(issuerUrl).origin;
+  } catch {
+    // Not a URL: the page then talks to its own origin only.
+  }
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    // Scalar injects its stylesheet as <style> elements and sets inline styles.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    `connect-src 'self'${issuerOrigin ? ` ${issuerOrigin}` : ''}`,
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+function sendAsset(req: Request, res: Response, file: Asset): void {
+  res.set({
+    'Content-Type': 'text/javascript; charset=utf-8',
+    'Cache-Control': IMMUTABLE,
+    ETag: file.etag,
+    Vary: 'Accept-Encoding',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  if (req.acceptsEncodings('gzip', 'identity') === 'gzip') {
+    file.gzipped ??= gzipSync(file.body);
+    res.set('Content-Encoding', 'gzip');
+    res.send(file.gzipped);
+    return;
+  }
+  res.send(file.body);
+}
+
+export interface DocsOptions {
+  /** The server's public URL: the "Test Request" button may call it. */
+  issuerUrl: string;
+}
+
+/** The routes of the API reference: the page and its two scripts. */
+export function docsRoutes({ issuerUrl }: DocsOptions): Router {
+  const bundle = loadScalarBundle();
+  const html = page(bundle);
+  const csp = contentSecurityPolicy(issuerUrl);
+  const router = Router();
+
+  router.get(DOCS_PATH, (_req, res) => {
+    res.set({
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-cache',
+      'Content-Security-Policy': csp,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+    });
+    res.send(html);
+  });
+  router.get(bundle.path, (req, res) => sendAsset(req, res, bundle));
+  router.get(initScript.path, (req, res) => sendAsset(req, res, initScript));
+  return router;
+}

@@ -1,0 +1,81 @@
+import { RequestContext } from '@mikro-orm/core';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { SecretKey } from '../crypto/secret-key.ts';
+import { VERIFY_EMAIL_REQUESTED } from '../events/event-types.ts';
+import { NotFoundError } from '../http/api-error.ts';
+import type { Services } from '../services.ts';
+import { EmailTemplates } from './email-templates.ts';
+import { EventHandlers } from './event-handlers.ts';
+import type { EventPublisher } from './event-publisher.ts';
+import { publishHandler } from './event-publisher.ts';
+import { describeSmtpUrl, LogMailer, type Mailer, SmtpMailer } from './mailer.ts';
+import { NatsJetStreamPublisher } from './nats-publisher.ts';
+import { Notifier, type NotifierOptions } from './notifier.ts';
+import { verifyEmailHandler } from './verify-email.handler.ts';
+
+export type NotifierConfig = Pick<Config, 'issuerUrl' | 'smtpUrl' | 'smtpFrom' | 'templatesDir' | 'eventsUrl'>;
+
+export interface NotifierParts {
+  /** Replaces the mailer `SMTP_URL` selects (tests). */
+  mailer?: Mailer;
+  /** Replaces the publisher `REALMKIT_EVENTS_URL` selects. */
+  publisher?: EventPublisher;
+}
+
+/**
+ * The notifier as configured: the `verify-email` email for `user.verify_email_requested` (SMTP,
+ * or logged without `SMTP_URL`), and, with `REALMKIT_EVENTS_URL`, every event published to NATS
+ * JetStream. Subscribed to `services.outbox`, so the API's `notify()` wakes it. Not started.
+ */
+export function createNotifier(
+  services: Services,
+  secretKey: SecretKey,
+  config: NotifierConfig,
+  logger: Logger,
+  options: Partial<NotifierOptions> = {},
+  parts: NotifierParts = {},
+): Notifier {
+  const log = logger.child({ component: 'notifier' });
+  const mailer =
+    parts.mailer ?? (config.smtpUrl ? new SmtpMailer(config.smtpUrl, config.smtpFrom) : new LogMailer(log));
+  const publisher =
+    parts.publisher ?? (config.eventsUrl ? new NatsJetStreamPublisher(config.eventsUrl, log) : undefined);
+  log.info(
+    {
+      smtp: config.smtpUrl ? describeSmtpUrl(config.smtpUrl) : 'none (emails are logged)',
+      publisher: publisher?.name ?? 'none',
+      templates: config.templatesDir ?? 'built-in',
+    },
+    'notifier configured',
+  );
+
+  const handlers = new EventHandlers().on(
+    VERIFY_EMAIL_REQUESTED,
+    verifyEmailHandler({
+      issuerUrl: config.issuerUrl,
+      verificationKey: secretKey.emailVerificationKey,
+      templates: new EmailTemplates(config.templatesDir),
+      mailer,
+      findUserEmail: (realmId, userId) =>
+        RequestContext.create(services.orm.em, async () => {
+          try {
+            return (await services.users.get(realmId, userId)).email;
+          } catch (error) {
+            if (error instanceof NotFoundError) return undefined;
+            throw error;
+          }
+        }),
+      logger: log,
+    }),
+  );
+  if (publisher) handlers.onEvery(publishHandler(publisher));
+
+  let unsubscribe = () => {};
+  const notifier = new Notifier(services.orm, handlers, log, options, async () => {
+    unsubscribe();
+    await Promise.all([mailer.close(), publisher?.close()]);
+  });
+  unsubscribe = services.outbox.subscribe(() => notifier.wake());
+  return notifier;
+}

@@ -1,0 +1,73 @@
+import { createTransport, type Transporter } from 'nodemailer';
+import type { Logger } from 'pino';
+
+export interface EmailMessage {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** Sends an email, or throws (the event is then retried). */
+export interface Mailer {
+  /** `details` go to the log where the mailer logs instead of sending (the link, say). */
+  send(message: EmailMessage, details?: Record<string, unknown>): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** An SMTP URL fit for a log line: the password, if any, replaced. */
+export function describeSmtpUrl(smtpUrl: string): string {
+  try {
+    const url = new URL(smtpUrl);
+    if (url.password) url.password = '***';
+    url.search = '';
+    return url.toString();
+  } catch {
+    return 'smtp://(unparseable)';
+  }
+}
+
+/** nodemailer over `SMTP_URL` (`smtp://user:pass@host:587`, STARTTLS when offered; `smtps://` for TLS). */
+export class SmtpMailer implements Mailer {
+  readonly #transport: Transporter;
+  readonly #from: string;
+
+  constructor(smtpUrl: string, from: string) {
+    this.#from = from;
+    this.#transport = createTransport({
+      url: smtpUrl,
+      pool: true,
+      maxConnections: 3,
+      // Well below the notifier's lease, so a hung server fails the attempt instead of the lease.
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 20_000,
+    });
+  }
+
+  async send(message: EmailMessage): Promise<void> {
+    await this.#transport.sendMail({ from: this.#from, ...message });
+  }
+
+  async close(): Promise<void> {
+    this.#transport.close();
+  }
+}
+
+/** Without `SMTP_URL`: logs what would have been sent, so a first start works without a mail server. */
+export class LogMailer implements Mailer {
+  readonly #logger: Logger;
+
+  constructor(logger: Logger) {
+    this.#logger = logger;
+  }
+
+  async send(message: EmailMessage, details: Record<string, unknown> = {}): Promise<void> {
+    this.#logger.info(
+      { to: message.to, subject: message.subject, ...details },
+      'email not sent (SMTP_URL is not set); logged instead',
+    );
+  }
+
+  async close(): Promise<void> {}
+}

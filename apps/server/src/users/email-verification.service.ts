@@ -1,0 +1,102 @@
+import { LockMode } from '@mikro-orm/core';
+import { newId } from '../db/ids.ts';
+import type { Orm } from '../db/orm.ts';
+import { VERIFY_EMAIL_REQUESTED, type VerifyEmailRequestedPayload } from '../events/event-types.ts';
+import { addOutboxEvent } from '../events/outbox.ts';
+import { ApiError, ConflictError, NotFoundError } from '../http/api-error.ts';
+import { EmailVerificationEntity } from './email-verification.entity.ts';
+import { UserEntity } from './user.entity.ts';
+import { readVerificationToken, VERIFICATION_LINK_TTL_MS } from './verification-link.ts';
+
+/** One verification email per user per minute. */
+export const VERIFY_EMAIL_INTERVAL_MS = 60_000;
+
+/** Why a verification link did not verify, with the HTTP status its page answers. */
+export class VerificationLinkError extends Error {
+  override name = 'VerificationLinkError';
+  readonly status: 400 | 409 | 410;
+  constructor(status: 400 | 409 | 410, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/** Verification emails: requested through the API, confirmed by following the link. */
+export class EmailVerificationService {
+  readonly #orm: Orm;
+  readonly #linkKey: Buffer;
+  readonly #onEventAdded: () => void;
+
+  /** `onEventAdded` runs after a commit that added an outbox event (wakes the notifier). */
+  constructor(orm: Orm, linkKey: Buffer, onEventAdded: () => void = () => {}) {
+    this.#orm = orm;
+    this.#linkKey = linkKey;
+    this.#onEventAdded = onEventAdded;
+  }
+
+  /**
+   * Records a verification and its `user.verify_email_requested` event in one transaction.
+   * 409 when the email is verified already; 429 with `Retry-After` within a minute of the last.
+   */
+  async request(realm: { id: string; name: string }, userId: string): Promise<void> {
+    await this.#orm.em.fork().transactional(async (em) => {
+      // The user's row lock serialises concurrent requests, so the rate limit holds.
+      const user = await em.findOne(
+        UserEntity,
+        { id: userId, realmId: realm.id },
+        { lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
+      if (!user) throw new NotFoundError('User not found');
+      if (user.emailVerified) throw new ConflictError('The email address is already verified');
+      const last = await em.findOne(EmailVerificationEntity, { userId }, { orderBy: { createdAt: 'desc' } });
+      const waitMs = last ? last.createdAt.getTime() + VERIFY_EMAIL_INTERVAL_MS - Date.now() : 0;
+      if (waitMs > 0) {
+        const seconds = Math.ceil(waitMs / 1000);
+        throw new ApiError(429, `A verification email was sent less than a minute ago; retry in ${seconds} s`, {
+          headers: { 'Retry-After': String(seconds) },
+        });
+      }
+      const verification = em.create(EmailVerificationEntity, {
+        id: newId(),
+        realmId: realm.id,
+        userId,
+        email: user.email,
+        expiresAt: new Date(Date.now() + VERIFICATION_LINK_TTL_MS),
+      });
+      const payload: VerifyEmailRequestedPayload = {
+        userId,
+        verificationId: verification.id,
+        email: user.email,
+        realmName: realm.name,
+        expiresAt: verification.expiresAt.toISOString(),
+      };
+      addOutboxEvent(em, realm.id, VERIFY_EMAIL_REQUESTED, payload);
+    });
+    this.#onEventAdded();
+  }
+
+  /** Follows a link: marks the email verified, once. Throws a {@link VerificationLinkError}. */
+  async confirm(token: string): Promise<{ email: string }> {
+    const read = readVerificationToken(this.#linkKey, token);
+    if (!read) throw new VerificationLinkError(400, 'This verification link is not valid.');
+    return this.#orm.em.fork().transactional(async (em) => {
+      const verification = await em.findOne(
+        EmailVerificationEntity,
+        { id: read.id },
+        { lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
+      if (!verification) throw new VerificationLinkError(400, 'This verification link is not valid.');
+      if (verification.usedAt) throw new VerificationLinkError(409, 'This link has been used already.');
+      if (verification.expiresAt.getTime() <= Date.now()) {
+        throw new VerificationLinkError(410, 'This link has expired. Ask for a new verification email.');
+      }
+      const user = await em.findOne(UserEntity, { id: verification.userId, realmId: verification.realmId });
+      if (!user || user.email !== verification.email) {
+        throw new VerificationLinkError(409, 'The account no longer has this email address.');
+      }
+      user.emailVerified = true;
+      verification.usedAt = new Date();
+      return { email: user.email };
+    });
+  }
+}

@@ -1,0 +1,29 @@
+import type { RequestHandler } from 'express';
+import { type EmailVerificationService, VerificationLinkError } from './email-verification.service.ts';
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+function page(title: string, message: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#222}h1{font-size:1.4rem}</style>
+</head><body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></body></html>`;
+}
+
+/** `GET /verify-email?token=...`: the page a verification link opens. */
+export function verifyEmailPage(verifications: EmailVerificationService): RequestHandler {
+  return async (req, res, next) => {
+    res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }).type('html');
+    const token = typeof req.query.token === 'string' ? req.query.token : '';
+    try {
+      const { email } = await verifications.confirm(token);
+      res.status(200).send(page('Email verified', `${email} is verified. You can close this page.`));
+    } catch (error) {
+      if (!(error instanceof VerificationLinkError)) return next(error);
+      res.status(error.status).send(page('Email not verified', error.message));
+    }
+  };
+}

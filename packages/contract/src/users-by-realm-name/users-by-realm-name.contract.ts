@@ -1,0 +1,96 @@
+import { initContract } from '@ts-rest/core';
+import { errorResponses } from '../common/errors.ts';
+import { requires } from '../common/metadata.ts';
+import {
+  CreateRealmUserBody,
+  RealmUser,
+  RealmUserPage,
+  RealmUsersQuery,
+  ResetPasswordBody,
+  UpdateRealmUserBody,
+  UserIdPathParams,
+} from './realm-user.schemas.ts';
+
+const c = initContract();
+const TAG = 'Users by realm name';
+const SAME_USERS =
+  'The same users as `/api/v1/{realm}/users`, by another address. A token of the named realm or a master-realm token.';
+
+/** `/api/users`, as `reference/users-api-by-realm-name.txt` describes it. */
+export const usersByRealmNameContract = c.router(
+  {
+    list: {
+      method: 'GET',
+      path: '',
+      query: RealmUsersQuery,
+      responses: { 200: RealmUserPage, ...errorResponses(400, 401, 403, 404) },
+      summary: 'List the users of a realm',
+      description: `Newest first, as a zero-based page. ${SAME_USERS}`,
+      metadata: requires('users:read', TAG),
+    },
+    create: {
+      method: 'POST',
+      path: '',
+      body: CreateRealmUserBody,
+      responses: { 201: RealmUser, ...errorResponses(400, 401, 403, 404, 409, 422) },
+      summary: 'Create a user',
+      description:
+        'Username and email are unique per realm (409). The password is stored as argon2id, not BCrypt(12): ' +
+        'see the v1 API to import existing bcrypt hashes.',
+      metadata: requires('users:write', TAG),
+    },
+    get: {
+      method: 'GET',
+      path: '/:userId',
+      pathParams: UserIdPathParams,
+      responses: { 200: RealmUser, ...errorResponses(400, 401, 403, 404) },
+      summary: 'Get a user',
+      description: SAME_USERS,
+      metadata: requires('users:read', TAG),
+    },
+    update: {
+      method: 'PUT',
+      path: '/:userId',
+      pathParams: UserIdPathParams,
+      body: UpdateRealmUserBody,
+      responses: { 200: RealmUser, ...errorResponses(400, 401, 403, 404, 409) },
+      summary: 'Update a user',
+      description: 'Only the fields sent change. `enabled: false` suspends the user.',
+      metadata: requires('users:write', TAG),
+    },
+    delete: {
+      method: 'DELETE',
+      path: '/:userId',
+      pathParams: UserIdPathParams,
+      body: c.noBody(),
+      responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404) },
+      summary: 'Delete a user',
+      description: 'Deletes the user, its roles, identities and pending verification links, in whichever realm it is.',
+      metadata: requires('users:write', TAG),
+    },
+    resetPassword: {
+      method: 'PUT',
+      path: '/:userId/password',
+      pathParams: UserIdPathParams,
+      body: ResetPasswordBody,
+      responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404, 422) },
+      summary: "Reset a user's password",
+      description: 'Plain text, 8..256 characters, not the email; stored as argon2id.',
+      metadata: requires('users:write', TAG),
+    },
+    sendVerifyEmail: {
+      method: 'POST',
+      path: '/:userId/send-verify-email',
+      pathParams: UserIdPathParams,
+      body: c.noBody(),
+      responses: { 202: c.noBody(), ...errorResponses(400, 401, 403, 404, 409, 429) },
+      summary: 'Send the email verification email',
+      description:
+        'Queues a `user.verify_email_requested` event; the notifier sends the email with a link valid for 24 h, ' +
+        'usable once. 409 when the email is already verified; 429 (with `Retry-After`) for a second request ' +
+        'within a minute.',
+      metadata: requires('users:write', TAG),
+    },
+  },
+  { pathPrefix: '/api/users', strictStatusCodes: true },
+);
