@@ -153,10 +153,9 @@ describe('notifier: the verification email', () => {
       await new Promise((resolve) => setTimeout(resolve, 100)); // its first (empty) batch, then asleep
       const user = await createUser();
       const { eventId } = await addVerifyEmailEvent(orm, realm, user);
-      const woken = Date.now();
+      // Its poll interval is a minute: delivery within the wait below means notify() woke it.
       inProcess.services.outbox.notify();
       await waitForStatus(eventId, 'done', 5_000);
-      expect(Date.now() - woken).toBeLessThan(5_000);
       expect(smtp.to(user.email)).toHaveLength(1);
 
       // End to end: the API's send-verify-email commits an event and wakes this notifier; the
@@ -173,6 +172,8 @@ describe('notifier: the verification email', () => {
         token: admin,
       });
       expect(verified.email_verified).toBe(true);
+      const byName = await inProcess.call('GET', `/api/users/${other.id}`, { token: admin });
+      expect(byName.body.emailVerified).toBe(true);
     } finally {
       await inProcess.close();
     }

@@ -268,17 +268,15 @@ describe.concurrent('AbortSignal', () => {
   });
 
   it('aborted during the backoff wait: APIUserAbortError at once, not after the wait', async () => {
-    const server = await fakeServer(failure(503, { 'retry-after': '20' }), data(USER));
+    // 50 s asked for, a 10 s test timeout: only an abort that cuts the wait short can pass.
+    const server = await fakeServer(failure(503, { 'retry-after': '50' }), data(USER));
     const controller = new AbortController();
     const pending = rejection(client(server).users.get('u1', { signal: controller.signal }));
     await server.waitForRequests(1);
     await new Promise((resolve) => setTimeout(resolve, 100)); // the 503 is read: the client is waiting
-    const aborted = performance.now();
     controller.abort();
     const error = await pending;
     expect(error).toBeInstanceOf(APIUserAbortError);
-    // Far less than the 20 s the server asked for.
-    expect(performance.now() - aborted).toBeLessThan(5_000);
     expect(server.requests).toHaveLength(1);
   }, 10_000);
 
