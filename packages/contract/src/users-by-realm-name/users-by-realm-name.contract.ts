@@ -1,6 +1,7 @@
 import { initContract } from '@ts-rest/core';
 import { errorResponses } from '../common/errors.ts';
 import { requires } from '../common/metadata.ts';
+import { SEND_VERIFY_EMAIL_DESCRIPTION } from '../users/users.contract.ts';
 import {
   CreateRealmUserBody,
   RealmUser,
@@ -85,10 +86,7 @@ export const usersByRealmNameContract = c.router(
       body: c.noBody(),
       responses: { 202: c.noBody(), ...errorResponses(400, 401, 403, 404, 409, 429) },
       summary: 'Send the email verification email',
-      description:
-        'Queues a `user.verify_email_requested` event; the notifier sends the email with a link valid for 24 h, ' +
-        'usable once. 409 when the email is already verified; 429 (with `Retry-After`) for a second request ' +
-        'within a minute.',
+      description: SEND_VERIFY_EMAIL_DESCRIPTION,
       metadata: requires('users:write', TAG),
     },
   },

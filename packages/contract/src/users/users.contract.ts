@@ -15,6 +15,12 @@ import {
 } from './user.schemas.ts';
 
 const c = initContract();
+
+/** What send-verify-email does, in both users APIs. */
+export const SEND_VERIFY_EMAIL_DESCRIPTION =
+  'Queues a `user.verify_email_requested` event; the notifier sends the email with a link valid for 24 h, ' +
+  'usable once. 409 when the email is already verified; 429 (with `Retry-After`) for a second request ' +
+  'within a minute.';
 const TAG = 'Users';
 
 /** `/api/v1/{realm}/users`, as `reference/management-api.txt` lists it. */
@@ -143,10 +149,7 @@ export const usersContract = c.router(
       body: c.noBody(),
       responses: { 202: c.noBody(), ...errorResponses(400, 401, 403, 404, 409, 429) },
       summary: 'Send the email verification email',
-      description:
-        'Queues a `user.verify_email_requested` event; the notifier sends the email with a link valid for 24 h, ' +
-        'usable once. 409 when the email is already verified; 429 (with `Retry-After`) for a second request ' +
-        'within a minute.',
+      description: SEND_VERIFY_EMAIL_DESCRIPTION,
       metadata: requires('users:write', TAG),
     },
     listIdentities: {
