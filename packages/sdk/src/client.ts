@@ -6,6 +6,7 @@ import { Realms } from './resources/realms.ts';
 import { Resources } from './resources/resources.ts';
 import { Roles } from './resources/roles.ts';
 import { Users } from './resources/users.ts';
+import { UsersByRealmName } from './resources/users-by-realm-name.ts';
 
 export interface RealmkitOptions {
   /** Realmkit's base URL, e.g. `https://auth.example.com`. */
@@ -45,6 +46,8 @@ export class Realmkit {
   readonly resources: Resources;
   /** The realms themselves (master-realm clients). */
   readonly realms: Realms;
+  /** The older users API addressed by realm name (`/api/users`). */
+  readonly usersByRealmName: UsersByRealmName;
   /** The token source every request of this client uses. */
   readonly tokens: TokenSource;
   readonly #client: ApiClient;
@@ -63,6 +66,7 @@ export class Realmkit {
     this.roles = new Roles(this.#client);
     this.resources = new Resources(this.#client);
     this.realms = new Realms(this.#client);
+    this.usersByRealmName = new UsersByRealmName(this.#client);
   }
 
   /** The realm the resources manage. */

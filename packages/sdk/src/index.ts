@@ -11,3 +11,4 @@ export * from './resources/resources.ts';
 export * from './resources/role-assignments.ts';
 export * from './resources/roles.ts';
 export * from './resources/users.ts';
+export * from './resources/users-by-realm-name.ts';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError, NotFoundError, type Realmkit, UnprocessableEntityError } from '../src/index.ts';
-import { createRealm } from './support/realmkit.ts';
+import { ConflictError, NotFoundError, RateLimitError, type Realmkit, UnprocessableEntityError } from '../src/index.ts';
+import { createRealm, masterClient } from './support/realmkit.ts';
 
 let rk: Realmkit;
 
@@ -110,5 +110,41 @@ describe('rk.users', () => {
     expect(identities.hasNextPage()).toBe(false);
     await rk.users.delete(user.id);
     await expect(rk.users.identities.list(user.id)).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe('rk.usersByRealmName and sendVerifyEmail', () => {
+  it('reaches the same users by realm name, camelCase, pages from 0', async () => {
+    const { name } = await createRealm('sdk-by-name');
+    const master = masterClient();
+    const alice = await master.usersByRealmName.create({
+      realmName: name,
+      username: 'alice',
+      email: 'alice@example.com',
+      firstName: 'Alice',
+      password: 'SecurePass123!',
+    });
+    expect(alice).toMatchObject({ realmName: name, username: 'alice', enabled: true, emailVerified: false });
+    const updated = await master.usersByRealmName.update(alice.id, { enabled: false });
+    expect(updated.enabled).toBe(false);
+    expect((await master.forRealm(name).users.get(alice.id)).is_suspended).toBe(true);
+
+    const page = await master.usersByRealmName.list({ realm: name, page: 0, size: 10 });
+    expect(page).toMatchObject({ page: 0, size: 10, totalElements: 1, totalPages: 1 });
+    expect(page.content[0]?.id).toBe(alice.id);
+
+    await master.usersByRealmName.resetPassword(alice.id, 'NewSecurePass456!');
+    expect(await master.forRealm(name).users.verifyPassword(alice.id, 'NewSecurePass456!')).toBe(true);
+
+    await master.usersByRealmName.sendVerifyEmail(alice.id);
+    const again = await master
+      .forRealm(name)
+      .users.sendVerifyEmail(alice.id)
+      .catch((error: unknown) => error);
+    expect(again).toBeInstanceOf(RateLimitError);
+    expect(Number((again as RateLimitError).headers.get('retry-after'))).toBeGreaterThan(0);
+
+    await master.usersByRealmName.delete(alice.id);
+    await expect(master.usersByRealmName.get(alice.id)).rejects.toBeInstanceOf(NotFoundError);
   });
 });

@@ -65,6 +65,11 @@ export class ApiClient {
     }
   }
 
+  /** The whole response body (routes that answer without a `{ data }` envelope). */
+  async body<T>(route: AppRoute, input: RouteInput, options?: RequestOptions): Promise<T> {
+    return (await this.call(route, input, options)).body as T;
+  }
+
   /** `data` of a `{ data }` response. */
   async data<T>(route: AppRoute, input: RouteInput, options?: RequestOptions): Promise<T> {
     return ((await this.call(route, input, options)).body as { data: T }).data;

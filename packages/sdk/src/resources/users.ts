@@ -93,6 +93,17 @@ export class Users extends APIResource {
   }
 
   /**
+   * Queues the verification email (a link valid 24 h, usable once). `ConflictError` when the
+   * email is verified already; `RateLimitError` within a minute of the last one.
+   *
+   * @example
+   * await rk.users.sendVerifyEmail(id);
+   */
+  sendVerifyEmail(id: string, options?: RequestOptions): Promise<void> {
+    return this.client.none(routes.sendVerifyEmail, { params: { id } }, options);
+  }
+
+  /**
    * Whether `password` is the user's (false too when the user has none).
    *
    * @example
