@@ -1,21 +1,5 @@
-// `npm run build`: dist/index.js (ESM) + dist/index.cjs (CommonJS), each with its own declarations
-// (index.d.ts, index.d.cts), for Node >= 20, so that the SDK (also dual) can be required from CJS.
-// The dependencies (@ts-rest/core, zod, openapi3-ts's types) stay imports, resolved from the consumer's node_modules:
-// tsdown leaves every package of `dependencies` out of the bundle.
+// `npm run build`: ESM + CJS + declarations, as every published Realmkit package (tsdown.base.ts).
 import { defineConfig } from 'tsdown';
+import { dualPackageBuild } from '../../tsdown.base.ts';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm', 'cjs'],
-  platform: 'node',
-  target: 'node20',
-  tsconfig: 'tsconfig.build.json',
-  dts: true,
-  // index.js / index.d.ts for ESM (the package is "type": "module"), index.cjs / index.d.cts for CJS.
-  fixedExtension: false,
-  sourcemap: false,
-  clean: true,
-  // The CJS build is on purpose: Node 20 before 20.19 cannot require() an ES module. No timing
-  // report of the plugins: the dts plugin is the slow part, and that is expected.
-  checks: { legacyCjs: false, bundlerTimings: false },
-});
+export default defineConfig(dualPackageBuild);
