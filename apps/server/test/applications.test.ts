@@ -1,17 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './support/test-server.ts';
+import { startWithRealms, type TestRealm, type TestServer } from './support/test-server.ts';
 
 let server: TestServer;
 let admin: string;
-let realm: { id: string; name: string };
-let otherRealm: { id: string; name: string };
+let realm: TestRealm;
+let otherRealm: TestRealm;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  admin = await server.masterToken();
-  realm = await server.createRealm(admin, 'apps');
-  otherRealm = await server.createRealm(admin, 'apps-other');
+  ({ server, admin, realm, otherRealm } = await startWithRealms('apps'));
 });
 afterAll(() => server?.close());
 

@@ -1,22 +1,19 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ISSUER_URL } from './support/constants.ts';
-import { type ClientCredentials, startTestServer, type TestServer } from './support/test-server.ts';
+import { type ClientCredentials, startWithRealms, type TestRealm, type TestServer } from './support/test-server.ts';
 
 /** Tokens granted by roles: what a realm's own m2m application may get, for which API. */
 let server: TestServer;
 let admin: string;
-let realm: { id: string; name: string };
-let otherRealm: { id: string; name: string };
+let realm: TestRealm;
+let otherRealm: TestRealm;
 let postsApi: { id: string; indicator: string; scopes: Record<string, string> };
 
 const INDICATOR = 'https://api.myapp.com';
 
 beforeAll(async () => {
-  server = await startTestServer();
-  admin = await server.masterToken();
-  realm = await server.createRealm(admin, 'grants');
-  otherRealm = await server.createRealm(admin, 'grants-other');
+  ({ server, admin, realm, otherRealm } = await startWithRealms('grants'));
   const api = `/api/v1/${realm.name}`;
   const resource = await server.expectCall(201, 'POST', `${api}/resources`, {
     token: admin,

@@ -2,18 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ISSUER_URL } from './support/constants.ts';
 import { ISO_TIMESTAMP, UUID } from './support/matchers.ts';
-import { startTestServer, type TestServer } from './support/test-server.ts';
+import { startWithRealms, type TestRealm, type TestServer } from './support/test-server.ts';
 
 let server: TestServer;
 let admin: string;
-let realm: { id: string; name: string };
-let otherRealm: { id: string; name: string };
+let realm: TestRealm;
+let otherRealm: TestRealm;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  admin = await server.masterToken();
-  realm = await server.createRealm(admin, 'roles');
-  otherRealm = await server.createRealm(admin, 'roles-other');
+  ({ server, admin, realm, otherRealm } = await startWithRealms('roles'));
 });
 afterAll(() => server?.close());
 

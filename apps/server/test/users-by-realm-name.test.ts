@@ -5,18 +5,15 @@ import { SecretKey } from '../src/crypto/secret-key.ts';
 import { signVerificationToken } from '../src/users/verification-link.ts';
 import { TEST_SECRET_KEY } from './support/constants.ts';
 import { ISO_TIMESTAMP, UUID } from './support/matchers.ts';
-import { startTestServer, type TestServer } from './support/test-server.ts';
+import { startWithRealms, type TestRealm, type TestServer } from './support/test-server.ts';
 
 let server: TestServer;
 let admin: string;
-let realm: { id: string; name: string };
-let otherRealm: { id: string; name: string };
+let realm: TestRealm;
+let otherRealm: TestRealm;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  admin = await server.masterToken();
-  realm = await server.createRealm(admin, 'by-name');
-  otherRealm = await server.createRealm(admin, 'by-name-other');
+  ({ server, admin, realm, otherRealm } = await startWithRealms('by-name'));
 });
 afterAll(() => server?.close());
 

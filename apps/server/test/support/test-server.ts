@@ -94,7 +94,7 @@ export class TestServer {
   }
 
   /** A new realm with a unique name, so that test files never share data. */
-  async createRealm(token: string, prefix = 't'): Promise<{ id: string; name: string }> {
+  async createRealm(token: string, prefix = 't'): Promise<TestRealm> {
     const name = `${prefix}-${randomBytes(5).toString('hex')}`;
     const response = await this.call('POST', '/api/v1/realms', { token, json: { name } });
     if (response.status !== 201) throw new Error(`realm creation failed: ${JSON.stringify(response.body)}`);
@@ -147,6 +147,24 @@ export class TestServer {
   close(): Promise<void> {
     return this.running.close();
   }
+}
+
+/** A realm made by a test: its id and its (unique) name. */
+export interface TestRealm {
+  id: string;
+  name: string;
+}
+
+/**
+ * What most test files start with: their own server, a master token, and two fresh realms named
+ * after `prefix` (the second for isolation checks).
+ */
+export async function startWithRealms(prefix: string) {
+  const server = await startTestServer();
+  const admin = await server.masterToken();
+  const realm = await server.createRealm(admin, prefix);
+  const otherRealm = await server.createRealm(admin, `${prefix}-other`);
+  return { server, admin, realm, otherRealm };
 }
 
 /**
