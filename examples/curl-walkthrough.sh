@@ -11,30 +11,14 @@
 # value.
 set -euo pipefail
 
-BASE_URL="${REALMKIT_URL:-http://localhost:8080}"
-BASE_URL="${BASE_URL%/}"
-CLIENT_ID="${REALMKIT_CLIENT_ID:-}"
-CLIENT_SECRET="${REALMKIT_CLIENT_SECRET:-}"
-if [[ -z "$CLIENT_ID" || -z "$CLIENT_SECRET" ]]; then
-  echo "error: set REALMKIT_CLIENT_ID and REALMKIT_CLIENT_SECRET to a master-realm client" >&2
-  exit 2
-fi
-
 # The step helpers (call, json, expect, claims, auth, JSON, fail): see lib/http.sh.
 # shellcheck source-path=SCRIPTDIR source=lib/http.sh disable=SC1091 # followed with shellcheck -x
 source "$(dirname "${BASH_SOURCE[0]}")/lib/http.sh"
-REALM_NAME="walkthrough-$(node -e 'process.stdout.write(require("crypto").randomBytes(4).toString("hex"))')"
+REALM_NAME="walkthrough-$RUN_ID"
 REALM_CREATED=0 TOKEN=""
 
 # On any exit: remove the temp files and, if the run stopped half-way, the realm it created.
-cleanup() {
-  http_cleanup
-  if [[ "$REALM_CREATED" == 1 && -n "$TOKEN" ]]; then
-    curl -s -o /dev/null -X DELETE -H "Authorization: Bearer $TOKEN" \
-      "$BASE_URL/api/v1/realms/$REALM_NAME" || true
-  fi
-}
-trap cleanup EXIT
+trap http_cleanup EXIT
 
 # --- 1. Tokens (client_credentials) ------------------------------------------------------
 TOKEN_PATH=/oauth2/master/token

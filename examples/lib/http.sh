@@ -1,10 +1,13 @@
 # shellcheck shell=bash
 # HTTP step helpers shared by the example scripts (curl-walkthrough.sh, resource-server/demo.sh).
-# Source it after `set -euo pipefail` and after setting BASE_URL; needs curl, node and base64.
+# Source it after `set -euo pipefail`; needs curl, node and base64.
 #
 # Reads:
-#   BASE_URL          Realmkit's base URL, no trailing slash. `call` prefixes a URL starting
-#                     with / with it; any other URL is used as it is.
+#   REALMKIT_URL      Realmkit's base URL (default http://localhost:8080), as BASE_URL without a
+#                     trailing slash: `call` prefixes a URL starting with / with it; any other
+#                     URL is used as it is.
+#   REALMKIT_CLIENT_ID, REALMKIT_CLIENT_SECRET  a master-realm client, as CLIENT_ID and
+#                     CLIENT_SECRET (exits 2 when either is missing).
 #   NOTE              optional, per call (NOTE=... call ...): appended to the step's line.
 #   FULL_URL_IN_STEP  1: the step's line shows the full URL; otherwise the URL as given.
 #   ON_FAIL           optional name of a function `fail` runs after printing the response body,
@@ -14,12 +17,24 @@
 #   STEP              the current step, printed by `fail`; set it by hand for steps of your own.
 #   PASSED            the number of steps passed so far.
 #   BODY_FILE, HEADER_FILE  temp files curl writes to, created here. Call http_cleanup from
-#                     the script's EXIT trap to remove them.
+#                     the script's EXIT trap to remove them (and a realm left half-way).
 #   JSON              curl args for a JSON body: call 201 POST /path "${JSON[@]}" -d '{...}'.
+#   RUN_ID            8 random hex digits, to name what the run creates (its realm).
 #
 # Output: `ok  <status> <step>` for each passed step; on a failure, to stderr, the step, the
 # expected and actual values, the response body, then `N passed, 1 failed`, and exit 1. The
 # script prints `N passed, 0 failed` itself at the end.
+
+BASE_URL="${REALMKIT_URL:-http://localhost:8080}"
+BASE_URL="${BASE_URL%/}"
+CLIENT_ID="${REALMKIT_CLIENT_ID:-}"
+CLIENT_SECRET="${REALMKIT_CLIENT_SECRET:-}"
+if [[ -z "$CLIENT_ID" || -z "$CLIENT_SECRET" ]]; then
+  echo "error: set REALMKIT_CLIENT_ID and REALMKIT_CLIENT_SECRET to a master-realm client" >&2
+  exit 2
+fi
+# shellcheck disable=SC2034 # for the scripts that source this file.
+RUN_ID="$(node -e 'process.stdout.write(require("crypto").randomBytes(4).toString("hex"))')"
 
 BODY_FILE="$(mktemp)" HEADER_FILE="$(mktemp)"
 STATUS="" BODY="" HEADERS="" STEP="" NOTE="" PASSED=0
@@ -27,7 +42,13 @@ FULL_URL_IN_STEP="${FULL_URL_IN_STEP:-0}" ON_FAIL="${ON_FAIL:-}"
 # shellcheck disable=SC2034 # JSON is for the scripts that source this file.
 JSON=(-H 'Content-Type: application/json')
 
+# http_cleanup: for the script's EXIT trap. Deletes the realm REALM_NAME when the run created it
+# (REALM_CREATED=1) and stopped before deleting it itself (TOKEN: a master token), then the temp files.
 http_cleanup() {
+  if [[ "${REALM_CREATED:-0}" == 1 && -n "${TOKEN:-}" ]]; then
+    curl -s -o /dev/null -X DELETE -H "Authorization: Bearer $TOKEN" \
+      "$BASE_URL/api/v1/realms/$REALM_NAME" || true
+  fi
   rm -f "$BODY_FILE" "$HEADER_FILE"
 }
 
