@@ -11,6 +11,8 @@ import { entities } from './entities.ts';
 import { createLogger } from './http/logger.ts';
 import { createNotifier } from './notifier/create-notifier.ts';
 import { formatDeadEvents, listDeadEvents } from './notifier/dead-letters.ts';
+import { RealmEntity } from './realms/realm.entity.ts';
+import { whereRef } from './realms/realm.service.ts';
 import { createServices } from './services.ts';
 
 const USAGE = `usage: npm run notifier [-- --realm <id or name>]
@@ -26,11 +28,9 @@ class UsageError extends Error {}
 
 async function resolveRealm(orm: Orm, ref: string | undefined): Promise<string | undefined> {
   if (ref === undefined) return undefined;
-  const rows = await orm.em
-    .fork()
-    .execute<{ id: string }[]>('select id from realms where id::text = ? or name = ?', [ref, ref]);
-  if (!rows[0]) throw new UsageError(`no realm ${ref}`);
-  return rows[0].id;
+  const realm = await orm.em.fork().findOne(RealmEntity, whereRef(ref));
+  if (!realm) throw new UsageError(`no realm ${ref}`);
+  return realm.id;
 }
 
 async function main(): Promise<void> {

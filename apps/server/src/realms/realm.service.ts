@@ -13,7 +13,7 @@ export const MASTER_REALM = 'master';
 const RESERVED_NAMES = new Set(['realms']);
 
 /** A realm is addressed by its UUID or its name; names are never UUID-shaped. */
-function whereRef(ref: string) {
+export function whereRef(ref: string) {
   return isUuid(ref) ? { id: ref } : { name: ref };
 }
 
