@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { type Request, type Response, Router } from 'express';
 
 /**
@@ -23,7 +24,8 @@ interface Asset {
   path: string;
   body: Buffer;
   etag: string;
-  gzipped?: Buffer;
+  /** Compressed on first demand, off the event loop (the bundle is megabytes). */
+  gzipped?: Promise<Buffer>;
 }
 
 function asset(name: string, body: Buffer): Asset {
@@ -113,7 +115,9 @@ function contentSecurityPolicy(issuerUrl: string): string {
   ].join('; ');
 }
 
-function sendAsset(req: Request, res: Response, file: Asset): void {
+const gzipAsync = promisify(gzip);
+
+async function sendAsset(req: Request, res: Response, file: Asset): Promise<void> {
   res.set({
     'Content-Type': 'text/javascript; charset=utf-8',
     'Cache-Control': IMMUTABLE,
@@ -122,9 +126,10 @@ function sendAsset(req: Request, res: Response, file: Asset): void {
     'X-Content-Type-Options': 'nosniff',
   });
   if (req.acceptsEncodings('gzip', 'identity') === 'gzip') {
-    file.gzipped ??= gzipSync(file.body);
+    file.gzipped ??= gzipAsync(file.body);
+    const gzipped = await file.gzipped;
     res.set('Content-Encoding', 'gzip');
-    res.send(file.gzipped);
+    res.send(gzipped);
     return;
   }
   res.send(file.body);
