@@ -135,10 +135,15 @@ export class OpenApiValidator {
   /**
    * Why `response` breaks the document, as a message naming the operation and status; `undefined`
    * when it conforms, or when no operation of the document serves `method path` (unknown routes,
-   * `/openapi.json`, pages).
+   * `/openapi.json`, pages). `operation` overrides the match by path, for callers that send raw
+   * paths a URL parser would normalize (the fuzzer).
    */
-  problemOf(method: string, path: string, response: ReceivedResponse): string | undefined {
-    const operation = this.operationFor(method, path);
+  problemOf(
+    method: string,
+    path: string,
+    response: ReceivedResponse,
+    operation: DocumentedOperation | undefined = this.operationFor(method, path),
+  ): string | undefined {
     if (!operation) return undefined;
     const status = String(response.status);
     const where = `${method.toUpperCase()} ${path} (${operation.operationId}, ${operation.template}) answered ${status}`;
@@ -168,6 +173,13 @@ export class OpenApiValidator {
       `${where} with a body that does not match the OpenAPI document's schema for ${operation.operationId} ${status}:\n` +
       `${describeErrors(validate.errors ?? [])}\nBody: ${excerpt(response.text)}`
     );
+  }
+
+  /** Whether `value` matches the document's component schema `name` (`Error`, `OAuthError`...). */
+  matchesComponent(name: string, value: unknown): boolean {
+    const validate = this.ajv.getSchema(SCHEMA_BASE + name);
+    if (!validate) throw new Error(`The OpenAPI document has no component schema ${name}`);
+    return validate(value) === true;
   }
 
   private validatorOf(operation: DocumentedOperation, status: string, schema: JsonSchema): ValidateFunction {
