@@ -63,10 +63,27 @@ function bodyParserError(error: { type?: string; status?: number }): ApiError | 
   }
 }
 
+/**
+ * Client errors that Express raises with a 400 `status` and no body-parser `type`: a path
+ * parameter that does not decode (`%E0%A4%A`, `%FF`), and a body that its Content-Encoding's
+ * decoder refuses (body-parser passes zlib's error on, with its `errno`).
+ */
+function expressClientError(error: { status?: unknown; errno?: unknown }): ApiError | undefined {
+  if (error.status !== 400) return undefined;
+  if (error instanceof URIError) return new ApiError(400, 'The request path is not valid percent-encoded UTF-8');
+  if (typeof error.errno === 'number') {
+    return new ApiError(400, 'The request body is not encoded as its Content-Encoding says');
+  }
+  return undefined;
+}
+
 /** Maps anything thrown to an {@link ApiError}; `undefined` for unexpected errors (500). */
 export function toApiError(error: unknown): ApiError | undefined {
   if (error instanceof ApiError) return error;
   if (error instanceof RequestValidationError) return validationErrorToApiError(error);
+  if (error && typeof error === 'object' && 'status' in error && !('type' in error)) {
+    return expressClientError(error as { status?: unknown; errno?: unknown });
+  }
   if (error && typeof error === 'object' && 'type' in error) return bodyParserError(error as { type?: string });
   return undefined;
 }
