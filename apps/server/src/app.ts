@@ -10,6 +10,7 @@ import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { jsonBody } from './http/json-body.ts';
 import { requestContext } from './http/request-context.ts';
 import { requestId } from './http/request-id.ts';
+import { storableText } from './http/storable-text.ts';
 import { discoveryContract, discoveryRoutes } from './oauth/discovery.routes.ts';
 import { tokenEndpoint } from './oauth/token.endpoint.ts';
 import { realmsRoutes } from './realms/realms.routes.ts';
@@ -60,6 +61,7 @@ export function createApp({ services, logger, issuerUrl, trustProxy }: AppOption
   app.use(jsonBody);
   const routeOptions = {
     globalMiddleware: [
+      storableText,
       bearerAuth({
         authenticate: (token) => services.accessTokens.verifyManagementToken(token),
         findRealm: (ref) => services.realms.findByRef(ref),

@@ -12,6 +12,7 @@ function param(body: Record<string, unknown>, name: string): string | undefined 
   const value = body[name];
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw new OAuthError('invalid_request', `The ${name} parameter is repeated`);
+  if (value.includes('\u0000')) throw new OAuthError('invalid_request', `The ${name} parameter contains U+0000`);
   return value;
 }
 
@@ -31,6 +32,9 @@ function clientCredentialsOf(req: Request, body: Record<string, unknown>): { cli
     try {
       const clientId = decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
       const clientSecret = decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' '));
+      if (`${clientId}${clientSecret}`.includes('\u0000')) {
+        throw new OAuthError('invalid_request', 'The Basic authorization header contains U+0000');
+      }
       if (postId !== undefined && postId !== clientId) {
         throw new OAuthError('invalid_request', 'client_id does not match the Authorization header');
       }

@@ -37,8 +37,9 @@ export class RealmService {
     );
   }
 
-  /** By UUID or name. */
+  /** By UUID or name. A ref with U+0000 names nothing (and PostgreSQL cannot compare it). */
   async findByRef(ref: string): Promise<Realm | null> {
+    if (ref.includes('\u0000')) return null;
     return this.#orm.em.fork().findOne(RealmEntity, whereRef(ref));
   }
 
