@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import type { BootstrapResult } from './bootstrap/bootstrap.ts';
 import type { Config } from './config.ts';
+import { answerClientError } from './http/client-error.ts';
 import { createNotifier, type NotifierParts } from './notifier/create-notifier.ts';
 import type { Notifier, NotifierOptions } from './notifier/notifier.ts';
 import type { Services } from './services.ts';
@@ -40,6 +41,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       // Express 5 hands a listen error (EADDRINUSE) to this callback instead of throwing it.
       const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)));
     });
+    server.on('clientError', answerClientError);
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const notifier =

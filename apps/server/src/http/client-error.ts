@@ -1,0 +1,30 @@
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+
+const ANSWERS: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n',
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: 'HTTP/1.1 413 Payload Too Large\r\nConnection: close\r\n\r\n',
+  ERR_HTTP_REQUEST_TIMEOUT: 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n',
+};
+
+const BAD_REQUEST_BODY = JSON.stringify({
+  error: 'invalid_request',
+  message: 'Malformed HTTP request: percent-encode the URL (RFC 3986) and send valid HTTP/1.1',
+});
+const BAD_REQUEST =
+  'HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\n' +
+  `Content-Length: ${Buffer.byteLength(BAD_REQUEST_BODY)}\r\nConnection: close\r\n\r\n${BAD_REQUEST_BODY}`;
+
+/**
+ * The server's `clientError` listener. Node's HTTP parser refuses some requests before Express
+ * sees them, such as a URL with raw non-ASCII bytes (curl sends `?search=josé` so), and then answers
+ * a bare 400; this answers it in the error shape, with a hint. The other cases keep Node's answers
+ * (431, 413, 408), as does a socket that has written already.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (socket.writable && (socket as Socket).bytesWritten === 0 && error.code !== 'ECONNRESET') {
+    socket.end(ANSWERS[error.code ?? ''] ?? BAD_REQUEST);
+  } else {
+    socket.destroy();
+  }
+}
