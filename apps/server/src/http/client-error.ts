@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 const ANSWERS: Record<string, string> = {
@@ -19,10 +19,12 @@ const BAD_REQUEST =
  * The server's `clientError` listener. Node's HTTP parser refuses some requests before Express
  * sees them, such as a URL with raw non-ASCII bytes (curl sends `?search=josé` so), and then answers
  * a bare 400; this answers it in the error shape, with a hint. The other cases keep Node's answers
- * (431, 413, 408), as does a socket that has written already.
+ * (431, 413, 408), and a response already under way is not interrupted.
  */
 export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
-  if (socket.writable && (socket as Socket).bytesWritten === 0 && error.code !== 'ECONNRESET') {
+  // Node's own rule: answer unless a response on this (keep-alive) socket has started already.
+  const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (socket.writable && !inFlight?.headersSent && error.code !== 'ECONNRESET') {
     socket.end(ANSWERS[error.code ?? ''] ?? BAD_REQUEST);
   } else {
     socket.destroy();
