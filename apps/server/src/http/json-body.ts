@@ -5,11 +5,19 @@ export const BODY_LIMIT = '100kb';
 
 const parseJson = express.json({ limit: BODY_LIMIT, strict: true });
 
+/** Methods whose content has no defined meaning (RFC 9110 §9.3): their bodies are not read. */
+const IGNORED_BODY_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
+
 /**
  * JSON bodies only: a request with a body of another type is refused with 415 rather than
- * reaching validation as `undefined`.
+ * reaching validation as `undefined`. A body sent with GET, HEAD, DELETE or OPTIONS is ignored,
+ * as most servers do, rather than refused with a status those operations do not declare.
  */
 export const jsonBody: RequestHandler = (req, res, next) => {
+  if (IGNORED_BODY_METHODS.has(req.method)) {
+    next();
+    return;
+  }
   const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
   if (hasBody && !req.is(['application/json', 'application/*+json'])) {
     next(new ApiError(415, 'Send the request body as application/json'));

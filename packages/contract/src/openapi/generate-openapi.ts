@@ -71,7 +71,8 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
 
 /**
  * Statuses the server's JSON body parser answers before any route sees the request, on every
- * operation that takes a JSON body: they belong to the transport, not to one route.
+ * POST, PUT and PATCH (a body sent to one that takes none is read too): they belong to the
+ * transport, not to one route. GET and DELETE bodies are ignored.
  */
 const JSON_BODY_ERRORS = [413, 415] as const satisfies readonly ErrorStatus[];
 
@@ -326,7 +327,7 @@ function oauthErrorResponseOf(status: number, collector: SchemaCollector): Respo
 function responsesOf(facts: RouteFacts, collector: SchemaCollector): ResponsesObject {
   const responses: ResponsesObject = {};
   const declared: [string, unknown][] = Object.entries(facts.route.responses);
-  if (hasJsonBody(facts.route)) {
+  if (readsJsonBody(facts.route)) {
     for (const status of JSON_BODY_ERRORS) {
       if (!(status in facts.route.responses)) declared.push([String(status), ErrorBody]);
     }
@@ -347,6 +348,13 @@ function responsesOf(facts: RouteFacts, collector: SchemaCollector): ResponsesOb
     }
   }
   return Object.fromEntries(Object.entries(responses).sort(([a], [b]) => Number(a) - Number(b)));
+}
+
+/** Whether the server's JSON body parser reads this route's requests: every JSON POST, PUT and PATCH. */
+function readsJsonBody(route: AppRoute): boolean {
+  return (
+    ['POST', 'PUT', 'PATCH'].includes(route.method) && (route.contentType ?? 'application/json') === 'application/json'
+  );
 }
 
 function hasJsonBody(route: AppRoute): boolean {
