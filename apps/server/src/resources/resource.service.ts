@@ -115,16 +115,22 @@ export class ResourceService {
   }
 
   async createScope(realmId: string, id: string, input: CreateScopeBody): Promise<ResourceScope> {
-    assertWritable(await this.get(realmId, id));
-    const scope = this.#orm.em.create(ResourceScopeEntity, {
-      id: newId(),
-      realmId,
-      resourceId: id,
-      name: input.name,
-      description: input.description ?? null,
-    });
-    await withConflicts(SCOPE_CONFLICTS, () => this.#orm.em.flush());
-    return scope;
+    return withConflicts(SCOPE_CONFLICTS, () =>
+      this.#orm.em.transactional(async (em) => {
+        // Locked so that a concurrent delete of the resource cannot slip between the check and the
+        // insert (its foreign key would fail the commit: a 500).
+        const resource = await em.findOne(ResourceEntity, { id, realmId }, { lockMode: LockMode.PESSIMISTIC_READ });
+        if (!resource) throw new NotFoundError('Resource not found');
+        assertWritable(resource);
+        return em.create(ResourceScopeEntity, {
+          id: newId(),
+          realmId,
+          resourceId: id,
+          name: input.name,
+          description: input.description ?? null,
+        });
+      }),
+    );
   }
 
   async updateScope(realmId: string, id: string, scopeId: string, input: UpdateScopeBody): Promise<ResourceScope> {
