@@ -1,4 +1,4 @@
-import { LockMode } from '@mikro-orm/core';
+import { IsolationLevel, LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   type CreateResourceBody,
@@ -148,21 +148,27 @@ export class ResourceService {
 
   /** A page of the scopes among `ids`, by name, each with its resource (for a role's scopes). */
   async listScopesById(realmId: string, ids: readonly string[], query: ListQuery): Promise<Page<ScopeWithResource>> {
-    const page = await paged(query, (window) =>
-      this.#orm.em.findAndCount(
-        ResourceScopeEntity,
-        { realmId, id: { $in: [...ids] }, ...searchFilter(query.search, ['name', 'description']) },
-        { orderBy: { name: 'asc' }, ...window },
-      ),
+    // One snapshot: a resource deleted between the two reads would leave its scopes without one.
+    return this.#orm.em.transactional(
+      async (em) => {
+        const page = await paged(query, (window) =>
+          em.findAndCount(
+            ResourceScopeEntity,
+            { realmId, id: { $in: [...ids] }, ...searchFilter(query.search, ['name', 'description']) },
+            { orderBy: { name: 'asc' }, ...window },
+          ),
+        );
+        const resourceIds = [...new Set(page.items.map((scope) => scope.resourceId))];
+        const resources = new Map(
+          (await em.find(ResourceEntity, { realmId, id: { $in: resourceIds } })).map((r) => [r.id, r]),
+        );
+        return {
+          meta: page.meta,
+          items: page.items.map((scope) => ({ scope, resource: resources.get(scope.resourceId) as Resource })),
+        };
+      },
+      { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
     );
-    const resourceIds = [...new Set(page.items.map((scope) => scope.resourceId))];
-    const resources = new Map(
-      (await this.#orm.em.find(ResourceEntity, { realmId, id: { $in: resourceIds } })).map((r) => [r.id, r]),
-    );
-    return {
-      meta: page.meta,
-      items: page.items.map((scope) => ({ scope, resource: resources.get(scope.resourceId) as Resource })),
-    };
   }
 
   /**

@@ -198,20 +198,15 @@ export class Fixtures implements Targets {
       const role = await this.call('POST', `${this.api}/roles`, 201, { name: this.unique() });
       this.ids.set('role', role.id);
     }
-    if (dead.has('resource')) {
-      this.resourceIndicator = `https://${this.unique()}.fuzz.example`;
-      const resource = await this.call('POST', `${this.api}/resources`, 201, {
-        name: this.unique(),
-        indicator: this.resourceIndicator,
-      });
+    if (dead.has('resource') || dead.has('scope')) {
+      // A new resource for a new scope: requests in flight may delete the old one meanwhile.
+      const indicator = `https://${this.unique()}.fuzz.example`;
+      const resource = await this.call('POST', `${this.api}/resources`, 201, { name: this.unique(), indicator });
+      const scopeName = `read:${this.unique()}`;
+      const scope = await this.call('POST', `${this.api}/resources/${resource.id}/scopes`, 201, { name: scopeName });
+      this.resourceIndicator = indicator;
+      this.scopeName = scopeName;
       this.ids.set('resource', resource.id);
-      dead.add('scope');
-    }
-    if (dead.has('scope')) {
-      this.scopeName = `read:${this.unique()}`;
-      const scope = await this.call('POST', `${this.api}/resources/${this.fixture('resource')}/scopes`, 201, {
-        name: this.scopeName,
-      });
       this.ids.set('scope', scope.id);
     }
   }
