@@ -12,7 +12,7 @@ import { requestContext } from './http/request-context.ts';
 import { requestId } from './http/request-id.ts';
 import { storableText } from './http/storable-text.ts';
 import { discoveryContract, discoveryRoutes } from './oauth/discovery.routes.ts';
-import { tokenEndpoint } from './oauth/token.endpoint.ts';
+import { tokenEndpoint, tokenPathErrors } from './oauth/token.endpoint.ts';
 import { realmsRoutes } from './realms/realms.routes.ts';
 import { resourcesRoutes } from './resources/resources.routes.ts';
 import { rolesRoutes } from './roles/roles.routes.ts';
@@ -55,6 +55,8 @@ export function createApp({ services, logger, issuerUrl, trustProxy }: AppOption
       tokens: services.accessTokens,
     }),
   );
+
+  app.use(tokenPathErrors);
 
   app.get(VERIFY_EMAIL_PATH, verifyEmailPage(services.emailVerifications));
 

@@ -1,4 +1,5 @@
-import express, { type Request, type RequestHandler, type Response } from 'express';
+import { contract } from '@realmkit/contract';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import { NotFoundError } from '../http/api-error.ts';
 import { BODY_LIMIT } from '../http/json-body.ts';
 import type { RealmService } from '../realms/realm.service.ts';
@@ -102,3 +103,20 @@ export function tokenEndpoint(realms: RealmService, deps: ClientCredentialsDeps)
     });
   return [parse, handle];
 }
+
+/** The token endpoint's path as Express matches it: `{realm}` one segment, case-insensitive, one trailing slash. */
+const TOKEN_PATH = new RegExp(`^${contract.oauth.token.path.replace(/:[A-Za-z]+/g, '[^/]+')}/?$`, 'i');
+
+/**
+ * Express decodes `{realm}` before the endpoint runs, so a realm that is not valid
+ * percent-encoding (`/oauth2/%FF/token`) never reaches it. Mounted after the endpoint, this answers
+ * that failure as RFC 6749 asks instead of in the Management API's error shape.
+ */
+export const tokenPathErrors: ErrorRequestHandler = (error, req, res, next) => {
+  if (!(error instanceof URIError) || req.method !== 'POST' || !TOKEN_PATH.test(req.path)) {
+    next(error);
+    return;
+  }
+  res.set({ 'Cache-Control': 'no-store' });
+  sendOAuthError(res, new OAuthError('invalid_request', 'The realm in the path is not valid percent-encoded UTF-8'));
+};
