@@ -350,10 +350,10 @@ function responsesOf(facts: RouteFacts, collector: SchemaCollector): ResponsesOb
   return Object.fromEntries(Object.entries(responses).sort(([a], [b]) => Number(a) - Number(b)));
 }
 
-/** Whether the server's JSON body parser reads this route's requests: every JSON POST, PUT and PATCH. */
+/** Whether the server's JSON body parser reads this route's requests: every JSON POST, PUT and PATCH (mutations have `body`). */
 function readsJsonBody(route: AppRoute): boolean {
   return (
-    ['POST', 'PUT', 'PATCH'].includes(route.method) && (route.contentType ?? 'application/json') === 'application/json'
+    'body' in route && route.method !== 'DELETE' && (route.contentType ?? 'application/json') === 'application/json'
   );
 }
 
