@@ -1,4 +1,5 @@
 import { type Agent, request as httpRequest } from 'node:http';
+import type { Socket } from 'node:net';
 
 /** A request as it goes on the wire. */
 export interface RawRequest {
@@ -21,6 +22,9 @@ export interface RawResponse {
 /** Bodies beyond this are cut: an error body is small, and the fuzzer only reads them. */
 const MAX_RESPONSE = 2 * 1024 * 1024;
 
+/** What was sent last on each connection, to name it when the next request on it gets no response. */
+const lastOnSocket = new WeakMap<Socket, string>();
+
 /**
  * Sends `request` over a real connection as it is: raw path (no URL normalization, unlike
  * `fetch`), headers, body with `Content-Length` or chunked. Rejects if no response came.
@@ -31,9 +35,13 @@ export function send(
   request: RawRequest,
   timeoutMs: number,
 ): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
+  let previous: string | undefined;
+  return new Promise<RawResponse>((resolve, reject) => {
     const headers: Record<string, string | number> = { ...request.headers };
     if (request.body && !request.chunked) headers['content-length'] = request.body.length;
+    // Said explicitly: Node frames a GET, HEAD or DELETE body as chunked only when told to, and
+    // would otherwise send it unframed, where the server reads it as the next request.
+    if (request.body && request.chunked) headers['transfer-encoding'] = 'chunked';
     const outgoing = httpRequest(
       {
         agent,
@@ -62,8 +70,14 @@ export function send(
         response.on('error', reject);
       },
     );
+    outgoing.on('socket', (socket) => {
+      previous = lastOnSocket.get(socket);
+      lastOnSocket.set(socket, `${request.method} ${request.path.slice(0, 200)}`);
+    });
     outgoing.on('timeout', () => outgoing.destroy(new Error(`no response within ${timeoutMs} ms`)));
-    outgoing.on('error', reject);
+    outgoing.on('error', (error) =>
+      reject(new Error(`${error.message}${previous ? ` (the connection's previous request: ${previous})` : ''}`)),
+    );
     if (request.body && request.chunked) {
       const half = Math.floor(request.body.length / 2);
       outgoing.write(request.body.subarray(0, half));
