@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import { type BootstrapResult, bootstrap } from './bootstrap/bootstrap.ts';
+import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { loadSecretKey } from './crypto/secret-key.ts';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './db/embedded-database.ts';
@@ -28,6 +29,8 @@ export interface StartOptions {
   notifier?: Partial<NotifierOptions>;
   /** Replacements for the notifier's mailer or publisher (tests). */
   notifierParts?: NotifierParts;
+  /** The time tokens, key retirement and secret grace periods read (tests: moved forward instead of sleeping). */
+  clock?: Clock;
 }
 
 /** Pool size: the embedded database runs one query at a time, PostgreSQL many. */
@@ -65,7 +68,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       const applied = await migrate(orm);
       if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
     }
-    const services = createServices(orm, config.issuerUrl, secret.key);
+    const services = createServices(orm, config.issuerUrl, secret.key, options.clock);
     const bootstrapResult = await bootstrap(services, {
       secretKey: secret.key,
       client:
