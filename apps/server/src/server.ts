@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import type { BootstrapResult } from './bootstrap/bootstrap.ts';
+import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { createNotifier, type NotifierParts } from './notifier/create-notifier.ts';
 import type { Notifier, NotifierOptions } from './notifier/notifier.ts';
@@ -24,6 +25,8 @@ export interface StartOptions {
   notifier?: Partial<NotifierOptions>;
   /** Replacements for the notifier's mailer or publisher (tests). */
   notifierParts?: NotifierParts;
+  /** The time tokens, key retirement and secret grace periods read (tests: moved forward instead of sleeping). */
+  clock?: Clock;
 }
 
 /**
@@ -32,7 +35,7 @@ export interface StartOptions {
  * finishes in-flight requests and the notifier's batch, and closes the pool.
  */
 export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
-  const store = await openStore(config, logger, { bootstrap: 'full' });
+  const store = await openStore(config, logger, { bootstrap: 'full', clock: options.clock });
   const { services } = store;
   try {
     const app = createApp({ services, logger, issuerUrl: config.issuerUrl, trustProxy: config.trustProxy });
