@@ -1,5 +1,6 @@
 import { initContract } from '@ts-rest/core';
 import { applicationsContract } from './applications/applications.contract.ts';
+import { auditLogsContract } from './audit-logs/audit-logs.contract.ts';
 import { oauthContract } from './oauth/oauth.contract.ts';
 import { realmsContract } from './realms/realms.contract.ts';
 import { resourcesContract } from './resources/resources.contract.ts';
@@ -18,6 +19,7 @@ export const contract = c.router({
   roles: rolesContract,
   resources: resourcesContract,
   usersByRealmName: usersByRealmNameContract,
+  auditLogs: auditLogsContract,
 });
 
 export type Contract = typeof contract;
