@@ -1,9 +1,11 @@
 import { contract, generateOpenApi } from '@realmkit/contract';
 import { createExpressEndpoints } from '@ts-rest/express';
-import express, { type Express } from 'express';
+import express, { type Express, type NextFunction, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { applicationsRoutes } from './applications/applications.routes.ts';
+import { auditLogsRoutes } from './audit/audit-logs.routes.ts';
+import { auditTrail } from './audit/audit-trail.ts';
 import { docsRoutes } from './docs/docs.routes.ts';
 import { bearerAuth } from './http/bearer-auth.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
@@ -20,6 +22,14 @@ import { usersRoutes } from './users/users.routes.ts';
 import { usersByRealmNameRoutes } from './users/users-by-realm-name.routes.ts';
 import { VERIFY_EMAIL_PATH } from './users/verification-link.ts';
 import { verifyEmailPage } from './users/verify-email.page.ts';
+
+/**
+ * A global middleware usable with every router: ts-rest types each router's requests by its own
+ * query and body, and these read only what every Express request has.
+ */
+function forEveryRouter(handler: RequestHandler) {
+  return (req: unknown, res: Response, next: NextFunction) => handler(req as express.Request, res, next);
+}
 
 export interface AppOptions {
   services: Services;
@@ -64,7 +74,8 @@ export function createApp({ services, logger, issuerUrl, trustProxy }: AppOption
         authenticate: (token) => services.accessTokens.verifyManagementToken(token),
         findRealm: (ref) => services.realms.findByRef(ref),
       }),
-    ],
+      auditTrail(services.auditLogs, logger),
+    ].map(forEveryRouter),
     requestValidationErrorHandler: (error: unknown, _req: unknown, _res: unknown, next: (error: unknown) => void) =>
       next(error),
     logInitialization: false,
@@ -90,6 +101,7 @@ export function createApp({ services, logger, issuerUrl, trustProxy }: AppOption
   createExpressEndpoints(contract.applications, applicationsRoutes(services.applications), app, routeOptions);
   createExpressEndpoints(contract.roles, rolesRoutes(services.roles), app, routeOptions);
   createExpressEndpoints(contract.resources, resourcesRoutes(services.resources), app, routeOptions);
+  createExpressEndpoints(contract.auditLogs, auditLogsRoutes(services.auditLogs), app, routeOptions);
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

@@ -1,4 +1,5 @@
 import { ApplicationService } from './applications/application.service.ts';
+import { AuditLogService } from './audit/audit-log.service.ts';
 import type { SecretKey } from './crypto/secret-key.ts';
 import type { Orm } from './db/orm.ts';
 import { OutboxSignal } from './events/outbox-signal.ts';
@@ -23,6 +24,7 @@ export interface Services {
   applications: ApplicationService;
   users: UserService;
   emailVerifications: EmailVerificationService;
+  auditLogs: AuditLogService;
   /** Wakes the in-process notifier; `notify()` after committing an outbox event. */
   outbox: OutboxSignal;
 }
@@ -34,6 +36,7 @@ export function createServices(orm: Orm, issuerUrl: string, secretKey: SecretKey
   const realms = new RealmService(orm, signingKeys, resources);
   const roles = new RoleService(orm, resources);
   const outbox = new OutboxSignal();
+  const applications = new ApplicationService(orm, secretKey, roles);
   return {
     orm,
     issuers,
@@ -42,9 +45,10 @@ export function createServices(orm: Orm, issuerUrl: string, secretKey: SecretKey
     realms,
     resources,
     roles,
-    applications: new ApplicationService(orm, secretKey, roles),
+    applications,
     users: new UserService(orm, roles),
     emailVerifications: new EmailVerificationService(orm, secretKey.emailVerificationKey, () => outbox.notify()),
+    auditLogs: new AuditLogService(orm, applications),
     outbox,
   };
 }
