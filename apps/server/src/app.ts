@@ -14,6 +14,7 @@ import { requestContext } from './http/request-context.ts';
 import { requestId } from './http/request-id.ts';
 import { discoveryContract, discoveryRoutes } from './oauth/discovery.routes.ts';
 import { tokenEndpoint } from './oauth/token.endpoint.ts';
+import type { RateLimits } from './rate-limits/rate-limits.ts';
 import { realmsRoutes } from './realms/realms.routes.ts';
 import { resourcesRoutes } from './resources/resources.routes.ts';
 import { rolesRoutes } from './roles/roles.routes.ts';
@@ -36,10 +37,12 @@ export interface AppOptions {
   logger: Logger;
   issuerUrl: string;
   trustProxy: boolean | number | string;
+  /** Rate limits of the token endpoint and the Management API; none when absent. */
+  rateLimits?: RateLimits;
 }
 
 /** The Express app, without listening: tests start it on port 0. */
-export function createApp({ services, logger, issuerUrl, trustProxy }: AppOptions): Express {
+export function createApp({ services, logger, issuerUrl, trustProxy, rateLimits }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
@@ -57,12 +60,16 @@ export function createApp({ services, logger, issuerUrl, trustProxy }: AppOption
 
   app.post(
     contract.oauth.token.path,
-    ...tokenEndpoint(services.realms, {
-      applications: services.applications,
-      resources: services.resources,
-      roles: services.roles,
-      tokens: services.accessTokens,
-    }),
+    ...tokenEndpoint(
+      services.realms,
+      {
+        applications: services.applications,
+        resources: services.resources,
+        roles: services.roles,
+        tokens: services.accessTokens,
+      },
+      { afterParse: rateLimits?.token },
+    ),
   );
 
   app.get(VERIFY_EMAIL_PATH, verifyEmailPage(services.emailVerifications));
@@ -74,6 +81,7 @@ export function createApp({ services, logger, issuerUrl, trustProxy }: AppOption
         authenticate: (token) => services.accessTokens.verifyManagementToken(token),
         findRealm: (ref) => services.realms.findByRef(ref),
       }),
+      ...(rateLimits?.management ? [rateLimits.management] : []),
       auditTrail(services.auditLogs, logger),
     ].map(forEveryRouter),
     requestValidationErrorHandler: (error: unknown, _req: unknown, _res: unknown, next: (error: unknown) => void) =>
