@@ -6,6 +6,7 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { createNotifier, type NotifierParts } from './notifier/create-notifier.ts';
 import type { Notifier, NotifierOptions } from './notifier/notifier.ts';
+import { createRateLimits, type RateLimits } from './rate-limits/rate-limits.ts';
 import type { Services } from './services.ts';
 import { openStore } from './store.ts';
 
@@ -37,8 +38,16 @@ export interface StartOptions {
 export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
   const store = await openStore(config, logger, { bootstrap: 'full', clock: options.clock });
   const { services } = store;
+  let rateLimits: RateLimits | undefined;
   try {
-    const app = createApp({ services, logger, issuerUrl: config.issuerUrl, trustProxy: config.trustProxy });
+    rateLimits = await createRateLimits(config.rateLimits, config.redisUrl, logger);
+    const app = createApp({
+      services,
+      logger,
+      issuerUrl: config.issuerUrl,
+      trustProxy: config.trustProxy,
+      rateLimits,
+    });
     const server = await new Promise<Server>((resolve, reject) => {
       // Express 5 hands a listen error (EADDRINUSE) to this callback instead of throwing it.
       const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)));
@@ -63,10 +72,12 @@ export async function startServer(config: Config, logger: Logger, options: Start
           server.closeIdleConnections();
         });
         await notifier?.stop();
+        await rateLimits?.close();
         await store.close();
       },
     };
   } catch (error) {
+    await rateLimits?.close();
     await store.close();
     throw error;
   }

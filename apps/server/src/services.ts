@@ -1,4 +1,5 @@
 import { ApplicationService } from './applications/application.service.ts';
+import { AuditLogService } from './audit/audit-log.service.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { SecretKey } from './crypto/secret-key.ts';
 import type { Orm } from './db/orm.ts';
@@ -24,6 +25,7 @@ export interface Services {
   applications: ApplicationService;
   users: UserService;
   emailVerifications: EmailVerificationService;
+  auditLogs: AuditLogService;
   /** Wakes the in-process notifier; `notify()` after committing an outbox event. */
   outbox: OutboxSignal;
 }
@@ -53,6 +55,7 @@ export function createServices(
     applications,
     users: new UserService(orm, roles),
     emailVerifications: new EmailVerificationService(orm, secretKey.emailVerificationKey, () => outbox.notify()),
+    auditLogs: new AuditLogService(orm, applications),
     outbox,
   };
 }

@@ -1,5 +1,6 @@
 import { initContract } from '@ts-rest/core';
 import { applicationsContract } from './applications/applications.contract.ts';
+import { auditLogsContract } from './audit-logs/audit-logs.contract.ts';
 import { oauthContract } from './oauth/oauth.contract.ts';
 import { realmsContract } from './realms/realms.contract.ts';
 import { resourcesContract } from './resources/resources.contract.ts';
@@ -20,6 +21,7 @@ export const contract = c.router({
   resources: resourcesContract,
   usersByRealmName: usersByRealmNameContract,
   signingKeys: signingKeysContract,
+  auditLogs: auditLogsContract,
 });
 
 export type Contract = typeof contract;

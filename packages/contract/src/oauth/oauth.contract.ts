@@ -24,12 +24,19 @@ export const oauthContract = c.router(
       pathParams: RealmPathParams,
       contentType: 'application/x-www-form-urlencoded',
       body: TokenRequest,
-      responses: { 200: TokenResponse, 400: OAuthErrorBody, 401: OAuthErrorBody, ...errorResponses(404) },
+      responses: {
+        200: TokenResponse,
+        400: OAuthErrorBody,
+        401: OAuthErrorBody,
+        429: OAuthErrorBody,
+        ...errorResponses(404),
+      },
       summary: 'Issue an access token (client_credentials)',
       description:
         'Client authentication by `client_secret_basic` or `client_secret_post`. ' +
         "Granted scopes are the requested ones that the application's roles hold for the resource. " +
-        'Failures are RFC 6749 errors, `{ error, error_description }`: 401 `invalid_client`, 400 for the others.',
+        'Failures are RFC 6749 errors, `{ error, error_description }`: 401 `invalid_client`, 400 for the others, ' +
+        '429 `rate_limited` past the per-client or per-IP rate limit.',
       metadata: publicRoute(TAG),
     },
     introspect: {

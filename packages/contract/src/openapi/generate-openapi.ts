@@ -1,5 +1,6 @@
 import { type AppRoute, type AppRouter, isAppRoute } from '@ts-rest/core';
 import type {
+  ComponentsObject,
   ExampleObject,
   HeadersObject,
   MediaTypeObject,
@@ -52,6 +53,9 @@ const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'Users by realm name':
     'The users API addressed by realm name (`/api/users?realm=...`): camelCase fields and zero-based pages, the ' +
     'same users as `/api/v1/{realm}/users`.',
+  'Audit logs':
+    'Every Management API write of a realm, recorded with the client that made it, what it did, to what, and ' +
+    'the status it got; never the values sent (secrets, passwords). Read with `audit-logs:read`.',
 };
 
 /** What each error status means on every route that declares it. */
@@ -75,6 +79,43 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
  */
 const JSON_BODY_ERRORS = [413, 415] as const satisfies readonly ErrorStatus[];
 
+/**
+ * Rate-limit headers of draft-ietf-httpapi-ratelimit-headers-06 (RateLimit-Limit, -Remaining,
+ * -Reset, -Policy), sent by every rate-limited operation while limits are on, and `Retry-After`
+ * (RFC 9110) on its 429.
+ */
+const RATE_LIMIT_HEADERS: Record<string, HeadersObject[string]> = {
+  'RateLimit-Limit': {
+    schema: { type: 'integer' },
+    description: 'Requests allowed in the current window (draft-ietf-httpapi-ratelimit-headers-06).',
+  },
+  'RateLimit-Remaining': {
+    schema: { type: 'integer' },
+    description: 'Requests left in the current window.',
+  },
+  'RateLimit-Reset': {
+    schema: { type: 'integer' },
+    description: 'Seconds until the window resets and the quota is whole again.',
+  },
+  'RateLimit-Policy': {
+    schema: { type: 'string' },
+    description: 'The quota policy, `<limit>;w=<window in seconds>`, e.g. `50;w=1`.',
+  },
+};
+const RETRY_AFTER_HEADER = { schema: { type: 'integer' }, description: 'Seconds to wait before retrying.' } as const;
+
+function headerRefs(names: readonly string[]): HeadersObject {
+  return Object.fromEntries(names.map((name) => [name, { $ref: `#/components/headers/${name}` }]));
+}
+
+/**
+ * Operations behind a rate limit: every Management API operation (per client of the token) and
+ * every operation that declares 429 itself (the token endpoint, per client and per IP address).
+ */
+function isRateLimited(route: AppRoute): boolean {
+  return Boolean((route.metadata as RouteMetadata).scope) || '429' in route.responses;
+}
+
 type OAuthErrorCode = OAuthErrorBody['error'];
 
 /** RFC 6749 §5.2 (and RFC 8707 `invalid_target`) errors of the token endpoint, as it words them. */
@@ -85,12 +126,17 @@ const OAUTH_ERROR_EXAMPLES: Partial<Record<OAuthErrorCode, string>> = {
   invalid_scope: 'None of the requested scopes can be granted to this client',
   invalid_target: 'Unknown resource: https://api.unknown.example',
   invalid_client: 'Client authentication failed',
+  rate_limited: 'Too many token requests for this client; retry in 1 s',
   server_error: 'Something went wrong on our side',
 };
 
-/** RFC 6749 §5.2: 401 for `invalid_client`, 400 for the others (500 for `server_error`). */
+/**
+ * RFC 6749 §5.2: 401 for `invalid_client`, 400 for the others (500 for `server_error`); 429 for
+ * `rate_limited`, an extension code (RFC 6749 §8.5) named as in the rest of the API.
+ */
 function oauthStatusOf(code: OAuthErrorCode): number {
   if (code === 'invalid_client') return 401;
+  if (code === 'rate_limited') return 429;
   return code === 'server_error' ? 500 : 400;
 }
 
@@ -275,7 +321,10 @@ function errorHeadersOf(status: number, facts: RouteFacts): HeadersObject | unde
     };
   }
   if (status === 429) {
-    return { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait before retrying.' } };
+    return {
+      'Retry-After': { $ref: '#/components/headers/Retry-After' },
+      ...(isRateLimited(facts.route) ? headerRefs(Object.keys(RATE_LIMIT_HEADERS)) : {}),
+    };
   }
   return undefined;
 }
@@ -295,6 +344,32 @@ function errorResponseOf(status: ErrorStatus, facts: RouteFacts, collector: Sche
   };
 }
 
+function oauthDescriptionOf(status: number, named: string): string {
+  if (status === 401) {
+    return `RFC 6749 §5.2 ${named}: client authentication failed. \`WWW-Authenticate: Basic\` says how to authenticate.`;
+  }
+  if (status === 429) {
+    return (
+      `${named}: too many token requests for this client_id or from this IP address. Retry after ` +
+      '`Retry-After` seconds.'
+    );
+  }
+  return `RFC 6749 §5.2 error: ${named}. \`error_description\` (and \`message\`) says what to fix.`;
+}
+
+function oauthHeadersOf(status: number): HeadersObject | undefined {
+  if (status === 401) {
+    return { 'WWW-Authenticate': { ...STRING_HEADER, description: '`Basic realm="realmkit", charset="UTF-8"`' } };
+  }
+  if (status === 429) {
+    return {
+      'Retry-After': { $ref: '#/components/headers/Retry-After' },
+      ...headerRefs(Object.keys(RATE_LIMIT_HEADERS)),
+    };
+  }
+  return undefined;
+}
+
 /**
  * An RFC 6749 error response: one named example per error code that answers with `status`, of the
  * codes the route's metadata lists (default: the token endpoint's).
@@ -309,18 +384,10 @@ function oauthErrorResponseOf(status: number, facts: RouteFacts, collector: Sche
     }),
   );
   const named = codes.map((code) => `\`${code}\``).join(', ');
+  const headers = oauthHeadersOf(status);
   return {
-    description:
-      status === 401
-        ? `RFC 6749 §5.2 ${named}: client authentication failed. \`WWW-Authenticate: Basic\` says how to authenticate.`
-        : `RFC 6749 §5.2 error: ${named}. \`error_description\` (and \`message\`) says what to fix.`,
-    ...(status === 401
-      ? {
-          headers: {
-            'WWW-Authenticate': { ...STRING_HEADER, description: '`Basic realm="realmkit", charset="UTF-8"`' },
-          },
-        }
-      : {}),
+    description: oauthDescriptionOf(status, named),
+    ...(headers ? { headers } : {}),
     content: { 'application/json': { schema: collector.convert(OAuthErrorBody, 'output'), examples } },
   };
 }
@@ -333,6 +400,9 @@ function responsesOf(facts: RouteFacts, collector: SchemaCollector): ResponsesOb
       if (!(status in facts.route.responses)) declared.push([String(status), ErrorBody]);
     }
   }
+  // The Management API's rate limit answers before the route does, on every operation with a scope.
+  if (facts.metadata.scope && !(429 in facts.route.responses)) declared.push(['429', ErrorBody]);
+  const limitHeaders = isRateLimited(facts.route) ? headerRefs(Object.keys(RATE_LIMIT_HEADERS)) : undefined;
   for (const [status, schema] of declared) {
     const code = Number(status);
     if (schema === ErrorBody && code in ERROR_CODES) {
@@ -340,10 +410,14 @@ function responsesOf(facts: RouteFacts, collector: SchemaCollector): ResponsesOb
     } else if (schema === OAuthErrorBody) {
       responses[status] = oauthErrorResponseOf(code, facts, collector);
     } else if (isNoBody(schema)) {
-      responses[status] = { description: SUCCESS_DESCRIPTIONS[code] ?? 'No content' };
+      responses[status] = {
+        description: SUCCESS_DESCRIPTIONS[code] ?? 'No content',
+        ...(limitHeaders ? { headers: limitHeaders } : {}),
+      };
     } else {
       responses[status] = {
         description: SUCCESS_DESCRIPTIONS[code] ?? 'Response',
+        ...(limitHeaders ? { headers: limitHeaders } : {}),
         content: { 'application/json': { schema: collector.convert(schema as z.ZodType, 'output') } },
       };
     }
@@ -448,6 +522,7 @@ export function generateOpenApi(options: OpenApiOptions = {}): OpenAPIObject {
     paths,
     components: {
       schemas: collector.components,
+      headers: { ...RATE_LIMIT_HEADERS, 'Retry-After': RETRY_AFTER_HEADER } satisfies ComponentsObject['headers'],
       securitySchemes: {
         [SECURITY_SCHEME]: {
           type: 'oauth2',
