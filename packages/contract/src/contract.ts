@@ -1,5 +1,6 @@
 import { initContract } from '@ts-rest/core';
 import { applicationsContract } from './applications/applications.contract.ts';
+import { healthContract } from './health/health.contract.ts';
 import { oauthContract } from './oauth/oauth.contract.ts';
 import { realmsContract } from './realms/realms.contract.ts';
 import { resourcesContract } from './resources/resources.contract.ts';
@@ -18,6 +19,7 @@ export const contract = c.router({
   roles: rolesContract,
   resources: resourcesContract,
   usersByRealmName: usersByRealmNameContract,
+  health: healthContract,
 });
 
 export type Contract = typeof contract;

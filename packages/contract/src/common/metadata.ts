@@ -11,6 +11,8 @@ export interface RouteMetadata {
   readonly masterOnly?: boolean;
   /** OpenAPI tag. */
   readonly tag: string;
+  /** Answers without the database (liveness), so never with its 503. */
+  readonly withoutDatabase?: boolean;
 }
 
 /** Metadata of a route protected by a Management API scope. */
@@ -18,7 +20,7 @@ export function requires(scope: ManagementScope, tag: string, options: { masterO
   return { scope, tag, ...options } as const satisfies RouteMetadata;
 }
 
-/** Metadata of a public route (OAuth endpoints, discovery). */
-export function publicRoute(tag: string) {
-  return { tag } as const satisfies RouteMetadata;
+/** Metadata of a public route (OAuth endpoints, discovery, probes). */
+export function publicRoute(tag: string, options: { withoutDatabase?: boolean } = {}) {
+  return { tag, ...options } as const satisfies RouteMetadata;
 }
