@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { applicationsRoutes } from './applications/applications.routes.ts';
 import { docsRoutes } from './docs/docs.routes.ts';
+import { healthRoutes } from './health/health.routes.ts';
 import { bearerAuth } from './http/bearer-auth.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { jsonBody } from './http/json-body.ts';
@@ -69,6 +70,7 @@ export function createApp({ services, logger, issuerUrl, trustProxy }: AppOption
       next(error),
     logInitialization: false,
   };
+  createExpressEndpoints(contract.health, healthRoutes(services.readiness), app, routeOptions);
   createExpressEndpoints(
     discoveryContract,
     discoveryRoutes(services.realms, services.signingKeys, services.issuers),

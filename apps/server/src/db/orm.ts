@@ -1,6 +1,7 @@
 import type { EntitySchema, Transaction } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM } from '@mikro-orm/postgresql';
+import { releaseDeadConnections } from './dead-connections.ts';
 import { migrations } from './migrations/index.ts';
 
 export interface OrmOptions {
@@ -13,6 +14,9 @@ export interface OrmOptions {
 }
 
 export type Orm = MikroORM;
+
+/** How long a request waits for a database connection before it fails (503). */
+export const CONNECTION_TIMEOUT_MS = 10_000;
 
 /** The table MikroORM records applied migrations in (its `migrations.tableName`). */
 export const MIGRATIONS_TABLE = 'mikro_orm_migrations';
@@ -31,6 +35,14 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
       tableName: MIGRATIONS_TABLE,
     },
     pool: { min: 0, max: options.poolSize },
+    // A database that stops answering (a dropped route, a stuck failover) fails requests with 503
+    // after this long instead of holding them: it bounds both connecting and waiting for a free
+    // connection. Keep-alive probes notice dead connections that sit idle in the pool.
+    driverOptions: {
+      connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
+      keepAlive: true,
+      onPoolCreated: releaseDeadConnections,
+    },
     forceUtcTimezone: true,
     allowGlobalContext: false,
     ensureDatabase: false,
