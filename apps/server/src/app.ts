@@ -2,13 +2,13 @@ import { contract, generateOpenApi } from '@realmkit/contract';
 import { createExpressEndpoints } from '@ts-rest/express';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { applicationsRoutes } from './applications/applications.routes.ts';
 import { docsRoutes } from './docs/docs.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { bearerAuth } from './http/bearer-auth.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { jsonBody } from './http/json-body.ts';
+import { httpLogger } from './http/logger.ts';
 import { requestContext } from './http/request-context.ts';
 import { requestId } from './http/request-id.ts';
 import { discoveryContract, discoveryRoutes } from './oauth/discovery.routes.ts';
@@ -37,7 +37,7 @@ export function createApp({ services, logger, issuerUrl, trustProxy }: AppOption
   app.set('query parser', 'simple');
 
   app.use(requestId);
-  app.use(pinoHttp({ logger, genReqId: (req) => (req as express.Request).id, quietReqLogger: true }));
+  app.use(httpLogger(logger));
   app.use(requestContext(services.orm));
 
   const openApiDocument = JSON.stringify(generateOpenApi({ serverUrl: issuerUrl }));

@@ -1,16 +1,75 @@
-import { type Logger, pino } from 'pino';
+import type { IncomingMessage } from 'node:http';
+import type { Request, RequestHandler } from 'express';
+import { type DestinationStream, type Logger, pino } from 'pino';
+import { pinoHttp } from 'pino-http';
+
+/**
+ * Field names whose values never reach a log line, wherever they appear one or two levels down
+ * (`body.password`, `req.query.token`, `err.body.client_secret`): passwords and their digests,
+ * client secrets, tokens and credentials headers.
+ */
+const SECRET_FIELDS = [
+  'password',
+  'newPassword',
+  'new_password',
+  'password_digest',
+  'passwordDigest',
+  'password_hash',
+  'passwordHash',
+  'client_secret',
+  'clientSecret',
+  'secret',
+  'token',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'authorization',
+  'cookie',
+];
 
 /** Paths whose values never reach a log line. */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
+  'req.headers["proxy-authorization"]',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
-  '*.password',
-  '*.client_secret',
-  '*.clientSecret',
-  '*.access_token',
+  ...SECRET_FIELDS.flatMap((field) => [`*.${field}`, `*.*.${field}`]),
 ];
 
-export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+const CENSOR = '[redacted]';
+
+/** Query parameters that carry secrets (the verification link's `token`, misplaced credentials). */
+const SECRET_QUERY = /([?&](?:token|access_token|refresh_token|id_token|client_secret|password|code)=)[^&#]*/gi;
+
+/** `url` with the values of secret query parameters replaced: `/verify-email?token=[redacted]`. */
+export function redactUrl(url: string): string {
+  return url.replace(SECRET_QUERY, `$1${CENSOR}`);
+}
+
+/** The JSON logger of the server and the notifier; `destination` for tests that read the lines. */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = { level, redact: { paths: REDACTED_PATHS, censor: CENSOR } };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+/** Probes that load balancers call every few seconds: not worth a log line each when they succeed. */
+const QUIET_PATHS = new Set(['/healthz', '/readyz']);
+
+/**
+ * One JSON line per request (`reqId` is the `X-Request-Id`), with secrets in the URL redacted and
+ * successful probes left out.
+ */
+export function httpLogger(logger: Logger): RequestHandler {
+  return pinoHttp({
+    logger,
+    genReqId: (req) => (req as Request).id,
+    quietReqLogger: true,
+    autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.has((req.url ?? '').split('?')[0] ?? '') },
+    serializers: {
+      req: (req: { url?: string }) => {
+        if (typeof req.url === 'string') req.url = redactUrl(req.url);
+        return req;
+      },
+    },
+  });
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
 import { inject } from 'vitest';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/http/logger.ts';
@@ -172,7 +173,7 @@ export async function startWithRealms(prefix: string) {
  * share one database, so a notifier must be limited to its own realm (`start.notifier.realmId`).
  */
 export async function startTestServer(
-  options: { config?: Partial<Config>; start?: StartOptions } = {},
+  options: { config?: Partial<Config>; start?: StartOptions; logger?: Logger } = {},
 ): Promise<TestServer> {
   const running = await startServer(
     {
@@ -187,7 +188,7 @@ export async function startTestServer(
       notifier: 'off',
       ...options.config,
     },
-    createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     options.start,
   );
   return new TestServer(running);
