@@ -27,6 +27,8 @@ export interface Config {
   eventsUrl: string | undefined;
   /** Whether the server runs a notifier in-process (`off` when notifiers run as their own processes). */
   notifier: 'on' | 'off';
+  /** How long a shutdown waits for requests in flight before cutting their connections. */
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -61,6 +63,7 @@ const Env = z.object({
     .regex(/^nats:\/\/[^/]+/, 'must be a nats:// URL (NATS JetStream is the only publisher shipped)')
     .optional(),
   REALMKIT_NOTIFIER: z.enum(['on', 'off']).default('on'),
+  REALMKIT_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
 });
 
 function parseTrustProxy(value: string | undefined): boolean | number | string {
@@ -96,5 +99,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     templatesDir: e.REALMKIT_TEMPLATES_DIR === undefined ? undefined : path.resolve(e.REALMKIT_TEMPLATES_DIR),
     eventsUrl: e.REALMKIT_EVENTS_URL,
     notifier: e.REALMKIT_NOTIFIER,
+    shutdownTimeoutMs: e.REALMKIT_SHUTDOWN_TIMEOUT_MS,
   };
 }

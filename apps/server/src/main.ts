@@ -31,12 +31,17 @@ async function main(): Promise<void> {
     `Realmkit listening on ${config.issuerUrl}`,
   );
 
+  // SIGTERM (orchestrators) or Ctrl-C: drain, then exit 0. A second signal exits at once.
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: draining requests in flight');
     await server.close();
+    logger.info('shut down');
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

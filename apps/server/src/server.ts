@@ -8,6 +8,7 @@ import { loadSecretKey } from './crypto/secret-key.ts';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './db/embedded-database.ts';
 import { createOrm, migrate } from './db/orm.ts';
 import { entities } from './entities.ts';
+import { drainable } from './http/graceful-shutdown.ts';
 import { createNotifier, type NotifierParts } from './notifier/create-notifier.ts';
 import type { Notifier, NotifierOptions } from './notifier/notifier.ts';
 import { createServices, type Services } from './services.ts';
@@ -35,8 +36,9 @@ const POOL_SIZE = { embedded: 4, postgres: 10 };
 
 /**
  * Starts Realmkit: database (embedded PGlite unless `databaseUrl`), migrations, first-start
- * bootstrap, HTTP, and the notifier unless `REALMKIT_NOTIFIER=off`. `close()` stops accepting,
- * finishes in-flight requests and the notifier's batch, and closes the pool.
+ * bootstrap, HTTP, and the notifier unless `REALMKIT_NOTIFIER=off`. `close()` fails `/readyz`, stops
+ * accepting, finishes in-flight requests (within `shutdownTimeoutMs`) and the notifier's batch,
+ * then closes the pool.
  */
 export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
   const secret = await loadSecretKey(config.secretKey, config.dataDir);
@@ -78,6 +80,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       const listening = app.listen(config.port, () => resolve(listening));
       listening.once('error', reject);
     });
+    const http = drainable(server);
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const notifier =
@@ -93,11 +96,14 @@ export async function startServer(config: Config, logger: Logger, options: Start
       embedded: Boolean(embedded),
       notifier,
       async close() {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        });
-        await notifier?.stop();
+        services.readiness.markShuttingDown();
+        const [drained] = await Promise.all([http.drain(config.shutdownTimeoutMs), notifier?.stop()]);
+        if (drained.cutRequests > 0) {
+          logger.warn(
+            { requests: drained.cutRequests, timeoutMs: config.shutdownTimeoutMs },
+            'shutdown timeout: cut the connections of requests still in flight',
+          );
+        }
         await orm.close();
         await embedded?.stop();
       },
