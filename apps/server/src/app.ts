@@ -6,11 +6,13 @@ import { applicationsRoutes } from './applications/applications.routes.ts';
 import { docsRoutes } from './docs/docs.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { bearerAuth } from './http/bearer-auth.ts';
+import { corsFor } from './http/cors.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { jsonBody } from './http/json-body.ts';
 import { httpLogger } from './http/logger.ts';
 import { requestContext } from './http/request-context.ts';
 import { requestId } from './http/request-id.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { discoveryContract, discoveryRoutes } from './oauth/discovery.routes.ts';
 import { tokenEndpoint } from './oauth/token.endpoint.ts';
 import { realmsRoutes } from './realms/realms.routes.ts';
@@ -27,10 +29,12 @@ export interface AppOptions {
   logger: Logger;
   issuerUrl: string;
   trustProxy: boolean | number | string;
+  /** Browser origins allowed by CORS; none (the default) leaves CORS off. */
+  corsOrigins?: readonly string[];
 }
 
 /** The Express app, without listening: tests start it on port 0. */
-export function createApp({ services, logger, issuerUrl, trustProxy }: AppOptions): Express {
+export function createApp({ services, logger, issuerUrl, trustProxy, corsOrigins = [] }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
@@ -38,6 +42,9 @@ export function createApp({ services, logger, issuerUrl, trustProxy }: AppOption
 
   app.use(requestId);
   app.use(httpLogger(logger));
+  app.use(securityHeaders());
+  const cors = corsFor(corsOrigins);
+  if (cors) app.use(cors);
   app.use(requestContext(services.orm));
 
   const openApiDocument = JSON.stringify(generateOpenApi({ serverUrl: issuerUrl }));

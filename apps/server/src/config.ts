@@ -27,6 +27,8 @@ export interface Config {
   eventsUrl: string | undefined;
   /** Whether the server runs a notifier in-process (`off` when notifiers run as their own processes). */
   notifier: 'on' | 'off';
+  /** Browser origins allowed by CORS (exact `scheme://host[:port]`); empty means CORS is off. */
+  corsOrigins: string[];
   /** How long a shutdown waits for requests in flight before cutting their connections. */
   shutdownTimeoutMs: number;
 }
@@ -63,8 +65,28 @@ const Env = z.object({
     .regex(/^nats:\/\/[^/]+/, 'must be a nats:// URL (NATS JetStream is the only publisher shipped)')
     .optional(),
   REALMKIT_NOTIFIER: z.enum(['on', 'off']).default('on'),
+  REALMKIT_CORS_ORIGINS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .refine((origins) => origins.every(isOrigin), 'must be comma-separated origins like https://app.example.com')
+    .optional(),
   REALMKIT_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
 });
+
+/** `https://app.example.com` or `http://localhost:3000`: a scheme, a host, a port; nothing else. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
 
 function parseTrustProxy(value: string | undefined): boolean | number | string {
   if (value === undefined || value === '' || value === 'false') return false;
@@ -99,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     templatesDir: e.REALMKIT_TEMPLATES_DIR === undefined ? undefined : path.resolve(e.REALMKIT_TEMPLATES_DIR),
     eventsUrl: e.REALMKIT_EVENTS_URL,
     notifier: e.REALMKIT_NOTIFIER,
+    corsOrigins: e.REALMKIT_CORS_ORIGINS ?? [],
     shutdownTimeoutMs: e.REALMKIT_SHUTDOWN_TIMEOUT_MS,
   };
 }

@@ -75,7 +75,13 @@ export async function startServer(config: Config, logger: Logger, options: Start
           ? { clientId: config.bootstrapClientId, clientSecret: config.bootstrapClientSecret }
           : undefined,
     });
-    const app = createApp({ services, logger, issuerUrl: config.issuerUrl, trustProxy: config.trustProxy });
+    const app = createApp({
+      services,
+      logger,
+      issuerUrl: config.issuerUrl,
+      trustProxy: config.trustProxy,
+      corsOrigins: config.corsOrigins,
+    });
     const server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, () => resolve(listening));
       listening.once('error', reject);
