@@ -56,8 +56,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
 const QUIET_PATHS = new Set(['/healthz', '/readyz']);
 
 /**
- * One JSON line per request (`reqId` is the `X-Request-Id`), with secrets in the URL redacted and
- * successful probes left out.
+ * One JSON line per request (`reqId` is the `X-Request-Id`; `warn` for a 503, `error` for other
+ * 5xx), with secrets in the URL redacted and successful probes left out.
  */
 export function httpLogger(logger: Logger): RequestHandler {
   return pinoHttp({
@@ -65,6 +65,11 @@ export function httpLogger(logger: Logger): RequestHandler {
     genReqId: (req) => (req as Request).id,
     quietReqLogger: true,
     autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.has((req.url ?? '').split('?')[0] ?? '') },
+    // A 503 is the database (or readiness) saying "not now": a warning; other 5xx are errors.
+    customLogLevel: (_req, res, error) => {
+      if (res.statusCode === 503) return 'warn';
+      return error || res.statusCode >= 500 ? 'error' : 'info';
+    },
     serializers: {
       req: (req: { url?: string }) => {
         if (typeof req.url === 'string') req.url = redactUrl(req.url);
