@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isDatabaseUnavailable } from '../src/db/database-unavailable.ts';
+import { toApiError } from '../src/http/error-handler.ts';
 import { TEST_BOOTSTRAP_CLIENT } from './support/constants.ts';
 import { type FreshDatabase, freshDatabase } from './support/fresh-database.ts';
 import { TcpProxy } from './support/tcp-proxy.ts';
@@ -162,4 +164,38 @@ describe('the database unreachable under load', () => {
     };
     await until(() => pool.idleCount === pool.totalCount);
   }, 120_000);
+});
+
+describe('which errors mean "the database is unreachable"', () => {
+  const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
+
+  it("socket errors, connection SQLSTATEs and the driver's connection messages, even wrapped: 503", () => {
+    for (const error of [
+      withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'),
+      withCode('read ECONNRESET', 'ECONNRESET'),
+      withCode('terminating connection due to administrator command', '57P01'),
+      withCode('the database system is starting up', '57P03'),
+      withCode('sorry, too many clients already', '53300'),
+      withCode('connection failure', '08006'),
+      new Error('Connection terminated unexpectedly'),
+      new Error('timeout exceeded when trying to connect'),
+      new Error('a wrapper', { cause: withCode('connect ECONNREFUSED', 'ECONNREFUSED') }),
+    ]) {
+      expect(isDatabaseUnavailable(error), error.message).toBe(true);
+      expect(toApiError(error)?.status, error.message).toBe(503);
+    }
+  });
+
+  it('not a query that is wrong, nor a client hanging up mid-body', () => {
+    for (const error of [
+      withCode('duplicate key value violates unique constraint', '23505'),
+      withCode('relation "x" does not exist', '42P01'),
+      new Error('secret internals'),
+    ]) {
+      expect(isDatabaseUnavailable(error), error.message).toBe(false);
+      expect(toApiError(error), error.message).toBeUndefined();
+    }
+    const aborted = Object.assign(new Error('request aborted'), { code: 'ECONNABORTED', type: 'request.aborted' });
+    expect(toApiError(aborted)?.status).toBe(400);
+  });
 });

@@ -68,9 +68,14 @@ function bodyParserError(error: { type?: string; status?: number }): ApiError | 
 export function toApiError(error: unknown): ApiError | undefined {
   if (error instanceof ApiError) return error;
   if (error instanceof RequestValidationError) return validationErrorToApiError(error);
-  if (isDatabaseUnavailable(error))
+  // Body parser errors first: a client that hangs up mid-body is ECONNABORTED too, not the database.
+  if (error && typeof error === 'object' && 'type' in error) {
+    const bodyError = bodyParserError(error as { type?: string });
+    if (bodyError) return bodyError;
+  }
+  if (isDatabaseUnavailable(error)) {
     return new ServiceUnavailableError('The database is unreachable; retry in a few seconds');
-  if (error && typeof error === 'object' && 'type' in error) return bodyParserError(error as { type?: string });
+  }
   return undefined;
 }
 
