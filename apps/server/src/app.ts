@@ -2,16 +2,19 @@ import { contract, generateOpenApi } from '@realmkit/contract';
 import { createExpressEndpoints } from '@ts-rest/express';
 import express, { type Express, type NextFunction, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { applicationsRoutes } from './applications/applications.routes.ts';
 import { auditLogsRoutes } from './audit/audit-logs.routes.ts';
 import { auditTrail } from './audit/audit-trail.ts';
 import { docsRoutes } from './docs/docs.routes.ts';
+import { healthRoutes } from './health/health.routes.ts';
 import { bearerAuth } from './http/bearer-auth.ts';
+import { corsFor } from './http/cors.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { jsonBody } from './http/json-body.ts';
+import { httpLogger } from './http/logger.ts';
 import { requestContext } from './http/request-context.ts';
 import { requestId } from './http/request-id.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { discoveryContract, discoveryRoutes } from './oauth/discovery.routes.ts';
 import { introspectionEndpoint } from './oauth/introspection.endpoint.ts';
 import { tokenEndpoint } from './oauth/token.endpoint.ts';
@@ -41,17 +44,29 @@ export interface AppOptions {
   trustProxy: boolean | number | string;
   /** Rate limits of the token endpoint and the Management API; none when absent. */
   rateLimits?: RateLimits;
+  /** Browser origins allowed by CORS; none (the default) leaves CORS off. */
+  corsOrigins?: readonly string[];
 }
 
 /** The Express app, without listening: tests start it on port 0. */
-export function createApp({ services, logger, issuerUrl, trustProxy, rateLimits }: AppOptions): Express {
+export function createApp({
+  services,
+  logger,
+  issuerUrl,
+  trustProxy,
+  rateLimits,
+  corsOrigins = [],
+}: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
   app.set('query parser', 'simple');
 
   app.use(requestId);
-  app.use(pinoHttp({ logger, genReqId: (req) => (req as express.Request).id, quietReqLogger: true }));
+  app.use(httpLogger(logger));
+  app.use(securityHeaders());
+  const cors = corsFor(corsOrigins);
+  if (cors) app.use(cors);
   app.use(requestContext(services.orm));
 
   const openApiDocument = JSON.stringify(generateOpenApi({ serverUrl: issuerUrl }));
@@ -99,6 +114,7 @@ export function createApp({ services, logger, issuerUrl, trustProxy, rateLimits 
       next(error),
     logInitialization: false,
   };
+  createExpressEndpoints(contract.health, healthRoutes(services.readiness), app, routeOptions);
   createExpressEndpoints(
     discoveryContract,
     discoveryRoutes(services.realms, services.signingKeys, services.issuers),

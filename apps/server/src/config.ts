@@ -37,6 +37,10 @@ export interface Config {
   rateLimits: RateLimitsConfig;
   /** `redis://...`: rate limits shared by every instance; unset means each instance counts alone. */
   redisUrl: string | undefined;
+  /** Browser origins allowed by CORS (exact `scheme://host[:port]`); empty means CORS is off. */
+  corsOrigins: string[];
+  /** How long a shutdown waits for requests in flight before cutting their connections. */
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -76,6 +80,17 @@ const Env = z.object({
     .string()
     .regex(/^rediss?:\/\/[^/]*/, 'must be a redis:// or rediss:// URL')
     .optional(),
+  REALMKIT_CORS_ORIGINS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .refine((origins) => origins.every(isOrigin), 'must be comma-separated origins like https://app.example.com')
+    .optional(),
+  REALMKIT_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
 });
 
 function rateLimitVariables() {
@@ -89,6 +104,16 @@ function rateLimitVariables() {
     REALMKIT_RATE_LIMIT_TOKEN_PER_IP: rateLimit(DEFAULT_RATE_LIMITS.REALMKIT_RATE_LIMIT_TOKEN_PER_IP),
     REALMKIT_RATE_LIMIT_MANAGEMENT_PER_CLIENT: rateLimit(DEFAULT_RATE_LIMITS.REALMKIT_RATE_LIMIT_MANAGEMENT_PER_CLIENT),
   };
+}
+
+/** `https://app.example.com` or `http://localhost:3000`: a scheme, a host, a port; nothing else. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
 }
 
 function parseTrustProxy(value: string | undefined): boolean | number | string {
@@ -130,5 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       managementPerClient: parseRateLimit(e.REALMKIT_RATE_LIMIT_MANAGEMENT_PER_CLIENT),
     },
     redisUrl: e.REDIS_URL,
+    corsOrigins: e.REALMKIT_CORS_ORIGINS ?? [],
+    shutdownTimeoutMs: e.REALMKIT_SHUTDOWN_TIMEOUT_MS,
   };
 }

@@ -4,6 +4,7 @@ import { type Clock, systemClock } from './clock.ts';
 import type { SecretKey } from './crypto/secret-key.ts';
 import type { Orm } from './db/orm.ts';
 import { OutboxSignal } from './events/outbox-signal.ts';
+import { ReadinessService } from './health/readiness.ts';
 import { AccessTokenService } from './oauth/access-tokens.ts';
 import { Issuers } from './oauth/issuer.ts';
 import { SigningKeyService } from './oauth/signing-keys.ts';
@@ -28,6 +29,8 @@ export interface Services {
   auditLogs: AuditLogService;
   /** Wakes the in-process notifier; `notify()` after committing an outbox event. */
   outbox: OutboxSignal;
+  /** What `/readyz` reports. */
+  readiness: ReadinessService;
 }
 
 /** `clock`: what token times, key retirement and secret grace periods read (tests move it). */
@@ -57,5 +60,6 @@ export function createServices(
     emailVerifications: new EmailVerificationService(orm, secretKey.emailVerificationKey, () => outbox.notify()),
     auditLogs: new AuditLogService(orm, applications),
     outbox,
+    readiness: new ReadinessService(orm),
   };
 }

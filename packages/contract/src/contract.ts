@@ -1,6 +1,7 @@
 import { initContract } from '@ts-rest/core';
 import { applicationsContract } from './applications/applications.contract.ts';
 import { auditLogsContract } from './audit-logs/audit-logs.contract.ts';
+import { healthContract } from './health/health.contract.ts';
 import { oauthContract } from './oauth/oauth.contract.ts';
 import { realmsContract } from './realms/realms.contract.ts';
 import { resourcesContract } from './resources/resources.contract.ts';
@@ -22,6 +23,7 @@ export const contract = c.router({
   usersByRealmName: usersByRealmNameContract,
   signingKeys: signingKeysContract,
   auditLogs: auditLogsContract,
+  health: healthContract,
 });
 
 export type Contract = typeof contract;

@@ -8,6 +8,8 @@ export * from './common/pagination.ts';
 export * from './common/primitives.ts';
 export * from './common/scopes.ts';
 export * from './contract.ts';
+export * from './health/health.contract.ts';
+export * from './health/health.schemas.ts';
 export * from './oauth/oauth.contract.ts';
 export * from './oauth/oauth.schemas.ts';
 export * from './openapi/generate-openapi.ts';

@@ -53,8 +53,10 @@ export const oauthContract = c.router(
         'signed, unexpired, of an application and a resource that still exist answers `active: true` with its ' +
         'claims; anything else answers only `{ "active": false }`.',
       metadata: publicRoute(TAG, {
-        invalid_request: 'The token parameter is required',
-        invalid_client: 'Client authentication failed',
+        oauthErrors: {
+          invalid_request: 'The token parameter is required',
+          invalid_client: 'Client authentication failed',
+        },
       }),
     },
     jwks: {

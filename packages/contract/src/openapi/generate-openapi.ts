@@ -50,6 +50,9 @@ const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   Resources:
     "The APIs that accept a realm's tokens, each with an RFC 8707 indicator (the tokens' `aud`) and the scopes it " +
     "defines. The realm's built-in Management API is one of them, read-only.",
+  Operations:
+    'Probes for load balancers and orchestrators: liveness (`/healthz`) and readiness (`/readyz`). Public; see ' +
+    '`docs/operations.md`.',
   'Users by realm name':
     'The users API addressed by realm name (`/api/users?realm=...`): camelCase fields and zero-based pages, the ' +
     'same users as `/api/v1/{realm}/users`.',
@@ -70,7 +73,7 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   422: 'Well-formed, but breaks a rule of this operation (see its description); `details` says where when it can.',
   429: 'Too many requests: retry after the delay that `Retry-After` gives, in seconds.',
   500: 'An unexpected failure on the server; the message carries the request id to report.',
-  503: 'The server cannot serve requests for now: retry later.',
+  503: 'The database is unreachable (`/readyz`: this instance is not ready): retry after the delay that `Retry-After` gives, in seconds.',
 };
 
 /**
@@ -115,6 +118,12 @@ function headerRefs(names: readonly string[]): HeadersObject {
 function isRateLimited(route: AppRoute): boolean {
   return Boolean((route.metadata as RouteMetadata).scope) || '429' in route.responses;
 }
+
+/**
+ * Statuses every operation can answer, whatever its route: 503 while the database is unreachable
+ * (except routes that never touch it, `withoutDatabase`).
+ */
+const TRANSPORT_ERRORS = [503] as const satisfies readonly ErrorStatus[];
 
 type OAuthErrorCode = OAuthErrorBody['error'];
 
@@ -297,7 +306,13 @@ function errorExampleOf(status: ErrorStatus, facts: RouteFacts): ErrorBody {
     case 500:
       return { error, message: 'Something went wrong on our side. Request id: 0199b2f6-3c6e-7d4a-9b1e-2f4f8a6c1d20' };
     case 503:
-      return { error, message: 'The service is unavailable; retry later' };
+      return facts.path === '/readyz'
+        ? {
+            error,
+            message: 'Not ready: database',
+            details: [{ path: 'database', message: 'The database did not answer within 2 s' }],
+          }
+        : { error, message: 'The database is unreachable; retry in a few seconds' };
   }
 }
 
@@ -325,6 +340,9 @@ function errorHeadersOf(status: number, facts: RouteFacts): HeadersObject | unde
       'Retry-After': { $ref: '#/components/headers/Retry-After' },
       ...(isRateLimited(facts.route) ? headerRefs(Object.keys(RATE_LIMIT_HEADERS)) : {}),
     };
+  }
+  if (status === 503) {
+    return { 'Retry-After': { $ref: '#/components/headers/Retry-After' } };
   }
   return undefined;
 }
@@ -395,10 +413,12 @@ function oauthErrorResponseOf(status: number, facts: RouteFacts, collector: Sche
 function responsesOf(facts: RouteFacts, collector: SchemaCollector): ResponsesObject {
   const responses: ResponsesObject = {};
   const declared: [string, unknown][] = Object.entries(facts.route.responses);
-  if (hasJsonBody(facts.route)) {
-    for (const status of JSON_BODY_ERRORS) {
-      if (!(status in facts.route.responses)) declared.push([String(status), ErrorBody]);
-    }
+  const added = [
+    ...(hasJsonBody(facts.route) ? JSON_BODY_ERRORS : []),
+    ...(facts.metadata.withoutDatabase ? [] : TRANSPORT_ERRORS),
+  ];
+  for (const status of added) {
+    if (!(status in facts.route.responses)) declared.push([String(status), ErrorBody]);
   }
   // The Management API's rate limit answers before the route does, on every operation with a scope.
   if (facts.metadata.scope && !(429 in facts.route.responses)) declared.push(['429', ErrorBody]);
