@@ -9,17 +9,17 @@ const ANSWERS: Record<string, string> = {
 
 const MALFORMED = 'Malformed HTTP request: percent-encode the URL (RFC 3986) and send valid HTTP/1.1';
 
-/** The token endpoint answers RFC 6749 errors; every other route the error shape. */
-const TOKEN_ENDPOINT = /^\/oauth2\/[^/?]+\/token(?:\?|$)/;
+/** The token and introspection endpoints answer RFC 6749 errors; every other route the error shape. */
+const OAUTH_ENDPOINT = /^\/oauth2\/[^/?]+\/(?:token|introspect)\/?(?:\?|$)/i;
 
-/** A 400 for the request whose first bytes are `rawPacket`: no body for HEAD, RFC 6749's body on the token endpoint. */
+/** A 400 for the request whose first bytes are `rawPacket`: no body for HEAD, RFC 6749's body on OAuth endpoints. */
 function badRequest(rawPacket: Buffer | undefined): string {
   const [method = '', target = ''] = (rawPacket?.subarray(0, 2048).toString('latin1') ?? '').split(/[ \r\n]/, 2);
   const body =
     method === 'HEAD'
       ? ''
       : JSON.stringify(
-          TOKEN_ENDPOINT.test(target)
+          OAUTH_ENDPOINT.test(target)
             ? { error: 'invalid_request', error_description: MALFORMED, message: MALFORMED }
             : { error: 'invalid_request', message: MALFORMED },
         );

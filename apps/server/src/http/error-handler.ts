@@ -1,7 +1,8 @@
 import { RequestValidationError } from '@ts-rest/express';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { ApiError, type ErrorDetail } from './api-error.ts';
+import { isDatabaseUnavailable } from '../db/database-unavailable.ts';
+import { ApiError, type ErrorDetail, ServiceUnavailableError } from './api-error.ts';
 
 interface Issue {
   readonly path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>;
@@ -81,10 +82,18 @@ function expressClientError(error: { status?: unknown; errno?: unknown }): ApiEr
 export function toApiError(error: unknown): ApiError | undefined {
   if (error instanceof ApiError) return error;
   if (error instanceof RequestValidationError) return validationErrorToApiError(error);
-  if (error && typeof error === 'object' && 'status' in error && !('type' in error)) {
-    return expressClientError(error as { status?: unknown; errno?: unknown });
+  // Client errors first: a client that hangs up mid-body is ECONNABORTED too, not the database.
+  if (error && typeof error === 'object' && 'type' in error) {
+    const bodyError = bodyParserError(error as { type?: string });
+    if (bodyError) return bodyError;
   }
-  if (error && typeof error === 'object' && 'type' in error) return bodyParserError(error as { type?: string });
+  if (error && typeof error === 'object' && 'status' in error && !('type' in error)) {
+    const clientError = expressClientError(error as { status?: unknown; errno?: unknown });
+    if (clientError) return clientError;
+  }
+  if (isDatabaseUnavailable(error)) {
+    return new ServiceUnavailableError('The database is unreachable; retry in a few seconds');
+  }
   return undefined;
 }
 
@@ -103,6 +112,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (apiError) {
+      if (apiError.status === 503) logger.warn({ err: error, requestId: req.id }, apiError.message);
       res.set(apiError.headers).status(apiError.status).json(apiError.toBody());
       return;
     }

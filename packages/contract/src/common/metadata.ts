@@ -11,6 +11,13 @@ export interface RouteMetadata {
   readonly masterOnly?: boolean;
   /** OpenAPI tag. */
   readonly tag: string;
+  /**
+   * RFC 6749 errors an OAuth endpoint answers with, each with an example description; the OpenAPI
+   * document lists only these (default: the token endpoint's).
+   */
+  readonly oauthErrors?: Readonly<Record<string, string>>;
+  /** Answers without the database (liveness), so never with its 503. */
+  readonly withoutDatabase?: boolean;
 }
 
 /** Metadata of a route protected by a Management API scope. */
@@ -18,7 +25,10 @@ export function requires(scope: ManagementScope, tag: string, options: { masterO
   return { scope, tag, ...options } as const satisfies RouteMetadata;
 }
 
-/** Metadata of a public route (OAuth endpoints, discovery). */
-export function publicRoute(tag: string) {
-  return { tag } as const satisfies RouteMetadata;
+/** Metadata of a public route (OAuth endpoints, discovery, probes). */
+export function publicRoute(
+  tag: string,
+  options: { oauthErrors?: RouteMetadata['oauthErrors']; withoutDatabase?: boolean } = {},
+): RouteMetadata {
+  return { tag, ...options };
 }
