@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { formatReport, runFuzz } from './fuzz/fuzzer.ts';
+import { FUZZ_SERVER_CONFIG } from './fuzz/server-config.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 
 /** A fixed seed, so that CI runs the same requests every time; `npm run fuzz` draws a new one. */
@@ -10,7 +11,7 @@ let server: TestServer;
 let admin: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ config: FUZZ_SERVER_CONFIG });
   admin = await server.masterToken();
 });
 afterAll(() => server?.close());

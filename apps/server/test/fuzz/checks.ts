@@ -12,6 +12,12 @@ export interface Finding {
 
 const REPOSITORY = fileURLToPath(new URL('../../../../', import.meta.url));
 
+/** What a request target may hold (RFC 9112 §3.2, RFC 3986): visible ASCII only. */
+const HTTP_TARGET = /^[!-~]*$/;
+
+/** The operations that answer RFC 6749's error shape (served outside ts-rest). */
+const OAUTH_ERROR_OPERATIONS: ReadonlySet<string> = new Set(['oauth_token', 'oauth_introspect']);
+
 /** Text that only an error's internals would put in a response. */
 const STACK_MARKERS: readonly RegExp[] = [
   /\n\s+at /,
@@ -64,7 +70,8 @@ function parsed(response: RawResponse): unknown {
 /**
  * What is wrong with `response` to `request`: a status ≥ 500, a stack trace or source path in the
  * body, a 4xx body outside the error shapes (`{ error, message, details? }`; RFC 6749's on the
- * token endpoint), or a status or body the OpenAPI document does not declare for the operation.
+ * token and introspection endpoints), or a status or body the OpenAPI document does not declare
+ * for the operation.
  */
 export function findingsOf(validator: OpenApiValidator, request: FuzzRequest, response: RawResponse): Finding[] {
   const findings: Finding[] = [];
@@ -78,7 +85,9 @@ export function findingsOf(validator: OpenApiValidator, request: FuzzRequest, re
   if (response.status >= 400 && response.status < 500) {
     const isError = body !== undefined && validator.matchesComponent('Error', body);
     const isOAuthError =
-      operation?.operationId === 'oauth_token' && body !== undefined && validator.matchesComponent('OAuthError', body);
+      OAUTH_ERROR_OPERATIONS.has(operation?.operationId ?? '') &&
+      body !== undefined &&
+      validator.matchesComponent('OAuthError', body);
     if (!isError && !isOAuthError) {
       findings.push({
         kind: 'error shape',
@@ -86,7 +95,9 @@ export function findingsOf(validator: OpenApiValidator, request: FuzzRequest, re
       });
     }
   }
-  if (operation && findings.length === 0) {
+  // A target with bytes outside visible ASCII is not HTTP/1.1 (RFC 9112 §3.2): Node's parser refuses
+  // it before any route (src/http/client-error.ts), so no operation's responses apply, only the shapes.
+  if (operation && HTTP_TARGET.test(request.path) && findings.length === 0) {
     const problem = validator.problemOf(
       request.method,
       request.path,

@@ -159,6 +159,20 @@ export class Fixtures implements Targets {
         return gen.pick(['users:read', 'users:read users:write', this.scopeName, 'users:read  users:read']);
       case 'resource':
         return gen.pick([this.managementIndicator, this.resourceIndicator]);
+      // Introspection: the fuzz realm's own token (active), the master's (another realm: inactive), or junk.
+      case 'token':
+        return gen.pick([this.limitedToken, this.limitedToken, this.adminToken, 'not-a-token']);
+      case 'token_type_hint':
+        return gen.pick(['access_token', 'refresh_token', 'unknown_hint']);
+      // Audit log filters that match entries the run writes.
+      case 'action':
+        return gen.pick(['user.created', 'user.deleted', 'role.scopes_assigned', 'realm.keys_rotated', 'nope.nope']);
+      case 'actor':
+        return gen.pick([this.client.clientId, 'someone-else']);
+      case 'target_type':
+        return gen.pick(['user', 'application', 'role', 'resource', 'realm']);
+      case 'target_id':
+        return this.fixture(gen.pick(['user', 'application', 'role'] as const));
       default:
         return undefined;
     }

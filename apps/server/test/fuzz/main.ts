@@ -12,6 +12,7 @@ import { createLogger } from '../../src/http/logger.ts';
 import { startServer } from '../../src/server.ts';
 import { TEST_BOOTSTRAP_CLIENT, TEST_SECRET_KEY } from '../support/constants.ts';
 import { formatReport, runFuzz } from './fuzzer.ts';
+import { FUZZ_SERVER_CONFIG } from './server-config.ts';
 
 const { values } = parseArgs({
   options: {
@@ -56,6 +57,7 @@ const server = await startServer(
     bootstrapClientId: client.clientId,
     bootstrapClientSecret: client.clientSecret,
     notifier: 'off',
+    ...FUZZ_SERVER_CONFIG,
   },
   createLogger(process.env.LOG_LEVEL ?? 'silent', 'stderr'),
 );

@@ -10,6 +10,7 @@ import {
 } from './nasty.ts';
 import type { FuzzOperation, Parameter, Schema } from './operations.ts';
 import type { Gen } from './random.ts';
+import { FUZZ_CORS_ORIGIN } from './server-config.ts';
 import { invalidValue, type ValueHints, validObject, validValue } from './values.ts';
 
 /** What the fuzzer creates and names in paths; DELETEs that succeed use one up. */
@@ -286,6 +287,7 @@ export function buildRequest(operation: FuzzOperation, index: number, gen: Gen, 
     [operation.body ? 0 : 1, 'unexpected body'],
     [operation.body ? 1 : 0, 'chunked'],
     [isForm ? 4 : 0, 'form'],
+    [1, 'origin'],
   ];
   const chosen = new Set<string>();
   if (!gen.chance(1 / 8)) {
@@ -436,6 +438,25 @@ export function buildRequest(operation: FuzzOperation, index: number, gen: Gen, 
     if (kind === 'long latin-1 header') request.headers['user-agent'] = '\u00e9\u00ff\u00a0'.repeat(1500);
     if (kind === 'odd request id')
       request.headers['x-request-id'] = gen.pick(['\u00e9', 'a'.repeat(3000), '../../x', '']);
+  }
+  if (chosen.has('origin')) {
+    const origin = gen.pick([
+      FUZZ_CORS_ORIGIN,
+      FUZZ_CORS_ORIGIN.toUpperCase(),
+      `${FUZZ_CORS_ORIGIN}.evil.example`,
+      'https://evil.example',
+      'null',
+      '',
+    ]);
+    strategies.push(`origin ${origin || '(empty)'}`);
+    request.headers.origin = origin;
+    if (gen.chance(0.3)) {
+      strategies.push('CORS preflight');
+      request.method = 'OPTIONS';
+      request.headers['access-control-request-method'] = operation.method;
+      request.headers['access-control-request-headers'] = gen.pick(['authorization, content-type', 'x-evil', '']);
+      request.deletes = undefined;
+    }
   }
   if (chosen.has('method')) {
     request.method = gen.pick(METHODS.filter((method) => method !== operation.method));
