@@ -205,7 +205,7 @@ describe('notifier: the verification email', () => {
     child.stderr.on('data', (chunk) => {
       output += chunk;
     });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
     try {
       await waitFor('the notifier process to start', () => output.includes('notifier running'), 15_000);
       const user = await createUser();

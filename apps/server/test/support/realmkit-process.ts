@@ -9,6 +9,7 @@ export interface RealmkitProcess {
   /** Everything it printed so far, stdout and stderr apart. */
   readonly stdout: () => string;
   readonly stderr: () => string;
+  /** Resolves with the exit code, once its output is read to the end. */
   readonly exited: Promise<number | null>;
 }
 
@@ -31,7 +32,8 @@ export function spawnRealmkit(args: string[], env: Record<string, string> = {}):
   child.stderr?.on('data', (chunk) => {
     stderr += chunk;
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': on 'exit' the last lines it printed may still be unread.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   return { child, stdout: () => stdout, stderr: () => stderr, exited };
 }
 

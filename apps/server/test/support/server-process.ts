@@ -25,7 +25,7 @@ export interface ServerProcess {
   readonly logs: LogLine[];
   /** Everything it printed so far. */
   output(): string;
-  /** Resolves with the exit code. */
+  /** Resolves with the exit code, once its output is read to the end. */
   readonly exited: Promise<number | null>;
   /** Kills it if still running, and removes its data. */
   cleanUp(): Promise<void>;
@@ -60,7 +60,8 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': on 'exit' the last lines it printed ("shut down") may still be unread.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk;
     pending += chunk;
