@@ -244,3 +244,50 @@ describe('fuzzing findings', () => {
     expect(response.status).toBe(415);
   });
 });
+
+describe('fuzzing findings on the probes, introspection and the audit log', () => {
+  it('a probe answers 200 whatever its query holds: it reads none, so U+0000 there is no 400', async () => {
+    for (const path of ['/healthz?x=%00', '/readyz?x=%00', '/readyz?page=%ED%A0%80']) {
+      // server.call fails the test if the OpenAPI document does not declare the status (probes declare no 400).
+      const response = await server.call('GET', path);
+      expect(response.status, path).toBe(200);
+    }
+  });
+
+  it('an audit log filter outside the years 0001 to 9999 (UTC) is a 400 naming it, not a 500', async () => {
+    const api = `/api/v1/${realm.id}/audit-logs`;
+    for (const [name, time] of [
+      ['from', '0000-02-29T13:51:03.77+21:08'],
+      ['to', '0001-01-01T00:00:00+01:00'],
+      ['to', '9999-12-31T23:59:59-23:00'],
+    ] as const) {
+      const response = await server.call('GET', `${api}?${name}=${encodeURIComponent(time)}`, { token: admin });
+      expect(response.status, time).toBe(400);
+      expect(response.body.details, time).toEqual([
+        { path: name, message: 'must fall within the years 0001 to 9999 (UTC)' },
+      ]);
+    }
+    const edges = `from=${encodeURIComponent('0001-01-01T00:00:00Z')}&to=${encodeURIComponent('9999-12-31T23:59:59Z')}`;
+    await server.expectCall(200, 'GET', `${api}?${edges}`, { token: admin });
+  });
+
+  it('introspection answers RFC 6749 errors for an undecodable realm, U+0000 and a malformed URL', async () => {
+    const undecodable = await server.call('POST', '/oauth2/%FF/introspect', { form: { token: 'x' } });
+    expect(undecodable.status).toBe(400);
+    expect(undecodable.body).toMatchObject({
+      error: 'invalid_request',
+      error_description: 'The realm in the path is not valid percent-encoded UTF-8',
+    });
+    const nul = await server.call('POST', `/oauth2/${realm.name}/introspect`, {
+      form: { token: 'x', client_id: 'a\u0000b', client_secret: 'x' },
+    });
+    expect(nul.status).toBe(400);
+    expect(nul.body.error).toBe('invalid_request');
+    const utf8AsBytes = Buffer.from('josé', 'utf8').toString('latin1');
+    const malformed = await raw('POST', `/oauth2/${utf8AsBytes}/introspect`, {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    expect(malformed.status).toBe(400);
+    expect(malformed.json).toMatchObject({ error: 'invalid_request', error_description: expect.any(String) });
+  });
+});

@@ -37,12 +37,15 @@ function problemsIn(value: unknown): ErrorDetail[] {
  * Refuses text PostgreSQL cannot store as sent, before any route sees it: U+0000 (the driver
  * fails the whole query, which was a 500) and lone surrogates (UTF-8 cannot encode them: they
  * were silently stored as U+FFFD). Checks path parameters, query parameters and the JSON body,
- * keys included; a ts-rest global middleware, so that path parameters have their names.
+ * keys included; a ts-rest global middleware, so that path parameters have their names. A route
+ * that declares no query (the probes, discovery) never reads one: its query is not checked, so
+ * that `/healthz?anything` stays a 200.
  */
 export const storableText: RequestHandler = (req, _res, next) => {
+  const route = (req as { tsRestRoute?: { query?: unknown } }).tsRestRoute;
   const parts = [
     ['path parameters', req.params],
-    ['query parameters', req.query],
+    ['query parameters', route && !route.query ? {} : req.query],
     ['request body', req.body],
   ] as const;
   for (const [where, value] of parts) {

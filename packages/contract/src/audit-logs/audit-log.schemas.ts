@@ -77,6 +77,18 @@ export const AuditLog = z
   });
 export type AuditLog = z.infer<typeof AuditLog>;
 
+const EARLIEST = Date.parse('0001-01-01T00:00:00Z');
+const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
+
+/**
+ * A time to filter by: an ISO 8601 date-time whose instant falls in years 0001..9999 (UTC), the
+ * range PostgreSQL reads back from a JavaScript date (`0000-...` and `+010000-...` it refuses).
+ */
+const FilterTime = z.iso.datetime({ offset: true }).refine((time) => {
+  const instant = Date.parse(time);
+  return instant >= EARLIEST && instant <= LATEST;
+}, 'must fall within the years 0001 to 9999 (UTC)');
+
 /** Query of `GET /audit-logs`: the usual pages, and filters that all must match. */
 export const AuditLogQuery = z.object({
   page: z.coerce.number().int().min(1).default(1).meta({ description: '1-based page number.' }),
@@ -96,13 +108,13 @@ export const AuditLogQuery = z.object({
     .optional()
     .meta({ description: 'The type of the target, e.g. `user`, `application`.' }),
   target_id: Id.optional().meta({ description: 'The id of the target.' }),
-  from: z.iso
-    .datetime({ offset: true })
-    .optional()
-    .meta({ description: 'Entries at or after this time (ISO 8601).', example: '2026-01-01T00:00:00Z' }),
-  to: z.iso
-    .datetime({ offset: true })
-    .optional()
-    .meta({ description: 'Entries before this time (ISO 8601).', example: '2026-02-01T00:00:00Z' }),
+  from: FilterTime.optional().meta({
+    description: 'Entries at or after this time (ISO 8601, years 0001 to 9999 in UTC).',
+    example: '2026-01-01T00:00:00Z',
+  }),
+  to: FilterTime.optional().meta({
+    description: 'Entries before this time (ISO 8601, years 0001 to 9999 in UTC).',
+    example: '2026-02-01T00:00:00Z',
+  }),
 });
 export type AuditLogQuery = z.infer<typeof AuditLogQuery>;
