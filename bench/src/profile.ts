@@ -57,6 +57,7 @@ export function summarize(profile: CpuProfile, skipMs: number, top = 25): string
   const owners = new Map<string, number>();
   const selfByFunction = new Map<string, number>();
   const inclusiveByFunction = new Map<string, number>();
+  const inclusiveByOwner = new Map<string, number>();
   let busy = 0;
   let elapsed = 0;
   for (let i = 0; i < profile.samples.length; i++) {
@@ -72,10 +73,13 @@ export function summarize(profile: CpuProfile, skipMs: number, top = 25): string
     for (let id: number | undefined = leaf.id; id !== undefined; id = parent.get(id)) {
       const node = byId.get(id) as ProfileNode;
       if (!node.callFrame.url) continue;
-      const k = key(node);
-      if (!seen.has(k)) {
+      for (const [map, k] of [
+        [inclusiveByFunction, key(node)],
+        [inclusiveByOwner, ownerOf(node.callFrame.url)],
+      ] as const) {
+        if (seen.has(k)) continue;
         seen.add(k);
-        add(inclusiveByFunction, k, ms);
+        add(map, k, ms);
       }
     }
   }
@@ -91,6 +95,9 @@ export function summarize(profile: CpuProfile, skipMs: number, top = 25): string
     '',
     'self time by owner:',
     list(owners),
+    '',
+    'inclusive time by owner (the sample had its code on the stack; async continuations start afresh):',
+    list(inclusiveByOwner),
     '',
     'self time by function:',
     list(selfByFunction),

@@ -57,7 +57,7 @@ export async function countUsers(databaseUrl: string, realmId: string): Promise<
   await client.connect();
   try {
     const { rows } = await client.query<{ n: string }>(
-      'select coalesce((select user_count from realm_user_counts where realm_id = $1), 0) as n',
+      'select coalesce(sum(user_count), 0) as n from realm_user_counts where realm_id = $1',
       [realmId],
     );
     return Number(rows[0]?.n ?? 0);

@@ -195,7 +195,7 @@ describe('users: listing', () => {
 describe('users: the maintained count', () => {
   const countsOf = async (realmId: string) => {
     const [row] = await server.services.orm.em.fork().execute<{ kept: string | null; actual: string }[]>(
-      `select (select user_count from realm_user_counts where realm_id = ?) as kept,
+      `select (select sum(user_count) from realm_user_counts where realm_id = ?) as kept,
               (select count(*) from users where realm_id = ?) as actual`,
       [realmId, realmId],
     );

@@ -152,7 +152,7 @@ async function explain(databaseUrl: string, realmId: string, users: number): Pro
   const emailFragment = user.email.split('@')[0] as string;
   const statements: [string, string][] = [
     ['First page', page(`"u0"."realm_id" = '${realmId}'`, 0)],
-    ['Unfiltered total', `select user_count from realm_user_counts where realm_id = '${realmId}'`],
+    ['Unfiltered total', `select sum(user_count) as total from realm_user_counts where realm_id = '${realmId}'`],
     [`Search "${emailFragment}": page`, page(search(emailFragment), 0)],
     [
       `Search "${emailFragment}": total`,
