@@ -10,7 +10,7 @@ import { RESOURCE, tokenFigures } from './figures/tokens.ts';
 import { profiledLoads, profileServer } from './profile.ts';
 import { startRealmkit } from './realmkit.ts';
 import { progress, type Row, table } from './report.ts';
-import { freshDatabase, settings } from './settings.ts';
+import { adminSql, freshDatabase, settings } from './settings.ts';
 
 const SECTIONS = ['tokens', 'management', 'million', 'profile'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -24,6 +24,10 @@ const HELP = `Usage: npm run bench -- [options]
   --explain          print EXPLAIN ANALYZE of figure 5's queries
   --users=N          users in figure 5's realm (default 1,000,000; tiny 10,000)
   --log-level=L      the server's LOG_LEVEL (default: the server's own default)
+  --drop-databases   drop the bench's databases at the end (CI; the next run seeds anew)
+
+Exit status: 0 when every figure was measured (met or not: this is not a test), 1 when the
+harness failed, 3 when a figure got error answers (it is printed, flagged, and not to be trusted).
 
 Environment: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432), BENCH_DB_PREFIX
 (default realmkit_bench: databases <prefix>_run, dropped and made anew each run, and
@@ -60,6 +64,7 @@ async function main(): Promise<void> {
       explain: { type: 'boolean', default: false },
       users: { type: 'string' },
       'log-level': { type: 'string' },
+      'drop-databases': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -126,11 +131,21 @@ async function main(): Promise<void> {
 
   process.stdout.write(`\n${table(rows)}\n`);
   for (const profile of profiles) process.stdout.write(`\nProfile of ${profile}\n`);
+  if (values['drop-databases']) {
+    for (const name of [`${s.dbPrefix}_run`, `${s.dbPrefix}_users_${s.users}`]) {
+      await adminSql(s, `drop database if exists ${name} with (force)`);
+    }
+  }
   const missed = rows.filter((row) => row.met === false).length;
   const measured = rows.filter((row) => row.met !== undefined).length;
   process.stdout.write(
     `\n${measured - missed} of ${measured} targets met; ${Math.round((performance.now() - started) / 1000)} s.\n`,
   );
+  const flagged = rows.filter((row) => row.warning).length;
+  if (flagged > 0) {
+    process.stdout.write(`${flagged} figure(s) got error answers (⚠): see the logs in ${s.workDir}.\n`);
+    process.exitCode = 3;
+  }
 }
 
 main().catch((error: unknown) => {

@@ -102,7 +102,10 @@ export async function millionFigures(s: Settings, rows: Row[], options: { explai
     }
 
     const auth = { authorization: `Bearer ${rk.admin.token}` };
-    const count = `${(s.users / 1_000_000).toLocaleString('en-US')}M users`;
+    const count =
+      s.users >= 1_000_000
+        ? `${(s.users / 1_000_000).toLocaleString('en-US')}M users`
+        : `${s.users.toLocaleString('en-US')} users`;
     for (const query of await queries(databaseUrl, realm.id, s.users)) {
       progress(`${query.label} (${s.queryRequests} requests, one connection)`);
       const result = await load({
