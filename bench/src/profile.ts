@@ -42,6 +42,17 @@ function frameName(node: ProfileNode): string {
 
 const IDLE = new Set(['(idle)', '(program)', '(root)']);
 
+/** Owners grouped by what they do for a request, for the one-line answer "where does it go". */
+const GROUPS: [string, RegExp][] = [
+  ['database: MikroORM, kysely, pg', /^(@mikro-orm\/|kysely$|pg$|pg-)/],
+  [
+    'HTTP framework: express, router, body parsers, ts-rest',
+    /^(express|router|body-parser|raw-body|type-is|qs|@ts-rest\/)/,
+  ],
+  ['request logging: pino, pino-http', /^(pino|pino-http|@pinojs\/|sonic-boom|pino-std-serializers)$/],
+  ['JWT: jose (WebCrypto below it)', /^jose$/],
+];
+
 /**
  * Self time by owner and by function, and inclusive time by function (each sample counted once
  * per function, so recursion does not inflate it), from a V8 CPU profile, leaving out its first
@@ -58,6 +69,7 @@ export function summarize(profile: CpuProfile, skipMs: number, top = 25): string
   const selfByFunction = new Map<string, number>();
   const inclusiveByFunction = new Map<string, number>();
   const inclusiveByOwner = new Map<string, number>();
+  const inclusiveByGroup = new Map<string, number>();
   let busy = 0;
   let elapsed = 0;
   for (let i = 0; i < profile.samples.length; i++) {
@@ -73,9 +85,12 @@ export function summarize(profile: CpuProfile, skipMs: number, top = 25): string
     for (let id: number | undefined = leaf.id; id !== undefined; id = parent.get(id)) {
       const node = byId.get(id) as ProfileNode;
       if (!node.callFrame.url) continue;
+      const owner = ownerOf(node.callFrame.url);
+      const group = GROUPS.find(([, pattern]) => pattern.test(owner))?.[0];
       for (const [map, k] of [
         [inclusiveByFunction, key(node)],
-        [inclusiveByOwner, ownerOf(node.callFrame.url)],
+        [inclusiveByOwner, owner],
+        ...(group ? [[inclusiveByGroup, group] as const] : []),
       ] as const) {
         if (seen.has(k)) continue;
         seen.add(k);
@@ -95,6 +110,9 @@ export function summarize(profile: CpuProfile, skipMs: number, top = 25): string
     '',
     'self time by owner:',
     list(owners),
+    '',
+    'inclusive time by group (the sample had any of its code on the stack):',
+    list(inclusiveByGroup),
     '',
     'inclusive time by owner (the sample had its code on the stack; async continuations start afresh):',
     list(inclusiveByOwner),
