@@ -10,8 +10,8 @@ const LOAD_TARGET_MB = 250;
 const COLD_START_TARGET_MS = 1500;
 
 /** The server's RSS once it has started, served its set-up requests and settled for a moment. */
-export async function idleRss(pid: number): Promise<number | undefined> {
-  await sleep(2000);
+export async function idleRss(pid: number, s: Settings): Promise<number | undefined> {
+  await sleep(s.tiny ? 200 : 2000);
   return rssOf(pid);
 }
 
@@ -52,7 +52,7 @@ export async function coldStart(s: Settings, options: Omit<RealmkitOptions, 'log
     progress(`cold start ${i + 1}/${s.coldStarts} (${database})`);
     const rk = await startRealmkit({ ...options, logFile: path.join(s.workDir, `cold-start-${database}-${i}.log`) });
     times.push(rk.readyAt - rk.startedAt);
-    if (i === 0) idle = await idleRss(rk.child.pid);
+    if (i === 0) idle = await idleRss(rk.child.pid, s);
     await rk.stop();
   }
   times.sort((a, b) => a - b);
