@@ -47,8 +47,8 @@ export async function tryToken(url: string, realm: string, client: { clientId: s
 }
 
 /**
- * Starts `npm start`'s entry (apps/server/src/main.ts) with the bench's Node, and waits until it
- * issues a token. `startedAt` is when the process was spawned: the cold start is measured from it.
+ * Starts `npm start`'s command (`apps/server/src/cli/main.ts start`) with the bench's Node, and
+ * waits until it issues a token. `startedAt` is when the process was spawned: the cold start is measured from it.
  */
 export async function startRealmkit(
   options: RealmkitOptions,
@@ -56,7 +56,7 @@ export async function startRealmkit(
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const startedAt = performance.now();
-  const child = spawnNode(path.join(ROOT, 'apps/server/src/main.ts'), [], {
+  const child = spawnNode(path.join(ROOT, 'apps/server/src/cli/main.ts'), ['start'], {
     logFile: options.logFile,
     nodeArgs: options.nodeArgs,
     env: {

@@ -11,7 +11,9 @@ import { jsonBody } from './http/json-body.ts';
 import { requestContext } from './http/request-context.ts';
 import { requestId } from './http/request-id.ts';
 import { discoveryContract, discoveryRoutes } from './oauth/discovery.routes.ts';
+import { introspectionEndpoint } from './oauth/introspection.endpoint.ts';
 import { tokenEndpoint } from './oauth/token.endpoint.ts';
+import { realmKeysRoutes } from './realms/realm-keys.routes.ts';
 import { realmsRoutes } from './realms/realms.routes.ts';
 import { resourcesRoutes } from './resources/resources.routes.ts';
 import { rolesRoutes } from './roles/roles.routes.ts';
@@ -55,6 +57,15 @@ export function createApp({ services, logger, issuerUrl, trustProxy }: AppOption
     }),
   );
 
+  app.post(
+    contract.oauth.introspect.path,
+    ...introspectionEndpoint(services.realms, {
+      applications: services.applications,
+      resources: services.resources,
+      tokens: services.accessTokens,
+    }),
+  );
+
   app.get(VERIFY_EMAIL_PATH, verifyEmailPage(services.emailVerifications));
 
   app.use(jsonBody);
@@ -76,6 +87,7 @@ export function createApp({ services, logger, issuerUrl, trustProxy }: AppOption
     routeOptions,
   );
   createExpressEndpoints(contract.realms, realmsRoutes(services.realms), app, routeOptions);
+  createExpressEndpoints(contract.signingKeys, realmKeysRoutes(services.realms), app, routeOptions);
   createExpressEndpoints(contract.users, usersRoutes(services.users, services.emailVerifications), app, routeOptions);
   createExpressEndpoints(
     contract.usersByRealmName,

@@ -1,16 +1,13 @@
 import type { Server } from 'node:http';
-import path from 'node:path';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
-import { type BootstrapResult, bootstrap } from './bootstrap/bootstrap.ts';
+import type { BootstrapResult } from './bootstrap/bootstrap.ts';
+import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
-import { loadSecretKey } from './crypto/secret-key.ts';
-import { type EmbeddedDatabase, startEmbeddedDatabase } from './db/embedded-database.ts';
-import { createOrm, migrate } from './db/orm.ts';
-import { entities } from './entities.ts';
 import { createNotifier, type NotifierParts } from './notifier/create-notifier.ts';
 import type { Notifier, NotifierOptions } from './notifier/notifier.ts';
-import { createServices, type Services } from './services.ts';
+import type { Services } from './services.ts';
+import { openStore } from './store.ts';
 
 export interface RunningServer {
   readonly url: string;
@@ -28,10 +25,9 @@ export interface StartOptions {
   notifier?: Partial<NotifierOptions>;
   /** Replacements for the notifier's mailer or publisher (tests). */
   notifierParts?: NotifierParts;
+  /** The time tokens, key retirement and secret grace periods read (tests: moved forward instead of sleeping). */
+  clock?: Clock;
 }
-
-/** Pool size: the embedded database runs one query at a time, PostgreSQL many. */
-const POOL_SIZE = { embedded: 4, postgres: 10 };
 
 /**
  * Starts Realmkit: database (embedded PGlite unless `databaseUrl`), migrations, first-start
@@ -39,58 +35,27 @@ const POOL_SIZE = { embedded: 4, postgres: 10 };
  * finishes in-flight requests and the notifier's batch, and closes the pool.
  */
 export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
-  const secret = await loadSecretKey(config.secretKey, config.dataDir);
-  if (secret.source === 'generated') {
-    logger.warn(
-      { file: path.join(config.dataDir, 'secret.key') },
-      'generated REALMKIT_SECRET_KEY into the data directory; every instance sharing this database needs the same key',
-    );
-  }
-
-  let embedded: EmbeddedDatabase | undefined;
-  if (!config.databaseUrl) {
-    embedded = await startEmbeddedDatabase({
-      dataDir: path.join(config.dataDir, 'pgdata'),
-      maxConnections: POOL_SIZE.embedded + 1,
-    });
-  }
+  const store = await openStore(config, logger, { bootstrap: 'full', clock: options.clock });
+  const { services } = store;
   try {
-    const orm = await createOrm({
-      databaseUrl: config.databaseUrl ?? (embedded as EmbeddedDatabase).url,
-      entities,
-      poolSize: embedded ? POOL_SIZE.embedded : POOL_SIZE.postgres,
-      log: (message) => logger.debug(message),
-    });
-    if (config.migrate) {
-      const applied = await migrate(orm);
-      if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
-    }
-    const services = createServices(orm, config.issuerUrl, secret.key);
-    const bootstrapResult = await bootstrap(services, {
-      secretKey: secret.key,
-      client:
-        config.bootstrapClientId && config.bootstrapClientSecret
-          ? { clientId: config.bootstrapClientId, clientSecret: config.bootstrapClientSecret }
-          : undefined,
-    });
     const app = createApp({ services, logger, issuerUrl: config.issuerUrl, trustProxy: config.trustProxy });
     const server = await new Promise<Server>((resolve, reject) => {
-      const listening = app.listen(config.port, () => resolve(listening));
-      listening.once('error', reject);
+      // Express 5 hands a listen error (EADDRINUSE) to this callback instead of throwing it.
+      const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)));
     });
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const notifier =
       config.notifier === 'on'
-        ? createNotifier(services, secret.key, config, logger, options.notifier, options.notifierParts)
+        ? createNotifier(services, store.secretKey, config, logger, options.notifier, options.notifierParts)
         : undefined;
     notifier?.start();
     return {
       url: `http://127.0.0.1:${port}`,
       port,
       services,
-      bootstrap: bootstrapResult,
-      embedded: Boolean(embedded),
+      bootstrap: store.bootstrap,
+      embedded: store.embedded,
       notifier,
       async close() {
         await new Promise<void>((resolve) => {
@@ -98,12 +63,11 @@ export async function startServer(config: Config, logger: Logger, options: Start
           server.closeIdleConnections();
         });
         await notifier?.stop();
-        await orm.close();
-        await embedded?.stop();
+        await store.close();
       },
     };
   } catch (error) {
-    await embedded?.stop();
+    await store.close();
     throw error;
   }
 }

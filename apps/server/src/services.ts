@@ -1,4 +1,5 @@
 import { ApplicationService } from './applications/application.service.ts';
+import { type Clock, systemClock } from './clock.ts';
 import type { SecretKey } from './crypto/secret-key.ts';
 import type { Orm } from './db/orm.ts';
 import { OutboxSignal } from './events/outbox-signal.ts';
@@ -27,22 +28,29 @@ export interface Services {
   outbox: OutboxSignal;
 }
 
-export function createServices(orm: Orm, issuerUrl: string, secretKey: SecretKey): Services {
+/** `clock`: what token times, key retirement and secret grace periods read (tests move it). */
+export function createServices(
+  orm: Orm,
+  issuerUrl: string,
+  secretKey: SecretKey,
+  clock: Clock = systemClock,
+): Services {
   const issuers = new Issuers(issuerUrl);
-  const signingKeys = new SigningKeyService(orm, secretKey);
+  const signingKeys = new SigningKeyService(orm, secretKey, clock);
   const resources = new ResourceService(orm, issuers);
   const realms = new RealmService(orm, signingKeys, resources);
   const roles = new RoleService(orm, resources);
+  const applications = new ApplicationService(orm, secretKey, roles, clock);
   const outbox = new OutboxSignal();
   return {
     orm,
     issuers,
     signingKeys,
-    accessTokens: new AccessTokenService(signingKeys, realms, issuers),
+    accessTokens: new AccessTokenService(signingKeys, realms, issuers, applications, clock),
     realms,
     resources,
     roles,
-    applications: new ApplicationService(orm, secretKey, roles),
+    applications,
     users: new UserService(orm, roles),
     emailVerifications: new EmailVerificationService(orm, secretKey.emailVerificationKey, () => outbox.notify()),
     outbox,

@@ -184,7 +184,7 @@ describe('notifier: the verification email', () => {
   it('runs as its own process (`npm run notifier`), which finishes its batch and exits 0 on SIGTERM', async () => {
     const child = spawn(
       process.execPath,
-      ['--conditions=realmkit-source', 'src/notifier-main.ts', '--realm', realm.name],
+      ['--conditions=realmkit-source', 'src/cli/main.ts', 'notifier', '--realm', realm.name],
       {
         cwd: serverDir,
         env: {
@@ -307,7 +307,7 @@ describe('notifier: failures, retries and dead letters', () => {
     // The operator's command prints it.
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ['--conditions=realmkit-source', 'src/notifier-main.ts', '--dead', '--realm', realm.id],
+      ['--conditions=realmkit-source', 'src/cli/main.ts', 'notifier', '--dead', '--realm', realm.id],
       { cwd: serverDir, env: { ...process.env, DATABASE_URL: inject('databaseUrl'), LOG_LEVEL: 'silent' } },
     );
     expect(stdout).toContain(`id:         ${eventId}`);

@@ -42,8 +42,8 @@ export function rssRows(idle: number | undefined, underLoad: number | undefined,
 
 /**
  * Cold start to the first token on a database that exists (migrated, master realm there): from
- * spawning the server's process (`node apps/server/src/main.ts`, as a container would run it)
- * to the first 200 from the token endpoint. The median of `s.coldStarts` starts.
+ * spawning the server's process (`node apps/server/src/cli/main.ts start`, `npm start` without
+ * npm and the launcher) to the first 200 from the token endpoint. The median of `s.coldStarts`.
  */
 export async function coldStart(s: Settings, options: Omit<RealmkitOptions, 'logFile'>, database: string) {
   const times: number[] = [];

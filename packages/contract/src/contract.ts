@@ -4,6 +4,7 @@ import { oauthContract } from './oauth/oauth.contract.ts';
 import { realmsContract } from './realms/realms.contract.ts';
 import { resourcesContract } from './resources/resources.contract.ts';
 import { rolesContract } from './roles/roles.contract.ts';
+import { signingKeysContract } from './signing-keys/signing-keys.contract.ts';
 import { usersContract } from './users/users.contract.ts';
 import { usersByRealmNameContract } from './users-by-realm-name/users-by-realm-name.contract.ts';
 
@@ -18,6 +19,7 @@ export const contract = c.router({
   roles: rolesContract,
   resources: resourcesContract,
   usersByRealmName: usersByRealmNameContract,
+  signingKeys: signingKeysContract,
 });
 
 export type Contract = typeof contract;

@@ -15,6 +15,8 @@ export * from './resources/resource.schemas.ts';
 export * from './resources/resources.contract.ts';
 export * from './roles/role.schemas.ts';
 export * from './roles/roles.contract.ts';
+export * from './signing-keys/signing-key.schemas.ts';
+export * from './signing-keys/signing-keys.contract.ts';
 export * from './users/user.schemas.ts';
 export * from './users/users.contract.ts';
 export * from './users-by-realm-name/realm-user.schemas.ts';

@@ -12,6 +12,11 @@ export interface BootstrapOptions {
   secretKey: SecretKey;
   /** From REALMKIT_BOOTSTRAP_CLIENT_ID / _SECRET. */
   client?: { clientId: string; clientSecret: string } | undefined;
+  /**
+   * Generate an admin client on first start when none is configured (`npm start`); off for the
+   * `realmkit` commands, which must not create a client whose secret nobody sees.
+   */
+  generateClient?: boolean;
 }
 
 export interface BootstrapResult {
@@ -56,7 +61,7 @@ async function run(services: Services, options: BootstrapOptions): Promise<Boots
     if (!existing) await addAdminClient(services, master.id, wanted);
     return {};
   }
-  if (!firstStart) return {};
+  if (!firstStart || options.generateClient === false) return {};
   return { generatedClient: await addAdminClient(services, master.id, {}) };
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { type Request, type Response, Router } from 'express';
@@ -18,6 +19,8 @@ import { type Request, type Response, Router } from 'express';
 const DOCS_PATH = '/docs';
 const ASSETS_PATH = `${DOCS_PATH}/assets`;
 const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** The file name scripts/vendor-docs-assets.mjs gives Scalar's bundle in the package's `assets/`. */
+const VENDORED_SCALAR_BUNDLE = 'scalar-api-reference.standalone.js';
 
 interface Asset {
   /** Its URL path, with the content hash in the name. */
@@ -38,14 +41,25 @@ let scalarBundle: Asset | undefined;
 /** Scalar's browser build (one self-contained IIFE that defines `window.Scalar`), read once. */
 function loadScalarBundle(): Asset {
   if (!scalarBundle) {
-    // The package exports only its ESM entry (dist/index.js); the standalone build sits beside it.
-    const entry = createRequire(import.meta.url).resolve('@scalar/api-reference');
-    const file = path.join(path.dirname(entry), 'browser', 'standalone.js');
     // Its sourceMappingURL points at a map this server does not serve: drop the comment.
-    const source = readFileSync(file, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
+    const source = readFileSync(scalarBundleFile(), 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
     scalarBundle = asset('scalar-api-reference', Buffer.from(source));
   }
   return scalarBundle;
+}
+
+/**
+ * In the repository, the standalone build beside `@scalar/api-reference`'s ESM entry (the only
+ * path it exports); in the published package, which does not depend on Scalar's ~270 packages,
+ * the copy its build vendored into `assets/` (scripts/vendor-docs-assets.mjs).
+ */
+function scalarBundleFile(): string {
+  try {
+    const entry = createRequire(import.meta.url).resolve('@scalar/api-reference');
+    return path.join(path.dirname(entry), 'browser', 'standalone.js');
+  } catch {
+    return fileURLToPath(new URL(`../../assets/${VENDORED_SCALAR_BUNDLE}`, import.meta.url));
+  }
 }
 
 /**

@@ -11,6 +11,13 @@ export const REDACTED_PATHS = [
   '*.access_token',
 ];
 
-export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+/**
+ * JSON lines to stdout (the server), or to stderr for the `realmkit` commands whose stdout is
+ * their result (`create-client --json`).
+ */
+export function createLogger(level: string, destination: 'stdout' | 'stderr' = 'stdout'): Logger {
+  return pino(
+    { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
+    pino.destination(destination === 'stdout' ? 1 : 2),
+  );
 }

@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { SIGNING_ALGORITHMS } from '@realmkit/contract';
 import { timestamps } from '../db/timestamps.ts';
 
 export const RealmEntity = defineEntity({
@@ -8,6 +9,8 @@ export const RealmEntity = defineEntity({
     id: p.uuid().primary(),
     name: p.string(),
     displayName: p.string().nullable(),
+    /** The algorithm of the realm's active signing key; changing it rotates the key. */
+    signingAlgorithm: p.enum(SIGNING_ALGORITHMS),
     ...timestamps(),
   },
 });

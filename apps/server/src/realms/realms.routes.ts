@@ -10,12 +10,27 @@ export function realmsRoutes(realms: RealmService) {
     list: async ({ query }) => ({ status: 200, body: listBody(await realms.list(query), presentRealm) }),
     create: async ({ body }) => ({
       status: 201,
-      body: { data: presentRealm(await realms.create({ name: body.name, displayName: body.display_name })) },
+      body: {
+        data: presentRealm(
+          await realms.create({
+            name: body.name,
+            displayName: body.display_name,
+            signingAlgorithm: body.signing_algorithm,
+          }),
+        ),
+      },
     }),
     get: async ({ params }) => ({ status: 200, body: { data: presentRealm(await realms.get(params.realm)) } }),
     update: async ({ params, body }) => ({
       status: 200,
-      body: { data: presentRealm(await realms.update(params.realm, { displayName: body.display_name })) },
+      body: {
+        data: presentRealm(
+          await realms.update(params.realm, {
+            displayName: body.display_name,
+            signingAlgorithm: body.signing_algorithm,
+          }),
+        ),
+      },
     }),
     delete: async ({ params }) => {
       await realms.delete(params.realm);

@@ -159,8 +159,8 @@ export interface TestRealm {
  * What most test files start with: their own server, a master token, and two fresh realms named
  * after `prefix` (the second for isolation checks).
  */
-export async function startWithRealms(prefix: string) {
-  const server = await startTestServer();
+export async function startWithRealms(prefix: string, options: Parameters<typeof startTestServer>[0] = {}) {
+  const server = await startTestServer(options);
   const admin = await server.masterToken();
   const realm = await server.createRealm(admin, prefix);
   const otherRealm = await server.createRealm(admin, `${prefix}-other`);

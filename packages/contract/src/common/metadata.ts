@@ -11,6 +11,11 @@ export interface RouteMetadata {
   readonly masterOnly?: boolean;
   /** OpenAPI tag. */
   readonly tag: string;
+  /**
+   * RFC 6749 errors an OAuth endpoint answers with, each with an example description; the OpenAPI
+   * document lists only these (default: the token endpoint's).
+   */
+  readonly oauthErrors?: Readonly<Record<string, string>>;
 }
 
 /** Metadata of a route protected by a Management API scope. */
@@ -19,6 +24,6 @@ export function requires(scope: ManagementScope, tag: string, options: { masterO
 }
 
 /** Metadata of a public route (OAuth endpoints, discovery). */
-export function publicRoute(tag: string) {
-  return { tag } as const satisfies RouteMetadata;
+export function publicRoute(tag: string, oauthErrors?: RouteMetadata['oauthErrors']): RouteMetadata {
+  return oauthErrors ? { tag, oauthErrors } : { tag };
 }

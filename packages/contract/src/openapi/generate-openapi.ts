@@ -295,14 +295,16 @@ function errorResponseOf(status: ErrorStatus, facts: RouteFacts, collector: Sche
   };
 }
 
-/** An RFC 6749 error response: one named example per error code that answers with `status`. */
-function oauthErrorResponseOf(status: number, collector: SchemaCollector): ResponseObject {
-  const codes = OAuthErrorBody.shape.error.options.filter(
-    (code) => oauthStatusOf(code) === status && OAUTH_ERROR_EXAMPLES[code],
-  );
+/**
+ * An RFC 6749 error response: one named example per error code that answers with `status`, of the
+ * codes the route's metadata lists (default: the token endpoint's).
+ */
+function oauthErrorResponseOf(status: number, facts: RouteFacts, collector: SchemaCollector): ResponseObject {
+  const wording: Partial<Record<OAuthErrorCode, string>> = facts.metadata.oauthErrors ?? OAUTH_ERROR_EXAMPLES;
+  const codes = OAuthErrorBody.shape.error.options.filter((code) => oauthStatusOf(code) === status && wording[code]);
   const examples: Record<string, ExampleObject> = Object.fromEntries(
     codes.map((code) => {
-      const description = OAUTH_ERROR_EXAMPLES[code] ?? '';
+      const description = wording[code] ?? '';
       return [code, { summary: code, value: { error: code, error_description: description, message: description } }];
     }),
   );
@@ -336,7 +338,7 @@ function responsesOf(facts: RouteFacts, collector: SchemaCollector): ResponsesOb
     if (schema === ErrorBody && code in ERROR_CODES) {
       responses[status] = errorResponseOf(code as ErrorStatus, facts, collector);
     } else if (schema === OAuthErrorBody) {
-      responses[status] = oauthErrorResponseOf(code, collector);
+      responses[status] = oauthErrorResponseOf(code, facts, collector);
     } else if (isNoBody(schema)) {
       responses[status] = { description: SUCCESS_DESCRIPTIONS[code] ?? 'No content' };
     } else {
@@ -361,12 +363,16 @@ function hasJsonBody(route: AppRoute): boolean {
 function requestBodyOf(route: AppRoute, collector: SchemaCollector): OperationObject['requestBody'] {
   if (!('body' in route) || !route.body || isNoBody(route.body)) return undefined;
   const contentType = route.contentType ?? 'application/json';
-  const example = metaOf(route.body)?.example;
+  const body = route.body as z.ZodType;
+  // An optional body (`Schema.optional()`) carries its example on the schema it wraps.
+  const example = metaOf(body)?.example ?? (body instanceof z.ZodOptional ? metaOf(body.unwrap())?.example : undefined);
   const media: MediaTypeObject = {
     schema: collector.convert(route.body as z.ZodType, 'input'),
     ...(example === undefined ? {} : { example }),
   };
-  return { required: true, content: { [contentType]: media } };
+  // An optional body: the operation works without one.
+  const required = !body.safeParse(undefined).success;
+  return { required, content: { [contentType]: media } };
 }
 
 function bodyFieldsOf(route: AppRoute): string[] {

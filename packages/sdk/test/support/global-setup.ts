@@ -15,7 +15,7 @@ declare module 'vitest' {
   }
 }
 
-const SERVER_MAIN = fileURLToPath(new URL('../../../../apps/server/src/main.ts', import.meta.url));
+const SERVER_MAIN = fileURLToPath(new URL('../../../../apps/server/src/cli/main.ts', import.meta.url));
 const ADMIN = { clientId: 'sdk-test-admin', clientSecret: 'sdk-test-admin-secret-0123456789' };
 
 function freePort(): Promise<number> {
@@ -62,7 +62,7 @@ async function waitUntilServing(url: string, child: ChildProcess, output: () => 
 }
 
 /**
- * A real Realmkit server in its own process, as a user runs it (`apps/server/src/main.ts`): the
+ * A real Realmkit server in its own process, as a user runs it (`realmkit start`, apps/server/src/cli/main.ts): the
  * SDK is tested against it over HTTP, never against a mocked fetch. Embedded database by
  * default; with DATABASE_URL, a database of its own on that PostgreSQL.
  */
@@ -84,7 +84,7 @@ export default async function setup(project: TestProject) {
   if (database) env.DATABASE_URL = database.url;
 
   let output = '';
-  const child = spawn(process.execPath, ['--conditions=realmkit-source', SERVER_MAIN], {
+  const child = spawn(process.execPath, ['--conditions=realmkit-source', SERVER_MAIN, 'start'], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,0 +1,131 @@
+import { createLogger } from '../http/logger.ts';
+import { ResourceScopeEntity } from '../resources/resource.entity.ts';
+import type { Store } from '../store.ts';
+import { CliError, EXIT, UsageError } from './cli-error.ts';
+import { loadCommandConfig, withCommandStore } from './open-command-store.ts';
+import { parseOptions } from './parse-options.ts';
+
+export const CREATE_CLIENT_USAGE = `usage: realmkit create-client --realm <name or id> --scopes <scope,...> [options]
+
+Creates a machine-to-machine application (an OAuth client for the client_credentials grant) in
+a realm, with a role holding the given scopes, and prints its client_id and client_secret once.
+Works on a database no server has started on yet (it sets up the master realm), but not on an
+embedded database a running server holds: use the Management API then.
+  --realm <ref>         the realm, by name or id (e.g. master)
+  --scopes <list>       scopes of the target API, comma or space separated
+                        (e.g. users:read,users:write; see the README's scope table)
+  --resource <url>      the API resource's indicator (default: the realm's Management API)
+  --name <text>         the application's name (default: "CLI client")
+  --client-id <id>      choose the client_id (default: generated)
+  --json                print {"client_id", "client_secret", ...} as JSON
+`;
+
+interface CreatedClient {
+  realm: string;
+  name: string;
+  client_id: string;
+  client_secret: string;
+  resource: string;
+  scopes: string[];
+  token_endpoint: string;
+}
+
+/** `realmkit create-client`: the one place outside the API that mints a client secret. */
+export async function createClientCommand(args: string[]): Promise<number> {
+  const values = parseOptions(args, {
+    realm: { type: 'string' },
+    scopes: { type: 'string' },
+    resource: { type: 'string' },
+    name: { type: 'string' },
+    'client-id': { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (!values.realm) throw new UsageError('--realm is required');
+  const scopes = [...new Set((values.scopes ?? '').split(/[\s,]+/).filter(Boolean))];
+  if (scopes.length === 0) throw new UsageError('--scopes is required (at least one scope)');
+  const clientId = values['client-id'];
+  if (clientId !== undefined && !/^[A-Za-z0-9._~-]{3,128}$/.test(clientId)) {
+    throw new UsageError('--client-id must be 3-128 URL-safe characters (A-Z a-z 0-9 . _ ~ -)');
+  }
+
+  const config = loadCommandConfig();
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 'stderr');
+  const created = await withCommandStore(config, logger, { bootstrap: 'no-generated-client' }, (store) =>
+    createClient(store, {
+      realmRef: values.realm as string,
+      indicator: values.resource,
+      scopes,
+      name: values.name ?? 'CLI client',
+      clientId,
+    }),
+  );
+
+  process.stdout.write(
+    values.json
+      ? `${JSON.stringify(created, null, 2)}\n`
+      : [
+          `Created application "${created.name}" in realm ${created.realm}: ${created.scopes.join(' ')} on ${created.resource}`,
+          `  client_id:     ${created.client_id}`,
+          `  client_secret: ${created.client_secret}`,
+          'Save the secret now: it is stored as a keyed hash and cannot be shown again.',
+          `Token endpoint: ${created.token_endpoint}`,
+          '',
+        ].join('\n'),
+  );
+  return EXIT.ok;
+}
+
+async function createClient(
+  store: Store,
+  input: {
+    realmRef: string;
+    indicator: string | undefined;
+    scopes: string[];
+    name: string;
+    clientId: string | undefined;
+  },
+): Promise<CreatedClient> {
+  const { services } = store;
+  const realm = await services.realms.findByRef(input.realmRef);
+  if (!realm) throw new CliError(`no realm ${input.realmRef}`);
+  const resource = await services.resources.findTarget(realm.id, input.indicator);
+  if (!resource) throw new CliError(`realm ${realm.name} has no API resource with the indicator ${input.indicator}`);
+
+  const em = services.orm.em.fork();
+  const known = await em.find(ResourceScopeEntity, { realmId: realm.id, resourceId: resource.id });
+  const byName = new Map(known.map((scope) => [scope.name, scope.id]));
+  const unknown = input.scopes.filter((scope) => !byName.has(scope));
+  if (unknown.length > 0) {
+    throw new CliError(
+      `${resource.indicator} has no scope ${unknown.join(', ')}; its scopes: ${[...byName.keys()].sort().join(' ') || '(none)'}`,
+    );
+  }
+  if (input.clientId && (await services.applications.findByClientId(em, realm.id, input.clientId))) {
+    throw new CliError(`realm ${realm.name} already has a client ${input.clientId}`);
+  }
+
+  const { application, clientSecret } = await em.transactional(async (tx) => {
+    const added = services.applications.addMachineToMachine(tx, realm.id, {
+      name: input.name,
+      description: 'Created by `realmkit create-client`',
+      ...(input.clientId ? { clientId: input.clientId } : {}),
+    });
+    const role = services.roles.addRole(tx, realm.id, {
+      name: `client:${added.application.clientId}`,
+      description: `Scopes of the client ${added.application.clientId} (realmkit create-client)`,
+      scopeIds: input.scopes.map((scope) => byName.get(scope) as string),
+    });
+    services.roles.assignToApplication(tx, realm.id, added.application.id, role.id);
+    await tx.flush();
+    return added;
+  });
+  return {
+    realm: realm.name,
+    name: application.name,
+    client_id: application.clientId,
+    client_secret: clientSecret,
+    resource: resource.indicator,
+    scopes: input.scopes,
+    token_endpoint: `${services.issuers.issuerOf(realm.name)}/token`,
+  };
+}

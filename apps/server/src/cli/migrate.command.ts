@@ -1,0 +1,30 @@
+import { createLogger } from '../http/logger.ts';
+import { EXIT } from './cli-error.ts';
+import { loadCommandConfig, withCommandStore } from './open-command-store.ts';
+import { parseOptions } from './parse-options.ts';
+
+export const MIGRATE_USAGE = `usage: realmkit migrate
+
+Applies pending database migrations and exits: to DATABASE_URL, or to the embedded database in
+REALMKIT_DATA_DIR. For deployments that start servers with REALMKIT_MIGRATE=false and migrate
+once, before rolling out. Safe to run while other instances migrate (they wait for each other).
+`;
+
+/** `realmkit migrate`: prints what it applied. */
+export async function migrateCommand(args: string[]): Promise<number> {
+  parseOptions(args, {});
+  const config = { ...loadCommandConfig(), migrate: true };
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 'stderr');
+  const applied = await withCommandStore(
+    config,
+    logger,
+    { bootstrap: 'skip' },
+    async (store) => store.appliedMigrations,
+  );
+  process.stdout.write(
+    applied.length === 0
+      ? 'The database is up to date: no pending migration.\n'
+      : `Applied ${applied.length} migration(s):\n${applied.map((name) => `  ${name}\n`).join('')}`,
+  );
+  return EXIT.ok;
+}

@@ -1,0 +1,68 @@
+import { RequestContext } from '@mikro-orm/core';
+import type { Logger } from 'pino';
+import { SecretKeyMismatchError } from '../bootstrap/bootstrap.ts';
+import { type Config, ConfigError, loadConfig } from '../config.ts';
+import { DataDirInUseError } from '../db/data-dir-lock.ts';
+import { type OpenStoreOptions, openStore, type Store } from '../store.ts';
+import { CliError, EXIT } from './cli-error.ts';
+
+/** The configuration from the environment; a bad variable is a {@link CliError} with exit code 3. */
+export function loadCommandConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message, EXIT.config);
+    throw error;
+  }
+}
+
+/**
+ * Opens the store for a command and runs `work` in one ORM context (the services use the
+ * request-scoped EntityManager), closing it afterwards; known failures become {@link CliError}s.
+ */
+export async function withCommandStore<T>(
+  config: Config,
+  logger: Logger,
+  options: OpenStoreOptions,
+  work: (store: Store) => Promise<T>,
+): Promise<T> {
+  const store = await openCommandStore(config, logger, options);
+  try {
+    return await RequestContext.create(store.services.orm.em, () => work(store));
+  } finally {
+    await store.close();
+  }
+}
+
+/** {@link openStore}, with its actionable failures as {@link CliError}s. */
+export async function openCommandStore(config: Config, logger: Logger, options: OpenStoreOptions): Promise<Store> {
+  try {
+    return await openStore(config, logger, options);
+  } catch (error) {
+    throw asCliError(error, config);
+  }
+}
+
+/** Failures opening the store that the user can act on, as {@link CliError}s; others unchanged. */
+export function asCliError(error: unknown, config: Config): unknown {
+  if (error instanceof SecretKeyMismatchError) return new CliError(error.message, EXIT.config);
+  if (error instanceof DataDirInUseError) return new CliError(error.message);
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === '3D000' || code === '28P01') {
+    return new CliError(`cannot reach the database at ${redactUrl(config.databaseUrl)}: ${(error as Error).message}`);
+  }
+  if (code === 'EADDRINUSE') return new CliError(`port ${config.port} is in use: set PORT to a free port`);
+  return error;
+}
+
+/** The URL without its password, for messages. */
+function redactUrl(url: string | undefined): string {
+  if (!url) return 'the embedded database';
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'DATABASE_URL';
+  }
+}

@@ -1,0 +1,125 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from './support/outbox-helpers.ts';
+import { runRealmkit, spawnRealmkit } from './support/realmkit-process.ts';
+
+// The `realmkit` command, each run a real process on an embedded database of its own.
+
+const serverPackage = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+describe('realmkit: help, version, exit codes', () => {
+  it('prints the version and the help, exit 0', async () => {
+    expect(await runRealmkit(['--version'])).toMatchObject({ code: 0, stdout: `${serverPackage.version}\n` });
+    const help = await runRealmkit(['--help']);
+    expect(help.code).toBe(0);
+    for (const command of ['start', 'migrate', 'notifier', 'create-client']) expect(help.stdout).toContain(command);
+    const commandHelp = await runRealmkit(['create-client', '--help']);
+    expect(commandHelp).toMatchObject({ code: 0 });
+    expect(commandHelp.stdout).toContain('--scopes');
+  });
+
+  it('answers bad usage with exit 2 and a message naming the problem', async () => {
+    expect((await runRealmkit([])).code).toBe(2);
+    const unknown = await runRealmkit(['strat']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown command 'strat'");
+    const missing = await runRealmkit(['create-client', '--realm', 'master']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--scopes is required');
+    const badOption = await runRealmkit(['migrate', '--force']);
+    expect(badOption.code).toBe(2);
+    expect(badOption.stderr).toMatch(/Unknown option '--force'/);
+  });
+
+  it('answers bad configuration with exit 3 naming the variable', async () => {
+    const run = await runRealmkit(['migrate'], { PORT: 'eighty' });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('PORT');
+    expect(run.stderr).not.toContain('    at '); // no stack trace
+  });
+});
+
+describe('realmkit: migrate, create-client, start on the embedded database', () => {
+  let dataDir: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'realmkit-cli-'));
+    env = { REALMKIT_DATA_DIR: dataDir, PORT: '0' };
+  });
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('migrates a new database, then finds it up to date', async () => {
+    const first = await runRealmkit(['migrate'], env);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^Applied \d+ migration\(s\):\n {2}Migration\d+Foundation\n/);
+    expect(await runRealmkit(['migrate'], env)).toMatchObject({
+      code: 0,
+      stdout: 'The database is up to date: no pending migration.\n',
+    });
+  });
+
+  it('creates a client whose secret gets a token with exactly its scopes; a running server holds the database', async () => {
+    const wrongScope = await runRealmkit(
+      ['create-client', '--realm', 'master', '--scopes', 'users:read,users:fly'],
+      env,
+    );
+    expect(wrongScope.code).toBe(1);
+    expect(wrongScope.stderr).toContain('has no scope users:fly; its scopes: applications:read');
+    expect((await runRealmkit(['create-client', '--realm', 'nowhere', '--scopes', 'users:read'], env)).code).toBe(1);
+
+    const created = await runRealmkit(
+      ['create-client', '--realm', 'master', '--scopes', 'users:read users:write', '--name', 'CI bot', '--json'],
+      env,
+    );
+    expect(created.code).toBe(0);
+    const client = JSON.parse(created.stdout) as { client_id: string; client_secret: string; scopes: string[] };
+    expect(client.scopes).toEqual(['users:read', 'users:write']);
+    expect(created.stderr).not.toContain(client.client_secret);
+
+    const server = spawnRealmkit(['start'], env);
+    try {
+      const port = await waitFor(
+        'the server to listen',
+        () => /"port":(\d+)[^\n]*Realmkit listening/.exec(server.stdout())?.[1],
+        20_000,
+      );
+      // The database was set up by the commands above: this start is not a first start.
+      expect(server.stdout()).not.toContain('client_secret');
+
+      const response = await fetch(`http://127.0.0.1:${port}/oauth2/master/token`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: 'grant_type=client_credentials',
+      });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { scope: string }).scope).toBe('users:read users:write');
+
+      const blocked = await runRealmkit(['create-client', '--realm', 'master', '--scopes', 'users:read'], env);
+      expect(blocked.code).toBe(1);
+      expect(blocked.stderr).toMatch(/in use by process \d+/);
+
+      const portTaken = await runRealmkit(['start'], {
+        REALMKIT_DATA_DIR: path.join(dataDir, 'other'),
+        PORT: port,
+      });
+      expect(portTaken.code).toBe(1);
+      expect(portTaken.stderr).toContain(`port ${port} is in use`);
+
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+    } finally {
+      server.child.kill('SIGKILL');
+    }
+    expect(server.stdout() + server.stderr()).not.toContain(client.client_secret);
+  });
+});
