@@ -142,8 +142,10 @@ async function main(): Promise<void> {
   }
   const missed = rows.filter((row) => row.met === false).length;
   const measured = rows.filter((row) => row.met !== undefined).length;
+  const loadAtEnd = loadavg()[0] ?? 0;
   process.stdout.write(
-    `\n${measured - missed} of ${measured} targets met; ${Math.round((performance.now() - started) / 1000)} s.\n`,
+    `\n${measured - missed} of ${measured} targets met; ${Math.round((performance.now() - started) / 1000)} s; ` +
+      `load average ${load.toFixed(2)} at the start, ${loadAtEnd.toFixed(2)} at the end.\n`,
   );
   const flagged = rows.filter((row) => row.warning).length;
   if (flagged > 0) {
