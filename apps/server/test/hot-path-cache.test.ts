@@ -43,9 +43,8 @@ describe('the hot-path cache', () => {
     const scopes = await server.expectCall(200, 'GET', `/api/v1/${realm.name}/roles/${client.roleId}/scopes`, {
       token: admin,
     });
-    const write = (scopes as { id: string; name: string }[]).find(
-      (scope: { name: string }) => scope.name === 'users:write',
-    );
+    const write = (scopes as { id: string; name: string }[]).find((scope) => scope.name === 'users:write');
+    if (!write) throw new Error('the role holds no users:write');
     await server.expectCall(204, 'DELETE', `/api/v1/${realm.name}/roles/${client.roleId}/scopes/${write.id}`, {
       token: admin,
     });
