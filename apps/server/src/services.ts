@@ -1,8 +1,10 @@
 import { ApplicationService } from './applications/application.service.ts';
+import { AuditLogService } from './audit/audit-log.service.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { SecretKey } from './crypto/secret-key.ts';
 import type { Orm } from './db/orm.ts';
 import { OutboxSignal } from './events/outbox-signal.ts';
+import { ReadinessService } from './health/readiness.ts';
 import { AccessTokenService } from './oauth/access-tokens.ts';
 import { Issuers } from './oauth/issuer.ts';
 import { SigningKeyService } from './oauth/signing-keys.ts';
@@ -24,8 +26,11 @@ export interface Services {
   applications: ApplicationService;
   users: UserService;
   emailVerifications: EmailVerificationService;
+  auditLogs: AuditLogService;
   /** Wakes the in-process notifier; `notify()` after committing an outbox event. */
   outbox: OutboxSignal;
+  /** What `/readyz` reports. */
+  readiness: ReadinessService;
 }
 
 /** `clock`: what token times, key retirement and secret grace periods read (tests move it). */
@@ -53,6 +58,8 @@ export function createServices(
     applications,
     users: new UserService(orm, roles),
     emailVerifications: new EmailVerificationService(orm, secretKey.emailVerificationKey, () => outbox.notify()),
+    auditLogs: new AuditLogService(orm, applications),
     outbox,
+    readiness: new ReadinessService(orm),
   };
 }

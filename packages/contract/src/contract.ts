@@ -1,5 +1,7 @@
 import { initContract } from '@ts-rest/core';
 import { applicationsContract } from './applications/applications.contract.ts';
+import { auditLogsContract } from './audit-logs/audit-logs.contract.ts';
+import { healthContract } from './health/health.contract.ts';
 import { oauthContract } from './oauth/oauth.contract.ts';
 import { realmsContract } from './realms/realms.contract.ts';
 import { resourcesContract } from './resources/resources.contract.ts';
@@ -20,6 +22,8 @@ export const contract = c.router({
   resources: resourcesContract,
   usersByRealmName: usersByRealmNameContract,
   signingKeys: signingKeysContract,
+  auditLogs: auditLogsContract,
+  health: healthContract,
 });
 
 export type Contract = typeof contract;

@@ -7,9 +7,14 @@ import { clientCredentialsOf, param, parseOAuthForm, sendOAuthError } from './oa
 
 /**
  * `POST /oauth2/{realm}/token`. Served outside ts-rest so that every failure, including a
- * malformed body, is an RFC 6749 error.
+ * malformed body, is an RFC 6749 error. `hooks.afterParse` runs once the form is parsed (the
+ * rate limits, which need the claimed client_id).
  */
-export function tokenEndpoint(realms: RealmService, deps: ClientCredentialsDeps): RequestHandler[] {
+export function tokenEndpoint(
+  realms: RealmService,
+  deps: ClientCredentialsDeps,
+  hooks: { afterParse?: RequestHandler | undefined } = {},
+): RequestHandler[] {
   const handle: RequestHandler = async (req, res, next) => {
     res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
     try {
@@ -38,5 +43,5 @@ export function tokenEndpoint(realms: RealmService, deps: ClientCredentialsDeps)
       else next(error);
     }
   };
-  return [parseOAuthForm, handle];
+  return hooks.afterParse ? [parseOAuthForm, hooks.afterParse, handle] : [parseOAuthForm, handle];
 }

@@ -7,11 +7,11 @@ import type { RealmService } from './realm.service.ts';
 /** `/api/v1/realms/{realm}/keys`: master-realm tokens only (enforced from the contract's metadata). */
 export function realmKeysRoutes(realms: RealmService) {
   return initServer().router(contract.signingKeys, {
-    list: async ({ res }) => ({
+    listKeys: async ({ res }) => ({
       status: 200,
       body: { data: (await realms.listKeys(targetRealm(res).id)).map(presentSigningKey) },
     }),
-    rotate: async ({ body, res }) => ({
+    rotateKeys: async ({ body, res }) => ({
       status: 200,
       body: { data: (await realms.rotateKeys(targetRealm(res).id, body?.algorithm)).map(presentSigningKey) },
     }),

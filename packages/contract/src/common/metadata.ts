@@ -16,6 +16,8 @@ export interface RouteMetadata {
    * document lists only these (default: the token endpoint's).
    */
   readonly oauthErrors?: Readonly<Record<string, string>>;
+  /** Answers without the database (liveness), so never with its 503. */
+  readonly withoutDatabase?: boolean;
 }
 
 /** Metadata of a route protected by a Management API scope. */
@@ -23,7 +25,10 @@ export function requires(scope: ManagementScope, tag: string, options: { masterO
   return { scope, tag, ...options } as const satisfies RouteMetadata;
 }
 
-/** Metadata of a public route (OAuth endpoints, discovery). */
-export function publicRoute(tag: string, oauthErrors?: RouteMetadata['oauthErrors']): RouteMetadata {
-  return oauthErrors ? { tag, oauthErrors } : { tag };
+/** Metadata of a public route (OAuth endpoints, discovery, probes). */
+export function publicRoute(
+  tag: string,
+  options: { oauthErrors?: RouteMetadata['oauthErrors']; withoutDatabase?: boolean } = {},
+): RouteMetadata {
+  return { tag, ...options };
 }

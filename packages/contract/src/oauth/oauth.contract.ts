@@ -24,12 +24,19 @@ export const oauthContract = c.router(
       pathParams: RealmPathParams,
       contentType: 'application/x-www-form-urlencoded',
       body: TokenRequest,
-      responses: { 200: TokenResponse, 400: OAuthErrorBody, 401: OAuthErrorBody, ...errorResponses(404) },
+      responses: {
+        200: TokenResponse,
+        400: OAuthErrorBody,
+        401: OAuthErrorBody,
+        429: OAuthErrorBody,
+        ...errorResponses(404),
+      },
       summary: 'Issue an access token (client_credentials)',
       description:
         'Client authentication by `client_secret_basic` or `client_secret_post`. ' +
         "Granted scopes are the requested ones that the application's roles hold for the resource. " +
-        'Failures are RFC 6749 errors, `{ error, error_description }`: 401 `invalid_client`, 400 for the others.',
+        'Failures are RFC 6749 errors, `{ error, error_description }`: 401 `invalid_client`, 400 for the others, ' +
+        '429 `rate_limited` past the per-client or per-IP rate limit.',
       metadata: publicRoute(TAG),
     },
     introspect: {
@@ -46,8 +53,10 @@ export const oauthContract = c.router(
         'signed, unexpired, of an application and a resource that still exist answers `active: true` with its ' +
         'claims; anything else answers only `{ "active": false }`.',
       metadata: publicRoute(TAG, {
-        invalid_request: 'The token parameter is required',
-        invalid_client: 'Client authentication failed',
+        oauthErrors: {
+          invalid_request: 'The token parameter is required',
+          invalid_client: 'Client authentication failed',
+        },
       }),
     },
     jwks: {

@@ -105,6 +105,7 @@ export const OAuthErrorBody = z
       'unsupported_grant_type',
       'invalid_scope',
       'invalid_target',
+      'rate_limited',
       'server_error',
     ]),
     error_description: z.string(),

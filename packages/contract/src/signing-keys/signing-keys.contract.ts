@@ -10,7 +10,7 @@ const TAG = 'Realms';
 /** `/api/v1/realms/{realm}/keys`: a realm's signing keys (master-realm tokens only, like the realms API). */
 export const signingKeysContract = c.router(
   {
-    list: {
+    listKeys: {
       method: 'GET',
       path: '',
       pathParams: RealmPathParams,
@@ -21,7 +21,7 @@ export const signingKeysContract = c.router(
         'each retiring key leaves the JWKS. Public information only.',
       metadata: requires('realms:read', TAG, { masterOnly: true }),
     },
-    rotate: {
+    rotateKeys: {
       method: 'POST',
       path: '/rotate',
       pathParams: RealmPathParams,

@@ -11,8 +11,8 @@ export type Realm = ResponseData<typeof routes.get, 200>;
 export type RealmCreateParams = RequestBody<typeof routes.create>;
 export type RealmUpdateParams = RequestBody<typeof routes.update>;
 export type RealmListParams = RequestQuery<typeof routes.list>;
-export type SigningKey = ResponseData<typeof keyRoutes.list, 200>[number];
-export type RotateKeysParams = NonNullable<RequestBody<typeof keyRoutes.rotate>>;
+export type SigningKey = ResponseData<typeof keyRoutes.listKeys, 200>[number];
+export type RotateKeysParams = NonNullable<RequestBody<typeof keyRoutes.rotateKeys>>;
 
 /** `rk.realms`: needs a master-realm client with `realms:read` / `realms:write`. */
 export class Realms extends APIResource {
@@ -61,7 +61,7 @@ export class Realms extends APIResource {
    * const [active] = await rk.realms.listKeys('acme');
    */
   listKeys(realm: string, options?: RequestOptions): Promise<SigningKey[]> {
-    return this.client.data(keyRoutes.list, { params: { realm } }, options);
+    return this.client.data(keyRoutes.listKeys, { params: { realm } }, options);
   }
 
   /**
@@ -72,7 +72,7 @@ export class Realms extends APIResource {
    * await rk.realms.rotateKeys('acme', { algorithm: 'ES256' });
    */
   rotateKeys(realm: string, params?: RotateKeysParams, options?: RequestOptions): Promise<SigningKey[]> {
-    return this.client.data(keyRoutes.rotate, { params: { realm }, body: params }, options);
+    return this.client.data(keyRoutes.rotateKeys, { params: { realm }, body: params }, options);
   }
 
   /**
