@@ -17,6 +17,7 @@ import { requestId } from './http/request-id.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { storableText } from './http/storable-text.ts';
 import { discoveryContract, discoveryRoutes } from './oauth/discovery.routes.ts';
+import { clearHotPathAfterWrites } from './oauth/hot-path-cache.ts';
 import { introspectionEndpoint } from './oauth/introspection.endpoint.ts';
 import { oauthPathErrors } from './oauth/oauth-path-errors.ts';
 import { tokenEndpoint } from './oauth/token.endpoint.ts';
@@ -80,11 +81,10 @@ export function createApp({
   app.post(
     contract.oauth.token.path,
     ...tokenEndpoint(
-      services.realms,
+      services.hotPath,
       {
         applications: services.applications,
-        resources: services.resources,
-        roles: services.roles,
+        cache: services.hotPath,
         tokens: services.accessTokens,
       },
       { afterParse: rateLimits?.token },
@@ -104,13 +104,14 @@ export function createApp({
 
   app.get(VERIFY_EMAIL_PATH, verifyEmailPage(services.emailVerifications));
 
+  app.use(clearHotPathAfterWrites(services.hotPath));
   app.use(jsonBody);
   const routeOptions = {
     globalMiddleware: [
       storableText,
       bearerAuth({
         authenticate: (token) => services.accessTokens.verifyManagementToken(token),
-        findRealm: (ref) => services.realms.findByRef(ref),
+        findRealm: (ref) => services.hotPath.realm(ref),
       }),
       ...(rateLimits?.management ? [rateLimits.management] : []),
       auditTrail(services.auditLogs, logger),
