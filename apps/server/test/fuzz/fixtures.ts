@@ -173,6 +173,9 @@ export class Fixtures implements Targets {
         return gen.pick(['user', 'application', 'role', 'resource', 'realm']);
       case 'target_id':
         return this.fixture(gen.pick(['user', 'application', 'role'] as const));
+      // The users list's keyset cursor: an existing user half the time, else any uuid.
+      case 'after':
+        return gen.chance(0.5) ? this.fixture('user') : undefined;
       default:
         return undefined;
     }
