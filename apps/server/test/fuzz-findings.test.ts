@@ -271,6 +271,19 @@ describe('fuzzing findings on the probes, introspection and the audit log', () =
     await server.expectCall(200, 'GET', `${api}?${edges}`, { token: admin });
   });
 
+  it('a write naming a UUID the contract refuses (version 0, wrong variant) is audited without a target id', async () => {
+    const api = `/api/v1/${realm.id}`;
+    for (const id of ['0199b2f6-3c6e-0d4a-9b1e-2f4f8a6c1d20', '0199b2f6-3c6e-7d4a-cb1e-2f4f8a6c1d20']) {
+      await server.expectCall(400, 'DELETE', `${api}/users/${id}`, { token: admin });
+    }
+    // server.call fails the test if an entry does not match the document (target.id is an Id or null).
+    const listed = await server.call('GET', `${api}/audit-logs?action=user.deleted`, { token: admin });
+    expect(listed.status).toBe(200);
+    const refused = listed.body.data.filter((entry: { status: number }) => entry.status === 400);
+    expect(refused).toHaveLength(2);
+    for (const entry of refused) expect(entry.target).toEqual({ type: 'user', id: null });
+  });
+
   it('introspection answers RFC 6749 errors for an undecodable realm, U+0000 and a malformed URL', async () => {
     const undecodable = await server.call('POST', '/oauth2/%FF/introspect', { form: { token: 'x' } });
     expect(undecodable.status).toBe(400);

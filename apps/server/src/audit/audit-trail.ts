@@ -1,7 +1,7 @@
+import { Id } from '@realmkit/contract';
 import type { AppRoute } from '@ts-rest/core';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import { isUuid } from '../db/ids.ts';
 import type { Principal, TargetRealm } from '../http/bearer-auth.ts';
 import type { AuditDetails } from './audit-log.entity.ts';
 import type { AuditEntry, AuditLogService } from './audit-log.service.ts';
@@ -21,17 +21,25 @@ interface RouteRequest {
   readonly body: unknown;
 }
 
+/**
+ * An id as the contract accepts it: a UUID of another version or variant (`...-0d4a-...`) was
+ * refused with a 400 and names nothing, and the audit log's schema would not list it as an id.
+ */
+function isId(value: unknown): value is string {
+  return Id.safeParse(value).success;
+}
+
 function targetIdOf(route: AuditedRoute, req: RouteRequest, res: Response, body: unknown): string | null {
   if (route.targetParam === 'realm') return (res.locals.realm as TargetRealm | undefined)?.id ?? null;
   if (route.targetParam) {
     const value = req.params[route.targetParam];
-    return typeof value === 'string' && isUuid(value) ? value : null;
+    return isId(value) ? value : null;
   }
   // A create: the new item's id is in the response (`{ data: { id } }` in v1, `{ id }` by realm name).
   if (res.statusCode >= 300 || !body || typeof body !== 'object') return null;
   const item = 'data' in body ? (body as { data?: { id?: unknown } }).data : body;
   const id = (item as { id?: unknown } | undefined)?.id;
-  return typeof id === 'string' && isUuid(id) ? id : null;
+  return isId(id) ? id : null;
 }
 
 /** Ids the request named and the names of the body fields it sent: nothing a client typed as a value. */
@@ -39,13 +47,13 @@ function detailsOf(route: AuditedRoute, req: RouteRequest): AuditDetails {
   const details: AuditDetails = {};
   for (const [param, detail] of Object.entries(route.detailParams)) {
     const value = req.params[param];
-    if (typeof value === 'string' && isUuid(value)) details[detail] = value;
+    if (isId(value)) details[detail] = value;
   }
   const body: unknown = req.body;
   if (!body || typeof body !== 'object' || Array.isArray(body)) return details;
   for (const field of route.idListFields) {
     const ids: unknown = (body as Record<string, unknown>)[field];
-    if (Array.isArray(ids) && ids.length <= MAX_LISTED_IDS && ids.every((id) => typeof id === 'string' && isUuid(id))) {
+    if (Array.isArray(ids) && ids.length <= MAX_LISTED_IDS && ids.every(isId)) {
       details[field] = [...new Set(ids as string[])];
     }
   }
