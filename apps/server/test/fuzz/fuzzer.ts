@@ -1,6 +1,6 @@
 import { Agent } from 'node:http';
 import { OpenApiValidator } from '../support/openapi-validator.ts';
-import { type FindingKind, findingsOf, operationServing } from './checks.ts';
+import { type Finding, type FindingKind, findingsOf, operationServing } from './checks.ts';
 import { Fixtures } from './fixtures.ts';
 import { type OpenApiDocument, operationsOf, readDocument } from './operations.ts';
 import { Gen, requestSeed } from './random.ts';
@@ -28,6 +28,7 @@ export interface FuzzOptions {
 export interface Failure {
   readonly kind: FindingKind;
   readonly detail: string;
+  /** The request's index in the run; -1 for the audit log read back after it. */
   readonly index: number;
   readonly operationId: string;
   readonly status: number | undefined;
@@ -50,6 +51,9 @@ export interface FuzzReport {
 
 /** Fixtures are made again (after fuzzed DELETEs) every this many requests. */
 const REFRESH_EVERY = 100;
+
+/** The audit log read back after a run, 100 entries a page: a 20,000-request run writes fewer. */
+const READ_BACK_PAGES = 200;
 
 function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
@@ -100,13 +104,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   let stopped = false;
   const started = performance.now();
 
-  const record = (request: FuzzRequest, response: RawResponse | undefined, error: unknown) => {
-    const status = response ? String(response.status) : 'none';
-    byStatus[status] = (byStatus[status] ?? 0) + 1;
-    byOperation[request.operationId] = (byOperation[request.operationId] ?? 0) + 1;
-    const findings = response
-      ? findingsOf(validator, request, response)
-      : [{ kind: 'no response' as const, detail: error instanceof Error ? error.message : String(error) }];
+  const fail = (findings: readonly Finding[], request: FuzzRequest, response: RawResponse | undefined) => {
     for (const finding of findings) {
       failures.push({
         ...finding,
@@ -116,10 +114,23 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
         strategies: request.strategies,
         requestId: response?.requestId,
         reproducer:
-          `npm run fuzz -- --seed ${options.seed} --only ${request.index}\n` +
-          `    ${curlOf(options.baseUrl, request, options.adminToken)}`,
+          (request.index >= 0 ? `npm run fuzz -- --seed ${options.seed} --only ${request.index}\n    ` : '') +
+          curlOf(options.baseUrl, request, options.adminToken),
       });
     }
+  };
+
+  const record = (request: FuzzRequest, response: RawResponse | undefined, error: unknown) => {
+    const status = response ? String(response.status) : 'none';
+    byStatus[status] = (byStatus[status] ?? 0) + 1;
+    byOperation[request.operationId] = (byOperation[request.operationId] ?? 0) + 1;
+    fail(
+      response
+        ? findingsOf(validator, request, response)
+        : [{ kind: 'no response' as const, detail: error instanceof Error ? error.message : String(error) }],
+      request,
+      response,
+    );
     if (!response) return;
     if (request.deletes && response.status === 204) fixtures.markDeleted(request.deletes);
     const served = operationServing(validator, request.method, request.path);
@@ -167,6 +178,26 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
         }),
       ),
     );
+    // The audit log echoes what the run sent (ids, field names, paths, request ids): every entry
+    // the run left must still list as the document says. Index -1: not a request of the run.
+    for (let page = 1; page <= READ_BACK_PAGES; page++) {
+      const request: FuzzRequest = {
+        index: -1,
+        operationId: 'auditLogs_list',
+        method: 'GET',
+        path: `/api/v1/${fixtures.realm.id}/audit-logs?per_page=100&page=${page}`,
+        headers: { authorization: `Bearer ${options.adminToken}` },
+        body: undefined,
+        chunked: false,
+        strategies: ['read back the audit log the run wrote'],
+        deletes: undefined,
+      };
+      const response = await send(agent, baseUrl, request, options.timeoutMs ?? 30_000);
+      const findings = findingsOf(validator, request, response);
+      fail(findings, request, response);
+      if (findings.length > 0 || response.status !== 200) break;
+      if ((JSON.parse(response.text) as { data: unknown[] }).data.length < 100) break;
+    }
   } finally {
     agent.destroy();
     await fixtures.tearDown();
