@@ -6,6 +6,7 @@ import { pinoHttp } from 'pino-http';
 import { applicationsRoutes } from './applications/applications.routes.ts';
 import { docsRoutes } from './docs/docs.routes.ts';
 import { bearerAuth } from './http/bearer-auth.ts';
+import { notModified } from './http/conditional-requests.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { jsonBody } from './http/json-body.ts';
 import { requestContext } from './http/request-context.ts';
@@ -58,6 +59,7 @@ export function createApp({ services, logger, issuerUrl, trustProxy }: AppOption
   app.get(VERIFY_EMAIL_PATH, verifyEmailPage(services.emailVerifications));
 
   app.use(jsonBody);
+  app.use(notModified);
   const routeOptions = {
     globalMiddleware: [
       bearerAuth({

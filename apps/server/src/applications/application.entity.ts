@@ -1,5 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { APPLICATION_TYPES } from '@realmkit/contract';
+import { rowVersion } from '../db/row-version.ts';
 import { timestamps } from '../db/timestamps.ts';
 
 export const ApplicationEntity = defineEntity({
@@ -15,6 +16,7 @@ export const ApplicationEntity = defineEntity({
     /** HMAC-SHA-256 of the client secret (confidential types only); never leaves the server. */
     clientSecretHash: p.string().nullable().hidden(),
     redirectUris: p.json<string[]>(),
+    version: rowVersion(),
     ...timestamps(),
   },
 });

@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { rowVersion } from '../db/row-version.ts';
 import { timestamps } from '../db/timestamps.ts';
 
 export const RealmEntity = defineEntity({
@@ -8,6 +9,7 @@ export const RealmEntity = defineEntity({
     id: p.uuid().primary(),
     name: p.string(),
     displayName: p.string().nullable(),
+    version: rowVersion(),
     ...timestamps(),
   },
 });

@@ -2,6 +2,7 @@ import type { ListQuery } from '@realmkit/contract';
 import { isUuid, newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
 import { type Page, paged, searchFilter } from '../db/pagination.ts';
+import { deleteRow, type RowCheck, updateRow } from '../db/row-version.ts';
 import { violatedConstraint } from '../db/unique-violation.ts';
 import { ApiError, ConflictError, NotFoundError, ValidationError } from '../http/api-error.ts';
 import type { SigningKeyService } from '../oauth/signing-keys.ts';
@@ -76,19 +77,23 @@ export class RealmService {
     }
   }
 
-  async update(ref: string, input: { displayName?: string | null | undefined }): Promise<Realm> {
-    const realm = await this.#orm.em.findOne(RealmEntity, whereRef(ref));
-    if (!realm) throw new NotFoundError(`Realm ${ref} not found`);
-    if (input.displayName !== undefined) realm.displayName = input.displayName;
-    await this.#orm.em.flush();
-    return realm;
+  /** `check` is the request's precondition (`If-Match`), judged under the row's lock. */
+  update(ref: string, input: { displayName?: string | null | undefined }, check?: RowCheck): Promise<Realm> {
+    const notFound = () => new NotFoundError(`Realm ${ref} not found`);
+    return updateRow(this.#orm.em, RealmEntity, whereRef(ref), { check, notFound }, (realm) => {
+      if (input.displayName !== undefined) realm.displayName = input.displayName;
+    });
   }
 
   /** Deletes the realm and, by cascade, everything in it. */
-  async delete(ref: string): Promise<void> {
-    const realm = await this.get(ref);
-    if (realm.name === MASTER_REALM) throw new ApiError(422, 'The master realm cannot be deleted');
-    await this.#orm.em.nativeDelete(RealmEntity, { id: realm.id });
+  async delete(ref: string, check?: RowCheck): Promise<void> {
+    const realm = await deleteRow(this.#orm.em, RealmEntity, whereRef(ref), {
+      check,
+      notFound: () => new NotFoundError(`Realm ${ref} not found`),
+      guard: (row) => {
+        if (row.name === MASTER_REALM) throw new ApiError(422, 'The master realm cannot be deleted');
+      },
+    });
     this.#keys.forget(realm.id);
   }
 }

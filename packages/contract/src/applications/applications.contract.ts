@@ -38,7 +38,7 @@ export const applicationsContract = c.router(
       description:
         'Confidential types (`traditional`, `m2m`) get a `client_secret`, returned only in this response. ' +
         'Redirect URIs that break the rules of the type answer 422 with one detail per URI.',
-      metadata: requires('applications:write', TAG),
+      metadata: requires('applications:write', TAG, { etag: true }),
     },
     get: {
       method: 'GET',
@@ -47,7 +47,7 @@ export const applicationsContract = c.router(
       responses: { 200: single(Application), ...errorResponses(400, 401, 403, 404) },
       summary: 'Get an application',
       description: 'Never its client secret: that is shown only when created or rotated.',
-      metadata: requires('applications:read', TAG),
+      metadata: requires('applications:read', TAG, { etag: true }),
     },
     update: {
       method: 'PATCH',
@@ -59,7 +59,7 @@ export const applicationsContract = c.router(
       description:
         'Only the fields sent change; the type and client id are immutable. New redirect URIs are checked ' +
         'against the rules of the type (422).',
-      metadata: requires('applications:write', TAG),
+      metadata: requires('applications:write', TAG, { etag: true }),
     },
     delete: {
       method: 'DELETE',
@@ -70,7 +70,7 @@ export const applicationsContract = c.router(
       summary: 'Delete an application',
       description:
         'It can no longer get tokens from the next request on; tokens already issued stay valid until they expire.',
-      metadata: requires('applications:write', TAG),
+      metadata: requires('applications:write', TAG, { etag: true }),
     },
     rotateSecret: {
       method: 'POST',
@@ -82,7 +82,7 @@ export const applicationsContract = c.router(
       description:
         'Issues a new secret, returned only in this response; the old one stops working at once. ' +
         'Public types (`spa`, `native`) have no secret: 422.',
-      metadata: requires('applications:write', TAG),
+      metadata: requires('applications:write', TAG, { etag: true }),
     },
     listRoles: {
       method: 'GET',

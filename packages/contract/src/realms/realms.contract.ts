@@ -27,7 +27,7 @@ export const realmsContract = c.router(
       responses: { 201: single(Realm), ...errorResponses(400, 401, 403, 409, 422) },
       summary: 'Create a realm',
       description: 'Creates the realm with its signing key and its built-in Management API resource.',
-      metadata: requires('realms:write', TAG, { masterOnly: true }),
+      metadata: requires('realms:write', TAG, { masterOnly: true, etag: true }),
     },
     get: {
       method: 'GET',
@@ -36,7 +36,7 @@ export const realmsContract = c.router(
       responses: { 200: single(Realm), ...errorResponses(400, 401, 403, 404) },
       summary: 'Get a realm by UUID or name',
       description: '`{realm}` is either; 404 when no realm has it.',
-      metadata: requires('realms:read', TAG, { masterOnly: true }),
+      metadata: requires('realms:read', TAG, { masterOnly: true, etag: true }),
     },
     update: {
       method: 'PATCH',
@@ -46,7 +46,7 @@ export const realmsContract = c.router(
       responses: { 200: single(Realm), ...errorResponses(400, 401, 403, 404) },
       summary: 'Update a realm',
       description: 'The name is immutable: it is part of every issued token.',
-      metadata: requires('realms:write', TAG, { masterOnly: true }),
+      metadata: requires('realms:write', TAG, { masterOnly: true, etag: true }),
     },
     delete: {
       method: 'DELETE',
@@ -56,7 +56,7 @@ export const realmsContract = c.router(
       responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404, 422) },
       summary: 'Delete a realm and everything in it',
       description: 'The master realm cannot be deleted.',
-      metadata: requires('realms:write', TAG, { masterOnly: true }),
+      metadata: requires('realms:write', TAG, { masterOnly: true, etag: true }),
     },
   },
   { pathPrefix: '/api/v1/realms', strictStatusCodes: true },

@@ -1,5 +1,6 @@
 import { Migration20261124000000Foundation } from './Migration20261124000000Foundation.ts';
 import { Migration20261125000000OutboxAndEmailVerification } from './Migration20261125000000OutboxAndEmailVerification.ts';
+import { Migration20261128100000ConcurrencyControl } from './Migration20261128100000ConcurrencyControl.ts';
 
 /** Every migration, in order. Listed explicitly: no file globbing at run time. */
 export const migrations = [
@@ -8,4 +9,5 @@ export const migrations = [
     name: 'Migration20261125000000OutboxAndEmailVerification',
     class: Migration20261125000000OutboxAndEmailVerification,
   },
+  { name: 'Migration20261128100000ConcurrencyControl', class: Migration20261128100000ConcurrencyControl },
 ];
