@@ -11,6 +11,7 @@ import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { jsonBody } from './http/json-body.ts';
 import { requestContext } from './http/request-context.ts';
 import { requestId } from './http/request-id.ts';
+import { idempotency } from './idempotency/idempotency.middleware.ts';
 import { discoveryContract, discoveryRoutes } from './oauth/discovery.routes.ts';
 import { tokenEndpoint } from './oauth/token.endpoint.ts';
 import { realmsRoutes } from './realms/realms.routes.ts';
@@ -66,6 +67,7 @@ export function createApp({ services, logger, issuerUrl, trustProxy }: AppOption
         authenticate: (token) => services.accessTokens.verifyManagementToken(token),
         findRealm: (ref) => services.realms.findByRef(ref),
       }),
+      idempotency(services.idempotency),
     ],
     requestValidationErrorHandler: (error: unknown, _req: unknown, _res: unknown, next: (error: unknown) => void) =>
       next(error),

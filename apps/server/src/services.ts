@@ -2,6 +2,7 @@ import { ApplicationService } from './applications/application.service.ts';
 import type { SecretKey } from './crypto/secret-key.ts';
 import type { Orm } from './db/orm.ts';
 import { OutboxSignal } from './events/outbox-signal.ts';
+import { IdempotencyStore } from './idempotency/idempotency.store.ts';
 import { AccessTokenService } from './oauth/access-tokens.ts';
 import { Issuers } from './oauth/issuer.ts';
 import { SigningKeyService } from './oauth/signing-keys.ts';
@@ -25,6 +26,8 @@ export interface Services {
   emailVerifications: EmailVerificationService;
   /** Wakes the in-process notifier; `notify()` after committing an outbox event. */
   outbox: OutboxSignal;
+  /** `Idempotency-Key`s and the responses kept for them. */
+  idempotency: IdempotencyStore;
 }
 
 export function createServices(orm: Orm, issuerUrl: string, secretKey: SecretKey): Services {
@@ -46,5 +49,9 @@ export function createServices(orm: Orm, issuerUrl: string, secretKey: SecretKey
     users: new UserService(orm, roles),
     emailVerifications: new EmailVerificationService(orm, secretKey.emailVerificationKey, () => outbox.notify()),
     outbox,
+    idempotency: new IdempotencyStore(orm, {
+      responseKey: secretKey.idempotencyResponseKey,
+      fingerprintKey: secretKey.idempotencyFingerprintKey,
+    }),
   };
 }

@@ -228,8 +228,15 @@ describe('If-Match on PATCH, PUT and DELETE', () => {
   });
 });
 
+interface EtaggedResource {
+  name: string;
+  /** Makes one: the create response, its URL, and whether that URL has a GET. */
+  create: () => Promise<{ response: ApiResponse; url: string; noGet?: boolean }>;
+  change: { method: string; json: Record<string, unknown> };
+}
+
 /** Every resource with an ETag: how to make one, where it lives, and a change to PATCH (or PUT). */
-const RESOURCES = [
+const RESOURCES: EtaggedResource[] = [
   {
     name: 'realm',
     create: async () => {
