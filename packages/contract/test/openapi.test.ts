@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { contract, ERROR_CODES, generateOpenApi, MANAGEMENT_SCOPES } from '../src/index.ts';
+import { contract, ERROR_CODES, generateOpenApi, MANAGEMENT_SCOPES, type RouteMetadata } from '../src/index.ts';
 
 const document = generateOpenApi();
 const operations = Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
@@ -115,5 +115,54 @@ describe('the OpenAPI document', () => {
         expect.arrayContaining(['400', '413', '415']),
       );
     }
+  });
+
+  it('declares conditional requests: If-None-Match and 304 on GETs, If-Match and 412 on writes of ETag resources', () => {
+    const routes = contract as unknown as Record<string, Record<string, { method: string; metadata: RouteMetadata }>>;
+    let conditionalWrites = 0;
+    for (const { path, method, operation } of operations) {
+      const [group = '', name = ''] = (operation.operationId ?? '').split('_');
+      const metadata = routes[group]?.[name]?.metadata;
+      const where = `${method.toUpperCase()} ${path}`;
+      const headers = (operation.parameters ?? []).flatMap((p) => ('in' in p && p.in === 'header' ? [p.name] : []));
+      const responses = operation.responses ?? {};
+      if (method === 'get') {
+        expect(headers, where).toContain('If-None-Match');
+        expect(responses['304']?.headers?.ETag, where).toBeDefined();
+        expect(responses['200']?.headers?.ETag, where).toBeDefined();
+      }
+      if (metadata?.etag && ['patch', 'put', 'delete'].includes(method)) {
+        conditionalWrites++;
+        expect(headers, where).toEqual(expect.arrayContaining(['If-Match', 'If-None-Match']));
+        expect(responses['412']?.content?.['application/json']?.example, where).toMatchObject({
+          error: 'precondition_failed',
+        });
+      } else {
+        expect(headers, where).not.toContain('If-Match');
+        expect(responses['412'], where).toBeUndefined();
+      }
+    }
+    // PATCH/PUT/DELETE of realms, users (and their password and suspension), applications, roles,
+    // resources, resource scopes, and the users API by realm name.
+    expect(conditionalWrites).toBe(17);
+  });
+
+  it('declares Idempotency-Key on the POSTs that take a token, with their 409, 422 and Idempotent-Replayed', () => {
+    const posts = operations.filter(({ method }) => method === 'post');
+    for (const { path, operation } of posts) {
+      const headers = (operation.parameters ?? []).flatMap((p) => ('in' in p && p.in === 'header' ? [p.name] : []));
+      const responses = operation.responses ?? {};
+      if (!operation['x-required-scope']) {
+        expect(headers, path).not.toContain('Idempotency-Key');
+        continue;
+      }
+      expect(headers, path).toContain('Idempotency-Key');
+      expect(responses['409']?.description, path).toContain('idempotency_key_in_progress');
+      expect(responses['409']?.headers?.['Retry-After'], path).toBeDefined();
+      expect(responses['422']?.description, path).toContain('idempotency_key_reused');
+      const success = Object.keys(responses).find((status) => status.startsWith('2')) ?? '';
+      expect(responses[success]?.headers?.['Idempotent-Replayed'], path).toBeDefined();
+    }
+    expect(posts.filter(({ operation }) => operation['x-required-scope']).length).toBeGreaterThan(10);
   });
 });
