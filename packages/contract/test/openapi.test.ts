@@ -7,6 +7,14 @@ const operations = Object.entries(document.paths ?? {}).flatMap(([path, item]) =
   Object.entries(item).map(([method, operation]) => ({ path, method, operation })),
 );
 
+/** The names of an operation's header parameters. */
+function headerParameters(operation: { parameters?: unknown[] }): string[] {
+  return (operation.parameters ?? []).flatMap((parameter) => {
+    const { in: location, name } = parameter as { in?: string; name?: string };
+    return location === 'header' && name ? [name] : [];
+  });
+}
+
 /** A response as the generator writes it: inline, JSON content with an example or named examples. */
 interface DocumentedResponse {
   content?: Record<
@@ -124,7 +132,7 @@ describe('the OpenAPI document', () => {
       const [group = '', name = ''] = (operation.operationId ?? '').split('_');
       const metadata = routes[group]?.[name]?.metadata;
       const where = `${method.toUpperCase()} ${path}`;
-      const headers = (operation.parameters ?? []).flatMap((p) => ('in' in p && p.in === 'header' ? [p.name] : []));
+      const headers = headerParameters(operation);
       const responses = operation.responses ?? {};
       if (method === 'get') {
         expect(headers, where).toContain('If-None-Match');
@@ -150,7 +158,7 @@ describe('the OpenAPI document', () => {
   it('declares Idempotency-Key on the POSTs that take a token, with their 409, 422 and Idempotent-Replayed', () => {
     const posts = operations.filter(({ method }) => method === 'post');
     for (const { path, operation } of posts) {
-      const headers = (operation.parameters ?? []).flatMap((p) => ('in' in p && p.in === 'header' ? [p.name] : []));
+      const headers = headerParameters(operation);
       const responses = operation.responses ?? {};
       if (!operation['x-required-scope']) {
         expect(headers, path).not.toContain('Idempotency-Key');
