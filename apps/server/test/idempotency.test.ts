@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isKept } from '../src/idempotency/idempotency.middleware.ts';
-import { type ApiResponse, startWithRealms, type TestRealm, type TestServer } from './support/test-server.ts';
+import {
+  type ApiResponse,
+  startTestServer,
+  startWithRealms,
+  type TestRealm,
+  type TestServer,
+} from './support/test-server.ts';
 
 let server: TestServer;
 let admin: string;
@@ -82,6 +88,25 @@ describe('Idempotency-Key: the same request again', () => {
     expect([first.status, again.status]).toEqual([201, 201]);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body.data.id).toBe(first.body.data.id);
+  });
+
+  it('holds across instances: a retry sent to another server on the same database is answered again', async () => {
+    const other = await startTestServer();
+    try {
+      const key = randomUUID();
+      const body = { name: `two-instances-${key}` };
+      const first = await post(`${api()}/roles`, key, body);
+      const again = await other.call('POST', `${api()}/roles`, {
+        token: admin,
+        json: body,
+        headers: { 'idempotency-key': key },
+      });
+      expect([first.status, again.status]).toEqual([201, 201]);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(again.body).toEqual(first.body);
+    } finally {
+      await other.close();
+    }
   });
 
   it('works on the users API by realm name', async () => {
