@@ -153,7 +153,7 @@ MANAGEMENT_ID="$(json data.0.id)"
   fail "expected the Management API indicator to end with /api/v1/$REALM_NAME"
 
 NOTE='Management API' call 200 GET "$API/resources/$MANAGEMENT_ID/scopes?per_page=100" "${AUTH[@]}"
-expect meta.total 9
+expect meta.total 10
 [[ ",$(json data | node -pe 'JSON.parse(require("fs").readFileSync(0)).map((s) => s.name).join(",")')," == *,users:read,* ]] ||
   fail "expected users:read among the Management API scopes"
 
@@ -338,6 +338,15 @@ call 202 POST "/api/users/$ALICE_ID/send-verify-email" "${AUTH[@]}"
 NOTE='again within a minute' call 429 POST "/api/users/$ALICE_ID/send-verify-email" "${AUTH[@]}"
 call 204 DELETE "/api/users/$ALICE_ID" "${AUTH[@]}"
 NOTE='deleted user' call 404 GET "/api/users/$ALICE_ID" "${AUTH[@]}"
+
+# --- The audit log: every write above, who made it, never the values sent -----------------
+NOTE="Alice's password changes" call 200 GET "$API/audit-logs?target_id=$ALICE_ID&action=user.password_set" "${AUTH[@]}"
+expect meta.total 1
+expect data.0.actor.client_id "$CLIENT_ID"
+expect data.0.outcome success
+NOTE='refused writes too' call 200 GET "$API/audit-logs?target_id=$ALICE_ID&action=user.verify_email_sent" "${AUTH[@]}"
+expect meta.total 2
+expect data.0.status 429
 
 # --- Clean up ----------------------------------------------------------------------------
 call 204 DELETE "/api/v1/realms/$REALM_NAME" "${AUTH[@]}"

@@ -85,7 +85,7 @@ kill -TERM "$realmkit_pid"
 status=0
 wait "$server_pid" || status=$?
 [[ "$status" == 0 ]] || { cat "$WORK/server.log"; fail "realmkit start exited $status on SIGTERM"; }
-grep -q '"msg":"shutting down"' "$WORK/server.log" || fail "no graceful shutdown in the log"
+grep -q '"msg":"shut down"' "$WORK/server.log" || fail "no graceful shutdown in the log"
 [[ ! -e "$WORK/blank/data/pgdata.lock" ]] || fail "the embedded database's lock was left behind"
 echo "ok   SIGTERM: exit 0, lock released"
 

@@ -62,7 +62,8 @@ function requireScope(scope: string): RequestHandler {
       ({ payload } = await jwtVerify(match[1], jwks, {
         issuer: ISSUER,
         audience: API_AUDIENCE,
-        algorithms: ['RS256'],
+        // The asymmetric algorithms a realm can sign with (its `signing_algorithm`); never HS256 or none.
+        algorithms: ['RS256', 'ES256', 'EdDSA'],
         typ: 'at+jwt',
         clockTolerance: 5,
         requiredClaims: ['exp', 'iat', 'sub', 'client_id', 'jti'],

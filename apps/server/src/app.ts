@@ -1,19 +1,27 @@
 import { contract, generateOpenApi } from '@realmkit/contract';
 import { createExpressEndpoints } from '@ts-rest/express';
-import express, { type Express } from 'express';
+import express, { type Express, type NextFunction, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { applicationsRoutes } from './applications/applications.routes.ts';
+import { auditLogsRoutes } from './audit/audit-logs.routes.ts';
+import { auditTrail } from './audit/audit-trail.ts';
 import { docsRoutes } from './docs/docs.routes.ts';
+import { healthRoutes } from './health/health.routes.ts';
 import { bearerAuth } from './http/bearer-auth.ts';
 import { notModified } from './http/conditional-requests.ts';
+import { corsFor } from './http/cors.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { jsonBody } from './http/json-body.ts';
+import { httpLogger } from './http/logger.ts';
 import { requestContext } from './http/request-context.ts';
 import { requestId } from './http/request-id.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { idempotency } from './idempotency/idempotency.middleware.ts';
 import { discoveryContract, discoveryRoutes } from './oauth/discovery.routes.ts';
+import { introspectionEndpoint } from './oauth/introspection.endpoint.ts';
 import { tokenEndpoint } from './oauth/token.endpoint.ts';
+import type { RateLimits } from './rate-limits/rate-limits.ts';
+import { realmKeysRoutes } from './realms/realm-keys.routes.ts';
 import { realmsRoutes } from './realms/realms.routes.ts';
 import { resourcesRoutes } from './resources/resources.routes.ts';
 import { rolesRoutes } from './roles/roles.routes.ts';
@@ -23,22 +31,44 @@ import { usersByRealmNameRoutes } from './users/users-by-realm-name.routes.ts';
 import { VERIFY_EMAIL_PATH } from './users/verification-link.ts';
 import { verifyEmailPage } from './users/verify-email.page.ts';
 
+/**
+ * A global middleware usable with every router: ts-rest types each router's requests by its own
+ * query and body, and these read only what every Express request has.
+ */
+function forEveryRouter(handler: RequestHandler) {
+  return (req: unknown, res: Response, next: NextFunction) => handler(req as express.Request, res, next);
+}
+
 export interface AppOptions {
   services: Services;
   logger: Logger;
   issuerUrl: string;
   trustProxy: boolean | number | string;
+  /** Rate limits of the token endpoint and the Management API; none when absent. */
+  rateLimits?: RateLimits;
+  /** Browser origins allowed by CORS; none (the default) leaves CORS off. */
+  corsOrigins?: readonly string[];
 }
 
 /** The Express app, without listening: tests start it on port 0. */
-export function createApp({ services, logger, issuerUrl, trustProxy }: AppOptions): Express {
+export function createApp({
+  services,
+  logger,
+  issuerUrl,
+  trustProxy,
+  rateLimits,
+  corsOrigins = [],
+}: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
   app.set('query parser', 'simple');
 
   app.use(requestId);
-  app.use(pinoHttp({ logger, genReqId: (req) => (req as express.Request).id, quietReqLogger: true }));
+  app.use(httpLogger(logger));
+  app.use(securityHeaders());
+  const cors = corsFor(corsOrigins);
+  if (cors) app.use(cors);
   app.use(requestContext(services.orm));
 
   const openApiDocument = JSON.stringify(generateOpenApi({ serverUrl: issuerUrl }));
@@ -49,10 +79,23 @@ export function createApp({ services, logger, issuerUrl, trustProxy }: AppOption
 
   app.post(
     contract.oauth.token.path,
-    ...tokenEndpoint(services.realms, {
+    ...tokenEndpoint(
+      services.realms,
+      {
+        applications: services.applications,
+        resources: services.resources,
+        roles: services.roles,
+        tokens: services.accessTokens,
+      },
+      { afterParse: rateLimits?.token },
+    ),
+  );
+
+  app.post(
+    contract.oauth.introspect.path,
+    ...introspectionEndpoint(services.realms, {
       applications: services.applications,
       resources: services.resources,
-      roles: services.roles,
       tokens: services.accessTokens,
     }),
   );
@@ -67,12 +110,18 @@ export function createApp({ services, logger, issuerUrl, trustProxy }: AppOption
         authenticate: (token) => services.accessTokens.verifyManagementToken(token),
         findRealm: (ref) => services.realms.findByRef(ref),
       }),
+      // Every request counts against the limit, replays included (a retry storm is still a storm).
+      ...(rateLimits?.management ? [rateLimits.management] : []),
+      // Before the audit trail: a replayed POST is answered here and never reaches it, so the log
+      // holds one entry per write that ran, not one per retry (decision 0012).
       idempotency(services.idempotency),
-    ],
+      auditTrail(services.auditLogs, logger),
+    ].map(forEveryRouter),
     requestValidationErrorHandler: (error: unknown, _req: unknown, _res: unknown, next: (error: unknown) => void) =>
       next(error),
     logInitialization: false,
   };
+  createExpressEndpoints(contract.health, healthRoutes(services.readiness), app, routeOptions);
   createExpressEndpoints(
     discoveryContract,
     discoveryRoutes(services.realms, services.signingKeys, services.issuers),
@@ -80,6 +129,7 @@ export function createApp({ services, logger, issuerUrl, trustProxy }: AppOption
     routeOptions,
   );
   createExpressEndpoints(contract.realms, realmsRoutes(services.realms), app, routeOptions);
+  createExpressEndpoints(contract.signingKeys, realmKeysRoutes(services.realms), app, routeOptions);
   createExpressEndpoints(contract.users, usersRoutes(services.users, services.emailVerifications), app, routeOptions);
   createExpressEndpoints(
     contract.usersByRealmName,
@@ -94,6 +144,7 @@ export function createApp({ services, logger, issuerUrl, trustProxy }: AppOption
   createExpressEndpoints(contract.applications, applicationsRoutes(services.applications), app, routeOptions);
   createExpressEndpoints(contract.roles, rolesRoutes(services.roles), app, routeOptions);
   createExpressEndpoints(contract.resources, resourcesRoutes(services.resources), app, routeOptions);
+  createExpressEndpoints(contract.auditLogs, auditLogsRoutes(services.auditLogs), app, routeOptions);
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

@@ -1,5 +1,11 @@
 import path from 'node:path';
 import { z } from 'zod';
+import {
+  DEFAULT_RATE_LIMITS,
+  parseRateLimit,
+  RATE_LIMIT_FORMAT,
+  type RateLimitsConfig,
+} from './rate-limits/rate-limit-config.ts';
 
 /** Server configuration, from environment variables (all optional for a first start). */
 export interface Config {
@@ -27,6 +33,14 @@ export interface Config {
   eventsUrl: string | undefined;
   /** Whether the server runs a notifier in-process (`off` when notifiers run as their own processes). */
   notifier: 'on' | 'off';
+  /** Rate limits of the token endpoint and the Management API (docs/rate-limits.md). */
+  rateLimits: RateLimitsConfig;
+  /** `redis://...`: rate limits shared by every instance; unset means each instance counts alone. */
+  redisUrl: string | undefined;
+  /** Browser origins allowed by CORS (exact `scheme://host[:port]`); empty means CORS is off. */
+  corsOrigins: string[];
+  /** How long a shutdown waits for requests in flight before cutting their connections. */
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -61,7 +75,46 @@ const Env = z.object({
     .regex(/^nats:\/\/[^/]+/, 'must be a nats:// URL (NATS JetStream is the only publisher shipped)')
     .optional(),
   REALMKIT_NOTIFIER: z.enum(['on', 'off']).default('on'),
+  ...rateLimitVariables(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/[^/]*/, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  REALMKIT_CORS_ORIGINS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .refine((origins) => origins.every(isOrigin), 'must be comma-separated origins like https://app.example.com')
+    .optional(),
+  REALMKIT_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
 });
+
+function rateLimitVariables() {
+  const rateLimit = (fallback: string) =>
+    z
+      .string()
+      .regex(RATE_LIMIT_FORMAT, 'must be `off` or `<requests>/<window>`, e.g. `30/s`, `600/10m`')
+      .default(fallback);
+  return {
+    REALMKIT_RATE_LIMIT_TOKEN_PER_CLIENT: rateLimit(DEFAULT_RATE_LIMITS.REALMKIT_RATE_LIMIT_TOKEN_PER_CLIENT),
+    REALMKIT_RATE_LIMIT_TOKEN_PER_IP: rateLimit(DEFAULT_RATE_LIMITS.REALMKIT_RATE_LIMIT_TOKEN_PER_IP),
+    REALMKIT_RATE_LIMIT_MANAGEMENT_PER_CLIENT: rateLimit(DEFAULT_RATE_LIMITS.REALMKIT_RATE_LIMIT_MANAGEMENT_PER_CLIENT),
+  };
+}
+
+/** `https://app.example.com` or `http://localhost:3000`: a scheme, a host, a port; nothing else. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
 
 function parseTrustProxy(value: string | undefined): boolean | number | string {
   if (value === undefined || value === '' || value === 'false') return false;
@@ -96,5 +149,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     templatesDir: e.REALMKIT_TEMPLATES_DIR === undefined ? undefined : path.resolve(e.REALMKIT_TEMPLATES_DIR),
     eventsUrl: e.REALMKIT_EVENTS_URL,
     notifier: e.REALMKIT_NOTIFIER,
+    rateLimits: {
+      tokenPerClient: parseRateLimit(e.REALMKIT_RATE_LIMIT_TOKEN_PER_CLIENT),
+      tokenPerIp: parseRateLimit(e.REALMKIT_RATE_LIMIT_TOKEN_PER_IP),
+      managementPerClient: parseRateLimit(e.REALMKIT_RATE_LIMIT_MANAGEMENT_PER_CLIENT),
+    },
+    redisUrl: e.REDIS_URL,
+    corsOrigins: e.REALMKIT_CORS_ORIGINS ?? [],
+    shutdownTimeoutMs: e.REALMKIT_SHUTDOWN_TIMEOUT_MS,
   };
 }

@@ -1,4 +1,5 @@
 import { ApplicationEntity } from './applications/application.entity.ts';
+import { AuditLogEntity } from './audit/audit-log.entity.ts';
 import { OutboxEventEntity } from './events/outbox-event.entity.ts';
 import { SigningKeyEntity } from './oauth/signing-key.entity.ts';
 import { RealmEntity } from './realms/realm.entity.ts';
@@ -22,4 +23,5 @@ export const entities = [
   UserRoleEntity,
   EmailVerificationEntity,
   OutboxEventEntity,
+  AuditLogEntity,
 ];

@@ -2,9 +2,12 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import type { BootstrapResult } from './bootstrap/bootstrap.ts';
+import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
+import { drainable } from './http/graceful-shutdown.ts';
 import { createNotifier, type NotifierParts } from './notifier/create-notifier.ts';
 import type { Notifier, NotifierOptions } from './notifier/notifier.ts';
+import { createRateLimits, type RateLimits } from './rate-limits/rate-limits.ts';
 import type { Services } from './services.ts';
 import { openStore } from './store.ts';
 
@@ -24,22 +27,35 @@ export interface StartOptions {
   notifier?: Partial<NotifierOptions>;
   /** Replacements for the notifier's mailer or publisher (tests). */
   notifierParts?: NotifierParts;
+  /** The time tokens, key retirement and secret grace periods read (tests: moved forward instead of sleeping). */
+  clock?: Clock;
 }
 
 /**
  * Starts Realmkit: database (embedded PGlite unless `databaseUrl`), migrations, first-start
- * bootstrap, HTTP, and the notifier unless `REALMKIT_NOTIFIER=off`. `close()` stops accepting,
- * finishes in-flight requests and the notifier's batch, and closes the pool.
+ * bootstrap, HTTP, and the notifier unless `REALMKIT_NOTIFIER=off`. `close()` fails `/readyz`, stops
+ * accepting, finishes in-flight requests (within `shutdownTimeoutMs`) and the notifier's batch,
+ * then closes the pool.
  */
 export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
-  const store = await openStore(config, logger, { bootstrap: 'full' });
+  const store = await openStore(config, logger, { bootstrap: 'full', clock: options.clock });
   const { services } = store;
+  let rateLimits: RateLimits | undefined;
   try {
-    const app = createApp({ services, logger, issuerUrl: config.issuerUrl, trustProxy: config.trustProxy });
+    rateLimits = await createRateLimits(config.rateLimits, config.redisUrl, logger);
+    const app = createApp({
+      services,
+      logger,
+      issuerUrl: config.issuerUrl,
+      trustProxy: config.trustProxy,
+      corsOrigins: config.corsOrigins,
+      rateLimits,
+    });
     const server = await new Promise<Server>((resolve, reject) => {
       // Express 5 hands a listen error (EADDRINUSE) to this callback instead of throwing it.
       const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)));
     });
+    const http = drainable(server);
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const notifier =
@@ -55,15 +71,20 @@ export async function startServer(config: Config, logger: Logger, options: Start
       embedded: store.embedded,
       notifier,
       async close() {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        });
-        await notifier?.stop();
+        services.readiness.markShuttingDown();
+        const [drained] = await Promise.all([http.drain(config.shutdownTimeoutMs), notifier?.stop()]);
+        if (drained.cutRequests > 0) {
+          logger.warn(
+            { requests: drained.cutRequests, timeoutMs: config.shutdownTimeoutMs },
+            'shutdown timeout: cut the connections of requests still in flight',
+          );
+        }
+        await rateLimits?.close();
         await store.close();
       },
     };
   } catch (error) {
+    await rateLimits?.close();
     await store.close();
     throw error;
   }

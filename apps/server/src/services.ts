@@ -1,7 +1,10 @@
 import { ApplicationService } from './applications/application.service.ts';
+import { AuditLogService } from './audit/audit-log.service.ts';
+import { type Clock, systemClock } from './clock.ts';
 import type { SecretKey } from './crypto/secret-key.ts';
 import type { Orm } from './db/orm.ts';
 import { OutboxSignal } from './events/outbox-signal.ts';
+import { ReadinessService } from './health/readiness.ts';
 import { IdempotencyStore } from './idempotency/idempotency.store.ts';
 import { AccessTokenService } from './oauth/access-tokens.ts';
 import { Issuers } from './oauth/issuer.ts';
@@ -24,34 +27,46 @@ export interface Services {
   applications: ApplicationService;
   users: UserService;
   emailVerifications: EmailVerificationService;
+  auditLogs: AuditLogService;
   /** Wakes the in-process notifier; `notify()` after committing an outbox event. */
   outbox: OutboxSignal;
   /** `Idempotency-Key`s and the responses kept for them. */
   idempotency: IdempotencyStore;
+  /** What `/readyz` reports. */
+  readiness: ReadinessService;
 }
 
-export function createServices(orm: Orm, issuerUrl: string, secretKey: SecretKey): Services {
+/** `clock`: what token times, key retirement and secret grace periods read (tests move it). */
+export function createServices(
+  orm: Orm,
+  issuerUrl: string,
+  secretKey: SecretKey,
+  clock: Clock = systemClock,
+): Services {
   const issuers = new Issuers(issuerUrl);
-  const signingKeys = new SigningKeyService(orm, secretKey);
+  const signingKeys = new SigningKeyService(orm, secretKey, clock);
   const resources = new ResourceService(orm, issuers);
   const realms = new RealmService(orm, signingKeys, resources);
   const roles = new RoleService(orm, resources);
+  const applications = new ApplicationService(orm, secretKey, roles, clock);
   const outbox = new OutboxSignal();
   return {
     orm,
     issuers,
     signingKeys,
-    accessTokens: new AccessTokenService(signingKeys, realms, issuers),
+    accessTokens: new AccessTokenService(signingKeys, realms, issuers, applications, clock),
     realms,
     resources,
     roles,
-    applications: new ApplicationService(orm, secretKey, roles),
+    applications,
     users: new UserService(orm, roles),
     emailVerifications: new EmailVerificationService(orm, secretKey.emailVerificationKey, () => outbox.notify()),
+    auditLogs: new AuditLogService(orm, applications),
     outbox,
     idempotency: new IdempotencyStore(orm, {
       responseKey: secretKey.idempotencyResponseKey,
       fingerprintKey: secretKey.idempotencyFingerprintKey,
     }),
+    readiness: new ReadinessService(orm),
   };
 }

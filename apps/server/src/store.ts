@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { type BootstrapOptions, type BootstrapResult, bootstrap } from './bootstrap/bootstrap.ts';
+import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { loadSecretKey, type SecretKey } from './crypto/secret-key.ts';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './db/embedded-database.ts';
@@ -28,6 +29,8 @@ export interface OpenStoreOptions {
    * without generating a client whose secret nobody would see (the `realmkit` commands).
    */
   bootstrap: 'full' | 'no-generated-client' | 'skip';
+  /** What token times, key retirement and grace periods read (default: the system clock; tests move it). */
+  clock?: Clock;
 }
 
 const DEFAULT_POOL_SIZE = { embedded: 4, postgres: 10 };
@@ -62,7 +65,7 @@ export async function openStore(config: Config, logger: Logger, options: OpenSto
     try {
       const appliedMigrations = config.migrate ? await migrate(orm) : [];
       if (appliedMigrations.length > 0) logger.info({ migrations: appliedMigrations }, 'applied migrations');
-      const services = createServices(orm, config.issuerUrl, secret.key);
+      const services = createServices(orm, config.issuerUrl, secret.key, options.clock);
       const bootstrapResult =
         options.bootstrap === 'skip'
           ? {}

@@ -324,7 +324,7 @@ describe('applications: update and delete', () => {
     expect(again.body.error).toBe('not_found');
   });
 
-  it('a deleted m2m application gets no new token, but its earlier token stays valid until expiry', async () => {
+  it('a deleted m2m application gets no new token, and its earlier token is refused (issue 8)', async () => {
     const client = await server.createRealmClient(realm.name, ['users:read']);
     const token = await server.token(realm.name, client);
     expect((await server.call('GET', `/api/v1/${realm.name}/users`, { token })).status).toBe(200);
@@ -335,9 +335,9 @@ describe('applications: update and delete', () => {
     expect(refused.status).toBe(401);
     expect(refused.body.error).toBe('invalid_client');
 
-    const stillValid = await server.call('GET', `/api/v1/${realm.name}/users`, { token });
-    expect(stillValid.status).toBe(200);
-    expect(stillValid.body.meta).toEqual(expect.objectContaining({ current_page: 1 }));
+    const refusedToken = await server.call('GET', `/api/v1/${realm.name}/users`, { token });
+    expect(refusedToken.status).toBe(401);
+    expect(refusedToken.body.error).toBe('invalid_token');
 
     const role = await server.call('GET', `/api/v1/${realm.name}/roles/${client.roleId}`, { token: admin });
     expect(role.status).toBe(200);

@@ -32,6 +32,7 @@ function bodyFor(key: string): unknown {
     'users.assignRoles': { role_ids: [idsInB.roles] },
     'applications.update': { name: 'Mallory' },
     'applications.assignRoles': { role_ids: [idsInB.roles] },
+    'applications.rotateSecret': { grace_period_seconds: 60 },
     'roles.update': { name: 'mallory' },
     'roles.assignScopes': { scope_ids: [idsInB.scopeId] },
     'resources.update': { name: 'Mallory' },

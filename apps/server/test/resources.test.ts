@@ -28,6 +28,7 @@ const REALM_SCOPES = [
   'roles:write',
   'resources:read',
   'resources:write',
+  'audit-logs:read',
 ];
 
 async function createResource(json: Record<string, unknown>, ref = realm.name) {
@@ -51,7 +52,7 @@ async function listScopes(resourceId: string, query = '', ref = realm.name) {
 const names = (items: { name: string }[]) => items.map((item) => item.name);
 
 describe('resources: the built-in Management API', () => {
-  it('is listed first, with the realm indicator and exactly the nine realm scopes', async () => {
+  it('is listed first, with the realm indicator and exactly the ten realm scopes', async () => {
     const older = await createResource({ name: 'Listed Older', indicator: 'https://listed-older.example' });
     const newer = await createResource({ name: 'Listed Newer', indicator: 'https://listed-newer.example' });
     const listed = await server.call('GET', resources(), { token: admin });
@@ -72,7 +73,7 @@ describe('resources: the built-in Management API', () => {
     expect(ids.indexOf(newer.id)).toBeLessThan(ids.indexOf(older.id));
 
     const scopes = await listScopes(listed.body.data[0].id, '?per_page=100');
-    expect(scopes.meta.total).toBe(9);
+    expect(scopes.meta.total).toBe(10);
     expect(names(scopes.data)).toEqual([...REALM_SCOPES].sort());
     for (const scope of scopes.data) {
       expect(scope).toEqual({

@@ -2,6 +2,7 @@ import { ApiClient, type TokenSource } from './core/api-client.ts';
 import { ClientCredentials } from './core/client-credentials.ts';
 import { defaultHttpConfig } from './core/routes.ts';
 import { Applications } from './resources/applications.ts';
+import { AuditLogs } from './resources/audit-logs.ts';
 import { Realms } from './resources/realms.ts';
 import { Resources } from './resources/resources.ts';
 import { Roles } from './resources/roles.ts';
@@ -48,6 +49,8 @@ export class Realmkit {
   readonly realms: Realms;
   /** The older users API addressed by realm name (`/api/users`). */
   readonly usersByRealmName: UsersByRealmName;
+  /** The realm's audit log of Management API writes. */
+  readonly auditLogs: AuditLogs;
   /** The token source every request of this client uses. */
   readonly tokens: TokenSource;
   readonly #client: ApiClient;
@@ -67,6 +70,7 @@ export class Realmkit {
     this.resources = new Resources(this.#client);
     this.realms = new Realms(this.#client);
     this.usersByRealmName = new UsersByRealmName(this.#client);
+    this.auditLogs = new AuditLogs(this.#client);
   }
 
   /** The realm the resources manage. */

@@ -6,6 +6,7 @@ export type { RequestOptions } from './core/http.ts';
 export { Page, PagePromise } from './core/pagination.ts';
 export { VERSION } from './core/version.ts';
 export * from './resources/applications.ts';
+export * from './resources/audit-logs.ts';
 export * from './resources/realms.ts';
 export * from './resources/resources.ts';
 export * from './resources/role-assignments.ts';

@@ -84,7 +84,7 @@ describe('rk.applications', () => {
     await expect(rk.applications.delete(app.id)).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it('rotates the secret: the new one works, the old one stops at once; public types have none', async () => {
+  it('rotates the secret: the new one works, the old one stops at once or after a grace period; public types have none', async () => {
     const app = await rk.applications.create({ name: 'rotating', type: 'm2m' });
     const oldSecret = app.client_secret!;
     await expect(tokenOf(app.client_id, oldSecret)).resolves.toEqual(expect.any(String));
@@ -98,6 +98,11 @@ describe('rk.applications', () => {
     const refused = await tokenOf(app.client_id, oldSecret).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(AuthenticationError);
     expect(refused).toMatchObject({ status: 401, error: 'invalid_client' });
+
+    const graced = await rk.applications.rotateSecret(app.id, { grace_period_seconds: 600 });
+    expect(Date.parse(graced.previous_client_secret_expires_at)).toBeGreaterThan(Date.parse(graced.updated_at));
+    await expect(tokenOf(app.client_id, rotated.client_secret)).resolves.toEqual(expect.any(String));
+    await expect(tokenOf(app.client_id, graced.client_secret)).resolves.toEqual(expect.any(String));
 
     const spa = await rk.applications.create({ name: 'public', type: 'spa' });
     const noSecret = await rk.applications.rotateSecret(spa.id).catch((error: unknown) => error);

@@ -49,6 +49,29 @@ describe('rk.realms', () => {
     expect((await master.realms.list({ search: name })).meta.total).toBe(0);
   });
 
+  it("lists and rotates a realm's signing keys; signing_algorithm picks the algorithm", async () => {
+    const name = uniqueName('sdk-keys');
+    const realm = await master.realms.create({ name, signing_algorithm: 'ES256' });
+    expect(realm.signing_algorithm).toBe('ES256');
+    const [first] = await master.realms.listKeys(name);
+    expect(first).toEqual({
+      kid: expect.any(String),
+      alg: 'ES256',
+      status: 'active',
+      created_at: expect.any(String),
+      retires_at: null,
+    });
+
+    const rotated = await master.realms.rotateKeys(name, { algorithm: 'EdDSA' });
+    expect(rotated.map((key) => [key.alg, key.status])).toEqual([
+      ['EdDSA', 'active'],
+      ['ES256', 'retiring'],
+    ]);
+    expect((await master.realms.get(name)).signing_algorithm).toBe('EdDSA');
+    expect(await master.realms.rotateKeys(name)).toHaveLength(3);
+    await master.realms.delete(name);
+  });
+
   it('refuses the realms API to a token of another realm', async () => {
     const { name, admin } = await createRealm('sdk-realms-own');
     const role = await admin.roles.create({ name: 'manager' });

@@ -15,6 +15,9 @@ export const ApplicationEntity = defineEntity({
     clientId: p.string(),
     /** HMAC-SHA-256 of the client secret (confidential types only); never leaves the server. */
     clientSecretHash: p.string().nullable().hidden(),
+    /** HMAC of the secret a rotation replaced, which keeps working until `previousClientSecretExpiresAt`. */
+    previousClientSecretHash: p.string().nullable().hidden(),
+    previousClientSecretExpiresAt: p.datetime().nullable(),
     redirectUris: p.json<string[]>(),
     version: rowVersion(),
     ...timestamps(),

@@ -1,6 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ApplicationType, CreateApplicationBody, ListQuery, UpdateApplicationBody } from '@realmkit/contract';
+import type { Clock } from '../clock.ts';
 import type { SecretKey } from '../crypto/secret-key.ts';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
@@ -22,6 +23,13 @@ export interface ApplicationAndSecret {
   clientSecret: string | undefined;
 }
 
+/** A rotated secret, and when the one it replaced stops authenticating. */
+export interface RotatedSecret {
+  application: Application;
+  clientSecret: string;
+  previousSecretExpiresAt: Date;
+}
+
 function checkedRedirectUris(type: ApplicationType, uris: readonly string[]): string[] {
   const problems = redirectUriProblems(type, uris);
   if (problems.length > 0) throw new ValidationError(`Invalid redirect URIs for a ${type} application`, problems);
@@ -36,11 +44,13 @@ export class ApplicationService {
   readonly #orm: Orm;
   readonly #secretKey: SecretKey;
   readonly #roles: RoleService;
+  readonly #clock: Clock;
 
-  constructor(orm: Orm, secretKey: SecretKey, roles: RoleService) {
+  constructor(orm: Orm, secretKey: SecretKey, roles: RoleService, clock: Clock) {
     this.#orm = orm;
     this.#secretKey = secretKey;
     this.#roles = roles;
+    this.#clock = clock;
   }
 
   list(realmId: string, query: ListQuery): Promise<Page<Application>> {
@@ -92,18 +102,35 @@ export class ApplicationService {
     await deleteRow(this.#orm.em, ApplicationEntity, { id, realmId }, { check, notFound });
   }
 
-  /** A new secret for a confidential application; the old one stops working at once. */
-  async rotateSecret(realmId: string, id: string): Promise<ApplicationAndSecret & { clientSecret: string }> {
-    const application = await this.get(realmId, id);
-    if (!CONFIDENTIAL_TYPES.has(application.type)) {
-      throw new ValidationError(`A ${application.type} application is public: it has no client secret`);
-    }
+  /**
+   * A new secret for a confidential application. The old one stops working at once, or after
+   * `gracePeriodSeconds` so that every instance of the client can switch. Only one previous secret
+   * is kept: one still in an earlier grace period stops at once. Runs under the row's lock, so
+   * `check` (`If-Match`) sees the state it replaces, and two rotations never both keep one secret.
+   */
+  async rotateSecret(realmId: string, id: string, gracePeriodSeconds = 0, check?: RowCheck): Promise<RotatedSecret> {
     const clientSecret = generateClientSecret();
-    application.clientSecretHash = this.#hash(clientSecret);
-    await this.#orm.em.flush();
-    // The version the database gave the change, for the response's ETag.
-    await this.#orm.em.refresh(application);
-    return { application, clientSecret };
+    const previousSecretExpiresAt = new Date(this.#clock() + gracePeriodSeconds * 1000);
+    const application = await updateRow(
+      this.#orm.em,
+      ApplicationEntity,
+      { id, realmId },
+      {
+        check,
+        notFound,
+        guard: (application) => {
+          if (!CONFIDENTIAL_TYPES.has(application.type)) {
+            throw new ValidationError(`A ${application.type} application is public: it has no client secret`);
+          }
+        },
+      },
+      (application) => {
+        application.previousClientSecretHash = gracePeriodSeconds > 0 ? application.clientSecretHash : null;
+        application.previousClientSecretExpiresAt = gracePeriodSeconds > 0 ? previousSecretExpiresAt : null;
+        application.clientSecretHash = this.#hash(clientSecret);
+      },
+    );
+    return { application, clientSecret, previousSecretExpiresAt };
   }
 
   async listRoles(realmId: string, id: string, query: ListQuery): Promise<Page<Role>> {
@@ -155,17 +182,27 @@ export class ApplicationService {
   }
 
   /**
-   * The application of `realmId` whose credentials these are, or `null`. Takes the same time
-   * whether the client id exists or not.
+   * The application of `realmId` whose credentials these are (its secret, or the previous one
+   * within its grace period), or `null`. Takes the same time whether the client id exists, has a
+   * previous secret, or not: both comparisons always run.
    */
   async authenticate(realmId: string, clientId: string, clientSecret: string): Promise<Application | null> {
     const application = await this.#orm.em.findOne(ApplicationEntity, { realmId, clientId });
-    const valid = verifyClientSecret(
-      clientSecret,
-      application?.clientSecretHash ?? null,
-      this.#secretKey.clientSecretKey,
-    );
-    return valid ? application : null;
+    const key = this.#secretKey.clientSecretKey;
+    const graceEndsAt = application?.previousClientSecretExpiresAt?.getTime() ?? Number.NEGATIVE_INFINITY;
+    const previousHash = graceEndsAt > this.#clock() ? (application?.previousClientSecretHash ?? null) : null;
+    const current = verifyClientSecret(clientSecret, application?.clientSecretHash ?? null, key);
+    const previous = verifyClientSecret(clientSecret, previousHash, key);
+    return current || previous ? application : null;
+  }
+
+  /**
+   * Whether `clientId` still names an application of `realmId`: tokens of a deleted application
+   * are refused before they expire (issue 8; see docs/decisions/0005-management-api.md).
+   */
+  async existsWithClientId(realmId: string, clientId: string): Promise<boolean> {
+    const count = await this.#orm.em.fork().count(ApplicationEntity, { realmId, clientId });
+    return count > 0;
   }
 
   #hash(secret: string): string {

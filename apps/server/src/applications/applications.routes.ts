@@ -36,12 +36,23 @@ export function applicationsRoutes(applications: ApplicationService) {
       await applications.delete(targetRealm(res).id, params.id, preconditionOf(req));
       return { status: 204, body: undefined };
     },
-    rotateSecret: async ({ params, res }) => {
-      const { application, clientSecret } = await applications.rotateSecret(targetRealm(res).id, params.id);
+    rotateSecret: async ({ params, body, req, res }) => {
+      const { application, clientSecret, previousSecretExpiresAt } = await applications.rotateSecret(
+        targetRealm(res).id,
+        params.id,
+        body?.grace_period_seconds,
+        preconditionOf(req),
+      );
       tagged(res, application);
       return {
         status: 200,
-        body: { data: { ...presentApplication(application), client_secret: clientSecret } },
+        body: {
+          data: {
+            ...presentApplication(application),
+            client_secret: clientSecret,
+            previous_client_secret_expires_at: previousSecretExpiresAt.toISOString(),
+          },
+        },
       };
     },
     listRoles: async ({ params, query, res }) => ({

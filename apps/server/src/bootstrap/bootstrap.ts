@@ -41,6 +41,7 @@ async function run(services: Services, options: BootstrapOptions): Promise<Boots
   const em = services.orm.em.fork();
   await checkSecretKey(em, options.secretKey);
   await services.resources.syncManagementIndicators(em);
+  const newMasterScopes = await services.resources.syncManagementScopes(em);
 
   let master = await services.realms.findByName(MASTER_REALM);
   const firstStart = !master;
@@ -54,6 +55,8 @@ async function run(services: Services, options: BootstrapOptions): Promise<Boots
       if (!master) throw error;
     }
   }
+
+  if (newMasterScopes.length > 0) await grantToAdminRole(services, master.id, newMasterScopes);
 
   const wanted = options.client;
   if (wanted) {
@@ -79,6 +82,16 @@ async function checkSecretKey(em: EntityManager, secretKey: SecretKey): Promise<
         'could not be read. Start with the original key.',
     );
   }
+}
+
+/**
+ * Management scopes a newer Realmkit added to the master realm go to its `admin` role once, when
+ * they appear, so that the bootstrap client keeps holding every scope. A scope an operator takes
+ * away from the role later stays away.
+ */
+async function grantToAdminRole(services: Services, masterId: string, scopeIds: string[]): Promise<void> {
+  const role = await services.roles.findByName(services.orm.em.fork(), masterId, ADMIN_ROLE);
+  if (role) await services.roles.assignScopes(masterId, role.id, scopeIds);
 }
 
 async function addAdminClient(

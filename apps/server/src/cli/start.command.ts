@@ -45,7 +45,8 @@ export async function start(args: string[]): Promise<number> {
   );
 
   const signal = await untilSignal();
-  logger.info({ signal }, 'shutting down');
+  logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: draining requests in flight');
   await server.close();
+  logger.info('shut down');
   return EXIT.ok;
 }

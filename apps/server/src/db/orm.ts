@@ -1,6 +1,7 @@
-import type { EntitySchema } from '@mikro-orm/core';
+import type { EntitySchema, Transaction } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM } from '@mikro-orm/postgresql';
+import { releaseDeadConnections } from './dead-connections.ts';
 import { migrations } from './migrations/index.ts';
 
 export interface OrmOptions {
@@ -14,6 +15,12 @@ export interface OrmOptions {
 
 export type Orm = MikroORM;
 
+/** How long a request waits for a database connection before it fails (503). */
+export const CONNECTION_TIMEOUT_MS = 10_000;
+
+/** The table MikroORM records applied migrations in (its `migrations.tableName`). */
+export const MIGRATIONS_TABLE = 'mikro_orm_migrations';
+
 /** MikroORM on PostgreSQL (or PGlite behind pglite-socket): committed migrations, no schema sync. */
 export async function createOrm(options: OrmOptions): Promise<Orm> {
   return MikroORM.init({
@@ -25,9 +32,17 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
       transactional: true,
       allOrNothing: true,
       snapshot: false,
-      tableName: 'mikro_orm_migrations',
+      tableName: MIGRATIONS_TABLE,
     },
     pool: { min: 0, max: options.poolSize },
+    // A database that stops answering (a dropped route, a stuck failover) fails requests with 503
+    // after this long instead of holding them: it bounds both connecting and waiting for a free
+    // connection. Keep-alive probes notice dead connections that sit idle in the pool.
+    driverOptions: {
+      connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
+      keepAlive: true,
+      onPoolCreated: releaseDeadConnections,
+    },
     forceUtcTimezone: true,
     allowGlobalContext: false,
     ensureDatabase: false,
@@ -36,8 +51,42 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
   });
 }
 
-/** Applies pending migrations; returns their names. */
+/**
+ * The key of the PostgreSQL advisory lock that serialises migrations across instances: any
+ * constant works as long as every Realmkit version uses the same one.
+ */
+const MIGRATION_LOCK_KEY = 4_712_367_019;
+
+/** MikroORM's own definition of its tracking table, created here under the lock. */
+const CREATE_MIGRATIONS_TABLE = `create table if not exists "${MIGRATIONS_TABLE}" (
+  "id" serial primary key,
+  "name" varchar(255) not null,
+  "executed_at" timestamptz(6) not null default current_timestamp(6)
+)`;
+
+/**
+ * Applies pending migrations; returns their names. Several instances starting at once on one
+ * database take turns: each step runs in a transaction that first takes a transaction-level
+ * advisory lock (`pg_advisory_xact_lock`), so the second instance waits, then finds nothing to do.
+ *
+ * MikroORM checks for its tracking table and creates it outside any transaction (two instances
+ * both create it, and one fails), so that table is created here first, under the lock. The
+ * migrator is then initialised outside the locked transaction: it looks the database up on another
+ * connection, which inside a transaction would wait forever on the embedded database (PGlite runs
+ * one transaction at a time). The migrations themselves run in one locked transaction.
+ */
 export async function migrate(orm: Orm): Promise<string[]> {
-  const applied = await orm.migrator.up();
+  const connection = orm.em.getConnection();
+  const lock = (trx: Transaction) =>
+    connection.execute('select pg_advisory_xact_lock(?)', [MIGRATION_LOCK_KEY], 'run', trx);
+  await connection.transactional(async (trx) => {
+    await lock(trx);
+    await connection.execute(CREATE_MIGRATIONS_TABLE, [], 'run', trx);
+  });
+  await orm.migrator.getExecuted();
+  const applied = await connection.transactional(async (trx) => {
+    await lock(trx);
+    return orm.migrator.up({ transaction: trx });
+  });
   return applied.map((migration) => migration.name);
 }

@@ -58,3 +58,13 @@ export class ValidationError extends ApiError {
     super(422, message, { details });
   }
 }
+
+/** Seconds a client should wait before retrying a 503. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** 503: the server cannot serve the request for now (the database is unreachable); retry later. */
+export class ServiceUnavailableError extends ApiError {
+  constructor(message: string, details?: ErrorDetail[]) {
+    super(503, message, { details, headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } });
+  }
+}

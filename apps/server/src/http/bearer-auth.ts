@@ -105,6 +105,14 @@ export function assertManages(principal: Principal, realm: TargetRealm): void {
   }
 }
 
+/**
+ * Records the realm a request addresses when its path does not name it (the users API by realm
+ * name), as {@link bearerAuth} does for `{realm}`: what {@link targetRealm} and the audit trail read.
+ */
+export function setTargetRealm(res: Response, realm: TargetRealm): void {
+  res.locals.realm = { id: realm.id, name: realm.name } satisfies TargetRealm;
+}
+
 /** The realm the request addresses, set by {@link bearerAuth}. */
 export function targetRealm(res: Response): TargetRealm {
   const realm = res.locals.realm as TargetRealm | undefined;

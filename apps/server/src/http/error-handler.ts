@@ -1,7 +1,8 @@
 import { RequestValidationError } from '@ts-rest/express';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { ApiError, type ErrorDetail } from './api-error.ts';
+import { isDatabaseUnavailable } from '../db/database-unavailable.ts';
+import { ApiError, type ErrorDetail, ServiceUnavailableError } from './api-error.ts';
 
 interface Issue {
   readonly path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>;
@@ -67,7 +68,14 @@ function bodyParserError(error: { type?: string; status?: number }): ApiError | 
 export function toApiError(error: unknown): ApiError | undefined {
   if (error instanceof ApiError) return error;
   if (error instanceof RequestValidationError) return validationErrorToApiError(error);
-  if (error && typeof error === 'object' && 'type' in error) return bodyParserError(error as { type?: string });
+  // Body parser errors first: a client that hangs up mid-body is ECONNABORTED too, not the database.
+  if (error && typeof error === 'object' && 'type' in error) {
+    const bodyError = bodyParserError(error as { type?: string });
+    if (bodyError) return bodyError;
+  }
+  if (isDatabaseUnavailable(error)) {
+    return new ServiceUnavailableError('The database is unreachable; retry in a few seconds');
+  }
   return undefined;
 }
 
@@ -86,6 +94,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (apiError) {
+      if (apiError.status === 503) logger.warn({ err: error, requestId: req.id }, apiError.message);
       res.set(apiError.headers).status(apiError.status).json(apiError.toBody());
       return;
     }

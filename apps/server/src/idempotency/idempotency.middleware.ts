@@ -7,11 +7,13 @@ import { idempotencyKeyOf } from './idempotency-key-header.ts';
 
 /**
  * Answers a POST never ran for, so its key stays free for a corrected retry: refused before it
- * ran (400, 401, 403, 408, 413, 415, 429), as Stripe does. 5xx are not kept either: every write
- * here is one transaction, so a server error means nothing was committed and a retry is the cure.
- * Everything else the operation answered (2xx, 404, 409, 422) is kept and answered again.
+ * ran (400, 401, 403, 408, 413, 415, 429), as Stripe does, and 412: an `If-Match` that no longer
+ * holds changed nothing, and its cure is the same request with the new `ETag` (which is not part
+ * of the fingerprint), not the 412 again. 5xx are not kept either: every write here is one
+ * transaction, so a server error means nothing was committed and a retry is the cure. Everything
+ * else the operation answered (2xx, 404, 409, 422) is kept and answered again.
  */
-const NOT_KEPT = new Set([400, 401, 403, 408, 413, 415, 429]);
+const NOT_KEPT = new Set([400, 401, 403, 408, 412, 413, 415, 429]);
 
 export function isKept(status: number): boolean {
   return status < 500 && !NOT_KEPT.has(status);

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { decodeJwt, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { MAX_ACCESS_TOKEN_TTL } from '@realmkit/contract';
+import { decodeJwt, type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import type { ApplicationService } from '../applications/application.service.ts';
+import type { Clock } from '../clock.ts';
 import { invalidToken, type Principal } from '../http/bearer-auth.ts';
 import type { RealmService } from '../realms/realm.service.ts';
 import type { Issuers } from './issuer.ts';
@@ -17,21 +20,50 @@ export interface IssueRequest {
   ttlSeconds: number;
 }
 
+/** The claims of an access token that verified, as Realmkit issues them (RFC 9068). */
+export interface AccessTokenClaims extends JWTPayload {
+  iss: string;
+  sub: string;
+  aud: string;
+  exp: number;
+  iat: number;
+  jti: string;
+  client_id: string;
+  scope: string;
+}
+
+/** Why a token is refused; the Management API says it in its 401, introspection never does. */
+export class InvalidAccessToken extends Error {
+  override name = 'InvalidAccessToken';
+}
+
 /** RFC 9068 JWT access tokens: signed with the realm's active key, verified against its JWKS. */
 export class AccessTokenService {
   readonly #keys: SigningKeyService;
   readonly #realms: RealmService;
   readonly #issuers: Issuers;
+  readonly #applications: ApplicationService;
+  readonly #clock: Clock;
 
-  constructor(keys: SigningKeyService, realms: RealmService, issuers: Issuers) {
+  constructor(
+    keys: SigningKeyService,
+    realms: RealmService,
+    issuers: Issuers,
+    applications: ApplicationService,
+    clock: Clock,
+  ) {
     this.#keys = keys;
     this.#realms = realms;
     this.#issuers = issuers;
+    this.#applications = applications;
+    this.#clock = clock;
   }
 
   async issue(request: IssueRequest): Promise<string> {
     const key = await this.#keys.activeKey(request.realm.id);
-    const now = Math.floor(Date.now() / 1000);
+    // Before the token exists: the key must stay published as long as the token can live.
+    await this.#keys.recordTokenTtl(key, request.ttlSeconds);
+    const now = Math.floor(this.#clock() / 1000);
     return new SignJWT({ client_id: request.clientId, scope: request.scopes.join(' ') })
       .setProtectedHeader({ alg: key.algorithm, typ: ACCESS_TOKEN_TYPE, kid: key.kid })
       .setIssuer(this.#issuers.issuerOf(request.realm.name))
@@ -45,8 +77,9 @@ export class AccessTokenService {
 
   /**
    * Verifies a token presented to the Management API: signature by a published key of the
-   * issuing realm, algorithm pinned to that key's, `typ`, issuer, audience (the realm's
-   * Management API) and expiry. Throws a 401 `invalid_token` otherwise.
+   * issuing realm, algorithm pinned to those keys', `typ`, issuer, audience (the realm's
+   * Management API), expiry, not-before and issue time, and an application that still exists.
+   * Throws a 401 `invalid_token` otherwise.
    */
   async verifyManagementToken(token: string): Promise<Principal> {
     let issuer: unknown;
@@ -58,29 +91,56 @@ export class AccessTokenService {
     const realmName = typeof issuer === 'string' ? this.#issuers.realmNameOf(issuer) : undefined;
     const realm = realmName ? await this.#realms.findByName(realmName) : null;
     if (!realm) throw invalidToken('The access token was not issued by this server');
-
-    const { keySet, algorithms } = await this.#keys.verificationKeys(realm.id);
     try {
-      const { payload } = await jwtVerify(token, keySet, {
-        algorithms,
-        issuer: this.#issuers.issuerOf(realm.name),
-        audience: this.#issuers.managementAudienceOf(realm.name),
-        typ: ACCESS_TOKEN_TYPE,
-        clockTolerance: CLOCK_TOLERANCE_S,
-        requiredClaims: ['exp', 'iat', 'jti', 'sub', 'client_id'],
-      });
-      const scope = typeof payload.scope === 'string' ? payload.scope : '';
+      const claims = await this.verify(realm, token, this.#issuers.managementAudienceOf(realm.name));
       return {
         realmId: realm.id,
         realmName: realm.name,
         isMaster: realm.name === 'master',
-        clientId: String(payload.client_id),
-        scopes: new Set(scope.split(' ').filter(Boolean)),
+        clientId: claims.client_id,
+        scopes: new Set(claims.scope.split(' ').filter(Boolean)),
       };
     } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) throw invalidToken('The access token has expired');
-      if (error instanceof joseErrors.JOSEError) throw invalidToken(`The access token is invalid (${error.code})`);
+      if (error instanceof InvalidAccessToken) throw invalidToken(error.message);
       throw error;
     }
+  }
+
+  /**
+   * The claims of a token issued by `realm` (for `audience` when given), or an
+   * {@link InvalidAccessToken} saying why not. A token of an application that no longer exists is
+   * refused even before it expires: deleting an application is how an operator stops it.
+   */
+  async verify(realm: { id: string; name: string }, token: string, audience?: string): Promise<AccessTokenClaims> {
+    const { keySet, algorithms } = await this.#keys.verificationKeys(realm.id);
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, keySet, {
+        algorithms,
+        issuer: this.#issuers.issuerOf(realm.name),
+        ...(audience === undefined ? {} : { audience }),
+        typ: ACCESS_TOKEN_TYPE,
+        clockTolerance: CLOCK_TOLERANCE_S,
+        currentDate: new Date(this.#clock()),
+        // No token lives longer than this; setting it also refuses an `iat` in the future.
+        maxTokenAge: MAX_ACCESS_TOKEN_TTL,
+        requiredClaims: ['exp', 'iat', 'jti', 'sub', 'client_id'],
+      }));
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw new InvalidAccessToken('The access token has expired');
+      if (error instanceof joseErrors.JOSEError) {
+        throw new InvalidAccessToken(`The access token is invalid (${error.code})`);
+      }
+      throw error;
+    }
+    const claims = payload as AccessTokenClaims;
+    if (typeof claims.client_id !== 'string' || typeof claims.aud !== 'string') {
+      throw new InvalidAccessToken('The access token is invalid (claims)');
+    }
+    if (typeof claims.scope !== 'string') claims.scope = '';
+    if (!(await this.#applications.existsWithClientId(realm.id, claims.client_id))) {
+      throw new InvalidAccessToken('The application of this access token no longer exists');
+    }
+    return claims;
   }
 }

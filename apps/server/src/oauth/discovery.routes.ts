@@ -5,16 +5,23 @@ import { managementScopesOf } from '../resources/resource.service.ts';
 import type { Issuers } from './issuer.ts';
 import type { SigningKeyService } from './signing-keys.ts';
 
-/** The OAuth routes ts-rest serves: all but the token endpoint (see token.endpoint.ts). */
-const { token: _servedByTokenEndpoint, ...discoveryContract } = contract.oauth;
+/** The OAuth routes ts-rest serves: all but the token and introspection endpoints (served on their own). */
+const {
+  token: _servedByTokenEndpoint,
+  introspect: _servedByIntrospectionEndpoint,
+  ...discoveryContract
+} = contract.oauth;
 
 export { discoveryContract };
+
+const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'] as const;
 
 /** JWKS and discovery documents of each realm (RFC 8414, OpenID Connect Discovery). */
 export function discoveryRoutes(realms: RealmService, keys: SigningKeyService, issuers: Issuers) {
   const metadata = async (ref: string) => {
     const realm = await realms.get(ref);
     const issuer = issuers.issuerOf(realm.name);
+    const { algorithms } = await keys.verificationKeys(realm.id);
     return {
       status: 200 as const,
       body: {
@@ -22,10 +29,13 @@ export function discoveryRoutes(realms: RealmService, keys: SigningKeyService, i
         token_endpoint: `${issuer}/token`,
         jwks_uri: `${issuer}/jwks`,
         grant_types_supported: ['client_credentials'],
-        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+        token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
+        introspection_endpoint: `${issuer}/introspect`,
+        introspection_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
         scopes_supported: [...managementScopesOf(realm.name)],
         response_types_supported: ['token'],
-        id_token_signing_alg_values_supported: ['RS256'],
+        // The algorithms of the published keys, the active key's first: what tokens are signed with.
+        id_token_signing_alg_values_supported: algorithms,
         subject_types_supported: ['public'],
       },
     };

@@ -2,7 +2,7 @@ import type { OAuthErrorBody } from '@realmkit/contract';
 
 type OAuthErrorCode = OAuthErrorBody['error'];
 
-const STATUS: Record<OAuthErrorCode, 400 | 401 | 500> = {
+const STATUS: Record<OAuthErrorCode, 400 | 401 | 429 | 500> = {
   invalid_request: 400,
   invalid_client: 401,
   invalid_grant: 400,
@@ -10,6 +10,7 @@ const STATUS: Record<OAuthErrorCode, 400 | 401 | 500> = {
   unsupported_grant_type: 400,
   invalid_scope: 400,
   invalid_target: 400,
+  rate_limited: 429,
   server_error: 500,
 };
 
@@ -22,7 +23,7 @@ const STATUS: Record<OAuthErrorCode, 400 | 401 | 500> = {
 export class OAuthError extends Error {
   override name = 'OAuthError';
   readonly code: OAuthErrorCode;
-  readonly status: 400 | 401 | 500;
+  readonly status: 400 | 401 | 429 | 500;
 
   constructor(code: OAuthErrorCode, description: string) {
     super(description);

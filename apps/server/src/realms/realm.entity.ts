@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { SIGNING_ALGORITHMS } from '@realmkit/contract';
 import { rowVersion } from '../db/row-version.ts';
 import { timestamps } from '../db/timestamps.ts';
 
@@ -9,6 +10,8 @@ export const RealmEntity = defineEntity({
     id: p.uuid().primary(),
     name: p.string(),
     displayName: p.string().nullable(),
+    /** The algorithm of the realm's active signing key; changing it rotates the key. */
+    signingAlgorithm: p.enum(SIGNING_ALGORITHMS),
     version: rowVersion(),
     ...timestamps(),
   },

@@ -6,6 +6,7 @@ export function presentRealm(realm: Realm): RealmBody {
     id: realm.id,
     name: realm.name,
     display_name: realm.displayName ?? null,
+    signing_algorithm: realm.signingAlgorithm,
     created_at: realm.createdAt.toISOString(),
     updated_at: realm.updatedAt.toISOString(),
   };

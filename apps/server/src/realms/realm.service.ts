@@ -1,17 +1,20 @@
-import type { ListQuery } from '@realmkit/contract';
+import type { ListQuery, SigningAlgorithm } from '@realmkit/contract';
 import { isUuid, newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
 import { type Page, paged, searchFilter } from '../db/pagination.ts';
 import { deleteRow, type RowCheck, updateRow } from '../db/row-version.ts';
 import { violatedConstraint } from '../db/unique-violation.ts';
 import { ApiError, ConflictError, NotFoundError, ValidationError } from '../http/api-error.ts';
-import type { SigningKeyService } from '../oauth/signing-keys.ts';
+import type { SigningKey } from '../oauth/signing-key.entity.ts';
+import type { KeyMaterial, SigningKeyService } from '../oauth/signing-keys.ts';
 import type { ResourceService } from '../resources/resource.service.ts';
 import { type Realm, RealmEntity } from './realm.entity.ts';
 
 export const MASTER_REALM = 'master';
 /** Names that would collide with routes under `/api/v1/`. */
 const RESERVED_NAMES = new Set(['realms']);
+
+const realmNotFound = (ref: string) => () => new NotFoundError(`Realm ${ref} not found`);
 
 /** A realm is addressed by its UUID or its name; names are never UUID-shaped. */
 export function whereRef(ref: string) {
@@ -54,14 +57,23 @@ export class RealmService {
   }
 
   /** Creates a realm with its signing key and its built-in Management API resource. */
-  async create(input: { name: string; displayName?: string | undefined }): Promise<Realm> {
+  async create(input: {
+    name: string;
+    displayName?: string | undefined;
+    signingAlgorithm?: SigningAlgorithm | undefined;
+  }): Promise<Realm> {
     if (RESERVED_NAMES.has(input.name)) {
       throw new ValidationError(`The realm name "${input.name}" is reserved`, [{ path: 'name', message: 'Reserved' }]);
     }
-    const keyMaterial = await this.#keys.generate();
+    const keyMaterial = await this.#keys.generate(input.signingAlgorithm);
     try {
       return await this.#orm.em.fork().transactional(async (em) => {
-        const realm = em.create(RealmEntity, { id: newId(), name: input.name, displayName: input.displayName ?? null });
+        const realm = em.create(RealmEntity, {
+          id: newId(),
+          name: input.name,
+          displayName: input.displayName ?? null,
+          signingAlgorithm: keyMaterial.algorithm,
+        });
         this.#keys.add(em, realm.id, keyMaterial);
         this.#resources.addManagementResource(em, realm);
         await em.flush();
@@ -77,19 +89,79 @@ export class RealmService {
     }
   }
 
-  /** `check` is the request's precondition (`If-Match`), judged under the row's lock. */
-  update(ref: string, input: { displayName?: string | null | undefined }, check?: RowCheck): Promise<Realm> {
-    const notFound = () => new NotFoundError(`Realm ${ref} not found`);
-    return updateRow(this.#orm.em, RealmEntity, whereRef(ref), { check, notFound }, (realm) => {
+  /**
+   * Changes the display name; a different signing algorithm rotates the realm's key to one of it.
+   * `check` is the request's precondition (`If-Match`), judged under the row's lock.
+   */
+  async update(
+    ref: string,
+    input: { displayName?: string | null | undefined; signingAlgorithm?: SigningAlgorithm | undefined },
+    check?: RowCheck,
+  ): Promise<Realm> {
+    const { signingAlgorithm } = input;
+    const change = (realm: Realm) => {
       if (input.displayName !== undefined) realm.displayName = input.displayName;
-    });
+    };
+    if (signingAlgorithm !== undefined && signingAlgorithm !== (await this.get(ref)).signingAlgorithm) {
+      // Generated before the lock: an RSA key takes a while, and PGlite runs one transaction at a time.
+      return this.#rotateKey(ref, await this.#keys.generate(signingAlgorithm), check, change);
+    }
+    return updateRow(this.#orm.em, RealmEntity, whereRef(ref), { check, notFound: realmNotFound(ref) }, change);
+  }
+
+  /**
+   * A new active signing key (default: of the realm's algorithm, which becomes `algorithm`). A
+   * rotation changes the realm (its `updated_at`, so its version and `ETag`): `check` compares
+   * `If-Match` with the realm's tag, and two operators rotating from the same state cannot both.
+   */
+  async rotateKeys(
+    ref: string,
+    algorithm?: SigningAlgorithm,
+    check?: RowCheck,
+  ): Promise<{ realm: Realm; keys: SigningKey[] }> {
+    const material = await this.#keys.generate(algorithm ?? (await this.get(ref)).signingAlgorithm);
+    const realm = await this.#rotateKey(ref, material, check);
+    return { realm, keys: await this.#keys.list(realm.id) };
+  }
+
+  /** The realm's published signing keys: the active one, then those retiring. */
+  async listKeys(ref: string): Promise<SigningKey[]> {
+    return this.#keys.list((await this.get(ref)).id);
+  }
+
+  /**
+   * Rotates to `material` in one transaction with the realm locked (rotations of a realm run one
+   * at a time), `check` passed and `change` applied; then this process forgets its cached keys at
+   * once, and the others within seconds (SigningKeyService).
+   */
+  async #rotateKey(
+    ref: string,
+    material: KeyMaterial,
+    check: RowCheck | undefined,
+    change?: (realm: Realm) => void,
+  ): Promise<Realm> {
+    const realm = await updateRow(
+      this.#orm.em.fork(),
+      RealmEntity,
+      whereRef(ref),
+      { check, notFound: realmNotFound(ref) },
+      async (realm, em) => {
+        change?.(realm);
+        realm.signingAlgorithm = material.algorithm;
+        // The keys are part of the realm: the row changes (and its version moves) even when nothing else does.
+        realm.updatedAt = new Date();
+        await this.#keys.rotate(em, realm.id, material);
+      },
+    );
+    this.#keys.forget(realm.id);
+    return realm;
   }
 
   /** Deletes the realm and, by cascade, everything in it. */
   async delete(ref: string, check?: RowCheck): Promise<void> {
     const realm = await deleteRow(this.#orm.em, RealmEntity, whereRef(ref), {
       check,
-      notFound: () => new NotFoundError(`Realm ${ref} not found`),
+      notFound: realmNotFound(ref),
       guard: (row) => {
         if (row.name === MASTER_REALM) throw new ApiError(422, 'The master realm cannot be deleted');
       },

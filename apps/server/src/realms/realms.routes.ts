@@ -10,7 +10,11 @@ export function realmsRoutes(realms: RealmService) {
   return initServer().router(contract.realms, {
     list: async ({ query }) => ({ status: 200, body: listBody(await realms.list(query), presentRealm) }),
     create: async ({ body, res }) => {
-      const realm = await realms.create({ name: body.name, displayName: body.display_name });
+      const realm = await realms.create({
+        name: body.name,
+        displayName: body.display_name,
+        signingAlgorithm: body.signing_algorithm,
+      });
       return { status: 201, body: { data: presentRealm(tagged(res, realm)) } };
     },
     get: async ({ params, res }) => ({
@@ -18,7 +22,11 @@ export function realmsRoutes(realms: RealmService) {
       body: { data: presentRealm(tagged(res, await realms.get(params.realm))) },
     }),
     update: async ({ params, body, req, res }) => {
-      const realm = await realms.update(params.realm, { displayName: body.display_name }, preconditionOf(req));
+      const realm = await realms.update(
+        params.realm,
+        { displayName: body.display_name, signingAlgorithm: body.signing_algorithm },
+        preconditionOf(req),
+      );
       return { status: 200, body: { data: presentRealm(tagged(res, realm)) } };
     },
     delete: async ({ params, req }) => {

@@ -6,6 +6,7 @@ import {
   DEFAULT_ACCESS_TOKEN_TTL,
   type ListQuery,
   MANAGEMENT_SCOPE_DESCRIPTIONS,
+  MANAGEMENT_SCOPES,
   MASTER_ONLY_SCOPES,
   type ManagementScope,
   REALM_MANAGEMENT_SCOPES,
@@ -222,6 +223,46 @@ export class ResourceService {
   async scopeIds(realmId: string, resourceId: string): Promise<string[]> {
     const scopes = await this.#orm.em.find(ResourceScopeEntity, { realmId, resourceId }, { fields: ['id'] });
     return scopes.map((scope) => scope.id);
+  }
+
+  /**
+   * Adds to every realm's Management API the management scopes it lacks: scopes that a newer
+   * Realmkit brought (`audit-logs:read`) reach existing realms at start, as new realms get them
+   * at creation. Safe when instances start together (`on conflict do nothing`). Answers the ids
+   * of the scopes this call added to the master realm, for its `admin` role.
+   */
+  async syncManagementScopes(em: EntityManager): Promise<string[]> {
+    // Lists travel as one JSON parameter: the query builder would spread an array parameter.
+    const missing = await em.execute<{ resource_id: string; realm_id: string; realm_name: string; name: string }[]>(
+      `select r.id as resource_id, r.realm_id, realms.name as realm_name, s.name
+         from resources r
+         join realms on realms.id = r.realm_id
+        cross join jsonb_array_elements_text(?::jsonb) as s(name)
+        where r.is_management
+          and not exists (select 1 from resource_scopes rs where rs.resource_id = r.id and rs.name = s.name)`,
+      [JSON.stringify(MANAGEMENT_SCOPES)],
+    );
+    const rows = missing
+      .filter((row) => managementScopesOf(row.realm_name).includes(row.name as ManagementScope))
+      .map((row) => ({
+        id: newId(),
+        realm_id: row.realm_id,
+        resource_id: row.resource_id,
+        name: row.name,
+        description: MANAGEMENT_SCOPE_DESCRIPTIONS[row.name as ManagementScope],
+        master: row.realm_name === 'master',
+      }));
+    if (rows.length === 0) return [];
+    const added = await em.execute<{ id: string }[]>(
+      `insert into resource_scopes (id, realm_id, resource_id, name, description)
+       select id, realm_id, resource_id, name, description
+         from jsonb_to_recordset(?::jsonb) as x(id uuid, realm_id uuid, resource_id uuid, name text, description text)
+       on conflict (resource_id, name) do nothing
+       returning id`,
+      [JSON.stringify(rows)],
+    );
+    const addedIds = new Set(added.map((row) => row.id));
+    return rows.filter((row) => row.master && addedIds.has(row.id)).map((row) => row.id);
   }
 
   /**

@@ -2,7 +2,7 @@ import { contract } from '@realmkit/contract';
 import { initServer } from '@ts-rest/express';
 import type { Response } from 'express';
 import { NotFoundError } from '../http/api-error.ts';
-import { assertManages, principalOf } from '../http/bearer-auth.ts';
+import { assertManages, principalOf, setTargetRealm } from '../http/bearer-auth.ts';
 import { preconditionOf, tagged } from '../http/conditional-requests.ts';
 import type { RealmService } from '../realms/realm.service.ts';
 import type { EmailVerificationService } from './email-verification.service.ts';
@@ -26,6 +26,7 @@ export function usersByRealmNameRoutes({ users, realms, verifications }: Deps) {
     const realm = await realms.findByName(name);
     if (!realm) throw new NotFoundError(`Realm ${name} not found`);
     assertManages(principalOf(res), realm);
+    setTargetRealm(res, realm);
     return realm;
   }
 
@@ -36,6 +37,7 @@ export function usersByRealmNameRoutes({ users, realms, verifications }: Deps) {
     const realm = principal.isMaster
       ? await realms.get(user.realmId)
       : { id: principal.realmId, name: principal.realmName };
+    setTargetRealm(res, realm);
     return { user, realm };
   }
 

@@ -1,10 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { pino } from 'pino';
 import { newId } from '../../src/db/ids.ts';
 import type { Orm } from '../../src/db/orm.ts';
 import { VERIFY_EMAIL_REQUESTED, type VerifyEmailRequestedPayload } from '../../src/events/event-types.ts';
 import { addOutboxEvent } from '../../src/events/outbox.ts';
-import { REDACTED_PATHS } from '../../src/http/logger.ts';
 import { EmailVerificationEntity } from '../../src/users/email-verification.entity.ts';
 
 export interface OutboxRow {
@@ -87,18 +85,4 @@ export async function waitFor<T>(
   }
 }
 
-/** A pino logger that keeps its lines, to check what was (and was not) logged. */
-export function capturingLogger() {
-  const lines: { level: number; msg: string; [key: string]: unknown }[] = [];
-  const raw: string[] = [];
-  const logger = pino(
-    { level: 'debug', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
-    {
-      write(line: string) {
-        raw.push(line);
-        lines.push(JSON.parse(line));
-      },
-    },
-  );
-  return { logger, lines, text: () => raw.join('') };
-}
+export { capturingLogger } from './capturing-logger.ts';

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
 import { inject } from 'vitest';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/http/logger.ts';
+import { RATE_LIMITS_OFF } from '../../src/rate-limits/rate-limit-config.ts';
 import { type RunningServer, type StartOptions, startServer } from '../../src/server.ts';
 import { TEST_BOOTSTRAP_CLIENT, TEST_ISSUER_URL, TEST_SECRET_KEY } from './constants.ts';
 import { OpenApiValidator } from './openapi-validator.ts';
@@ -159,8 +161,8 @@ export interface TestRealm {
  * What most test files start with: their own server, a master token, and two fresh realms named
  * after `prefix` (the second for isolation checks).
  */
-export async function startWithRealms(prefix: string) {
-  const server = await startTestServer();
+export async function startWithRealms(prefix: string, options: Parameters<typeof startTestServer>[0] = {}) {
+  const server = await startTestServer(options);
   const admin = await server.masterToken();
   const realm = await server.createRealm(admin, prefix);
   const otherRealm = await server.createRealm(admin, `${prefix}-other`);
@@ -172,7 +174,7 @@ export async function startWithRealms(prefix: string) {
  * share one database, so a notifier must be limited to its own realm (`start.notifier.realmId`).
  */
 export async function startTestServer(
-  options: { config?: Partial<Config>; start?: StartOptions } = {},
+  options: { config?: Partial<Config>; start?: StartOptions; logger?: Logger } = {},
 ): Promise<TestServer> {
   const running = await startServer(
     {
@@ -185,9 +187,11 @@ export async function startTestServer(
       bootstrapClientId: TEST_BOOTSTRAP_CLIENT.clientId,
       bootstrapClientSecret: TEST_BOOTSTRAP_CLIENT.clientSecret,
       notifier: 'off',
+      // Suites send bursts (concurrency tests); rate-limits.test.ts turns limits on where it tests them.
+      rateLimits: RATE_LIMITS_OFF,
       ...options.config,
     },
-    createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     options.start,
   );
   return new TestServer(running);

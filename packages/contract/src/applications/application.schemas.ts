@@ -49,10 +49,34 @@ export const CreatedApplication = Application.extend({ client_secret: ClientSecr
   id: 'CreatedApplication',
 });
 
-/** The rotate-secret response. */
-export const ApplicationWithSecret = Application.extend({ client_secret: ClientSecret }).meta({
-  id: 'ApplicationWithSecret',
-});
+/** The rotate-secret response: the new secret, and when the previous one stops working. */
+export const ApplicationWithSecret = Application.extend({
+  client_secret: ClientSecret,
+  previous_client_secret_expires_at: Timestamp.meta({
+    description:
+      'When the previous secret stops authenticating: the rotation time without a grace period, else that ' +
+      'time plus `grace_period_seconds`.',
+  }),
+}).meta({ id: 'ApplicationWithSecret' });
+
+/** Seven days: long enough to roll a secret out to every instance of a client, short enough to end. */
+export const MAX_SECRET_GRACE_PERIOD_SECONDS = 604_800;
+
+export const RotateSecretBody = z
+  .strictObject({
+    grace_period_seconds: z
+      .int()
+      .min(0)
+      .max(MAX_SECRET_GRACE_PERIOD_SECONDS)
+      .optional()
+      .meta({
+        description:
+          `How long the previous secret keeps authenticating, 0..${MAX_SECRET_GRACE_PERIOD_SECONDS} s (7 days); ` +
+          'default 0: it stops at once. A secret still in an earlier grace period stops at once.',
+      }),
+  })
+  .meta({ id: 'RotateSecret', example: { grace_period_seconds: 86400 } });
+export type RotateSecretBody = z.infer<typeof RotateSecretBody>;
 
 export const CreateApplicationBody = z
   .strictObject({

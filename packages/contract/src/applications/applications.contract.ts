@@ -9,6 +9,7 @@ import {
   ApplicationWithSecret,
   CreateApplicationBody,
   CreatedApplication,
+  RotateSecretBody,
   UpdateApplicationBody,
 } from './application.schemas.ts';
 
@@ -69,20 +70,24 @@ export const applicationsContract = c.router(
       responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404) },
       summary: 'Delete an application',
       description:
-        'It can no longer get tokens from the next request on; tokens already issued stay valid until they expire.',
+        'It can no longer get tokens from the next request on, and the tokens it already holds are refused by the ' +
+        'Management API and answer `active: false` at introspection.',
       metadata: requires('applications:write', TAG, { etag: true }),
     },
     rotateSecret: {
       method: 'POST',
       path: '/:id/secret',
       pathParams: RealmIdPathParams,
-      body: c.noBody(),
+      body: RotateSecretBody.optional(),
       responses: { 200: single(ApplicationWithSecret), ...errorResponses(400, 401, 403, 404, 422) },
       summary: "Rotate an application's client secret",
       description:
-        'Issues a new secret, returned only in this response; the old one stops working at once. ' +
-        'Public types (`spa`, `native`) have no secret: 422.',
-      metadata: requires('applications:write', TAG, { etag: true }),
+        'Issues a new secret, returned only in this response. The old one stops working at once, or keeps ' +
+        'authenticating at the token and introspection endpoints for `grace_period_seconds` (up to 7 days) so ' +
+        'that every instance of the client can switch; `previous_client_secret_expires_at` says until when. ' +
+        "Public types (`spa`, `native`) have no secret: 422. `If-Match` takes the application's `ETag`; the " +
+        'response carries its new one.',
+      metadata: requires('applications:write', TAG, { etag: true, action: true }),
     },
     listRoles: {
       method: 'GET',

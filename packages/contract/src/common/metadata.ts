@@ -15,16 +15,36 @@ export interface RouteMetadata {
    * resource carry its `ETag`.
    */
   readonly etag?: boolean;
+  /**
+   * With `etag`: a POST that acts on an existing resource (rotating an application's secret, a
+   * realm's signing keys) rather than creating one. Like a PATCH it honours `If-Match` /
+   * `If-None-Match` against that resource's `ETag` (412) and answers its new `ETag`.
+   */
+  readonly action?: boolean;
   /** OpenAPI tag. */
   readonly tag: string;
+  /**
+   * RFC 6749 errors an OAuth endpoint answers with, each with an example description; the OpenAPI
+   * document lists only these (default: the token endpoint's).
+   */
+  readonly oauthErrors?: Readonly<Record<string, string>>;
+  /** Answers without the database (liveness), so never with its 503. */
+  readonly withoutDatabase?: boolean;
 }
 
 /** Metadata of a route protected by a Management API scope. */
-export function requires(scope: ManagementScope, tag: string, options: { masterOnly?: boolean; etag?: boolean } = {}) {
+export function requires(
+  scope: ManagementScope,
+  tag: string,
+  options: { masterOnly?: boolean; etag?: boolean; action?: boolean } = {},
+) {
   return { scope, tag, ...options } as const satisfies RouteMetadata;
 }
 
-/** Metadata of a public route (OAuth endpoints, discovery). */
-export function publicRoute(tag: string) {
-  return { tag } as const satisfies RouteMetadata;
+/** Metadata of a public route (OAuth endpoints, discovery, probes). */
+export function publicRoute(
+  tag: string,
+  options: { oauthErrors?: RouteMetadata['oauthErrors']; withoutDatabase?: boolean } = {},
+): RouteMetadata {
+  return { tag, ...options };
 }

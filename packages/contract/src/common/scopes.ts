@@ -9,6 +9,7 @@ export const REALM_MANAGEMENT_SCOPES = [
   'roles:write',
   'resources:read',
   'resources:write',
+  'audit-logs:read',
 ] as const;
 
 /** Scopes that only the master realm's Management API carries. */
@@ -29,6 +30,7 @@ export const MANAGEMENT_SCOPE_DESCRIPTIONS: Record<ManagementScope, string> = {
   'roles:write': 'Create, update and delete roles; assign scopes',
   'resources:read': 'Read API resources and their scopes',
   'resources:write': 'Create, update and delete API resources and scopes',
+  'audit-logs:read': "Read the realm's audit log of Management API writes",
   'realms:read': 'Read realms (master realm only)',
   'realms:write': 'Create, update and delete realms (master realm only)',
 };

@@ -2,7 +2,15 @@ import { initContract } from '@ts-rest/core';
 import { errorResponses } from '../common/errors.ts';
 import { publicRoute } from '../common/metadata.ts';
 import { RealmPathParams } from '../common/primitives.ts';
-import { Jwks, OAuthErrorBody, ServerMetadata, TokenRequest, TokenResponse } from './oauth.schemas.ts';
+import {
+  IntrospectionRequest,
+  IntrospectionResponse,
+  Jwks,
+  OAuthErrorBody,
+  ServerMetadata,
+  TokenRequest,
+  TokenResponse,
+} from './oauth.schemas.ts';
 
 const c = initContract();
 const TAG = 'OAuth 2.0';
@@ -16,13 +24,40 @@ export const oauthContract = c.router(
       pathParams: RealmPathParams,
       contentType: 'application/x-www-form-urlencoded',
       body: TokenRequest,
-      responses: { 200: TokenResponse, 400: OAuthErrorBody, 401: OAuthErrorBody, ...errorResponses(404) },
+      responses: {
+        200: TokenResponse,
+        400: OAuthErrorBody,
+        401: OAuthErrorBody,
+        429: OAuthErrorBody,
+        ...errorResponses(404),
+      },
       summary: 'Issue an access token (client_credentials)',
       description:
         'Client authentication by `client_secret_basic` or `client_secret_post`. ' +
         "Granted scopes are the requested ones that the application's roles hold for the resource. " +
-        'Failures are RFC 6749 errors, `{ error, error_description }`: 401 `invalid_client`, 400 for the others.',
+        'Failures are RFC 6749 errors, `{ error, error_description }`: 401 `invalid_client`, 400 for the others, ' +
+        '429 `rate_limited` past the per-client or per-IP rate limit.',
       metadata: publicRoute(TAG),
+    },
+    introspect: {
+      method: 'POST',
+      path: '/oauth2/:realm/introspect',
+      pathParams: RealmPathParams,
+      contentType: 'application/x-www-form-urlencoded',
+      body: IntrospectionRequest,
+      responses: { 200: IntrospectionResponse, 400: OAuthErrorBody, 401: OAuthErrorBody, ...errorResponses(404) },
+      summary: 'Introspect an access token (RFC 7662)',
+      description:
+        'For resource servers that cannot verify JWTs themselves. The caller authenticates as a confidential ' +
+        'client of the realm (`client_secret_basic` or `client_secret_post`). A token of this realm, validly ' +
+        'signed, unexpired, of an application and a resource that still exist answers `active: true` with its ' +
+        'claims; anything else answers only `{ "active": false }`.',
+      metadata: publicRoute(TAG, {
+        oauthErrors: {
+          invalid_request: 'The token parameter is required',
+          invalid_client: 'Client authentication failed',
+        },
+      }),
     },
     jwks: {
       method: 'GET',
@@ -31,8 +66,9 @@ export const oauthContract = c.router(
       responses: { 200: Jwks, ...errorResponses(400, 404) },
       summary: "The realm's public signing keys",
       description:
-        "RFC 7517 JSON Web Key Set of the keys that sign the realm's access tokens (RS256), to verify them. " +
-        'Cacheable for 5 minutes.',
+        "RFC 7517 JSON Web Key Set of the keys that sign the realm's access tokens (RS256, ES256 or EdDSA, " +
+        "each key's `alg`), to verify them: the active key and the retiring ones whose tokens may still be " +
+        'unexpired. Cacheable for 5 minutes; refetch it when a token names an unknown `kid`.',
       metadata: publicRoute(TAG),
     },
     openidConfiguration: {
@@ -42,8 +78,8 @@ export const oauthContract = c.router(
       responses: { 200: ServerMetadata, ...errorResponses(400, 404) },
       summary: 'Discovery document',
       description:
-        "OpenID Connect Discovery location of the realm's authorization server metadata: issuer, token endpoint, " +
-        'JWKS URI, grant types, authentication methods and scopes.',
+        "OpenID Connect Discovery location of the realm's authorization server metadata: issuer, token and " +
+        'introspection endpoints, JWKS URI, grant types, authentication methods, scopes and signing algorithms.',
       metadata: publicRoute(TAG),
     },
     authorizationServerMetadataInRealm: {

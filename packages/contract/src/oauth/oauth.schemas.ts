@@ -43,6 +43,57 @@ export const TokenResponse = z
   });
 export type TokenResponse = z.infer<typeof TokenResponse>;
 
+/** RFC 7662 §2.1: the token to introspect, sent by an authenticated confidential client. */
+export const IntrospectionRequest = z
+  .object({
+    token: z.string().meta({ description: 'The access token to look at.' }),
+    token_type_hint: z
+      .string()
+      .optional()
+      .meta({ description: 'Optional; Realmkit issues access tokens only, so the hint changes nothing.' }),
+    client_id: z.string().optional().meta({ description: 'With `client_secret_post`.' }),
+    client_secret: z.string().optional().meta({ description: 'With `client_secret_post`.' }),
+  })
+  .meta({
+    id: 'IntrospectionRequest',
+    example: { token: 'eyJhbGciOiJSUzI1NiJ9...', token_type_hint: 'access_token' },
+  });
+
+/**
+ * RFC 7662 §2.2. An inactive token (invalid, expired, of another realm, of a deleted application
+ * or resource) is only `{ "active": false }`: the answer never says why.
+ */
+export const IntrospectionResponse = z
+  .object({
+    active: z.boolean(),
+    scope: z.string().optional(),
+    client_id: z.string().optional(),
+    token_type: z.literal('Bearer').optional(),
+    exp: z.number().int().optional(),
+    iat: z.number().int().optional(),
+    nbf: z.number().int().optional(),
+    sub: z.string().optional(),
+    aud: z.string().optional(),
+    iss: z.string().optional(),
+    jti: z.string().optional(),
+  })
+  .meta({
+    id: 'IntrospectionResponse',
+    example: {
+      active: true,
+      scope: 'read:posts',
+      client_id: 'Yc3lP0wq9xQhJ1u2mN4bZA',
+      token_type: 'Bearer',
+      exp: 1767225600,
+      iat: 1767222000,
+      sub: 'Yc3lP0wq9xQhJ1u2mN4bZA',
+      aud: 'https://api.myapp.com',
+      iss: 'https://auth.example.com/oauth2/acme',
+      jti: '0199b2f6-3c6e-7d4a-9b1e-2f4f8a6c1d20',
+    },
+  });
+export type IntrospectionResponse = z.infer<typeof IntrospectionResponse>;
+
 /** RFC 6749 §5.2 error, with `message` too so that it reads like every other Realmkit error. */
 export const OAuthErrorBody = z
   .object({
@@ -54,6 +105,7 @@ export const OAuthErrorBody = z
       'unsupported_grant_type',
       'invalid_scope',
       'invalid_target',
+      'rate_limited',
       'server_error',
     ]),
     error_description: z.string(),
@@ -75,5 +127,10 @@ export const ServerMetadata = z
     token_endpoint_auth_methods_supported: z.array(z.string()),
     scopes_supported: z.array(z.string()),
     response_types_supported: z.array(z.string()),
+    introspection_endpoint: z.string(),
+    introspection_endpoint_auth_methods_supported: z.array(z.string()),
+    id_token_signing_alg_values_supported: z.array(z.string()).meta({
+      description: "Algorithms of the realm's published keys (the active key's first): what its access tokens use.",
+    }),
   })
   .meta({ id: 'AuthorizationServerMetadata' });

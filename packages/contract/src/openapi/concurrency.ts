@@ -15,8 +15,13 @@ const STRING = { type: 'string' } as const;
 /** Writes that replace or remove the resource, and so take `If-Match`. */
 const CONDITIONAL_WRITES = new Set(['PATCH', 'PUT', 'DELETE']);
 
+/** A POST that acts on an existing resource (`metadata.action`), not one that creates a resource. */
+function isAction(route: AppRoute, metadata: RouteMetadata): boolean {
+  return Boolean(metadata.etag && metadata.action) && route.method === 'POST';
+}
+
 function isConditionalWrite(route: AppRoute, metadata: RouteMetadata): boolean {
-  return Boolean(metadata.etag) && CONDITIONAL_WRITES.has(route.method);
+  return Boolean(metadata.etag) && (CONDITIONAL_WRITES.has(route.method) || isAction(route, metadata));
 }
 
 /** POSTs of the Management API and the users API by realm name (the token endpoint is not one). */
@@ -71,7 +76,8 @@ export function concurrencyParameters(route: AppRoute, metadata: RouteMetadata):
         'quoted string. A retry with the same key and body (same client, same path) within 24 h answers the first ' +
         'response again, with `Idempotent-Replayed: true`, and does nothing else. The same key with another body: ' +
         '422 `idempotency_key_reused`; while the first request is still running: 409 `idempotency_key_in_progress`. ' +
-        'Requests refused before they run (400, 401, 403, 413, 415, 429) and server errors (5xx) are not kept.',
+        'Requests refused before they run (400, 401, 403, 413, 415, 429), a failed `If-Match` (412) and server ' +
+        'errors (5xx) are not kept.',
       schema: { type: 'string', minLength: 1, maxLength: 255 },
       example: '8e03978e-40d5-43e8-bc93-6894a57f9324',
     });
@@ -81,9 +87,10 @@ export function concurrencyParameters(route: AppRoute, metadata: RouteMetadata):
 
 /** Error statuses the operation can answer because of these headers, besides the ones its route declares. */
 export function concurrencyErrorStatuses(route: AppRoute, metadata: RouteMetadata): ErrorStatus[] {
-  if (isConditionalWrite(route, metadata)) return [412];
-  if (takesIdempotencyKey(route, metadata)) return [409, 422];
-  return [];
+  return [
+    ...(takesIdempotencyKey(route, metadata) ? ([409, 422] as const) : []),
+    ...(isConditionalWrite(route, metadata) ? ([412] as const) : []),
+  ];
 }
 
 /** What the error statuses mean on this operation, beyond their usual meaning; `undefined` when nothing. */
@@ -136,8 +143,9 @@ export function concurrencyResponseHeaders(route: AppRoute, metadata: RouteMetad
   if (metadata.etag && route.method !== 'GET' && success && route.method !== 'DELETE') {
     headers.ETag = {
       schema: STRING,
-      description:
-        route.method === 'POST' && status === 201
+      description: isAction(route, metadata)
+        ? 'Strong entity tag, after this action, of the resource it acts on: the one its GET now gives.'
+        : route.method === 'POST' && status === 201
           ? 'Strong entity tag of the created resource.'
           : 'Strong entity tag of the resource after this change.',
     };

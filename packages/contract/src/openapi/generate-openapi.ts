@@ -1,5 +1,6 @@
 import { type AppRoute, type AppRouter, isAppRoute } from '@ts-rest/core';
 import type {
+  ComponentsObject,
   ExampleObject,
   HeadersObject,
   MediaTypeObject,
@@ -56,9 +57,15 @@ const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   Resources:
     "The APIs that accept a realm's tokens, each with an RFC 8707 indicator (the tokens' `aud`) and the scopes it " +
     "defines. The realm's built-in Management API is one of them, read-only.",
+  Operations:
+    'Probes for load balancers and orchestrators: liveness (`/healthz`) and readiness (`/readyz`). Public; see ' +
+    '`docs/operations.md`.',
   'Users by realm name':
     'The users API addressed by realm name (`/api/users?realm=...`): camelCase fields and zero-based pages, the ' +
     'same users as `/api/v1/{realm}/users`.',
+  'Audit logs':
+    'Every Management API write of a realm, recorded with the client that made it, what it did, to what, and ' +
+    'the status it got; never the values sent (secrets, passwords). Read with `audit-logs:read`.',
 };
 
 /** What each error status means on every route that declares it. */
@@ -74,7 +81,7 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   422: 'Well-formed, but breaks a rule of this operation (see its description); `details` says where when it can.',
   429: 'Too many requests: retry after the delay that `Retry-After` gives, in seconds.',
   500: 'An unexpected failure on the server; the message carries the request id to report.',
-  503: 'The server cannot serve requests for now: retry later.',
+  503: 'The database is unreachable (`/readyz`: this instance is not ready): retry after the delay that `Retry-After` gives, in seconds.',
 };
 
 /**
@@ -82,6 +89,49 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
  * operation that takes a JSON body: they belong to the transport, not to one route.
  */
 const JSON_BODY_ERRORS = [413, 415] as const satisfies readonly ErrorStatus[];
+
+/**
+ * Rate-limit headers of draft-ietf-httpapi-ratelimit-headers-06 (RateLimit-Limit, -Remaining,
+ * -Reset, -Policy), sent by every rate-limited operation while limits are on, and `Retry-After`
+ * (RFC 9110) on its 429.
+ */
+const RATE_LIMIT_HEADERS: Record<string, HeadersObject[string]> = {
+  'RateLimit-Limit': {
+    schema: { type: 'integer' },
+    description: 'Requests allowed in the current window (draft-ietf-httpapi-ratelimit-headers-06).',
+  },
+  'RateLimit-Remaining': {
+    schema: { type: 'integer' },
+    description: 'Requests left in the current window.',
+  },
+  'RateLimit-Reset': {
+    schema: { type: 'integer' },
+    description: 'Seconds until the window resets and the quota is whole again.',
+  },
+  'RateLimit-Policy': {
+    schema: { type: 'string' },
+    description: 'The quota policy, `<limit>;w=<window in seconds>`, e.g. `50;w=1`.',
+  },
+};
+const RETRY_AFTER_HEADER = { schema: { type: 'integer' }, description: 'Seconds to wait before retrying.' } as const;
+
+function headerRefs(names: readonly string[]): HeadersObject {
+  return Object.fromEntries(names.map((name) => [name, { $ref: `#/components/headers/${name}` }]));
+}
+
+/**
+ * Operations behind a rate limit: every Management API operation (per client of the token) and
+ * every operation that declares 429 itself (the token endpoint, per client and per IP address).
+ */
+function isRateLimited(route: AppRoute): boolean {
+  return Boolean((route.metadata as RouteMetadata).scope) || '429' in route.responses;
+}
+
+/**
+ * Statuses every operation can answer, whatever its route: 503 while the database is unreachable
+ * (except routes that never touch it, `withoutDatabase`).
+ */
+const TRANSPORT_ERRORS = [503] as const satisfies readonly ErrorStatus[];
 
 type OAuthErrorCode = OAuthErrorBody['error'];
 
@@ -93,12 +143,17 @@ const OAUTH_ERROR_EXAMPLES: Partial<Record<OAuthErrorCode, string>> = {
   invalid_scope: 'None of the requested scopes can be granted to this client',
   invalid_target: 'Unknown resource: https://api.unknown.example',
   invalid_client: 'Client authentication failed',
+  rate_limited: 'Too many token requests for this client; retry in 1 s',
   server_error: 'Something went wrong on our side',
 };
 
-/** RFC 6749 §5.2: 401 for `invalid_client`, 400 for the others (500 for `server_error`). */
+/**
+ * RFC 6749 §5.2: 401 for `invalid_client`, 400 for the others (500 for `server_error`); 429 for
+ * `rate_limited`, an extension code (RFC 6749 §8.5) named as in the rest of the API.
+ */
 function oauthStatusOf(code: OAuthErrorCode): number {
   if (code === 'invalid_client') return 401;
+  if (code === 'rate_limited') return 429;
   return code === 'server_error' ? 500 : 400;
 }
 
@@ -264,7 +319,13 @@ function errorExampleOf(status: ErrorStatus, facts: RouteFacts): ErrorBody {
     case 500:
       return { error, message: 'Something went wrong on our side. Request id: 0199b2f6-3c6e-7d4a-9b1e-2f4f8a6c1d20' };
     case 503:
-      return { error, message: 'The service is unavailable; retry later' };
+      return facts.path === '/readyz'
+        ? {
+            error,
+            message: 'Not ready: database',
+            details: [{ path: 'database', message: 'The database did not answer within 2 s' }],
+          }
+        : { error, message: 'The database is unreachable; retry in a few seconds' };
   }
 }
 
@@ -288,7 +349,13 @@ function errorHeadersOf(status: number, facts: RouteFacts): HeadersObject | unde
     };
   }
   if (status === 429) {
-    return { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait before retrying.' } };
+    return {
+      'Retry-After': { $ref: '#/components/headers/Retry-After' },
+      ...(isRateLimited(facts.route) ? headerRefs(Object.keys(RATE_LIMIT_HEADERS)) : {}),
+    };
+  }
+  if (status === 503) {
+    return { 'Retry-After': { $ref: '#/components/headers/Retry-After' } };
   }
   return undefined;
 }
@@ -308,30 +375,50 @@ function errorResponseOf(status: ErrorStatus, facts: RouteFacts, collector: Sche
   };
 }
 
-/** An RFC 6749 error response: one named example per error code that answers with `status`. */
-function oauthErrorResponseOf(status: number, collector: SchemaCollector): ResponseObject {
-  const codes = OAuthErrorBody.shape.error.options.filter(
-    (code) => oauthStatusOf(code) === status && OAUTH_ERROR_EXAMPLES[code],
-  );
+function oauthDescriptionOf(status: number, named: string): string {
+  if (status === 401) {
+    return `RFC 6749 §5.2 ${named}: client authentication failed. \`WWW-Authenticate: Basic\` says how to authenticate.`;
+  }
+  if (status === 429) {
+    return (
+      `${named}: too many token requests for this client_id or from this IP address. Retry after ` +
+      '`Retry-After` seconds.'
+    );
+  }
+  return `RFC 6749 §5.2 error: ${named}. \`error_description\` (and \`message\`) says what to fix.`;
+}
+
+function oauthHeadersOf(status: number): HeadersObject | undefined {
+  if (status === 401) {
+    return { 'WWW-Authenticate': { ...STRING_HEADER, description: '`Basic realm="realmkit", charset="UTF-8"`' } };
+  }
+  if (status === 429) {
+    return {
+      'Retry-After': { $ref: '#/components/headers/Retry-After' },
+      ...headerRefs(Object.keys(RATE_LIMIT_HEADERS)),
+    };
+  }
+  return undefined;
+}
+
+/**
+ * An RFC 6749 error response: one named example per error code that answers with `status`, of the
+ * codes the route's metadata lists (default: the token endpoint's).
+ */
+function oauthErrorResponseOf(status: number, facts: RouteFacts, collector: SchemaCollector): ResponseObject {
+  const wording: Partial<Record<OAuthErrorCode, string>> = facts.metadata.oauthErrors ?? OAUTH_ERROR_EXAMPLES;
+  const codes = OAuthErrorBody.shape.error.options.filter((code) => oauthStatusOf(code) === status && wording[code]);
   const examples: Record<string, ExampleObject> = Object.fromEntries(
     codes.map((code) => {
-      const description = OAUTH_ERROR_EXAMPLES[code] ?? '';
+      const description = wording[code] ?? '';
       return [code, { summary: code, value: { error: code, error_description: description, message: description } }];
     }),
   );
   const named = codes.map((code) => `\`${code}\``).join(', ');
+  const headers = oauthHeadersOf(status);
   return {
-    description:
-      status === 401
-        ? `RFC 6749 §5.2 ${named}: client authentication failed. \`WWW-Authenticate: Basic\` says how to authenticate.`
-        : `RFC 6749 §5.2 error: ${named}. \`error_description\` (and \`message\`) says what to fix.`,
-    ...(status === 401
-      ? {
-          headers: {
-            'WWW-Authenticate': { ...STRING_HEADER, description: '`Basic realm="realmkit", charset="UTF-8"`' },
-          },
-        }
-      : {}),
+    description: oauthDescriptionOf(status, named),
+    ...(headers ? { headers } : {}),
     content: { 'application/json': { schema: collector.convert(OAuthErrorBody, 'output'), examples } },
   };
 }
@@ -339,32 +426,42 @@ function oauthErrorResponseOf(status: number, collector: SchemaCollector): Respo
 function responsesOf(facts: RouteFacts, collector: SchemaCollector): ResponsesObject {
   const responses: ResponsesObject = {};
   const declared: [string, unknown][] = Object.entries(facts.route.responses);
-  if (hasJsonBody(facts.route)) {
-    for (const status of JSON_BODY_ERRORS) {
-      if (!(status in facts.route.responses)) declared.push([String(status), ErrorBody]);
-    }
+  const added = [
+    ...(hasJsonBody(facts.route) ? JSON_BODY_ERRORS : []),
+    ...(facts.metadata.withoutDatabase ? [] : TRANSPORT_ERRORS),
+  ];
+  for (const status of added) {
+    if (!(status in facts.route.responses)) declared.push([String(status), ErrorBody]);
   }
+  // The Management API's rate limit answers before the route does, on every operation with a scope.
+  if (facts.metadata.scope && !(429 in facts.route.responses)) declared.push(['429', ErrorBody]);
+  // 412 from `If-Match`, and `Idempotency-Key`'s 409 and 422.
   for (const status of concurrencyErrorStatuses(facts.route, facts.metadata)) {
     if (!declared.some(([declaredStatus]) => Number(declaredStatus) === status))
       declared.push([String(status), ErrorBody]);
   }
+  const limitHeaders = isRateLimited(facts.route) ? headerRefs(Object.keys(RATE_LIMIT_HEADERS)) : undefined;
   for (const [status, schema] of declared) {
     const code = Number(status);
     if (schema === ErrorBody && code in ERROR_CODES) {
       responses[status] = errorResponseOf(code as ErrorStatus, facts, collector);
     } else if (schema === OAuthErrorBody) {
-      responses[status] = oauthErrorResponseOf(code, collector);
+      responses[status] = oauthErrorResponseOf(code, facts, collector);
     } else if (isNoBody(schema)) {
-      responses[status] = { description: SUCCESS_DESCRIPTIONS[code] ?? 'No content' };
+      responses[status] = {
+        description: SUCCESS_DESCRIPTIONS[code] ?? 'No content',
+        ...(limitHeaders ? { headers: limitHeaders } : {}),
+      };
     } else {
       responses[status] = {
         description: SUCCESS_DESCRIPTIONS[code] ?? 'Response',
+        ...(limitHeaders ? { headers: limitHeaders } : {}),
         content: { 'application/json': { schema: collector.convert(schema as z.ZodType, 'output') } },
       };
     }
   }
   const notModified = notModifiedResponse(facts.route, facts.metadata);
-  if (notModified) responses['304'] = notModified;
+  if (notModified) responses['304'] = { ...notModified, headers: { ...limitHeaders, ...notModified.headers } };
   for (const [status, response] of Object.entries(responses) as [string, ResponseObject][]) {
     const headers = concurrencyResponseHeaders(facts.route, facts.metadata, Number(status));
     if (Object.keys(headers).length > 0) response.headers = { ...response.headers, ...headers };
@@ -386,12 +483,16 @@ function hasJsonBody(route: AppRoute): boolean {
 function requestBodyOf(route: AppRoute, collector: SchemaCollector): OperationObject['requestBody'] {
   if (!('body' in route) || !route.body || isNoBody(route.body)) return undefined;
   const contentType = route.contentType ?? 'application/json';
-  const example = metaOf(route.body)?.example;
+  const body = route.body as z.ZodType;
+  // An optional body (`Schema.optional()`) carries its example on the schema it wraps.
+  const example = metaOf(body)?.example ?? (body instanceof z.ZodOptional ? metaOf(body.unwrap())?.example : undefined);
   const media: MediaTypeObject = {
     schema: collector.convert(route.body as z.ZodType, 'input'),
     ...(example === undefined ? {} : { example }),
   };
-  return { required: true, content: { [contentType]: media } };
+  // An optional body: the operation works without one.
+  const required = !body.safeParse(undefined).success;
+  return { required, content: { [contentType]: media } };
 }
 
 function bodyFieldsOf(route: AppRoute): string[] {
@@ -468,6 +569,7 @@ export function generateOpenApi(options: OpenApiOptions = {}): OpenAPIObject {
     paths,
     components: {
       schemas: collector.components,
+      headers: { ...RATE_LIMIT_HEADERS, 'Retry-After': RETRY_AFTER_HEADER } satisfies ComponentsObject['headers'],
       securitySchemes: {
         [SECURITY_SCHEME]: {
           type: 'oauth2',

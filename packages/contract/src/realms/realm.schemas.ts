@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, Timestamp } from '../common/primitives.ts';
+import { SigningAlgorithm } from '../signing-keys/signing-key.schemas.ts';
 
 const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -18,6 +19,7 @@ export const Realm = z
     id: Id,
     name: RealmName,
     display_name: z.string().nullable(),
+    signing_algorithm: SigningAlgorithm.meta({ description: "Algorithm of the realm's active signing key." }),
     created_at: Timestamp,
     updated_at: Timestamp,
   })
@@ -28,11 +30,15 @@ export const CreateRealmBody = z
   .strictObject({
     name: RealmName.meta({ description: 'Unique, immutable; used in URLs and token issuers.' }),
     display_name: z.string().min(1).max(200).optional(),
+    signing_algorithm: SigningAlgorithm.optional().meta({ description: 'Default RS256.' }),
   })
   .meta({ id: 'CreateRealm', example: { name: 'acme', display_name: 'Acme Inc.' } });
 
 export const UpdateRealmBody = z
   .strictObject({
     display_name: z.string().min(1).max(200).nullable().optional(),
+    signing_algorithm: SigningAlgorithm.optional().meta({
+      description: 'A different algorithm rotates to a new key of it; the old key keeps verifying its tokens.',
+    }),
   })
   .meta({ id: 'UpdateRealm', example: { display_name: 'Acme Corporation' } });

@@ -26,7 +26,9 @@ export const realmsContract = c.router(
       body: CreateRealmBody,
       responses: { 201: single(Realm), ...errorResponses(400, 401, 403, 409, 422) },
       summary: 'Create a realm',
-      description: 'Creates the realm with its signing key and its built-in Management API resource.',
+      description:
+        'Creates the realm with its signing key (`signing_algorithm`, default RS256) and its built-in Management ' +
+        'API resource.',
       metadata: requires('realms:write', TAG, { masterOnly: true, etag: true }),
     },
     get: {
@@ -45,7 +47,9 @@ export const realmsContract = c.router(
       body: UpdateRealmBody,
       responses: { 200: single(Realm), ...errorResponses(400, 401, 403, 404) },
       summary: 'Update a realm',
-      description: 'The name is immutable: it is part of every issued token.',
+      description:
+        'The name is immutable: it is part of every issued token. A different `signing_algorithm` rotates the ' +
+        "realm's signing key to a new key of that algorithm (see `POST /api/v1/realms/{realm}/keys/rotate`).",
       metadata: requires('realms:write', TAG, { masterOnly: true, etag: true }),
     },
     delete: {

@@ -14,6 +14,7 @@ export type ApplicationWithSecret = ResponseData<typeof routes.rotateSecret, 200
 export type ApplicationCreateParams = RequestBody<typeof routes.create>;
 export type ApplicationUpdateParams = RequestBody<typeof routes.update>;
 export type ApplicationListParams = RequestQuery<typeof routes.list>;
+export type ApplicationRotateSecretParams = NonNullable<RequestBody<typeof routes.rotateSecret>>;
 
 /** `rk.applications`: OAuth clients of the realm. */
 export class Applications extends APIResource {
@@ -76,12 +77,18 @@ export class Applications extends APIResource {
   }
 
   /**
-   * A new client secret (confidential types); the old one stops working at once.
+   * A new client secret (confidential types). The old one stops working at once, or after
+   * `grace_period_seconds` (up to 7 days), so that every instance of the client can switch.
    *
    * @example
    * const { client_secret } = await rk.applications.rotateSecret(id);
+   * const { previous_client_secret_expires_at } = await rk.applications.rotateSecret(id, { grace_period_seconds: 3600 });
    */
-  rotateSecret(id: string, options?: RequestOptions): Promise<ApplicationWithSecret> {
-    return this.client.data(routes.rotateSecret, { params: { id } }, options);
+  rotateSecret(
+    id: string,
+    params?: ApplicationRotateSecretParams,
+    options?: RequestOptions,
+  ): Promise<ApplicationWithSecret> {
+    return this.client.data(routes.rotateSecret, { params: { id }, body: params }, options);
   }
 }

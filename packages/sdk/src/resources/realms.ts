@@ -5,11 +5,14 @@ import type { PagePromise } from '../core/pagination.ts';
 import type { RequestBody, RequestQuery, ResponseData } from '../core/route-types.ts';
 
 const routes = contract.realms;
+const keyRoutes = contract.signingKeys;
 
 export type Realm = ResponseData<typeof routes.get, 200>;
 export type RealmCreateParams = RequestBody<typeof routes.create>;
 export type RealmUpdateParams = RequestBody<typeof routes.update>;
 export type RealmListParams = RequestQuery<typeof routes.list>;
+export type SigningKey = ResponseData<typeof keyRoutes.listKeys, 200>[number];
+export type RotateKeysParams = NonNullable<RequestBody<typeof keyRoutes.rotateKeys>>;
 
 /** `rk.realms`: needs a master-realm client with `realms:read` / `realms:write`. */
 export class Realms extends APIResource {
@@ -49,6 +52,27 @@ export class Realms extends APIResource {
    */
   delete(realm: string, options?: RequestOptions): Promise<void> {
     return this.client.none(routes.delete, { params: { realm } }, options);
+  }
+
+  /**
+   * The realm's published signing keys: the active one, then those retiring (never key material).
+   *
+   * @example
+   * const [active] = await rk.realms.listKeys('acme');
+   */
+  listKeys(realm: string, options?: RequestOptions): Promise<SigningKey[]> {
+    return this.client.data(keyRoutes.listKeys, { params: { realm } }, options);
+  }
+
+  /**
+   * A new active signing key (of `algorithm`, default the realm's); the old one keeps verifying its
+   * tokens until they expire. Answers the realm's keys.
+   *
+   * @example
+   * await rk.realms.rotateKeys('acme', { algorithm: 'ES256' });
+   */
+  rotateKeys(realm: string, params?: RotateKeysParams, options?: RequestOptions): Promise<SigningKey[]> {
+    return this.client.data(keyRoutes.rotateKeys, { params: { realm }, body: params }, options);
   }
 
   /**

@@ -79,6 +79,11 @@ export default async function setup(project: TestProject) {
     REALMKIT_BOOTSTRAP_CLIENT_ID: ADMIN.clientId,
     REALMKIT_BOOTSTRAP_CLIENT_SECRET: ADMIN.clientSecret,
     LOG_LEVEL: 'warn',
+    // Every SDK test file shares the one admin client: limits would throttle the suite (429s
+    // and the SDK's retries are tested against a fake server).
+    REALMKIT_RATE_LIMIT_TOKEN_PER_CLIENT: 'off',
+    REALMKIT_RATE_LIMIT_TOKEN_PER_IP: 'off',
+    REALMKIT_RATE_LIMIT_MANAGEMENT_PER_CLIENT: 'off',
   };
   delete env.DATABASE_URL;
   if (database) env.DATABASE_URL = database.url;

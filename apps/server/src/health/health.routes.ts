@@ -1,0 +1,22 @@
+import { contract } from '@realmkit/contract';
+import { initServer } from '@ts-rest/express';
+import { ServiceUnavailableError } from '../http/api-error.ts';
+import type { ReadinessService } from './readiness.ts';
+
+/** `/healthz` (alive: answers without touching anything) and `/readyz` (ready for traffic). */
+export function healthRoutes(readiness: ReadinessService) {
+  return initServer().router(contract.health, {
+    healthz: async () => ({ status: 200, body: { status: 'ok' } }),
+    readyz: async ({ res }) => {
+      res.set('Cache-Control', 'no-store');
+      const failures = await readiness.failures();
+      if (failures.length > 0) {
+        throw new ServiceUnavailableError(
+          `Not ready: ${failures.map((failure) => failure.check).join(', ')}`,
+          failures.map((failure) => ({ path: failure.check, message: failure.message })),
+        );
+      }
+      return { status: 200, body: { status: 'ok', checks: { database: 'ok', migrations: 'ok', shutdown: 'ok' } } };
+    },
+  });
+}

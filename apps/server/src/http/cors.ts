@@ -1,0 +1,32 @@
+import cors from 'cors';
+import type { RequestHandler } from 'express';
+
+/** Response headers a browser app may read besides the CORS-safelisted ones. */
+const EXPOSED_HEADERS = [
+  'X-Request-Id',
+  'Retry-After',
+  'WWW-Authenticate',
+  'Location',
+  'ETag',
+  'Idempotent-Replayed',
+  'RateLimit',
+  'RateLimit-Policy',
+  'RateLimit-Limit',
+  'RateLimit-Remaining',
+  'RateLimit-Reset',
+];
+
+/**
+ * CORS for browser apps on `origins` (exact matches, from `REALMKIT_CORS_ORIGINS`); `undefined`
+ * when none are configured, so that no response carries an `Access-Control-Allow-Origin`. No
+ * credentials (cookies are not used: calls carry bearer tokens); preflights cached for 10 minutes.
+ */
+export function corsFor(origins: readonly string[]): RequestHandler | undefined {
+  if (origins.length === 0) return undefined;
+  return cors({
+    origin: [...origins],
+    credentials: false,
+    exposedHeaders: EXPOSED_HEADERS,
+    maxAge: 600,
+  });
+}

@@ -1,0 +1,34 @@
+import type { RequestHandler } from 'express';
+import { NotFoundError } from '../http/api-error.ts';
+import type { RealmService } from '../realms/realm.service.ts';
+import { type IntrospectionDeps, introspect } from './introspection.ts';
+import { OAuthError } from './oauth-error.ts';
+import { clientCredentialsOf, param, parseOAuthForm, sendOAuthError } from './oauth-form.ts';
+
+/**
+ * `POST /oauth2/{realm}/introspect` (RFC 7662). Served outside ts-rest, like the token endpoint,
+ * so that client authentication failures and malformed requests are RFC 6749 errors.
+ */
+export function introspectionEndpoint(realms: RealmService, deps: IntrospectionDeps): RequestHandler[] {
+  const handle: RequestHandler = async (req, res, next) => {
+    res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+    try {
+      const realm = await realms.findByRef(String(req.params.realm));
+      if (!realm) throw new NotFoundError(`Realm ${req.params.realm} not found`);
+      if (!req.is('application/x-www-form-urlencoded')) {
+        throw new OAuthError('invalid_request', 'Send the introspection request as application/x-www-form-urlencoded');
+      }
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const client = clientCredentialsOf(req, body);
+      const token = param(body, 'token');
+      // RFC 7662 §2.1: the hint is optional and may be ignored, but it is still one parameter.
+      param(body, 'token_type_hint');
+      if (!token) throw new OAuthError('invalid_request', 'The token parameter is required');
+      res.json(await introspect(deps, { realm, ...client, token }));
+    } catch (error) {
+      if (error instanceof OAuthError) sendOAuthError(res, error);
+      else next(error);
+    }
+  };
+  return [parseOAuthForm, handle];
+}

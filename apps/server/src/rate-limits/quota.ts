@@ -1,0 +1,82 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimit } from './rate-limit-config.ts';
+
+/** Where one request stands against one quota. */
+export interface QuotaOutcome {
+  readonly allowed: boolean;
+  readonly limit: RateLimit;
+  readonly remaining: number;
+  /** Until the window resets, in ms. */
+  readonly msBeforeReset: number;
+}
+
+/** One named quota (`token-client`, `management-client`...), counted per key. */
+export interface Quota {
+  /** Counts one request for `key`; `undefined` when no store could count it (the request goes through). */
+  consume(key: string): Promise<QuotaOutcome | undefined>;
+}
+
+/** Logs, at most once a minute, that the shared store is out of reach and this instance counts alone. */
+const FALLBACK_WARNING_INTERVAL_MS = 60_000;
+
+/**
+ * The insurance limiter of a Redis quota: rate-limiter-flexible switches to it whenever Redis
+ * fails or is not connected, so each instance keeps limiting on its own (fail open to per-instance
+ * limits, not to no limits and not to refusing everything), and says so in the log.
+ */
+class LoggedInsurance extends RateLimiterMemory {
+  readonly #warn: () => void;
+
+  constructor(options: ConstructorParameters<typeof RateLimiterMemory>[0], warn: () => void) {
+    super(options);
+    this.#warn = warn;
+  }
+
+  override consume(...args: Parameters<RateLimiterMemory['consume']>): ReturnType<RateLimiterMemory['consume']> {
+    this.#warn();
+    return super.consume(...args);
+  }
+}
+
+function outcomeOf(result: RateLimiterRes, limit: RateLimit, allowed: boolean): QuotaOutcome {
+  return { allowed, limit, remaining: result.remainingPoints, msBeforeReset: result.msBeforeNext };
+}
+
+/**
+ * A quota in this process's memory, or in Redis (keys `realmkit:rl:<name>:<key>`) so that every
+ * instance on that Redis shares it. Fixed windows of `limit.durationSeconds`.
+ */
+export function createQuota(name: string, limit: RateLimit, logger: Logger, redis?: Redis): Quota {
+  const options = { keyPrefix: `realmkit:rl:${name}`, points: limit.points, duration: limit.durationSeconds };
+  let warnedAt = Number.NEGATIVE_INFINITY;
+  const warn = () => {
+    const now = Date.now();
+    if (now - warnedAt < FALLBACK_WARNING_INTERVAL_MS) return;
+    warnedAt = now;
+    logger.warn({ quota: name }, 'rate limits: Redis is unreachable; this instance counts on its own until it is back');
+  };
+  const limiter = redis
+    ? new RateLimiterRedis({
+        ...options,
+        storeClient: redis,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: new LoggedInsurance(options, warn),
+      })
+    : new RateLimiterMemory(options);
+  return {
+    async consume(key) {
+      try {
+        return outcomeOf(await limiter.consume(key), limit, true);
+      } catch (rejection) {
+        if (rejection instanceof RateLimiterRes) return outcomeOf(rejection, limit, false);
+        logger.warn(
+          { err: rejection, quota: name },
+          'rate limits: the request could not be counted; letting it through',
+        );
+        return undefined;
+      }
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import type { RequestHandler } from 'express';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { managementRateLimit } from './management-rate-limit.ts';
+import { createQuota } from './quota.ts';
+import type { RateLimitsConfig } from './rate-limit-config.ts';
+import { connectRedis } from './redis-connection.ts';
+import { tokenRateLimit } from './token-rate-limit.ts';
+
+/** The rate limits of one server: a middleware for the token endpoint, one for the Management API. */
+export interface RateLimits {
+  /** After the token request's form is parsed. */
+  readonly token: RequestHandler | undefined;
+  /** After `bearerAuth`. */
+  readonly management: RequestHandler | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the configured limits: in memory, or in Redis when `redisUrl` is set (then instances
+ * share them). With every limit off, nothing is built and Redis is not connected.
+ */
+export async function createRateLimits(
+  config: RateLimitsConfig,
+  redisUrl: string | undefined,
+  logger: Logger,
+): Promise<RateLimits> {
+  const anyOn = Boolean(config.tokenPerClient || config.tokenPerIp || config.managementPerClient);
+  const redis: Redis | undefined = anyOn && redisUrl ? await connectRedis(redisUrl, logger) : undefined;
+  const quota = (name: string, limit: RateLimitsConfig[keyof RateLimitsConfig]) =>
+    limit ? createQuota(name, limit, logger, redis) : undefined;
+  const perClient = quota('token-client', config.tokenPerClient);
+  const perIp = quota('token-ip', config.tokenPerIp);
+  const management = quota('management-client', config.managementPerClient);
+  return {
+    token: perClient || perIp ? tokenRateLimit({ perClient, perIp }) : undefined,
+    management: management ? managementRateLimit(management) : undefined,
+    async close() {
+      redis?.disconnect();
+    },
+  };
+}

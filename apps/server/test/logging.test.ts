@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redactUrl } from '../src/http/logger.ts';
+import { type CapturedLine, capturingLogger } from './support/capturing-logger.ts';
+import { startTestServer, type TestRealm, type TestServer } from './support/test-server.ts';
+
+const capture = capturingLogger('trace');
+let server: TestServer;
+let admin: string;
+let realm: TestRealm;
+
+beforeAll(async () => {
+  server = await startTestServer({ logger: capture.logger });
+  admin = await server.masterToken();
+  realm = await server.createRealm(admin, 'logging');
+});
+afterAll(() => server?.close());
+
+/** The request log line of the response that carried `requestId`. */
+function lineOf(requestId: string | null): CapturedLine | undefined {
+  return capture.lines.find((line) => line.reqId === requestId && line.msg === 'request completed');
+}
+
+describe('logs', () => {
+  it('are JSON lines, one per request, carrying its X-Request-Id', async () => {
+    const response = await server.call('GET', `/api/v1/${realm.name}/users`, {
+      token: admin,
+      headers: { 'x-request-id': 'logging-request-1' },
+    });
+    expect(response.headers.get('x-request-id')).toBe('logging-request-1');
+    expect(lineOf('logging-request-1')).toMatchObject({
+      level: 30,
+      reqId: 'logging-request-1',
+      req: { method: 'GET', url: `/api/v1/${realm.name}/users` },
+      res: { statusCode: 200 },
+    });
+    // Probes are left out when they succeed.
+    const probe = await server.call('GET', '/healthz', { headers: { 'x-request-id': 'logging-probe' } });
+    expect(probe.status).toBe(200);
+    expect(capture.lines.some((line) => line.reqId === 'logging-probe')).toBe(false);
+  });
+
+  it('keep no trace of passwords, password digests, client secrets, tokens, cookies or the Authorization header', async () => {
+    const secrets = {
+      password: 'Log-Password-Never-Logged-1',
+      digest: '$2b$04$LogDigestNeverLoggedLogDeOm7Qn8FqZp3W9hXkYsVt1uRcJa2G',
+      clientSecret: 'log-client-secret-never-logged-0123456789',
+      cookie: 'log-cookie-never-logged',
+      verificationToken: 'log-verification-token-never-logged',
+      querySecret: 'log-query-secret-never-logged',
+    };
+    const created = await server.expectCall(201, 'POST', `/api/v1/${realm.name}/users`, {
+      token: admin,
+      json: { email: 'logged@example.com', password: secrets.password },
+      headers: { cookie: `session=${secrets.cookie}`, 'x-request-id': 'logging-secrets-1' },
+    });
+    await server.expectCall(201, 'POST', `/api/v1/${realm.name}/users`, {
+      token: admin,
+      json: { email: 'imported@example.com', password_digest: secrets.digest, password_algorithm: 'bcrypt' },
+    });
+    await server.expectCall(200, 'PATCH', `/api/v1/${realm.name}/users/${created.id}/password`, {
+      token: admin,
+      json: { password: secrets.password },
+    });
+    // client_secret_post, client_secret_basic, and a wrong secret (an OAuth error, 401).
+    const client = await server.createRealmClient(realm.name, ['users:read']);
+    await server.token(realm.name, client);
+    const basic = Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64');
+    const viaBasic = await server.call('POST', `/oauth2/${realm.name}/token`, {
+      form: { grant_type: 'client_credentials' },
+      headers: { authorization: `Basic ${basic}` },
+    });
+    expect(viaBasic.status).toBe(200);
+    const refused = await server.call('POST', `/oauth2/${realm.name}/token`, {
+      form: { grant_type: 'client_credentials', client_id: client.clientId, client_secret: secrets.clientSecret },
+    });
+    expect(refused.status).toBe(401);
+    // A verification link (its token is in the URL) and a secret misplaced in a query string.
+    const link = await server.call('GET', `/verify-email?token=${secrets.verificationToken}`, {
+      headers: { 'x-request-id': 'logging-secrets-2' },
+    });
+    expect(link.status).toBeGreaterThanOrEqual(400);
+    await server.call('GET', `/api/v1/${realm.name}/users?client_secret=${secrets.querySecret}&page=1`, {
+      token: admin,
+      headers: { 'x-request-id': 'logging-secrets-3' },
+    });
+
+    const logged = capture.text();
+    const forbidden = [...Object.values(secrets), client.clientSecret, admin, basic, viaBasic.body.access_token];
+    for (const secret of forbidden) expect(logged).not.toContain(secret);
+    // Redacted where they were, not dropped silently.
+    expect(lineOf('logging-secrets-1')?.req).toMatchObject({
+      headers: { authorization: '[redacted]', cookie: '[redacted]' },
+    });
+    expect(lineOf('logging-secrets-2')?.req).toMatchObject({ url: '/verify-email?token=[redacted]' });
+    expect(lineOf('logging-secrets-3')?.req).toMatchObject({
+      url: `/api/v1/${realm.name}/users?client_secret=[redacted]&page=1`,
+    });
+  });
+
+  it('redact secret query parameters wherever they are in a URL', () => {
+    expect(redactUrl('/a?x=1&token=abc&access_token=def#frag')).toBe(
+      '/a?x=1&token=[redacted]&access_token=[redacted]#frag',
+    );
+    expect(redactUrl('/a?tokens=kept&password=p')).toBe('/a?tokens=kept&password=[redacted]');
+  });
+});

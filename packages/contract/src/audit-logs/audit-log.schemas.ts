@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { DEFAULT_PER_PAGE, MAX_PER_PAGE } from '../common/pagination.ts';
+import { Id, Timestamp } from '../common/primitives.ts';
+
+/** An audit action: `<noun>.<what happened>`, e.g. `user.created`, `application.secret_rotated`. */
+const Action = z
+  .string()
+  .regex(/^[a-z_]+\.[a-z_]+$/, 'must look like `user.created`')
+  .max(100)
+  .meta({ example: 'user.created' });
+
+/** One recorded Management API write. Never carries request values: secrets and passwords stay out. */
+export const AuditLog = z
+  .object({
+    id: Id,
+    action: Action.meta({ description: 'What was done, derived from the operation: `<noun>.<what happened>`.' }),
+    outcome: z
+      .enum(['success', 'failure'])
+      .meta({ description: '`success` for a 2xx status, `failure` otherwise: a failed write changed nothing.' }),
+    status: z.int().meta({ description: 'The HTTP status the request was answered with.', example: 201 }),
+    actor: z
+      .object({
+        client_id: z.string(),
+        application_id: Id.nullable().meta({ description: 'Null when the application no longer exists.' }),
+        realm_id: Id,
+        realm_name: z.string(),
+      })
+      .meta({ description: "The client whose token made the request, and the token's realm." }),
+    target: z.object({
+      type: z.string().meta({ example: 'user' }),
+      id: Id.nullable().meta({ description: 'Null when the request named no valid id (a create that failed).' }),
+    }),
+    realm_id: Id.meta({ description: 'The realm whose log holds the entry (realm writes: the master realm).' }),
+    request: z.object({
+      id: z.string().meta({ description: 'The `X-Request-Id` of the request, as in the server logs.' }),
+      method: z.string(),
+      path: z.string().meta({ description: 'The path, without the query string.' }),
+    }),
+    details: z
+      .object({
+        fields: z
+          .array(z.string())
+          .optional()
+          .meta({ description: 'Names (never values) of the body fields sent, e.g. `["email", "password"]`.' }),
+      })
+      .catchall(z.union([z.string(), z.array(z.string())]))
+      .meta({
+        description:
+          'Ids the request named besides the target (`role_id`, `resource_id`, `role_ids`...) and the names of ' +
+          'the body fields sent.',
+      }),
+    created_at: Timestamp,
+  })
+  .meta({
+    id: 'AuditLog',
+    example: {
+      id: '0199b2f6-3c6e-7d4a-9b1e-2f4f8a6c1d21',
+      action: 'user.password_set',
+      outcome: 'success',
+      status: 200,
+      actor: {
+        client_id: 'DVcccvczKuOfNT1pXAU8aQ',
+        application_id: '0199b2f6-3c6e-7d4a-9b1e-2f4f8a6c1d22',
+        realm_id: '0199b2f6-3c6e-7d4a-9b1e-2f4f8a6c1d23',
+        realm_name: 'master',
+      },
+      target: { type: 'user', id: '0199b2f6-3c6e-7d4a-9b1e-2f4f8a6c1d20' },
+      realm_id: '0199b2f6-3c6e-7d4a-9b1e-2f4f8a6c1d24',
+      request: {
+        id: '5a0d6c1e-2b1f-4a8e-9d3c-7e6f5a4b3c2d',
+        method: 'PATCH',
+        path: '/api/v1/acme/users/0199b2f6-3c6e-7d4a-9b1e-2f4f8a6c1d20/password',
+      },
+      details: { fields: ['password'] },
+      created_at: '2026-01-15T10:30:00.000Z',
+    },
+  });
+export type AuditLog = z.infer<typeof AuditLog>;
+
+/** Query of `GET /audit-logs`: the usual pages, and filters that all must match. */
+export const AuditLogQuery = z.object({
+  page: z.coerce.number().int().min(1).default(1).meta({ description: '1-based page number.' }),
+  per_page: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PER_PAGE)
+    .default(DEFAULT_PER_PAGE)
+    .meta({ description: `Items per page, 1..${MAX_PER_PAGE}.` }),
+  action: Action.optional().meta({ description: 'Exactly this action, e.g. `user.created`.' }),
+  actor: z.string().min(1).max(128).optional().meta({ description: 'The client_id of the actor.' }),
+  target_type: z
+    .string()
+    .regex(/^[a-z_]+$/)
+    .max(50)
+    .optional()
+    .meta({ description: 'The type of the target, e.g. `user`, `application`.' }),
+  target_id: Id.optional().meta({ description: 'The id of the target.' }),
+  from: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .meta({ description: 'Entries at or after this time (ISO 8601).', example: '2026-01-01T00:00:00Z' }),
+  to: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .meta({ description: 'Entries before this time (ISO 8601).', example: '2026-02-01T00:00:00Z' }),
+});
+export type AuditLogQuery = z.infer<typeof AuditLogQuery>;

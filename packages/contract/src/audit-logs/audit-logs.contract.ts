@@ -1,0 +1,30 @@
+import { initContract } from '@ts-rest/core';
+import { errorResponses } from '../common/errors.ts';
+import { requires } from '../common/metadata.ts';
+import { listOf } from '../common/pagination.ts';
+import { RealmPathParams } from '../common/primitives.ts';
+import { AuditLog, AuditLogQuery } from './audit-log.schemas.ts';
+
+const c = initContract();
+const TAG = 'Audit logs';
+
+/** `/api/v1/{realm}/audit-logs`: what the Management API changed in a realm, and who did it. */
+export const auditLogsContract = c.router(
+  {
+    list: {
+      method: 'GET',
+      path: '',
+      pathParams: RealmPathParams,
+      query: AuditLogQuery,
+      responses: { 200: listOf(AuditLog), ...errorResponses(400, 401, 403, 404) },
+      summary: 'List audit log entries',
+      description:
+        'Newest first. Every Management API write of the realm, successful or not, with its actor, action, target, ' +
+        'request id and status; never the values sent. Filters combine: `action`, `actor` (client_id), ' +
+        '`target_type`, `target_id`, `from` (inclusive) and `to` (exclusive). Realm writes are in the master ' +
+        "realm's log.",
+      metadata: requires('audit-logs:read', TAG),
+    },
+  },
+  { pathPrefix: '/api/v1/:realm/audit-logs', strictStatusCodes: true },
+);

@@ -1,0 +1,35 @@
+import { initContract } from '@ts-rest/core';
+import { errorResponses } from '../common/errors.ts';
+import { publicRoute } from '../common/metadata.ts';
+import { Liveness, Readiness } from './health.schemas.ts';
+
+const c = initContract();
+const TAG = 'Operations';
+
+/** Probes for load balancers and orchestrators (Kubernetes liveness and readiness). */
+export const healthContract = c.router(
+  {
+    healthz: {
+      method: 'GET',
+      path: '/healthz',
+      responses: { 200: Liveness },
+      summary: 'Liveness',
+      description:
+        'The process is up and its event loop answers. Touches nothing else (not the database), so a failing ' +
+        'database never gets a healthy instance restarted. Public.',
+      metadata: publicRoute(TAG, { withoutDatabase: true }),
+    },
+    readyz: {
+      method: 'GET',
+      path: '/readyz',
+      responses: { 200: Readiness, ...errorResponses(503) },
+      summary: 'Readiness',
+      description:
+        'Whether this instance should get traffic: the database answers `select 1` within 2 s, every migration ' +
+        'this version ships is applied, and no shutdown is under way. Otherwise 503 with `Retry-After`, ' +
+        '`details` naming each check that failed (`path` is the check). Public.',
+      metadata: publicRoute(TAG),
+    },
+  },
+  { strictStatusCodes: true },
+);
