@@ -112,14 +112,57 @@ describe('users: listing', () => {
   it('paginates newest first with the true total, and answers an empty page past the end', async () => {
     const first = await server.call('GET', `${users(listRealm.name)}?per_page=3`, { token: admin });
     expect(first.status).toBe(200);
-    expect(first.body.meta).toEqual({ current_page: 1, per_page: 3, total: 4 });
     expect(first.body.data.map((u: { email: string }) => u.email)).toEqual([
       'bob@example.org',
       'percent@example.com',
       'ann@example.com',
     ]);
+    expect(first.body.meta).toEqual({ current_page: 1, per_page: 3, total: 4, next_after: first.body.data[2].id });
+    const last = await server.call('GET', `${users(listRealm.name)}?per_page=3&page=2`, { token: admin });
+    expect(last.body.data.map((u: { email: string }) => u.email)).toEqual(['john@example.com']);
+    expect(last.body.meta).toEqual({ current_page: 2, per_page: 3, total: 4, next_after: null });
     const past = await server.call('GET', `${users(listRealm.name)}?per_page=3&page=9`, { token: admin });
-    expect(past.body).toEqual({ data: [], meta: { current_page: 9, per_page: 3, total: 4 } });
+    expect(past.body).toEqual({ data: [], meta: { current_page: 9, per_page: 3, total: 4, next_after: null } });
+  });
+
+  it('pages by keyset with after: the same users in the same order, page counting from the cursor', async () => {
+    const list = async (query: string) => {
+      const response = await server.call('GET', `${users(listRealm.name)}?${query}`, { token: admin });
+      expect(response.status, JSON.stringify(response.body)).toBe(200);
+      return response.body as { data: { id: string; email: string }[]; meta: Record<string, unknown> };
+    };
+    const all = (await list('per_page=100')).data.map((user) => user.id);
+    expect(all).toHaveLength(4);
+
+    const walked: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    do {
+      const page = await list(`per_page=1${after ? `&after=${after}` : ''}`);
+      expect(page.meta.total).toBe(4);
+      walked.push(...page.data.map((user) => user.id));
+      after = page.meta.next_after as string | null;
+      pages++;
+    } while (after && pages < 10);
+    expect(walked).toEqual(all);
+    expect(pages).toBe(4);
+
+    const second = await list(`per_page=1&page=2&after=${all[0]}`);
+    expect(second.data.map((user) => user.id)).toEqual([all[2]]);
+    expect(second.meta).toEqual({ current_page: 2, per_page: 1, total: 4, next_after: all[2] });
+
+    const searched = await list(`search=example.com&after=${all[0]}`);
+    expect(searched.data.map((user) => user.email)).toEqual([
+      'percent@example.com',
+      'ann@example.com',
+      'john@example.com',
+    ]);
+    expect(searched.meta).toMatchObject({ total: 3, next_after: null });
+
+    // A cursor is a position, not a row: the id of a user deleted since still works.
+    const gone = await createUser({ email: 'gone@example.com' }, listRealm.name);
+    await server.expectCall(204, 'DELETE', `${users(listRealm.name)}/${gone.id}`, { token: admin });
+    expect((await list(`after=${gone.id}`)).data.map((user) => user.id)).toEqual(all);
   });
 
   it('searches email, username and name case-insensitively, with % and _ taken literally', async () => {
@@ -140,12 +183,54 @@ describe('users: listing', () => {
   });
 
   it('refuses bad paging parameters with 400 naming the parameter', async () => {
-    for (const query of ['per_page=0', 'per_page=101', 'page=0', 'page=abc', 'per_page=1.5']) {
+    for (const query of ['per_page=0', 'per_page=101', 'page=0', 'page=abc', 'per_page=1.5', 'after=abc']) {
       const response = await server.call('GET', `${users(listRealm.name)}?${query}`, { token: admin });
       expect(response.status, query).toBe(400);
       expect(response.body.error).toBe('invalid_request');
       expect(response.body.details[0].path).toBe(query.split('=')[0]);
     }
+  });
+});
+
+describe('users: the maintained count', () => {
+  const countsOf = async (realmId: string) => {
+    const [row] = await server.services.orm.em.fork().execute<{ kept: string | null; actual: string }[]>(
+      `select (select sum(user_count) from realm_user_counts where realm_id = ?) as kept,
+              (select count(*) from users where realm_id = ?) as actual`,
+      [realmId, realmId],
+    );
+    return { kept: row?.kept === null ? null : Number(row?.kept), actual: Number(row?.actual) };
+  };
+
+  it("keeps each realm's total equal to its users through concurrent creates, conflicts and deletes", async () => {
+    const countRealm = await server.createRealm(admin, 'count');
+    const otherBefore = await countsOf(otherRealm.id);
+    expect(await countsOf(countRealm.id)).toEqual({ kept: null, actual: 0 });
+    expect((await server.call('GET', users(countRealm.name), { token: admin })).body.meta.total).toBe(0);
+
+    const created = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => createUser({ email: `count${i}@example.com` }, countRealm.name)),
+    );
+    const conflict = await server.call('POST', users(countRealm.name), {
+      token: admin,
+      json: { email: 'COUNT0@example.com' },
+    });
+    expect(conflict.status).toBe(409);
+    await Promise.all(
+      created
+        .slice(0, 3)
+        .map((user) => server.expectCall(204, 'DELETE', `${users(countRealm.name)}/${user.id}`, { token: admin })),
+    );
+
+    expect(await countsOf(countRealm.id)).toEqual({ kept: 5, actual: 5 });
+    const listed = await server.call('GET', `${users(countRealm.name)}?per_page=2`, { token: admin });
+    expect(listed.body.meta.total).toBe(5);
+    const byName = await server.call('GET', `/api/users?realm=${countRealm.name}&size=2`, { token: admin });
+    expect(byName.body).toMatchObject({ totalElements: 5, totalPages: 3 });
+    expect(await countsOf(otherRealm.id)).toEqual(otherBefore);
+
+    await server.expectCall(204, 'DELETE', `/api/v1/realms/${countRealm.name}`, { token: admin });
+    expect(await countsOf(countRealm.id)).toEqual({ kept: null, actual: 0 });
   });
 });
 

@@ -37,7 +37,7 @@ describe('rk.users', () => {
     for (let i = 0; i < 5; i++) await rk.users.create({ email: `page${i}@example.com` });
     const first = await rk.users.list({ per_page: 2, search: 'page' });
     expect(first.data).toHaveLength(2);
-    expect(first.meta).toEqual({ current_page: 1, per_page: 2, total: 5 });
+    expect(first.meta).toEqual({ current_page: 1, per_page: 2, total: 5, next_after: first.data[1]?.id });
     expect(first.hasNextPage()).toBe(true);
     const second = await first.getNextPage();
     expect(second.meta.current_page).toBe(2);

@@ -1,6 +1,4 @@
-import type { Page } from '../db/pagination.ts';
-
 /** `{ data, meta }`, the body of every v1 list. */
-export function listBody<T, B>(page: Page<T>, present: (item: T) => B): { data: B[]; meta: Page<T>['meta'] } {
+export function listBody<T, B, M>(page: { items: T[]; meta: M }, present: (item: T) => B): { data: B[]; meta: M } {
   return { data: page.items.map(present), meta: page.meta };
 }

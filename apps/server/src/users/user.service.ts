@@ -1,8 +1,15 @@
 import { LockMode } from '@mikro-orm/core';
-import type { CreateUserBody, ListQuery, UpdateUserBody } from '@realmkit/contract';
+import type { CreateUserBody, CursorListQuery, ListQuery, UpdateUserBody } from '@realmkit/contract';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
-import { type Page, paged, searchFilter } from '../db/pagination.ts';
+import {
+  type CursorPage,
+  type CursorPageQuery,
+  newestFirstPage,
+  type Page,
+  paged,
+  searchFilter,
+} from '../db/pagination.ts';
 import { deleteRow, type RowCheck, updateRow } from '../db/row-version.ts';
 import { withConflicts } from '../db/unique-violation.ts';
 import { ApiError, NotFoundError, ValidationError } from '../http/api-error.ts';
@@ -43,14 +50,25 @@ export class UserService {
     this.#roles = roles;
   }
 
-  list(realmId: string, query: ListQuery): Promise<Page<User>> {
-    return paged(query, (window) =>
-      this.#orm.em.findAndCount(
-        UserEntity,
-        { realmId, ...searchFilter(query.search, ['email', 'username', 'name']) },
-        { orderBy: { id: 'desc' }, ...window },
-      ),
+  /**
+   * Newest first, built for realms of millions (docs/performance.md): a deferred join or the
+   * `after` cursor for the rows, trigram indexes for `search`, and the maintained per-realm
+   * count for an unfiltered `total`.
+   */
+  list(realmId: string, query: CursorPageQuery & Pick<CursorListQuery, 'search'>): Promise<CursorPage<User>> {
+    const where = { realmId, ...searchFilter(query.search, ['email', 'username', 'name']) };
+    return newestFirstPage<User>(this.#orm.em, UserEntity, where, query, () =>
+      query.search ? this.#orm.em.count(UserEntity, where) : this.#count(realmId),
     );
+  }
+
+  /** The realm's user count, kept by triggers on `users` (migration RealmUserCounts): 16 rows at most, not a scan. */
+  async #count(realmId: string): Promise<number> {
+    const [row] = await this.#orm.em.execute<{ total: string | null }[]>(
+      'select sum(user_count) as total from realm_user_counts where realm_id = ?',
+      [realmId],
+    );
+    return Number(row?.total ?? 0);
   }
 
   async get(realmId: string, id: string): Promise<User> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Id } from './primitives.ts';
 
 export const MAX_PER_PAGE = 100;
 export const DEFAULT_PER_PAGE = 20;
@@ -29,6 +30,31 @@ export type PageMeta = z.infer<typeof PageMeta>;
 /** `{ data: [...], meta }`, the shape of every v1 list. */
 export function listOf<T extends z.ZodType>(item: T) {
   return z.object({ data: z.array(item), meta: PageMeta });
+}
+
+/**
+ * A list that also pages by keyset: `after` (an id from `meta.next_after`) starts the list after
+ * that item, so deep pages cost as little as the first. `page` then counts from there.
+ */
+export const CursorListQuery = ListQuery.extend({
+  after: Id.optional().meta({
+    description:
+      "Start after this item (the previous page's `meta.next_after`): a keyset cursor, as cheap on page 10,000 " +
+      'as on page 1. `page` then counts from it; `total` still counts every item matching the query.',
+  }),
+});
+export type CursorListQuery = z.infer<typeof CursorListQuery>;
+
+export const CursorPageMeta = PageMeta.extend({
+  next_after: Id.nullable().meta({
+    description: "The last item's id when another page follows (send it as `after`), otherwise null.",
+  }),
+}).meta({ id: 'CursorPageMeta' });
+export type CursorPageMeta = z.infer<typeof CursorPageMeta>;
+
+/** `{ data: [...], meta }` with `meta.next_after`, for lists that take `after`. */
+export function cursorListOf<T extends z.ZodType>(item: T) {
+  return z.object({ data: z.array(item), meta: CursorPageMeta });
 }
 
 /** `{ data: {...} }`, the shape of every v1 single resource. */

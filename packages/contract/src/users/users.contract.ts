@@ -1,7 +1,7 @@
 import { initContract } from '@ts-rest/core';
 import { errorResponses } from '../common/errors.ts';
 import { requires } from '../common/metadata.ts';
-import { ListQuery, listOf, single } from '../common/pagination.ts';
+import { CursorListQuery, cursorListOf, ListQuery, listOf, single } from '../common/pagination.ts';
 import { RealmIdPathParams, RealmIdRoleIdPathParams, RealmPathParams } from '../common/primitives.ts';
 import { AssignRolesBody, Role } from '../roles/role.schemas.ts';
 import {
@@ -30,10 +30,12 @@ export const usersContract = c.router(
       method: 'GET',
       path: '',
       pathParams: RealmPathParams,
-      query: ListQuery,
-      responses: { 200: listOf(User), ...errorResponses(400, 401, 403, 404) },
+      query: CursorListQuery,
+      responses: { 200: cursorListOf(User), ...errorResponses(400, 401, 403, 404) },
       summary: 'List users',
-      description: 'Newest first. `search` matches email, username and name, case-insensitively.',
+      description:
+        'Newest first. `search` matches email, username and name, case-insensitively. For deep pages, follow ' +
+        '`meta.next_after` with `after` instead of raising `page`: its cost does not grow with the depth.',
       metadata: requires('users:read', TAG),
     },
     create: {

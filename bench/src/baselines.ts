@@ -1,0 +1,40 @@
+import path from 'node:path';
+import { CONNECTIONS, type LoadResult, load } from './loadgen.ts';
+import { freePort, runNodeJson, SRC, spawnNode, waitUntil } from './processes.ts';
+import type { Settings } from './settings.ts';
+
+const children = path.join(SRC, 'children');
+
+/** JWS signatures per second on one core with node:crypto alone (its own process, nothing else). */
+export async function rawSignRate(alg: 'RS256' | 'ES256' | 'EdDSA', s: Settings): Promise<number> {
+  const { perSecond } = await runNodeJson<{ perSecond: number }>(path.join(children, 'raw-sign.ts'), [
+    alg,
+    String(s.rawMs),
+  ]);
+  return perSecond;
+}
+
+/** argon2id hashes per second with the server's hashPassword, as many in flight as the load has connections. */
+export async function rawArgon2Rate(s: Settings): Promise<number> {
+  const { perSecond } = await runNodeJson<{ perSecond: number }>(path.join(children, 'raw-argon2.ts'), [
+    String(Math.max(s.rawMs, 2000)),
+    String(CONNECTIONS),
+  ]);
+  return perSecond;
+}
+
+/** A bare Express 5 hello-world under the same load as the server's figures. */
+export async function helloExpress(s: Settings): Promise<LoadResult> {
+  const port = await freePort();
+  const child = spawnNode(path.join(children, 'hello-express.ts'), [], {
+    env: { PORT: String(port) },
+    logFile: path.join(s.workDir, 'hello-express.log'),
+  });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntil('hello-world start', async () => (await fetch(url)).ok, { child });
+    return await load({ url, paths: ['/'], warmupS: s.warmupS, durationS: s.durationS });
+  } finally {
+    await child.stop();
+  }
+}

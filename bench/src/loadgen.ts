@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { runNodeJson, SRC } from './processes.ts';
+
+/** What the load generator sends: one request shape, many paths or bodies. */
+export interface LoadSpec {
+  url: string;
+  connections: number;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  /** Cycled, one per request. */
+  paths: string[];
+  /** Each `{{n}}` becomes a value unique in the run (for unique emails). */
+  body?: string;
+  runId: string;
+  warmupS: number;
+  /** Measure for this long, or for `amount` requests. */
+  durationS?: number;
+  amount?: number;
+}
+
+export interface LoadResult {
+  /** 2xx responses per second; others are counted apart and make the figure invalid. */
+  requestsPerSecond: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  durationS: number;
+  latencyMs: { p50: number; p95: number; p99: number; max: number };
+}
+
+export const CONNECTIONS = 32;
+
+/**
+ * Runs autocannon in its own process (on this bench's Node), so that the generator's work is
+ * not counted against the server's event loop nor the bench's.
+ */
+export async function load(
+  spec: Omit<LoadSpec, 'runId' | 'connections' | 'headers' | 'method'> &
+    Partial<Pick<LoadSpec, 'connections' | 'headers' | 'method'>>,
+): Promise<LoadResult> {
+  const full: LoadSpec = {
+    connections: CONNECTIONS,
+    method: 'GET',
+    headers: {},
+    runId: randomBytes(4).toString('hex'),
+    ...spec,
+  };
+  const result = await runNodeJson<LoadResult>(path.join(SRC, 'load.ts'), [JSON.stringify(full)]);
+  if (result.ok === 0) {
+    throw new Error(`no request to ${full.paths[0]} succeeded (${result.non2xx} non-2xx, ${result.errors} errors)`);
+  }
+  return result;
+}
