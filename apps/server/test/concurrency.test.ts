@@ -64,6 +64,48 @@ describe('concurrency', () => {
     expect(row).toEqual({ name: winner?.body.data.name, version: 2 });
   });
 
+  it('20 simultaneous secret rotations with one If-Match: one 200, nineteen 412; the winner’s secret works', async () => {
+    const client = await server.createRealmClient(realm.name, ['users:read']);
+    const url = `${api()}/applications/${client.applicationId}`;
+    const etag = (await server.call('GET', url, { token: admin })).headers.get('etag') as string;
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        server.call('POST', `${url}/secret`, {
+          token: admin,
+          json: { grace_period_seconds: 600 },
+          headers: { 'if-match': etag },
+        }),
+      ),
+    );
+    expect(tally(responses)).toEqual({ 200: 1, 412: 19 });
+    const winner = responses.find((r) => r.status === 200);
+    // The grace period kept the secret the rotation replaced, not one a loser would have made.
+    for (const secret of [winner?.body.data.client_secret, client.clientSecret]) {
+      expect(await server.token(realm.name, { clientId: client.clientId, clientSecret: secret })).toBeTruthy();
+    }
+    const [row] = await server.services.orm.em
+      .fork()
+      .execute<{ version: number }[]>('select version from applications where id = ?', [client.applicationId]);
+    expect(row?.version).toBe(2);
+  });
+
+  it('10 simultaneous key rotations of one realm with one If-Match: one 200, nine 412, one new key', async () => {
+    const created = await server.call('POST', '/api/v1/realms', {
+      token: admin,
+      json: { name: `race-keys-${randomUUID().slice(0, 8)}`, signing_algorithm: 'ES256' },
+    });
+    const url = `/api/v1/realms/${created.body.data.id}`;
+    const etag = created.headers.get('etag') as string;
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        server.call('POST', `${url}/keys/rotate`, { token: admin, headers: { 'if-match': etag } }),
+      ),
+    );
+    expect(tally(responses)).toEqual({ 200: 1, 412: 9 });
+    expect(await count('select count(*) from signing_keys where realm_id = ?', [created.body.data.id])).toBe(2);
+    expect((await server.call('DELETE', url, { token: admin })).status).toBe(204);
+  });
+
   it('20 simultaneous POSTs with one Idempotency-Key and body: one resource; each answer the 201 or 409 in progress', async () => {
     const key = randomUUID();
     const name = `idempotent-${key}`;

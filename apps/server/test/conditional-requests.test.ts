@@ -228,6 +228,110 @@ describe('If-Match on PATCH, PUT and DELETE', () => {
   });
 });
 
+describe('If-Match on the POST actions: rotating a client secret, rotating a realm’s keys', () => {
+  async function tokenStatus(clientId: string, clientSecret: string): Promise<number> {
+    const response = await server.call('POST', `/oauth2/${realm.name}/token`, {
+      form: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret },
+    });
+    return response.status;
+  }
+
+  it('a secret rotates only from the application’s state it names; the grace period holds; 422 comes first', async () => {
+    const client = await server.createRealmClient(realm.name, ['users:read']);
+    const url = `${api()}/applications/${client.applicationId}`;
+    const read = etagOf(await server.call('GET', url, { token: admin }));
+    const renamed = await server.call('PATCH', url, {
+      token: admin,
+      json: { name: 'renamed' },
+      headers: { 'if-match': read },
+    });
+    const current = etagOf(renamed);
+
+    const rotate = (headers: Record<string, string>) =>
+      server.call('POST', `${url}/secret`, { token: admin, json: { grace_period_seconds: 3600 }, headers });
+    const stale = await rotate({ 'if-match': read });
+    expect(stale.status).toBe(412);
+    expect(stale.body.error).toBe('precondition_failed');
+    expect(await tokenStatus(client.clientId, client.clientSecret)).toBe(200);
+    expect(etagOf(await server.call('GET', url, { token: admin }))).toBe(current);
+    expect((await rotate({ 'if-none-match': current })).status).toBe(412);
+    expect(etagOf(await server.call('GET', url, { token: admin }))).toBe(current);
+
+    const rotated = await rotate({ 'if-match': current });
+    expect(rotated.status).toBe(200);
+    const after = etagOf(rotated);
+    expect(after).not.toBe(current);
+    expect(etagOf(await server.call('GET', url, { token: admin }))).toBe(after);
+    expect(rotated.body.data.previous_client_secret_expires_at).toEqual(expect.any(String));
+    // Both secrets authenticate during the grace period, as without If-Match.
+    expect(await tokenStatus(client.clientId, client.clientSecret)).toBe(200);
+    expect(await tokenStatus(client.clientId, rotated.body.data.client_secret)).toBe(200);
+
+    // A public application has no secret whatever the condition: 422 before 412 (RFC 9110 §13.2.1).
+    const spa = await server.call('POST', `${api()}/applications`, {
+      token: admin,
+      json: { name: 'spa', type: 'spa' },
+    });
+    const publicRotation = await server.call('POST', `${api()}/applications/${spa.body.data.id}/secret`, {
+      token: admin,
+      headers: { 'if-match': '"stale"' },
+    });
+    expect(publicRotation.status).toBe(422);
+  });
+
+  it('a key rotation is a change of the realm: If-Match takes the realm’s ETag, which the rotation moves', async () => {
+    const created = await server.call('POST', '/api/v1/realms', {
+      token: admin,
+      json: { name: `etag-keys-${Date.now().toString(36)}`, signing_algorithm: 'ES256' },
+    });
+    expect(created.status).toBe(201);
+    const realmUrl = `/api/v1/realms/${created.body.data.name}`;
+    const keys = async () => (await server.expectCall(200, 'GET', `${realmUrl}/keys`, { token: admin })) as unknown[];
+    const first = etagOf(created);
+
+    const rotated = await server.call('POST', `${realmUrl}/keys/rotate`, {
+      token: admin,
+      headers: { 'if-match': first },
+    });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.data).toHaveLength(2);
+    const second = etagOf(rotated);
+    expect(second).not.toBe(first);
+    const read = await server.call('GET', realmUrl, { token: admin });
+    expect(etagOf(read)).toBe(second);
+    expect(Date.parse(read.body.data.updated_at)).toBeGreaterThan(Date.parse(created.body.data.updated_at));
+
+    // Another operator who read the realm before that rotation does not rotate again.
+    const stale = await server.call('POST', `${realmUrl}/keys/rotate`, {
+      token: admin,
+      headers: { 'if-match': first },
+    });
+    expect(stale.status).toBe(412);
+    expect(await keys()).toHaveLength(2);
+    const staleSwitch = await server.call('PATCH', realmUrl, {
+      token: admin,
+      json: { signing_algorithm: 'EdDSA' },
+      headers: { 'if-match': first },
+    });
+    expect(staleSwitch.status).toBe(412);
+    expect(await keys()).toHaveLength(2);
+    expect(etagOf(await server.call('GET', realmUrl, { token: admin }))).toBe(second);
+
+    const switched = await server.call('PATCH', realmUrl, {
+      token: admin,
+      json: { signing_algorithm: 'EdDSA' },
+      headers: { 'if-match': second },
+    });
+    expect(switched.status).toBe(200);
+    expect(switched.body.data.signing_algorithm).toBe('EdDSA');
+    expect(etagOf(switched)).not.toBe(second);
+    expect(await keys()).toHaveLength(3);
+    // Without a condition, a rotation still simply happens.
+    expect((await server.call('POST', `${realmUrl}/keys/rotate`, { token: admin })).status).toBe(200);
+    expect((await server.call('DELETE', realmUrl, { token: admin })).status).toBe(204);
+  });
+});
+
 interface EtaggedResource {
   name: string;
   /** Makes one: the create response, its URL, and whether that URL has a GET. */

@@ -151,11 +151,70 @@ describe('Idempotency-Key: the same request again', () => {
     expect(corrected.headers.get('idempotent-replayed')).toBeNull();
   });
 
-  it('keeps 2xx, 404, 409 and 422; never 400, 401, 403, 413, 415, 429 or a 5xx', () => {
+  it('keeps 2xx, 404, 409 and 422; never 400, 401, 403, 412, 413, 415, 429 or a 5xx', () => {
     for (const status of [200, 201, 202, 204, 404, 409, 422]) expect(isKept(status), String(status)).toBe(true);
-    for (const status of [400, 401, 403, 408, 413, 415, 429, 500, 502, 503]) {
+    for (const status of [400, 401, 403, 408, 412, 413, 415, 429, 500, 502, 503]) {
       expect(isKept(status), String(status)).toBe(false);
     }
+  });
+});
+
+describe('Idempotency-Key on the POST actions: secret and key rotations', () => {
+  it('a retried secret rotation answers the same new secret and rotates once, grace period included', async () => {
+    const client = await server.createRealmClient(realm.name, ['users:read']);
+    const url = `${api()}/applications/${client.applicationId}`;
+    const key = randomUUID();
+    const body = { grace_period_seconds: 3600 };
+    const first = await post(`${url}/secret`, key, body);
+    expect(first.status).toBe(200);
+    const again = await post(`${url}/secret`, key, body);
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.get('etag')).toBe(first.headers.get('etag'));
+    // One rotation: the application is as the first answer left it, and the secret it showed is the real one.
+    expect((await server.call('GET', url, { token: admin })).headers.get('etag')).toBe(first.headers.get('etag'));
+    for (const secret of [first.body.data.client_secret, client.clientSecret]) {
+      expect(await server.token(realm.name, { clientId: client.clientId, clientSecret: secret })).toBeTruthy();
+    }
+  });
+
+  it('a 412 is not kept: the same key with the current If-Match then rotates, and is answered again after', async () => {
+    const client = await server.createRealmClient(realm.name, ['users:read']);
+    const url = `${api()}/applications/${client.applicationId}`;
+    const key = randomUUID();
+    const stale = await server.call('POST', `${url}/secret`, {
+      token: admin,
+      headers: { 'idempotency-key': key, 'if-match': '"an-old-tag"' },
+    });
+    expect(stale.status).toBe(412);
+    const current = (await server.call('GET', url, { token: admin })).headers.get('etag') as string;
+    const rotate = () =>
+      server.call('POST', `${url}/secret`, { token: admin, headers: { 'idempotency-key': key, 'if-match': current } });
+    const rotated = await rotate();
+    expect(rotated.status).toBe(200);
+    expect(rotated.headers.get('idempotent-replayed')).toBeNull();
+    const again = await rotate();
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body.data.client_secret).toBe(rotated.body.data.client_secret);
+  });
+
+  it('a retried key rotation answers the same keys and makes one new key', async () => {
+    const created = await server.call('POST', '/api/v1/realms', {
+      token: admin,
+      json: { name: `idem-keys-${randomUUID().slice(0, 8)}`, signing_algorithm: 'ES256' },
+    });
+    const url = `/api/v1/realms/${created.body.data.id}`;
+    const key = randomUUID();
+    const first = await post(`${url}/keys/rotate`, key, { algorithm: 'EdDSA' });
+    expect(first.status).toBe(200);
+    const again = await post(`${url}/keys/rotate`, key, { algorithm: 'EdDSA' });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
+    const kids = (keys: { kid: string }[]) => keys.map((k) => k.kid);
+    expect(kids(await server.expectCall(200, 'GET', `${url}/keys`, { token: admin }))).toEqual(kids(first.body.data));
+    expect(first.body.data.map((k: { alg: string }) => k.alg)).toEqual(['EdDSA', 'ES256']);
+    expect((await server.call('DELETE', url, { token: admin })).status).toBe(204);
   });
 });
 

@@ -139,20 +139,24 @@ describe('the OpenAPI document', () => {
         expect(responses['304']?.headers?.ETag, where).toBeDefined();
         expect(responses['200']?.headers?.ETag, where).toBeDefined();
       }
-      if (metadata?.etag && ['patch', 'put', 'delete'].includes(method)) {
+      const isAction = method === 'post' && metadata?.action === true;
+      if (metadata?.etag && (['patch', 'put', 'delete'].includes(method) || isAction)) {
         conditionalWrites++;
         expect(headers, where).toEqual(expect.arrayContaining(['If-Match', 'If-None-Match']));
         expect(responses['412']?.content?.['application/json']?.example, where).toMatchObject({
           error: 'precondition_failed',
         });
+        // An action answers the new ETag of the resource it acted on, like a PATCH.
+        if (isAction) expect(responses['200']?.headers?.ETag, where).toBeDefined();
       } else {
         expect(headers, where).not.toContain('If-Match');
         expect(responses['412'], where).toBeUndefined();
       }
     }
     // PATCH/PUT/DELETE of realms, users (and their password and suspension), applications, roles,
-    // resources, resource scopes, and the users API by realm name.
-    expect(conditionalWrites).toBe(17);
+    // resources, resource scopes, and the users API by realm name; the POST actions rotating an
+    // application's secret and a realm's signing keys.
+    expect(conditionalWrites).toBe(19);
   });
 
   it('declares Idempotency-Key on the POSTs that take a token, with their 409, 422 and Idempotent-Replayed', () => {
