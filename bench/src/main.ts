@@ -154,6 +154,9 @@ async function main(): Promise<void> {
   }
 }
 
+// Ctrl-C or a kill: exit through process.exit, whose handler stops every child (processes.ts).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 main().catch((error: unknown) => {
   process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);

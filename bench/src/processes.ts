@@ -10,6 +10,17 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** This directory, where the child scripts live. */
 export const SRC = fileURLToPath(new URL('./', import.meta.url));
 
+/** Every child still running: a bench that fails half-way must not leave servers behind. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+function track(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+}
+
 /** A process the bench started: the server under test, a baseline, a peer or a load generator. */
 export interface Child {
   readonly pid: number;
@@ -45,6 +56,7 @@ export function spawnNode(script: string, args: string[] = [], options: NodeOpti
     },
   );
   if (child.pid === undefined) throw new Error(`could not start ${script}`);
+  track(child);
   const exited = new Promise<number | string>((resolve) => {
     child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
   });
@@ -76,6 +88,7 @@ export async function runNodeJson<T>(
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  track(child);
   let stdout = '';
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk: string) => {

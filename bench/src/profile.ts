@@ -44,12 +44,12 @@ const IDLE = new Set(['(idle)', '(program)', '(root)']);
 
 /** Owners grouped by what they do for a request, for the one-line answer "where does it go". */
 const GROUPS: [string, RegExp][] = [
-  ['database: MikroORM, kysely, pg', /^(@mikro-orm\/|kysely$|pg$|pg-)/],
+  ['database: MikroORM, kysely, pg', /^(@mikro-orm\/.*|kysely|pg|pg-.*|postgres-.*)$/],
   [
-    'HTTP framework: express, router, body parsers, ts-rest',
-    /^(express|router|body-parser|raw-body|type-is|qs|@ts-rest\/)/,
+    'HTTP framework: express, router, body parsers, ts-rest, helmet, cors',
+    /^(express|router|body-parser|raw-body|type-is|qs|@ts-rest\/.*|helmet|cors)$/,
   ],
-  ['request logging: pino, pino-http', /^(pino|pino-http|@pinojs\/|sonic-boom|pino-std-serializers)$/],
+  ['request logging: pino, pino-http', /^(pino|pino-http|@pinojs\/.*|sonic-boom|pino-std-serializers)$/],
   ['JWT: jose (WebCrypto below it)', /^jose$/],
 ];
 

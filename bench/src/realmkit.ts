@@ -68,6 +68,11 @@ export async function startRealmkit(
       REALMKIT_BOOTSTRAP_CLIENT_ID: BENCH_ADMIN.clientId,
       REALMKIT_BOOTSTRAP_CLIENT_SECRET: BENCH_ADMIN.clientSecret,
       LOG_LEVEL: options.logLevel,
+      // A benchmark measures capacity, not the limiter (30 tokens/s per client by default):
+      // node-oidc-provider has none either.
+      REALMKIT_RATE_LIMIT_TOKEN_PER_CLIENT: 'off',
+      REALMKIT_RATE_LIMIT_TOKEN_PER_IP: 'off',
+      REALMKIT_RATE_LIMIT_MANAGEMENT_PER_CLIENT: 'off',
     },
   });
   let token: string | undefined;

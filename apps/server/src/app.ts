@@ -18,6 +18,7 @@ import { requestId } from './http/request-id.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { idempotency } from './idempotency/idempotency.middleware.ts';
 import { discoveryContract, discoveryRoutes } from './oauth/discovery.routes.ts';
+import { clearHotPathAfterWrites } from './oauth/hot-path-cache.ts';
 import { introspectionEndpoint } from './oauth/introspection.endpoint.ts';
 import { tokenEndpoint } from './oauth/token.endpoint.ts';
 import type { RateLimits } from './rate-limits/rate-limits.ts';
@@ -80,11 +81,10 @@ export function createApp({
   app.post(
     contract.oauth.token.path,
     ...tokenEndpoint(
-      services.realms,
+      services.hotPath,
       {
         applications: services.applications,
-        resources: services.resources,
-        roles: services.roles,
+        cache: services.hotPath,
         tokens: services.accessTokens,
       },
       { afterParse: rateLimits?.token },
@@ -102,13 +102,14 @@ export function createApp({
 
   app.get(VERIFY_EMAIL_PATH, verifyEmailPage(services.emailVerifications));
 
+  app.use(clearHotPathAfterWrites(services.hotPath));
   app.use(jsonBody);
   app.use(notModified);
   const routeOptions = {
     globalMiddleware: [
       bearerAuth({
         authenticate: (token) => services.accessTokens.verifyManagementToken(token),
-        findRealm: (ref) => services.realms.findByRef(ref),
+        findRealm: (ref) => services.hotPath.realm(ref),
       }),
       // Every request counts against the limit, replays included (a retry storm is still a storm).
       ...(rateLimits?.management ? [rateLimits.management] : []),

@@ -7,6 +7,7 @@ import { OutboxSignal } from './events/outbox-signal.ts';
 import { ReadinessService } from './health/readiness.ts';
 import { IdempotencyStore } from './idempotency/idempotency.store.ts';
 import { AccessTokenService } from './oauth/access-tokens.ts';
+import { HotPathCache } from './oauth/hot-path-cache.ts';
 import { Issuers } from './oauth/issuer.ts';
 import { SigningKeyService } from './oauth/signing-keys.ts';
 import { RealmService } from './realms/realm.service.ts';
@@ -20,6 +21,8 @@ export interface Services {
   orm: Orm;
   issuers: Issuers;
   signingKeys: SigningKeyService;
+  /** Realms, applications, resources and grants as token requests and bearer checks read them. */
+  hotPath: HotPathCache;
   accessTokens: AccessTokenService;
   realms: RealmService;
   resources: ResourceService;
@@ -50,11 +53,13 @@ export function createServices(
   const roles = new RoleService(orm, resources);
   const applications = new ApplicationService(orm, secretKey, roles, clock);
   const outbox = new OutboxSignal();
+  const hotPath = new HotPathCache({ orm, realms, applications, resources, roles }, clock);
   return {
     orm,
     issuers,
     signingKeys,
-    accessTokens: new AccessTokenService(signingKeys, realms, issuers, applications, clock),
+    hotPath,
+    accessTokens: new AccessTokenService(signingKeys, hotPath, issuers, clock),
     realms,
     resources,
     roles,

@@ -188,21 +188,20 @@ export class ApplicationService {
    */
   async authenticate(realmId: string, clientId: string, clientSecret: string): Promise<Application | null> {
     const application = await this.#orm.em.findOne(ApplicationEntity, { realmId, clientId });
+    return this.verifySecret(application, clientSecret) ? application : null;
+  }
+
+  /**
+   * Whether `clientSecret` is the application's secret, or its previous one within the grace
+   * period. Takes the same time whether `application` exists or not, and whichever matches.
+   */
+  verifySecret(application: Application | null, clientSecret: string): boolean {
     const key = this.#secretKey.clientSecretKey;
     const graceEndsAt = application?.previousClientSecretExpiresAt?.getTime() ?? Number.NEGATIVE_INFINITY;
     const previousHash = graceEndsAt > this.#clock() ? (application?.previousClientSecretHash ?? null) : null;
     const current = verifyClientSecret(clientSecret, application?.clientSecretHash ?? null, key);
     const previous = verifyClientSecret(clientSecret, previousHash, key);
-    return current || previous ? application : null;
-  }
-
-  /**
-   * Whether `clientId` still names an application of `realmId`: tokens of a deleted application
-   * are refused before they expire (issue 8; see docs/decisions/0005-management-api.md).
-   */
-  async existsWithClientId(realmId: string, clientId: string): Promise<boolean> {
-    const count = await this.#orm.em.fork().count(ApplicationEntity, { realmId, clientId });
-    return count > 0;
+    return current || previous;
   }
 
   #hash(secret: string): string {

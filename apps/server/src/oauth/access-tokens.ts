@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { MAX_ACCESS_TOKEN_TTL } from '@realmkit/contract';
-import { decodeJwt, type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import type { ApplicationService } from '../applications/application.service.ts';
+import { decodeJwt, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
 import type { Clock } from '../clock.ts';
 import { invalidToken, type Principal } from '../http/bearer-auth.ts';
-import type { RealmService } from '../realms/realm.service.ts';
+import type { HotPathCache } from './hot-path-cache.ts';
 import type { Issuers } from './issuer.ts';
+import { signJwt } from './sign-jwt.ts';
 import type { SigningKeyService } from './signing-keys.ts';
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
@@ -40,22 +40,15 @@ export class InvalidAccessToken extends Error {
 /** RFC 9068 JWT access tokens: signed with the realm's active key, verified against its JWKS. */
 export class AccessTokenService {
   readonly #keys: SigningKeyService;
-  readonly #realms: RealmService;
+  /** Realms by name and applications by client id, read through the hot-path cache. */
+  readonly #cache: HotPathCache;
   readonly #issuers: Issuers;
-  readonly #applications: ApplicationService;
   readonly #clock: Clock;
 
-  constructor(
-    keys: SigningKeyService,
-    realms: RealmService,
-    issuers: Issuers,
-    applications: ApplicationService,
-    clock: Clock,
-  ) {
+  constructor(keys: SigningKeyService, cache: HotPathCache, issuers: Issuers, clock: Clock) {
     this.#keys = keys;
-    this.#realms = realms;
+    this.#cache = cache;
     this.#issuers = issuers;
-    this.#applications = applications;
     this.#clock = clock;
   }
 
@@ -64,15 +57,20 @@ export class AccessTokenService {
     // Before the token exists: the key must stay published as long as the token can live.
     await this.#keys.recordTokenTtl(key, request.ttlSeconds);
     const now = Math.floor(this.#clock() / 1000);
-    return new SignJWT({ client_id: request.clientId, scope: request.scopes.join(' ') })
-      .setProtectedHeader({ alg: key.algorithm, typ: ACCESS_TOKEN_TYPE, kid: key.kid })
-      .setIssuer(this.#issuers.issuerOf(request.realm.name))
-      .setSubject(request.clientId)
-      .setAudience(request.audience)
-      .setIssuedAt(now)
-      .setExpirationTime(now + request.ttlSeconds)
-      .setJti(randomUUID())
-      .sign(key.privateKey);
+    return signJwt(
+      { alg: key.algorithm, typ: ACCESS_TOKEN_TYPE, kid: key.kid },
+      {
+        iss: this.#issuers.issuerOf(request.realm.name),
+        sub: request.clientId,
+        aud: request.audience,
+        iat: now,
+        exp: now + request.ttlSeconds,
+        jti: randomUUID(),
+        client_id: request.clientId,
+        scope: request.scopes.join(' '),
+      },
+      key.privateKey,
+    );
   }
 
   /**
@@ -89,7 +87,7 @@ export class AccessTokenService {
       throw invalidToken('The access token is malformed');
     }
     const realmName = typeof issuer === 'string' ? this.#issuers.realmNameOf(issuer) : undefined;
-    const realm = realmName ? await this.#realms.findByName(realmName) : null;
+    const realm = realmName ? await this.#cache.realm(realmName) : null;
     if (!realm) throw invalidToken('The access token was not issued by this server');
     try {
       const claims = await this.verify(realm, token, this.#issuers.managementAudienceOf(realm.name));
@@ -138,7 +136,7 @@ export class AccessTokenService {
       throw new InvalidAccessToken('The access token is invalid (claims)');
     }
     if (typeof claims.scope !== 'string') claims.scope = '';
-    if (!(await this.#applications.existsWithClientId(realm.id, claims.client_id))) {
+    if (!(await this.#cache.application(realm.id, claims.client_id))) {
       throw new InvalidAccessToken('The application of this access token no longer exists');
     }
     return claims;

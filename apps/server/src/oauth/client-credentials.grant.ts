@@ -1,8 +1,7 @@
 import type { TokenResponse } from '@realmkit/contract';
 import type { ApplicationService } from '../applications/application.service.ts';
-import type { ResourceService } from '../resources/resource.service.ts';
-import type { RoleService } from '../roles/role.service.ts';
 import type { AccessTokenService } from './access-tokens.ts';
+import type { HotPathCache } from './hot-path-cache.ts';
 import { OAuthError } from './oauth-error.ts';
 
 export interface ClientCredentialsRequest {
@@ -16,8 +15,8 @@ export interface ClientCredentialsRequest {
 
 export interface ClientCredentialsDeps {
   applications: ApplicationService;
-  resources: ResourceService;
-  roles: RoleService;
+  /** The application, resource and granted scopes, read through the hot-path cache. */
+  cache: HotPathCache;
   tokens: AccessTokenService;
 }
 
@@ -31,7 +30,8 @@ export async function clientCredentialsGrant(
   deps: ClientCredentialsDeps,
   request: ClientCredentialsRequest,
 ): Promise<TokenResponse> {
-  const application = await deps.applications.authenticate(request.realm.id, request.clientId, request.clientSecret);
+  const found = await deps.cache.application(request.realm.id, request.clientId);
+  const application = deps.applications.verifySecret(found, request.clientSecret) ? found : null;
   if (!application) throw new OAuthError('invalid_client', 'Client authentication failed');
   if (application.type !== 'm2m') {
     throw new OAuthError('unauthorized_client', 'Only machine-to-machine applications may use client_credentials');
@@ -42,10 +42,10 @@ export async function clientCredentialsGrant(
     throw new OAuthError('invalid_scope', 'The scope parameter is malformed');
   }
 
-  const resource = await deps.resources.findTarget(request.realm.id, request.resource);
+  const resource = await deps.cache.resource(request.realm.id, request.resource);
   if (!resource) throw new OAuthError('invalid_target', `Unknown resource: ${request.resource}`);
 
-  const grantable = await deps.roles.scopesGrantedToApplication(request.realm.id, application.id, resource.id);
+  const grantable = await deps.cache.grantedScopes(request.realm.id, application.id, resource.id);
   const granted = requested ? grantable.filter((scope) => requested.includes(scope)) : grantable;
   if (requested && requested.length > 0 && granted.length === 0) {
     throw new OAuthError('invalid_scope', 'None of the requested scopes can be granted to this client');

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { NotFoundError } from '../http/api-error.ts';
-import type { RealmService } from '../realms/realm.service.ts';
 import { type ClientCredentialsDeps, clientCredentialsGrant } from './client-credentials.grant.ts';
+import type { HotPathCache } from './hot-path-cache.ts';
 import { OAuthError } from './oauth-error.ts';
 import { clientCredentialsOf, param, parseOAuthForm, sendOAuthError } from './oauth-form.ts';
 
@@ -11,14 +11,14 @@ import { clientCredentialsOf, param, parseOAuthForm, sendOAuthError } from './oa
  * rate limits, which need the claimed client_id).
  */
 export function tokenEndpoint(
-  realms: RealmService,
+  realms: Pick<HotPathCache, 'realm'>,
   deps: ClientCredentialsDeps,
   hooks: { afterParse?: RequestHandler | undefined } = {},
 ): RequestHandler[] {
   const handle: RequestHandler = async (req, res, next) => {
     res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
     try {
-      const realm = await realms.findByRef(String(req.params.realm));
+      const realm = await realms.realm(String(req.params.realm));
       if (!realm) throw new NotFoundError(`Realm ${req.params.realm} not found`);
       if (!req.is('application/x-www-form-urlencoded')) {
         throw new OAuthError('invalid_request', 'Send the token request as application/x-www-form-urlencoded');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_PER_PAGE, MAX_PER_PAGE } from '../common/pagination.ts';
+import { PageQuery } from '../common/pagination.ts';
 import { Id, Timestamp } from '../common/primitives.ts';
 
 /** An audit action: `<noun>.<what happened>`, e.g. `user.created`, `application.secret_rotated`. */
@@ -78,15 +78,7 @@ export const AuditLog = z
 export type AuditLog = z.infer<typeof AuditLog>;
 
 /** Query of `GET /audit-logs`: the usual pages, and filters that all must match. */
-export const AuditLogQuery = z.object({
-  page: z.coerce.number().int().min(1).default(1).meta({ description: '1-based page number.' }),
-  per_page: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_PER_PAGE)
-    .default(DEFAULT_PER_PAGE)
-    .meta({ description: `Items per page, 1..${MAX_PER_PAGE}.` }),
+export const AuditLogQuery = PageQuery.extend({
   action: Action.optional().meta({ description: 'Exactly this action, e.g. `user.created`.' }),
   actor: z.string().min(1).max(128).optional().meta({ description: 'The client_id of the actor.' }),
   target_type: z

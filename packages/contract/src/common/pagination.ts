@@ -4,8 +4,8 @@ import { Id } from './primitives.ts';
 export const MAX_PER_PAGE = 100;
 export const DEFAULT_PER_PAGE = 20;
 
-/** Query of every v1 list: 1-based `page`, `per_page` 1..100, free-text `search`. */
-export const ListQuery = z.object({
+/** The pages of every v1 list: 1-based `page`, `per_page` 1..100. */
+export const PageQuery = z.object({
   page: z.coerce.number().int().min(1).default(1).meta({ description: '1-based page number.' }),
   per_page: z.coerce
     .number()
@@ -14,6 +14,10 @@ export const ListQuery = z.object({
     .max(MAX_PER_PAGE)
     .default(DEFAULT_PER_PAGE)
     .meta({ description: `Items per page, 1..${MAX_PER_PAGE}.` }),
+});
+
+/** Query of every v1 list: its pages and a free-text `search`. */
+export const ListQuery = PageQuery.extend({
   search: z.string().max(200).optional().meta({ description: 'Case-insensitive substring match.' }),
 });
 export type ListQuery = z.infer<typeof ListQuery>;
