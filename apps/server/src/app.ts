@@ -8,6 +8,7 @@ import { auditTrail } from './audit/audit-trail.ts';
 import { docsRoutes } from './docs/docs.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { bearerAuth } from './http/bearer-auth.ts';
+import { notModified } from './http/conditional-requests.ts';
 import { corsFor } from './http/cors.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { jsonBody } from './http/json-body.ts';
@@ -16,6 +17,7 @@ import { requestContext } from './http/request-context.ts';
 import { requestId } from './http/request-id.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { storableText } from './http/storable-text.ts';
+import { idempotency } from './idempotency/idempotency.middleware.ts';
 import { discoveryContract, discoveryRoutes } from './oauth/discovery.routes.ts';
 import { clearHotPathAfterWrites } from './oauth/hot-path-cache.ts';
 import { introspectionEndpoint } from './oauth/introspection.endpoint.ts';
@@ -106,6 +108,7 @@ export function createApp({
 
   app.use(clearHotPathAfterWrites(services.hotPath));
   app.use(jsonBody);
+  app.use(notModified);
   const routeOptions = {
     globalMiddleware: [
       storableText,
@@ -113,7 +116,11 @@ export function createApp({
         authenticate: (token) => services.accessTokens.verifyManagementToken(token),
         findRealm: (ref) => services.hotPath.realm(ref),
       }),
+      // Every request counts against the limit, replays included (a retry storm is still a storm).
       ...(rateLimits?.management ? [rateLimits.management] : []),
+      // Before the audit trail: a replayed POST is answered here and never reaches it, so the log
+      // holds one entry per write that ran, not one per retry (decision 0012).
+      idempotency(services.idempotency),
       auditTrail(services.auditLogs, logger),
     ].map(forEveryRouter),
     requestValidationErrorHandler: (error: unknown, _req: unknown, _res: unknown, next: (error: unknown) => void) =>

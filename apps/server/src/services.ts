@@ -5,6 +5,7 @@ import type { SecretKey } from './crypto/secret-key.ts';
 import type { Orm } from './db/orm.ts';
 import { OutboxSignal } from './events/outbox-signal.ts';
 import { ReadinessService } from './health/readiness.ts';
+import { IdempotencyStore } from './idempotency/idempotency.store.ts';
 import { AccessTokenService } from './oauth/access-tokens.ts';
 import { HotPathCache } from './oauth/hot-path-cache.ts';
 import { Issuers } from './oauth/issuer.ts';
@@ -32,6 +33,8 @@ export interface Services {
   auditLogs: AuditLogService;
   /** Wakes the in-process notifier; `notify()` after committing an outbox event. */
   outbox: OutboxSignal;
+  /** `Idempotency-Key`s and the responses kept for them. */
+  idempotency: IdempotencyStore;
   /** What `/readyz` reports. */
   readiness: ReadinessService;
 }
@@ -65,6 +68,10 @@ export function createServices(
     emailVerifications: new EmailVerificationService(orm, secretKey.emailVerificationKey, () => outbox.notify()),
     auditLogs: new AuditLogService(orm, applications),
     outbox,
+    idempotency: new IdempotencyStore(orm, {
+      responseKey: secretKey.idempotencyResponseKey,
+      fingerprintKey: secretKey.idempotencyFingerprintKey,
+    }),
     readiness: new ReadinessService(orm),
   };
 }

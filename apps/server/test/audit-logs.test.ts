@@ -257,6 +257,49 @@ describe('audit log: what each write records', () => {
     ]);
   });
 
+  it('records a write retried with an Idempotency-Key once: replays, key reuse and in-progress answers add nothing', async () => {
+    const key = randomUUID();
+    const send = (json: object, requestId: string) =>
+      server.call('POST', `${api()}/users`, {
+        token: admin,
+        json,
+        headers: { 'idempotency-key': key, 'x-request-id': requestId },
+      });
+    const body = { email: `retried-${key}@example.com`, name: 'Retried' };
+    const first = await send(body, `first-${key}`);
+    expect(first.status).toBe(201);
+    for (const attempt of [1, 2]) {
+      const replay = await send(body, `replay-${attempt}-${key}`);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    }
+    expect((await send({ ...body, name: 'Another body' }, `reused-${key}`)).status).toBe(422);
+
+    expect(await entriesOf(first.body.data.id)).toEqual([
+      expect.objectContaining({
+        action: 'user.created',
+        status: 201,
+        request: expect.objectContaining({ id: `first-${key}` }),
+      }),
+    ]);
+    const created = (await entries('?action=user.created&per_page=100')).data as { request: { id: string } }[];
+    expect(created.filter((e) => e.request.id.endsWith(key)).map((e) => e.request.id)).toEqual([`first-${key}`]);
+
+    // The same holds for an action: a retried secret rotation is one `application.secret_rotated`.
+    const client = await server.createRealmClient(realm.name, ['users:read']);
+    const rotateKey = randomUUID();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const rotated = await server.call('POST', `${api()}/applications/${client.applicationId}/secret`, {
+        token: admin,
+        headers: { 'idempotency-key': rotateKey },
+      });
+      expect(rotated.status).toBe(200);
+    }
+    const rotations = (await entriesOf(client.applicationId)).filter(
+      (e: { action: string }) => e.action === 'application.secret_rotated',
+    );
+    expect(rotations).toHaveLength(1);
+  });
+
   it('does not record reads, password checks, or requests refused before an authorized actor is known', async () => {
     const user = await createUser({ password: 'correct horse battery' });
     await server.expectCall(200, 'GET', `${api()}/users/${user.id}`, { token: admin });

@@ -121,5 +121,7 @@ describe('realmkit: migrate, create-client, start on the embedded database', () 
       server.child.kill('SIGKILL');
     }
     expect(server.stdout() + server.stderr()).not.toContain(client.client_secret);
-  });
+    // Six processes, each starting Node and an embedded database: on a busy 2-core machine that
+    // alone has taken 30 s, the default limit (as the shutdown and database-fault tests allow).
+  }, 120_000);
 });

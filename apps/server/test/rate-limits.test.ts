@@ -191,6 +191,35 @@ describe('the Management API, in memory', () => {
     expect(other.status).toBe(200);
     expect(other.headers.get('ratelimit-remaining')).toBe('2');
   });
+
+  it('counts a replayed POST (Idempotency-Key) like any request, and refuses it past the limit; the key keeps its answer', async () => {
+    const client = await setup.createRealmClient(realm.name, ['roles:write']);
+    const token = await setup.token(realm.name, client);
+    const server = await limitedServer({ managementPerClient: { points: 2, durationSeconds: HOUR } });
+    const key = randomUUID();
+    const create = () =>
+      server.call('POST', `/api/v1/${realm.name}/roles`, {
+        token,
+        json: { name: `limited-${key}` },
+        headers: { 'idempotency-key': key },
+      });
+    const first = await create();
+    expect(first.status).toBe(201);
+    const replay = await create();
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.headers.get('ratelimit-remaining')).toBe('0');
+    const refused = await create();
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('idempotent-replayed')).toBeNull();
+    // The refusal did not touch the key: another instance (without limits) still answers the first response.
+    const elsewhere = await setup.call('POST', `/api/v1/${realm.name}/roles`, {
+      token,
+      json: { name: `limited-${key}` },
+      headers: { 'idempotency-key': key },
+    });
+    expect(elsewhere.headers.get('idempotent-replayed')).toBe('true');
+    expect(elsewhere.body).toEqual(first.body);
+  });
 });
 
 describe('shared limits on Redis', () => {

@@ -101,8 +101,22 @@ describe('CORS', () => {
       expect(response.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
       expect(response.headers.get('vary')).toMatch(/Origin/);
       expect(response.headers.get('access-control-expose-headers')).toMatch(
-        /X-Request-Id.*Retry-After.*WWW-Authenticate/,
+        /X-Request-Id.*Retry-After.*WWW-Authenticate.*ETag.*Idempotent-Replayed/,
       );
+    });
+
+    it('lets browser apps send conditional and idempotent writes', async () => {
+      const preflight = await fetch(`${withCors.url}/api/v1/realms/master`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: APP_ORIGIN,
+          'access-control-request-method': 'PATCH',
+          'access-control-request-headers': 'authorization, if-match, idempotency-key',
+        },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-methods')).toContain('PATCH');
+      expect(preflight.headers.get('access-control-allow-headers')).toBe('authorization, if-match, idempotency-key');
     });
 
     it('says nothing to other origins (the browser then refuses them)', async () => {

@@ -1,11 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { contract, ERROR_CODES, generateOpenApi, MANAGEMENT_SCOPES } from '../src/index.ts';
+import { contract, ERROR_CODES, generateOpenApi, MANAGEMENT_SCOPES, type RouteMetadata } from '../src/index.ts';
 
 const document = generateOpenApi();
 const operations = Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
   Object.entries(item).map(([method, operation]) => ({ path, method, operation })),
 );
+
+/** The names of an operation's header parameters. */
+function headerParameters(operation: { parameters?: unknown[] }): string[] {
+  return (operation.parameters ?? []).flatMap((parameter) => {
+    const { in: location, name } = parameter as { in?: string; name?: string };
+    return location === 'header' && name ? [name] : [];
+  });
+}
 
 /** A response as the generator writes it: inline, JSON content with an example or named examples. */
 interface DocumentedResponse {
@@ -115,5 +123,58 @@ describe('the OpenAPI document', () => {
         expect.arrayContaining(['400', '413', '415']),
       );
     }
+  });
+
+  it('declares conditional requests: If-None-Match and 304 on GETs, If-Match and 412 on writes of ETag resources', () => {
+    const routes = contract as unknown as Record<string, Record<string, { method: string; metadata: RouteMetadata }>>;
+    let conditionalWrites = 0;
+    for (const { path, method, operation } of operations) {
+      const [group = '', name = ''] = (operation.operationId ?? '').split('_');
+      const metadata = routes[group]?.[name]?.metadata;
+      const where = `${method.toUpperCase()} ${path}`;
+      const headers = headerParameters(operation);
+      const responses = operation.responses ?? {};
+      if (method === 'get') {
+        expect(headers, where).toContain('If-None-Match');
+        expect(responses['304']?.headers?.ETag, where).toBeDefined();
+        expect(responses['200']?.headers?.ETag, where).toBeDefined();
+      }
+      const isAction = method === 'post' && metadata?.action === true;
+      if (metadata?.etag && (['patch', 'put', 'delete'].includes(method) || isAction)) {
+        conditionalWrites++;
+        expect(headers, where).toEqual(expect.arrayContaining(['If-Match', 'If-None-Match']));
+        expect(responses['412']?.content?.['application/json']?.example, where).toMatchObject({
+          error: 'precondition_failed',
+        });
+        // An action answers the new ETag of the resource it acted on, like a PATCH.
+        if (isAction) expect(responses['200']?.headers?.ETag, where).toBeDefined();
+      } else {
+        expect(headers, where).not.toContain('If-Match');
+        expect(responses['412'], where).toBeUndefined();
+      }
+    }
+    // PATCH/PUT/DELETE of realms, users (and their password and suspension), applications, roles,
+    // resources, resource scopes, and the users API by realm name; the POST actions rotating an
+    // application's secret and a realm's signing keys.
+    expect(conditionalWrites).toBe(19);
+  });
+
+  it('declares Idempotency-Key on the POSTs that take a token, with their 409, 422 and Idempotent-Replayed', () => {
+    const posts = operations.filter(({ method }) => method === 'post');
+    for (const { path, operation } of posts) {
+      const headers = headerParameters(operation);
+      const responses = operation.responses ?? {};
+      if (!operation['x-required-scope']) {
+        expect(headers, path).not.toContain('Idempotency-Key');
+        continue;
+      }
+      expect(headers, path).toContain('Idempotency-Key');
+      expect(responses['409']?.description, path).toContain('idempotency_key_in_progress');
+      expect(responses['409']?.headers?.['Retry-After'], path).toBeDefined();
+      expect(responses['422']?.description, path).toContain('idempotency_key_reused');
+      const success = Object.keys(responses).find((status) => status.startsWith('2')) ?? '';
+      expect(responses[success]?.headers?.['Idempotent-Replayed'], path).toBeDefined();
+    }
+    expect(posts.filter(({ operation }) => operation['x-required-scope']).length).toBeGreaterThan(10);
   });
 });

@@ -219,6 +219,22 @@ describe.concurrent('POST and PATCH', () => {
       expect(server.requests[1]!.body).toBe(server.requests[0]!.body);
     },
   );
+
+  it('a POST with an idempotencyKey waits out 409 idempotency_key_in_progress, then gets the first answer', async () => {
+    const server = await fakeServer(
+      failure(409, { 'retry-after': '0' }, 'idempotency_key_in_progress'),
+      data(USER, 201, { 'idempotent-replayed': 'true' }),
+    );
+    expect(await calls.POST(client(server), { idempotencyKey: 'k1' })).toEqual(USER);
+    expect(server.requests.map((r) => r.headers['idempotency-key'])).toEqual(['k1', 'k1']);
+  });
+
+  it('any other 409 of a keyed POST is the caller’s: one request, ConflictError', async () => {
+    const server = await fakeServer(failure(409, { 'retry-after': '0' }, 'conflict'), data(USER, 201));
+    const error = await rejection(calls.POST(client(server), { idempotencyKey: 'k1' }));
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(server.requests).toHaveLength(1);
+  });
 });
 
 describe.concurrent('timeouts', () => {

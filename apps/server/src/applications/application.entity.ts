@@ -1,5 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { APPLICATION_TYPES } from '@realmkit/contract';
+import { rowVersion } from '../db/row-version.ts';
 import { timestamps } from '../db/timestamps.ts';
 
 export const ApplicationEntity = defineEntity({
@@ -18,6 +19,7 @@ export const ApplicationEntity = defineEntity({
     previousClientSecretHash: p.string().nullable().hidden(),
     previousClientSecretExpiresAt: p.datetime().nullable(),
     redirectUris: p.json<string[]>(),
+    version: rowVersion(),
     ...timestamps(),
   },
 });

@@ -6,6 +6,7 @@ import type { SecretKey } from '../crypto/secret-key.ts';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
 import { type Page, paged, searchFilter } from '../db/pagination.ts';
+import { deleteRow, type RowCheck, updateRow } from '../db/row-version.ts';
 import { NotFoundError, ValidationError } from '../http/api-error.ts';
 import type { Role } from '../roles/role.entity.ts';
 import type { RoleService } from '../roles/role.service.ts';
@@ -36,6 +37,7 @@ function checkedRedirectUris(type: ApplicationType, uris: readonly string[]): st
 }
 
 const NOT_FOUND = 'Application not found';
+const notFound = () => new NotFoundError(NOT_FOUND);
 
 /** Applications (OAuth clients) of a realm. Every query is filtered by `realmId`. */
 export class ApplicationService {
@@ -84,39 +86,50 @@ export class ApplicationService {
     return { application, clientSecret };
   }
 
-  async update(realmId: string, id: string, input: UpdateApplicationBody): Promise<Application> {
-    const application = await this.get(realmId, id);
-    if (input.redirect_uris !== undefined) {
-      application.redirectUris = checkedRedirectUris(application.type, input.redirect_uris);
-    }
-    if (input.name !== undefined) application.name = input.name;
-    if (input.description !== undefined) application.description = input.description;
-    await this.#orm.em.flush();
-    return application;
+  /** `check` is the request's precondition (`If-Match`), judged under the row's lock. */
+  update(realmId: string, id: string, input: UpdateApplicationBody, check?: RowCheck): Promise<Application> {
+    return updateRow(this.#orm.em, ApplicationEntity, { id, realmId }, { check, notFound }, (application) => {
+      if (input.redirect_uris !== undefined) {
+        application.redirectUris = checkedRedirectUris(application.type, input.redirect_uris);
+      }
+      if (input.name !== undefined) application.name = input.name;
+      if (input.description !== undefined) application.description = input.description;
+    });
   }
 
   /** Deletes the application: its next token request fails; its role assignments go too (cascade). */
-  async delete(realmId: string, id: string): Promise<void> {
-    const deleted = await this.#orm.em.nativeDelete(ApplicationEntity, { id, realmId });
-    if (deleted === 0) throw new NotFoundError(NOT_FOUND);
+  async delete(realmId: string, id: string, check?: RowCheck): Promise<void> {
+    await deleteRow(this.#orm.em, ApplicationEntity, { id, realmId }, { check, notFound });
   }
 
   /**
    * A new secret for a confidential application. The old one stops working at once, or after
    * `gracePeriodSeconds` so that every instance of the client can switch. Only one previous secret
-   * is kept: one still in an earlier grace period stops at once.
+   * is kept: one still in an earlier grace period stops at once. Runs under the row's lock, so
+   * `check` (`If-Match`) sees the state it replaces, and two rotations never both keep one secret.
    */
-  async rotateSecret(realmId: string, id: string, gracePeriodSeconds = 0): Promise<RotatedSecret> {
-    const application = await this.get(realmId, id);
-    if (!CONFIDENTIAL_TYPES.has(application.type)) {
-      throw new ValidationError(`A ${application.type} application is public: it has no client secret`);
-    }
+  async rotateSecret(realmId: string, id: string, gracePeriodSeconds = 0, check?: RowCheck): Promise<RotatedSecret> {
     const clientSecret = generateClientSecret();
     const previousSecretExpiresAt = new Date(this.#clock() + gracePeriodSeconds * 1000);
-    application.previousClientSecretHash = gracePeriodSeconds > 0 ? application.clientSecretHash : null;
-    application.previousClientSecretExpiresAt = gracePeriodSeconds > 0 ? previousSecretExpiresAt : null;
-    application.clientSecretHash = this.#hash(clientSecret);
-    await this.#orm.em.flush();
+    const application = await updateRow(
+      this.#orm.em,
+      ApplicationEntity,
+      { id, realmId },
+      {
+        check,
+        notFound,
+        guard: (application) => {
+          if (!CONFIDENTIAL_TYPES.has(application.type)) {
+            throw new ValidationError(`A ${application.type} application is public: it has no client secret`);
+          }
+        },
+      },
+      (application) => {
+        application.previousClientSecretHash = gracePeriodSeconds > 0 ? application.clientSecretHash : null;
+        application.previousClientSecretExpiresAt = gracePeriodSeconds > 0 ? previousSecretExpiresAt : null;
+        application.clientSecretHash = this.#hash(clientSecret);
+      },
+    );
     return { application, clientSecret, previousSecretExpiresAt };
   }
 

@@ -1,6 +1,7 @@
 import { contract } from '@realmkit/contract';
 import { initServer } from '@ts-rest/express';
 import { targetRealm } from '../http/bearer-auth.ts';
+import { preconditionOf, tagged } from '../http/conditional-requests.ts';
 import { listBody } from '../http/list-body.ts';
 import { presentRole } from '../roles/role.presenter.ts';
 import { presentApplication } from './application.presenter.ts';
@@ -15,6 +16,7 @@ export function applicationsRoutes(applications: ApplicationService) {
     }),
     create: async ({ body, res }) => {
       const { application, clientSecret } = await applications.create(targetRealm(res).id, body);
+      tagged(res, application);
       return {
         status: 201,
         body: {
@@ -24,22 +26,24 @@ export function applicationsRoutes(applications: ApplicationService) {
     },
     get: async ({ params, res }) => ({
       status: 200,
-      body: { data: presentApplication(await applications.get(targetRealm(res).id, params.id)) },
+      body: { data: presentApplication(tagged(res, await applications.get(targetRealm(res).id, params.id))) },
     }),
-    update: async ({ params, body, res }) => ({
-      status: 200,
-      body: { data: presentApplication(await applications.update(targetRealm(res).id, params.id, body)) },
-    }),
-    delete: async ({ params, res }) => {
-      await applications.delete(targetRealm(res).id, params.id);
+    update: async ({ params, body, req, res }) => {
+      const application = await applications.update(targetRealm(res).id, params.id, body, preconditionOf(req));
+      return { status: 200, body: { data: presentApplication(tagged(res, application)) } };
+    },
+    delete: async ({ params, req, res }) => {
+      await applications.delete(targetRealm(res).id, params.id, preconditionOf(req));
       return { status: 204, body: undefined };
     },
-    rotateSecret: async ({ params, body, res }) => {
+    rotateSecret: async ({ params, body, req, res }) => {
       const { application, clientSecret, previousSecretExpiresAt } = await applications.rotateSecret(
         targetRealm(res).id,
         params.id,
         body?.grace_period_seconds,
+        preconditionOf(req),
       );
+      tagged(res, application);
       return {
         status: 200,
         body: {

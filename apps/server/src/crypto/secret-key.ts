@@ -15,6 +15,10 @@ export class SecretKey {
   readonly clientSecretKey: Buffer;
   /** HMAC-SHA-256 key for the tokens in email verification links. */
   readonly emailVerificationKey: Buffer;
+  /** AES-256-GCM key for the responses kept for `Idempotency-Key` replays (they can hold secrets). */
+  readonly idempotencyResponseKey: Buffer;
+  /** HMAC-SHA-256 key for the fingerprints of idempotent requests (their bodies can hold passwords). */
+  readonly idempotencyFingerprintKey: Buffer;
   /** Identifies the key without revealing it; stored in the database to catch a mismatch. */
   readonly fingerprint: string;
 
@@ -23,6 +27,8 @@ export class SecretKey {
     this.encryptionKey = derive(root, 'realmkit/signing-key-encryption/v1');
     this.clientSecretKey = derive(root, 'realmkit/client-secret-hmac/v1');
     this.emailVerificationKey = derive(root, 'realmkit/email-verification-link/v1');
+    this.idempotencyResponseKey = derive(root, 'realmkit/idempotency-response-encryption/v1');
+    this.idempotencyFingerprintKey = derive(root, 'realmkit/idempotency-fingerprint/v1');
     this.fingerprint = createHmac('sha256', derive(root, 'realmkit/fingerprint/v1')).update('realmkit').digest('hex');
   }
 

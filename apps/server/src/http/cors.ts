@@ -8,6 +8,7 @@ const EXPOSED_HEADERS = [
   'WWW-Authenticate',
   'Location',
   'ETag',
+  'Idempotent-Replayed',
   'RateLimit',
   'RateLimit-Policy',
   'RateLimit-Limit',

@@ -1,5 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { SIGNING_ALGORITHMS } from '@realmkit/contract';
+import { rowVersion } from '../db/row-version.ts';
 import { timestamps } from '../db/timestamps.ts';
 
 export const RealmEntity = defineEntity({
@@ -11,6 +12,7 @@ export const RealmEntity = defineEntity({
     displayName: p.string().nullable(),
     /** The algorithm of the realm's active signing key; changing it rotates the key. */
     signingAlgorithm: p.enum(SIGNING_ALGORITHMS),
+    version: rowVersion(),
     ...timestamps(),
   },
 });

@@ -1,9 +1,8 @@
-import { LockMode } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ListQuery, SigningAlgorithm } from '@realmkit/contract';
 import { isUuid, newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
 import { type Page, paged, searchFilter } from '../db/pagination.ts';
+import { deleteRow, type RowCheck, updateRow } from '../db/row-version.ts';
 import { violatedConstraint } from '../db/unique-violation.ts';
 import { ApiError, ConflictError, NotFoundError, ValidationError } from '../http/api-error.ts';
 import type { SigningKey } from '../oauth/signing-key.entity.ts';
@@ -14,6 +13,8 @@ import { type Realm, RealmEntity } from './realm.entity.ts';
 export const MASTER_REALM = 'master';
 /** Names that would collide with routes under `/api/v1/`. */
 const RESERVED_NAMES = new Set(['realms']);
+
+const realmNotFound = (ref: string) => () => new NotFoundError(`Realm ${ref} not found`);
 
 /** A realm is addressed by its UUID or its name; names are never UUID-shaped. */
 export function whereRef(ref: string) {
@@ -89,29 +90,39 @@ export class RealmService {
     }
   }
 
-  /** Changes the display name; a different signing algorithm rotates the realm's key to one of it. */
+  /**
+   * Changes the display name; a different signing algorithm rotates the realm's key to one of it.
+   * `check` is the request's precondition (`If-Match`), judged under the row's lock.
+   */
   async update(
     ref: string,
     input: { displayName?: string | null | undefined; signingAlgorithm?: SigningAlgorithm | undefined },
+    check?: RowCheck,
   ): Promise<Realm> {
-    const realm = await this.#orm.em.findOne(RealmEntity, whereRef(ref));
-    if (!realm) throw new NotFoundError(`Realm ${ref} not found`);
     const { signingAlgorithm } = input;
-    if (signingAlgorithm !== undefined && signingAlgorithm !== realm.signingAlgorithm) {
-      return this.#rotateKey(realm.id, await this.#keys.generate(signingAlgorithm), (locked) => {
-        if (input.displayName !== undefined) locked.displayName = input.displayName;
-      });
+    const change = (realm: Realm) => {
+      if (input.displayName !== undefined) realm.displayName = input.displayName;
+    };
+    if (signingAlgorithm !== undefined && signingAlgorithm !== (await this.get(ref)).signingAlgorithm) {
+      // Generated before the lock: an RSA key takes a while, and PGlite runs one transaction at a time.
+      return this.#rotateKey(ref, await this.#keys.generate(signingAlgorithm), check, change);
     }
-    if (input.displayName !== undefined) realm.displayName = input.displayName;
-    await this.#orm.em.flush();
-    return realm;
+    return updateRow(this.#orm.em, RealmEntity, whereRef(ref), { check, notFound: realmNotFound(ref) }, change);
   }
 
-  /** A new active signing key (default: of the realm's algorithm, which becomes `algorithm`). */
-  async rotateKeys(ref: string, algorithm?: SigningAlgorithm): Promise<SigningKey[]> {
+  /**
+   * A new active signing key (default: of the realm's algorithm, which becomes `algorithm`). A
+   * rotation changes the realm (its `updated_at`, so its version and `ETag`): `check` compares
+   * `If-Match` with the realm's tag, and two operators rotating from the same state cannot both.
+   */
+  async rotateKeys(
+    ref: string,
+    algorithm?: SigningAlgorithm,
+    check?: RowCheck,
+  ): Promise<{ realm: Realm; keys: SigningKey[] }> {
     const material = await this.#keys.generate(algorithm ?? (await this.get(ref)).signingAlgorithm);
-    const realm = await this.#rotateKey(ref, material);
-    return this.#keys.list(realm.id);
+    const realm = await this.#rotateKey(ref, material, check);
+    return { realm, keys: await this.#keys.list(realm.id) };
   }
 
   /** The realm's published signing keys: the active one, then those retiring. */
@@ -121,28 +132,41 @@ export class RealmService {
 
   /**
    * Rotates to `material` in one transaction with the realm locked (rotations of a realm run one
-   * at a time) and `change` applied; then this process forgets its cached keys at once, and the
-   * others within seconds (SigningKeyService).
+   * at a time), `check` passed and `change` applied; then this process forgets its cached keys at
+   * once, and the others within seconds (SigningKeyService).
    */
-  async #rotateKey(ref: string, material: KeyMaterial, change?: (realm: Realm) => void): Promise<Realm> {
-    const realm = await this.#orm.em.fork().transactional(async (em: EntityManager) => {
-      const realm = await em.findOne(RealmEntity, whereRef(ref), { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (!realm) throw new NotFoundError(`Realm ${ref} not found`);
-      change?.(realm);
-      realm.signingAlgorithm = material.algorithm;
-      await this.#keys.rotate(em, realm.id, material);
-      await em.flush();
-      return realm;
-    });
+  async #rotateKey(
+    ref: string,
+    material: KeyMaterial,
+    check: RowCheck | undefined,
+    change?: (realm: Realm) => void,
+  ): Promise<Realm> {
+    const realm = await updateRow(
+      this.#orm.em.fork(),
+      RealmEntity,
+      whereRef(ref),
+      { check, notFound: realmNotFound(ref) },
+      async (realm, em) => {
+        change?.(realm);
+        realm.signingAlgorithm = material.algorithm;
+        // The keys are part of the realm: the row changes (and its version moves) even when nothing else does.
+        realm.updatedAt = new Date();
+        await this.#keys.rotate(em, realm.id, material);
+      },
+    );
     this.#keys.forget(realm.id);
     return realm;
   }
 
   /** Deletes the realm and, by cascade, everything in it. */
-  async delete(ref: string): Promise<void> {
-    const realm = await this.get(ref);
-    if (realm.name === MASTER_REALM) throw new ApiError(422, 'The master realm cannot be deleted');
-    await this.#orm.em.nativeDelete(RealmEntity, { id: realm.id });
+  async delete(ref: string, check?: RowCheck): Promise<void> {
+    const realm = await deleteRow(this.#orm.em, RealmEntity, whereRef(ref), {
+      check,
+      notFound: realmNotFound(ref),
+      guard: (row) => {
+        if (row.name === MASTER_REALM) throw new ApiError(422, 'The master realm cannot be deleted');
+      },
+    });
     this.#keys.forget(realm.id);
   }
 }

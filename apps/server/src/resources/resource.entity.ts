@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { rowVersion } from '../db/row-version.ts';
 import { timestamps } from '../db/timestamps.ts';
 
 export const ResourceEntity = defineEntity({
@@ -13,6 +14,7 @@ export const ResourceEntity = defineEntity({
     accessTokenTtl: p.integer(),
     /** The built-in, read-only Management API of the realm. */
     isManagement: p.boolean().default(false),
+    version: rowVersion(),
     ...timestamps(),
   },
 });
@@ -27,6 +29,7 @@ export const ResourceScopeEntity = defineEntity({
     resourceId: p.uuid(),
     name: p.string(),
     description: p.string().nullable(),
+    version: rowVersion(),
     ...timestamps(),
   },
 });

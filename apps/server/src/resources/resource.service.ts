@@ -16,6 +16,7 @@ import {
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
 import { type Page, paged, searchFilter } from '../db/pagination.ts';
+import { deleteRow, type RowCheck, updateRow } from '../db/row-version.ts';
 import { withConflicts } from '../db/unique-violation.ts';
 import { ApiError, NotFoundError } from '../http/api-error.ts';
 import type { Issuers } from '../oauth/issuer.ts';
@@ -43,6 +44,9 @@ export interface ScopeWithResource {
 export function managementScopesOf(realmName: string): readonly ManagementScope[] {
   return realmName === 'master' ? [...REALM_MANAGEMENT_SCOPES, ...MASTER_ONLY_SCOPES] : REALM_MANAGEMENT_SCOPES;
 }
+
+const resourceNotFound = () => new NotFoundError('Resource not found');
+const scopeNotFound = () => new NotFoundError('Scope not found');
 
 function assertWritable(resource: Resource): void {
   if (resource.isManagement) {
@@ -89,19 +93,23 @@ export class ResourceService {
     return resource;
   }
 
-  async update(realmId: string, id: string, input: UpdateResourceBody): Promise<Resource> {
-    const resource = await this.get(realmId, id);
-    assertWritable(resource);
-    if (input.name !== undefined) resource.name = input.name;
-    if (input.access_token_ttl !== undefined) resource.accessTokenTtl = input.access_token_ttl;
-    await this.#orm.em.flush();
-    return resource;
+  /** `check` is the request's precondition (`If-Match`), judged under the row's lock. */
+  update(realmId: string, id: string, input: UpdateResourceBody, check?: RowCheck): Promise<Resource> {
+    const options = { check, notFound: resourceNotFound, guard: assertWritable };
+    return updateRow(this.#orm.em, ResourceEntity, { id, realmId }, options, (resource) => {
+      if (input.name !== undefined) resource.name = input.name;
+      if (input.access_token_ttl !== undefined) resource.accessTokenTtl = input.access_token_ttl;
+    });
   }
 
   /** Deletes the resource; its scopes, and their place in every role, go with it (cascade). */
-  async delete(realmId: string, id: string): Promise<void> {
-    assertWritable(await this.get(realmId, id));
-    await this.#orm.em.nativeDelete(ResourceEntity, { id, realmId });
+  async delete(realmId: string, id: string, check?: RowCheck): Promise<void> {
+    await deleteRow(
+      this.#orm.em,
+      ResourceEntity,
+      { id, realmId },
+      { check, notFound: resourceNotFound, guard: assertWritable },
+    );
   }
 
   async listScopes(realmId: string, id: string, query: ListQuery): Promise<Page<ResourceScope>> {
@@ -134,17 +142,27 @@ export class ResourceService {
     );
   }
 
-  async updateScope(realmId: string, id: string, scopeId: string, input: UpdateScopeBody): Promise<ResourceScope> {
-    const scope = await this.#writableScope(realmId, id, scopeId);
-    if (input.name !== undefined) scope.name = input.name;
-    if (input.description !== undefined) scope.description = input.description;
-    await withConflicts(SCOPE_CONFLICTS, () => this.#orm.em.flush());
-    return scope;
+  async updateScope(
+    realmId: string,
+    id: string,
+    scopeId: string,
+    input: UpdateScopeBody,
+    check?: RowCheck,
+  ): Promise<ResourceScope> {
+    assertWritable(await this.get(realmId, id));
+    const where = { id: scopeId, resourceId: id, realmId };
+    return withConflicts(SCOPE_CONFLICTS, () =>
+      updateRow(this.#orm.em, ResourceScopeEntity, where, { check, notFound: scopeNotFound }, (scope) => {
+        if (input.name !== undefined) scope.name = input.name;
+        if (input.description !== undefined) scope.description = input.description;
+      }),
+    );
   }
 
-  async deleteScope(realmId: string, id: string, scopeId: string): Promise<void> {
-    await this.#writableScope(realmId, id, scopeId);
-    await this.#orm.em.nativeDelete(ResourceScopeEntity, { id: scopeId, realmId });
+  async deleteScope(realmId: string, id: string, scopeId: string, check?: RowCheck): Promise<void> {
+    assertWritable(await this.get(realmId, id));
+    const where = { id: scopeId, resourceId: id, realmId };
+    await deleteRow(this.#orm.em, ResourceScopeEntity, where, { check, notFound: scopeNotFound });
   }
 
   /** A page of the scopes among `ids`, by name, each with its resource (for a role's scopes). */
@@ -183,13 +201,6 @@ export class ResourceService {
       { fields: ['id'], lockMode: LockMode.PESSIMISTIC_READ },
     );
     return scopes.map((scope) => scope.id);
-  }
-
-  async #writableScope(realmId: string, id: string, scopeId: string): Promise<ResourceScope> {
-    assertWritable(await this.get(realmId, id));
-    const scope = await this.#orm.em.findOne(ResourceScopeEntity, { id: scopeId, resourceId: id, realmId });
-    if (!scope) throw new NotFoundError('Scope not found');
-    return scope;
   }
 
   /** Adds the realm's read-only Management API resource, inside the caller's transaction. */

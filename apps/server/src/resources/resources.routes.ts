@@ -1,6 +1,7 @@
 import { contract } from '@realmkit/contract';
 import { initServer } from '@ts-rest/express';
 import { targetRealm } from '../http/bearer-auth.ts';
+import { preconditionOf, tagged } from '../http/conditional-requests.ts';
 import { listBody } from '../http/list-body.ts';
 import { presentResource, presentScope } from './resource.presenter.ts';
 import type { ResourceService } from './resource.service.ts';
@@ -14,18 +15,18 @@ export function resourcesRoutes(resources: ResourceService) {
     }),
     create: async ({ body, res }) => ({
       status: 201,
-      body: { data: presentResource(await resources.create(targetRealm(res).id, body)) },
+      body: { data: presentResource(tagged(res, await resources.create(targetRealm(res).id, body))) },
     }),
     get: async ({ params, res }) => ({
       status: 200,
-      body: { data: presentResource(await resources.get(targetRealm(res).id, params.id)) },
+      body: { data: presentResource(tagged(res, await resources.get(targetRealm(res).id, params.id))) },
     }),
-    update: async ({ params, body, res }) => ({
-      status: 200,
-      body: { data: presentResource(await resources.update(targetRealm(res).id, params.id, body)) },
-    }),
-    delete: async ({ params, res }) => {
-      await resources.delete(targetRealm(res).id, params.id);
+    update: async ({ params, body, req, res }) => {
+      const resource = await resources.update(targetRealm(res).id, params.id, body, preconditionOf(req));
+      return { status: 200, body: { data: presentResource(tagged(res, resource)) } };
+    },
+    delete: async ({ params, req, res }) => {
+      await resources.delete(targetRealm(res).id, params.id, preconditionOf(req));
       return { status: 204, body: undefined };
     },
     listScopes: async ({ params, query, res }) => ({
@@ -34,14 +35,15 @@ export function resourcesRoutes(resources: ResourceService) {
     }),
     createScope: async ({ params, body, res }) => ({
       status: 201,
-      body: { data: presentScope(await resources.createScope(targetRealm(res).id, params.id, body)) },
+      body: { data: presentScope(tagged(res, await resources.createScope(targetRealm(res).id, params.id, body))) },
     }),
-    updateScope: async ({ params, body, res }) => ({
-      status: 200,
-      body: { data: presentScope(await resources.updateScope(targetRealm(res).id, params.id, params.scopeId, body)) },
-    }),
-    deleteScope: async ({ params, res }) => {
-      await resources.deleteScope(targetRealm(res).id, params.id, params.scopeId);
+    updateScope: async ({ params, body, req, res }) => {
+      const realmId = targetRealm(res).id;
+      const scope = await resources.updateScope(realmId, params.id, params.scopeId, body, preconditionOf(req));
+      return { status: 200, body: { data: presentScope(tagged(res, scope)) } };
+    },
+    deleteScope: async ({ params, req, res }) => {
+      await resources.deleteScope(targetRealm(res).id, params.id, params.scopeId, preconditionOf(req));
       return { status: 204, body: undefined };
     },
   });

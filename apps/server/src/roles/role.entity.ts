@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { rowVersion } from '../db/row-version.ts';
 import { createdAt, timestamps } from '../db/timestamps.ts';
 
 export const RoleEntity = defineEntity({
@@ -9,6 +10,7 @@ export const RoleEntity = defineEntity({
     realmId: p.uuid(),
     name: p.string(),
     description: p.string().nullable(),
+    version: rowVersion(),
     ...timestamps(),
   },
 });

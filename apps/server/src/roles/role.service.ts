@@ -4,6 +4,7 @@ import type { CreateRoleBody, ListQuery, UpdateRoleBody } from '@realmkit/contra
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
 import { type Page, paged, searchFilter } from '../db/pagination.ts';
+import { deleteRow, type RowCheck, updateRow } from '../db/row-version.ts';
 import { withConflicts } from '../db/unique-violation.ts';
 import { NotFoundError } from '../http/api-error.ts';
 import { assertKnownIds } from '../http/unknown-ids.ts';
@@ -13,6 +14,7 @@ import { ApplicationRoleEntity, type Role, RoleEntity, RoleScopeEntity, UserRole
 const CONFLICTS = {
   roles_name_unique: { path: 'name', message: 'A role with this name already exists in this realm' },
 };
+const notFound = () => new NotFoundError('Role not found');
 
 /** What roles are assigned to: each with its assignment table and the column naming the holder. */
 const HOLDERS = {
@@ -67,18 +69,19 @@ export class RoleService {
     return role;
   }
 
-  async update(realmId: string, id: string, input: UpdateRoleBody): Promise<Role> {
-    const role = await this.get(realmId, id);
-    if (input.name !== undefined) role.name = input.name;
-    if (input.description !== undefined) role.description = input.description;
-    await withConflicts(CONFLICTS, () => this.#orm.em.flush());
-    return role;
+  /** `check` is the request's precondition (`If-Match`), judged under the row's lock. */
+  update(realmId: string, id: string, input: UpdateRoleBody, check?: RowCheck): Promise<Role> {
+    return withConflicts(CONFLICTS, () =>
+      updateRow(this.#orm.em, RoleEntity, { id, realmId }, { check, notFound }, (role) => {
+        if (input.name !== undefined) role.name = input.name;
+        if (input.description !== undefined) role.description = input.description;
+      }),
+    );
   }
 
   /** Deletes the role; its assignments to users, applications and scopes go with it (cascade). */
-  async delete(realmId: string, id: string): Promise<void> {
-    const deleted = await this.#orm.em.nativeDelete(RoleEntity, { id, realmId });
-    if (deleted === 0) throw new NotFoundError('Role not found');
+  async delete(realmId: string, id: string, check?: RowCheck): Promise<void> {
+    await deleteRow(this.#orm.em, RoleEntity, { id, realmId }, { check, notFound });
   }
 
   async listScopes(realmId: string, id: string, query: ListQuery): Promise<Page<ScopeWithResource>> {

@@ -1,6 +1,7 @@
 import { contract } from '@realmkit/contract';
 import { initServer } from '@ts-rest/express';
 import { targetRealm } from '../http/bearer-auth.ts';
+import { preconditionOf, tagged } from '../http/conditional-requests.ts';
 import { listBody } from '../http/list-body.ts';
 import { presentRole, presentRoleScope } from './role.presenter.ts';
 import type { RoleService } from './role.service.ts';
@@ -14,18 +15,20 @@ export function rolesRoutes(roles: RoleService) {
     }),
     create: async ({ body, res }) => ({
       status: 201,
-      body: { data: presentRole(await roles.create(targetRealm(res).id, body)) },
+      body: { data: presentRole(tagged(res, await roles.create(targetRealm(res).id, body))) },
     }),
     get: async ({ params, res }) => ({
       status: 200,
-      body: { data: presentRole(await roles.get(targetRealm(res).id, params.id)) },
+      body: { data: presentRole(tagged(res, await roles.get(targetRealm(res).id, params.id))) },
     }),
-    update: async ({ params, body, res }) => ({
+    update: async ({ params, body, req, res }) => ({
       status: 200,
-      body: { data: presentRole(await roles.update(targetRealm(res).id, params.id, body)) },
+      body: {
+        data: presentRole(tagged(res, await roles.update(targetRealm(res).id, params.id, body, preconditionOf(req)))),
+      },
     }),
-    delete: async ({ params, res }) => {
-      await roles.delete(targetRealm(res).id, params.id);
+    delete: async ({ params, req, res }) => {
+      await roles.delete(targetRealm(res).id, params.id, preconditionOf(req));
       return { status: 204, body: undefined };
     },
     listScopes: async ({ params, query, res }) => ({

@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { rowVersion } from '../db/row-version.ts';
 import { createdAt, timestamps } from '../db/timestamps.ts';
 
 export const UserEntity = defineEntity({
@@ -16,6 +17,7 @@ export const UserEntity = defineEntity({
     passwordHash: p.string().nullable().hidden(),
     isSuspended: p.boolean().default(false),
     emailVerified: p.boolean().default(false),
+    version: rowVersion(),
     ...timestamps(),
   },
 });

@@ -10,6 +10,7 @@ import {
   paged,
   searchFilter,
 } from '../db/pagination.ts';
+import { deleteRow, type RowCheck, updateRow } from '../db/row-version.ts';
 import { withConflicts } from '../db/unique-violation.ts';
 import { ApiError, NotFoundError, ValidationError } from '../http/api-error.ts';
 import type { Role } from '../roles/role.entity.ts';
@@ -21,6 +22,8 @@ const CONFLICTS = {
   users_realm_email_unique: { path: 'email', message: 'A user with this email already exists in this realm' },
   users_realm_username_unique: { path: 'username', message: 'A user with this username already exists in this realm' },
 };
+
+const notFound = () => new NotFoundError('User not found');
 
 /** Emails compare case-insensitively; stored lower-cased, as Keycloak and Auth0 do. */
 function normalizeEmail(email: string): string {
@@ -70,7 +73,7 @@ export class UserService {
 
   async get(realmId: string, id: string): Promise<User> {
     const user = await this.#orm.em.findOne(UserEntity, { id, realmId });
-    if (!user) throw new NotFoundError('User not found');
+    if (!user) throw notFound();
     return user;
   }
 
@@ -108,43 +111,52 @@ export class UserService {
     return user;
   }
 
-  async update(realmId: string, id: string, input: UpdateUserBody & { is_suspended?: boolean }): Promise<User> {
-    const user = await this.get(realmId, id);
-    if (input.email !== undefined) {
-      const email = normalizeEmail(input.email);
-      if (email !== user.email) {
-        user.email = email;
-        user.emailVerified = false;
+  /** `check` is the request's precondition (`If-Match`), judged under the row's lock. */
+  update(
+    realmId: string,
+    id: string,
+    input: UpdateUserBody & { is_suspended?: boolean },
+    check?: RowCheck,
+  ): Promise<User> {
+    return this.#write(realmId, id, check, (user) => {
+      if (input.email !== undefined) {
+        const email = normalizeEmail(input.email);
+        if (email !== user.email) {
+          user.email = email;
+          user.emailVerified = false;
+        }
       }
-    }
-    if (input.email_verified !== undefined) user.emailVerified = input.email_verified;
-    if (input.username !== undefined) user.username = input.username;
-    if (input.name !== undefined) user.name = input.name;
-    if (input.given_name !== undefined) user.givenName = input.given_name;
-    if (input.family_name !== undefined) user.familyName = input.family_name;
-    if (input.is_suspended !== undefined) user.isSuspended = input.is_suspended;
-    await this.#flush();
-    return user;
+      if (input.email_verified !== undefined) user.emailVerified = input.email_verified;
+      if (input.username !== undefined) user.username = input.username;
+      if (input.name !== undefined) user.name = input.name;
+      if (input.given_name !== undefined) user.givenName = input.given_name;
+      if (input.family_name !== undefined) user.familyName = input.family_name;
+      if (input.is_suspended !== undefined) user.isSuspended = input.is_suspended;
+    });
   }
 
-  async delete(realmId: string, id: string): Promise<void> {
-    const deleted = await this.#orm.em.nativeDelete(UserEntity, { id, realmId });
-    if (deleted === 0) throw new NotFoundError('User not found');
+  async delete(realmId: string, id: string, check?: RowCheck): Promise<void> {
+    await deleteRow(this.#orm.em, UserEntity, { id, realmId }, { check, notFound });
   }
 
   /** `field` names the body field in policy errors (`password`, or `newPassword` by realm name). */
-  async setPassword(realmId: string, id: string, password: string, field = 'password'): Promise<User> {
-    const user = await this.get(realmId, id);
-    user.passwordHash = await this.#hashChecked(password, user.email, field);
-    await this.#flush();
-    return user;
+  async setPassword(
+    realmId: string,
+    id: string,
+    password: string,
+    options: { field?: string; check?: RowCheck | undefined } = {},
+  ): Promise<User> {
+    const { email } = await this.get(realmId, id);
+    const passwordHash = await this.#hashChecked(password, email, options.field);
+    return this.#write(realmId, id, options.check, (user) => {
+      user.passwordHash = passwordHash;
+    });
   }
 
-  async setSuspended(realmId: string, id: string, isSuspended: boolean): Promise<User> {
-    const user = await this.get(realmId, id);
-    user.isSuspended = isSuspended;
-    await this.#flush();
-    return user;
+  setSuspended(realmId: string, id: string, isSuspended: boolean, check?: RowCheck): Promise<User> {
+    return this.#write(realmId, id, check, (user) => {
+      user.isSuspended = isSuspended;
+    });
   }
 
   /** 204 or 422, as Logto's verify-password: the same answer for a wrong password and no password. */
@@ -196,5 +208,12 @@ export class UserService {
 
   #flush(): Promise<void> {
     return withConflicts(CONFLICTS, () => this.#orm.em.flush());
+  }
+
+  /** One change to one user, atomic with `check` (see {@link updateRow}); uniqueness answers 409. */
+  #write(realmId: string, id: string, check: RowCheck | undefined, change: (user: User) => void): Promise<User> {
+    return withConflicts(CONFLICTS, () =>
+      updateRow(this.#orm.em, UserEntity, { id, realmId }, { check, notFound }, change),
+    );
   }
 }

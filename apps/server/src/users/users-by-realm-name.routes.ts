@@ -3,6 +3,7 @@ import { initServer } from '@ts-rest/express';
 import type { Response } from 'express';
 import { NotFoundError } from '../http/api-error.ts';
 import { assertManages, principalOf, setTargetRealm } from '../http/bearer-auth.ts';
+import { preconditionOf, tagged } from '../http/conditional-requests.ts';
 import type { RealmService } from '../realms/realm.service.ts';
 import type { EmailVerificationService } from './email-verification.service.ts';
 import { presentRealmUser } from './realm-user.presenter.ts';
@@ -64,32 +65,41 @@ export function usersByRealmNameRoutes({ users, realms, verifications }: Deps) {
         family_name: body.lastName,
         password: body.password,
       });
-      return { status: 201, body: presentRealmUser(user, realm.name) };
+      return { status: 201, body: presentRealmUser(tagged(res, user), realm.name) };
     },
     get: async ({ params, res }) => {
       const { user, realm } = await userOf(params.userId, res);
-      return { status: 200, body: presentRealmUser(user, realm.name) };
+      return { status: 200, body: presentRealmUser(tagged(res, user), realm.name) };
     },
-    update: async ({ params, body, res }) => {
+    update: async ({ params, body, req, res }) => {
       const { realm } = await userOf(params.userId, res);
-      const user = await users.update(realm.id, params.userId, {
-        given_name: body.firstName,
-        family_name: body.lastName,
-        email: body.email,
-        username: body.username,
-        email_verified: body.emailVerified,
-        is_suspended: body.enabled === undefined ? undefined : !body.enabled,
-      });
-      return { status: 200, body: presentRealmUser(user, realm.name) };
+      const user = await users.update(
+        realm.id,
+        params.userId,
+        {
+          given_name: body.firstName,
+          family_name: body.lastName,
+          email: body.email,
+          username: body.username,
+          email_verified: body.emailVerified,
+          is_suspended: body.enabled === undefined ? undefined : !body.enabled,
+        },
+        preconditionOf(req),
+      );
+      return { status: 200, body: presentRealmUser(tagged(res, user), realm.name) };
     },
-    delete: async ({ params, res }) => {
+    delete: async ({ params, req, res }) => {
       const { realm } = await userOf(params.userId, res);
-      await users.delete(realm.id, params.userId);
+      await users.delete(realm.id, params.userId, preconditionOf(req));
       return { status: 204, body: undefined };
     },
-    resetPassword: async ({ params, body, res }) => {
+    resetPassword: async ({ params, body, req, res }) => {
       const { realm } = await userOf(params.userId, res);
-      await users.setPassword(realm.id, params.userId, body.newPassword, 'newPassword');
+      const user = await users.setPassword(realm.id, params.userId, body.newPassword, {
+        field: 'newPassword',
+        check: preconditionOf(req),
+      });
+      tagged(res, user);
       return { status: 204, body: undefined };
     },
     sendVerifyEmail: async ({ params, res }) => {

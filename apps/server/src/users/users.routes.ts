@@ -1,6 +1,7 @@
 import { contract } from '@realmkit/contract';
 import { initServer } from '@ts-rest/express';
 import { targetRealm } from '../http/bearer-auth.ts';
+import { preconditionOf, tagged } from '../http/conditional-requests.ts';
 import { listBody } from '../http/list-body.ts';
 import { presentRole } from '../roles/role.presenter.ts';
 import type { EmailVerificationService } from './email-verification.service.ts';
@@ -16,28 +17,32 @@ export function usersRoutes(users: UserService, verifications: EmailVerification
     }),
     create: async ({ body, res }) => ({
       status: 201,
-      body: { data: presentUser(await users.create(targetRealm(res).id, body)) },
+      body: { data: presentUser(tagged(res, await users.create(targetRealm(res).id, body))) },
     }),
     get: async ({ params, res }) => ({
       status: 200,
-      body: { data: presentUser(await users.get(targetRealm(res).id, params.id)) },
+      body: { data: presentUser(tagged(res, await users.get(targetRealm(res).id, params.id))) },
     }),
-    update: async ({ params, body, res }) => ({
+    update: async ({ params, body, req, res }) => ({
       status: 200,
-      body: { data: presentUser(await users.update(targetRealm(res).id, params.id, body)) },
+      body: {
+        data: presentUser(tagged(res, await users.update(targetRealm(res).id, params.id, body, preconditionOf(req)))),
+      },
     }),
-    delete: async ({ params, res }) => {
-      await users.delete(targetRealm(res).id, params.id);
+    delete: async ({ params, req, res }) => {
+      await users.delete(targetRealm(res).id, params.id, preconditionOf(req));
       return { status: 204, body: undefined };
     },
-    setPassword: async ({ params, body, res }) => ({
-      status: 200,
-      body: { data: presentUser(await users.setPassword(targetRealm(res).id, params.id, body.password)) },
-    }),
-    setSuspended: async ({ params, body, res }) => ({
-      status: 200,
-      body: { data: presentUser(await users.setSuspended(targetRealm(res).id, params.id, body.is_suspended)) },
-    }),
+    setPassword: async ({ params, body, req, res }) => {
+      const user = await users.setPassword(targetRealm(res).id, params.id, body.password, {
+        check: preconditionOf(req),
+      });
+      return { status: 200, body: { data: presentUser(tagged(res, user)) } };
+    },
+    setSuspended: async ({ params, body, req, res }) => {
+      const user = await users.setSuspended(targetRealm(res).id, params.id, body.is_suspended, preconditionOf(req));
+      return { status: 200, body: { data: presentUser(tagged(res, user)) } };
+    },
     verifyPassword: async ({ params, body, res }) => {
       await users.verifyPassword(targetRealm(res).id, params.id, body.password);
       return { status: 204, body: undefined };

@@ -39,7 +39,7 @@ export const applicationsContract = c.router(
       description:
         'Confidential types (`traditional`, `m2m`) get a `client_secret`, returned only in this response. ' +
         'Redirect URIs that break the rules of the type answer 422 with one detail per URI.',
-      metadata: requires('applications:write', TAG),
+      metadata: requires('applications:write', TAG, { etag: true }),
     },
     get: {
       method: 'GET',
@@ -48,7 +48,7 @@ export const applicationsContract = c.router(
       responses: { 200: single(Application), ...errorResponses(400, 401, 403, 404) },
       summary: 'Get an application',
       description: 'Never its client secret: that is shown only when created or rotated.',
-      metadata: requires('applications:read', TAG),
+      metadata: requires('applications:read', TAG, { etag: true }),
     },
     update: {
       method: 'PATCH',
@@ -60,7 +60,7 @@ export const applicationsContract = c.router(
       description:
         'Only the fields sent change; the type and client id are immutable. New redirect URIs are checked ' +
         'against the rules of the type (422).',
-      metadata: requires('applications:write', TAG),
+      metadata: requires('applications:write', TAG, { etag: true }),
     },
     delete: {
       method: 'DELETE',
@@ -72,7 +72,7 @@ export const applicationsContract = c.router(
       description:
         'It can no longer get tokens from the next request on, and the tokens it already holds are refused by the ' +
         'Management API and answer `active: false` at introspection.',
-      metadata: requires('applications:write', TAG),
+      metadata: requires('applications:write', TAG, { etag: true }),
     },
     rotateSecret: {
       method: 'POST',
@@ -85,8 +85,9 @@ export const applicationsContract = c.router(
         'Issues a new secret, returned only in this response. The old one stops working at once, or keeps ' +
         'authenticating at the token and introspection endpoints for `grace_period_seconds` (up to 7 days) so ' +
         'that every instance of the client can switch; `previous_client_secret_expires_at` says until when. ' +
-        'Public types (`spa`, `native`) have no secret: 422.',
-      metadata: requires('applications:write', TAG),
+        "Public types (`spa`, `native`) have no secret: 422. `If-Match` takes the application's `ETag`; the " +
+        'response carries its new one.',
+      metadata: requires('applications:write', TAG, { etag: true, action: true }),
     },
     listRoles: {
       method: 'GET',

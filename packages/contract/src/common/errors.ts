@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   403: 'insufficient_scope',
   404: 'not_found',
   409: 'conflict',
+  412: 'precondition_failed',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
   422: 'validation_failed',

@@ -9,6 +9,18 @@ export interface RouteMetadata {
   readonly scope?: ManagementScope;
   /** Only master-realm tokens may call it (the realms API). */
   readonly masterOnly?: boolean;
+  /**
+   * The route reads or writes one resource that has a strong `ETag` (its version): GETs honour
+   * `If-None-Match` (304), PATCH/PUT/DELETE honour `If-Match` (412), and responses carrying the
+   * resource carry its `ETag`.
+   */
+  readonly etag?: boolean;
+  /**
+   * With `etag`: a POST that acts on an existing resource (rotating an application's secret, a
+   * realm's signing keys) rather than creating one. Like a PATCH it honours `If-Match` /
+   * `If-None-Match` against that resource's `ETag` (412) and answers its new `ETag`.
+   */
+  readonly action?: boolean;
   /** OpenAPI tag. */
   readonly tag: string;
   /**
@@ -21,7 +33,11 @@ export interface RouteMetadata {
 }
 
 /** Metadata of a route protected by a Management API scope. */
-export function requires(scope: ManagementScope, tag: string, options: { masterOnly?: boolean } = {}) {
+export function requires(
+  scope: ManagementScope,
+  tag: string,
+  options: { masterOnly?: boolean; etag?: boolean; action?: boolean } = {},
+) {
   return { scope, tag, ...options } as const satisfies RouteMetadata;
 }
 

@@ -18,6 +18,13 @@ import type { RouteMetadata } from '../common/metadata.ts';
 import { MANAGEMENT_SCOPE_DESCRIPTIONS } from '../common/scopes.ts';
 import { contract } from '../contract.ts';
 import { OAuthErrorBody } from '../oauth/oauth.schemas.ts';
+import {
+  concurrencyErrorNote,
+  concurrencyErrorStatuses,
+  concurrencyParameters,
+  concurrencyResponseHeaders,
+  notModifiedResponse,
+} from './concurrency.ts';
 import { SchemaCollector } from './json-schema.ts';
 
 export const SECURITY_SCHEME = 'managementToken';
@@ -68,6 +75,7 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   403: 'The token lacks the scope this operation requires.',
   404: 'The realm, or an item the request names, does not exist in it.',
   409: 'Conflicts with the current state: a unique field is taken, or the change is already made.',
+  412: 'A precondition of the request (`If-Match`, `If-None-Match`) does not hold.',
   413: 'The request body is larger than 100 kB.',
   415: 'The request body is not `application/json`.',
   422: 'Well-formed, but breaks a rule of this operation (see its description); `details` says where when it can.',
@@ -296,6 +304,11 @@ function errorExampleOf(status: ErrorStatus, facts: RouteFacts): ErrorBody {
       const message = `A ${subject} with this ${field} already exists${subject === 'realm' ? '' : ' in this realm'}`;
       return { error, message, details: [{ path: field, message }] };
     }
+    case 412:
+      return {
+        error,
+        message: 'If-Match does not match the current ETag of this resource: it changed since you read it',
+      };
     case 413:
       return { error, message: 'Request body is larger than 100 kB' };
     case 415:
@@ -423,6 +436,11 @@ function responsesOf(facts: RouteFacts, collector: SchemaCollector): ResponsesOb
   }
   // The Management API's rate limit answers before the route does, on every operation with a scope.
   if (facts.metadata.scope && !(429 in facts.route.responses)) declared.push(['429', ErrorBody]);
+  // 412 from `If-Match`, and `Idempotency-Key`'s 409 and 422.
+  for (const status of concurrencyErrorStatuses(facts.route, facts.metadata)) {
+    if (!declared.some(([declaredStatus]) => Number(declaredStatus) === status))
+      declared.push([String(status), ErrorBody]);
+  }
   const limitHeaders = isRateLimited(facts.route) ? headerRefs(Object.keys(RATE_LIMIT_HEADERS)) : undefined;
   for (const [status, schema] of declared) {
     const code = Number(status);
@@ -442,6 +460,14 @@ function responsesOf(facts: RouteFacts, collector: SchemaCollector): ResponsesOb
         content: { 'application/json': { schema: collector.convert(schema as z.ZodType, 'output') } },
       };
     }
+  }
+  const notModified = notModifiedResponse(facts.route, facts.metadata);
+  if (notModified) responses['304'] = { ...notModified, headers: { ...limitHeaders, ...notModified.headers } };
+  for (const [status, response] of Object.entries(responses) as [string, ResponseObject][]) {
+    const headers = concurrencyResponseHeaders(facts.route, facts.metadata, Number(status));
+    if (Object.keys(headers).length > 0) response.headers = { ...response.headers, ...headers };
+    const note = concurrencyErrorNote(facts.route, facts.metadata, Number(status));
+    if (note) response.description = `${response.description} ${note}`;
   }
   return Object.fromEntries(Object.entries(responses).sort(([a], [b]) => Number(a) - Number(b)));
 }
@@ -488,6 +514,7 @@ function operationOf({ key, route }: RouteEntry, collector: SchemaCollector): Op
     ...parametersOf(route.pathParams, 'path', collector),
     ...(route.method === 'GET' || route.method === 'DELETE' ? parametersOf(route.query, 'query', collector) : []),
   ];
+  const headerParameters = concurrencyParameters(route, metadata);
   const facts: RouteFacts = {
     path: toOpenApiPath(route.path),
     route,
@@ -501,7 +528,7 @@ function operationOf({ key, route }: RouteEntry, collector: SchemaCollector): Op
     tags: [metadata.tag],
     summary: route.summary ?? operationIdOf(key),
     ...(route.description ? { description: route.description } : {}),
-    parameters,
+    parameters: [...parameters, ...headerParameters],
     ...(requestBody ? { requestBody } : {}),
     responses: responsesOf(facts, collector),
     security: metadata.scope ? [{ [SECURITY_SCHEME]: [metadata.scope] }] : [],

@@ -29,7 +29,7 @@ export const realmsContract = c.router(
       description:
         'Creates the realm with its signing key (`signing_algorithm`, default RS256) and its built-in Management ' +
         'API resource.',
-      metadata: requires('realms:write', TAG, { masterOnly: true }),
+      metadata: requires('realms:write', TAG, { masterOnly: true, etag: true }),
     },
     get: {
       method: 'GET',
@@ -38,7 +38,7 @@ export const realmsContract = c.router(
       responses: { 200: single(Realm), ...errorResponses(400, 401, 403, 404) },
       summary: 'Get a realm by UUID or name',
       description: '`{realm}` is either; 404 when no realm has it.',
-      metadata: requires('realms:read', TAG, { masterOnly: true }),
+      metadata: requires('realms:read', TAG, { masterOnly: true, etag: true }),
     },
     update: {
       method: 'PATCH',
@@ -50,7 +50,7 @@ export const realmsContract = c.router(
       description:
         'The name is immutable: it is part of every issued token. A different `signing_algorithm` rotates the ' +
         "realm's signing key to a new key of that algorithm (see `POST /api/v1/realms/{realm}/keys/rotate`).",
-      metadata: requires('realms:write', TAG, { masterOnly: true }),
+      metadata: requires('realms:write', TAG, { masterOnly: true, etag: true }),
     },
     delete: {
       method: 'DELETE',
@@ -60,7 +60,7 @@ export const realmsContract = c.router(
       responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404, 422) },
       summary: 'Delete a realm and everything in it',
       description: 'The master realm cannot be deleted.',
-      metadata: requires('realms:write', TAG, { masterOnly: true }),
+      metadata: requires('realms:write', TAG, { masterOnly: true, etag: true }),
     },
   },
   { pathPrefix: '/api/v1/realms', strictStatusCodes: true },

@@ -37,7 +37,7 @@ export const resourcesContract = c.router(
       responses: { 201: single(Resource), ...errorResponses(400, 401, 403, 404, 409) },
       summary: 'Create an API resource',
       description: 'Indicators are unique per realm (409).',
-      metadata: requires('resources:write', TAG),
+      metadata: requires('resources:write', TAG, { etag: true }),
     },
     get: {
       method: 'GET',
@@ -46,7 +46,7 @@ export const resourcesContract = c.router(
       responses: { 200: single(Resource), ...errorResponses(400, 401, 403, 404) },
       summary: 'Get an API resource',
       description: 'Its indicator, token lifetime, and whether it is the built-in Management API.',
-      metadata: requires('resources:read', TAG),
+      metadata: requires('resources:read', TAG, { etag: true }),
     },
     update: {
       method: 'PATCH',
@@ -56,7 +56,7 @@ export const resourcesContract = c.router(
       responses: { 200: single(Resource), ...errorResponses(400, 401, 403, 404, 422) },
       summary: 'Update an API resource',
       description: `A new \`access_token_ttl\` applies to tokens issued from then on. ${READ_ONLY}`,
-      metadata: requires('resources:write', TAG),
+      metadata: requires('resources:write', TAG, { etag: true }),
     },
     delete: {
       method: 'DELETE',
@@ -66,7 +66,7 @@ export const resourcesContract = c.router(
       responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404, 422) },
       summary: 'Delete an API resource',
       description: `Also deletes its scopes and removes them from every role; tokens already issued stay valid until they expire. ${READ_ONLY}`,
-      metadata: requires('resources:write', TAG),
+      metadata: requires('resources:write', TAG, { etag: true }),
     },
     listScopes: {
       method: 'GET',
@@ -86,7 +86,7 @@ export const resourcesContract = c.router(
       responses: { 201: single(Scope), ...errorResponses(400, 401, 403, 404, 409, 422) },
       summary: 'Add a scope to an API resource',
       description: `Scope names are unique per resource (409). ${READ_ONLY}`,
-      metadata: requires('resources:write', TAG),
+      metadata: requires('resources:write', TAG, { etag: true }),
     },
     updateScope: {
       method: 'PATCH',
@@ -96,7 +96,7 @@ export const resourcesContract = c.router(
       responses: { 200: single(Scope), ...errorResponses(400, 401, 403, 404, 409, 422) },
       summary: 'Update a scope',
       description: `Renaming a scope changes what new tokens carry; roles keep holding it. ${READ_ONLY}`,
-      metadata: requires('resources:write', TAG),
+      metadata: requires('resources:write', TAG, { etag: true }),
     },
     deleteScope: {
       method: 'DELETE',
@@ -106,7 +106,7 @@ export const resourcesContract = c.router(
       responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404, 422) },
       summary: 'Delete a scope',
       description: `Also removes it from every role. ${READ_ONLY}`,
-      metadata: requires('resources:write', TAG),
+      metadata: requires('resources:write', TAG, { etag: true }),
     },
   },
   { pathPrefix: '/api/v1/:realm/resources', strictStatusCodes: true },

@@ -29,7 +29,7 @@ export const rolesContract = c.router(
       responses: { 201: single(Role), ...errorResponses(400, 401, 403, 404, 409) },
       summary: 'Create a role',
       description: 'Names are unique per realm (409).',
-      metadata: requires('roles:write', TAG),
+      metadata: requires('roles:write', TAG, { etag: true }),
     },
     get: {
       method: 'GET',
@@ -38,7 +38,7 @@ export const rolesContract = c.router(
       responses: { 200: single(Role), ...errorResponses(400, 401, 403, 404) },
       summary: 'Get a role',
       description: 'Its name and description; `GET .../roles/{id}/scopes` lists the scopes it holds.',
-      metadata: requires('roles:read', TAG),
+      metadata: requires('roles:read', TAG, { etag: true }),
     },
     update: {
       method: 'PATCH',
@@ -48,7 +48,7 @@ export const rolesContract = c.router(
       responses: { 200: single(Role), ...errorResponses(400, 401, 403, 404, 409) },
       summary: 'Update a role',
       description: 'Only the fields sent change. Names stay unique per realm (409).',
-      metadata: requires('roles:write', TAG),
+      metadata: requires('roles:write', TAG, { etag: true }),
     },
     delete: {
       method: 'DELETE',
@@ -59,7 +59,7 @@ export const rolesContract = c.router(
       summary: 'Delete a role',
       description:
         'Also removes it from every user and application. Tokens already issued keep their scopes until they expire.',
-      metadata: requires('roles:write', TAG),
+      metadata: requires('roles:write', TAG, { etag: true }),
     },
     listScopes: {
       method: 'GET',

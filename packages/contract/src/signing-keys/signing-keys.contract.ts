@@ -32,8 +32,9 @@ export const signingKeysContract = c.router(
         "Makes a new active key (of `algorithm`, default the realm's) that signs every token from now on; every " +
         'instance uses it within seconds. The previous key keeps verifying: it stays in the JWKS until the last ' +
         'token it signed has expired (its longest token lifetime plus a leeway), then leaves it. Answers the ' +
-        "realm's keys.",
-      metadata: requires('realms:write', TAG, { masterOnly: true }),
+        "realm's keys. A rotation changes the realm (its `updated_at` and `ETag`): `If-Match` takes the realm's " +
+        "`ETag` (from `GET /api/v1/realms/{realm}`), and the response's `ETag` is the realm's new one.",
+      metadata: requires('realms:write', TAG, { masterOnly: true, etag: true, action: true }),
     },
   },
   { pathPrefix: '/api/v1/realms/:realm/keys', strictStatusCodes: true },

@@ -38,7 +38,7 @@ export const usersByRealmNameContract = c.router(
       description:
         'Username and email are unique per realm (409). The password is stored as argon2id, not BCrypt(12): ' +
         'see the v1 API to import existing bcrypt hashes.',
-      metadata: requires('users:write', TAG),
+      metadata: requires('users:write', TAG, { etag: true }),
     },
     get: {
       method: 'GET',
@@ -47,7 +47,7 @@ export const usersByRealmNameContract = c.router(
       responses: { 200: RealmUser, ...errorResponses(400, 401, 403, 404) },
       summary: 'Get a user',
       description: SAME_USERS,
-      metadata: requires('users:read', TAG),
+      metadata: requires('users:read', TAG, { etag: true }),
     },
     update: {
       method: 'PUT',
@@ -57,7 +57,7 @@ export const usersByRealmNameContract = c.router(
       responses: { 200: RealmUser, ...errorResponses(400, 401, 403, 404, 409) },
       summary: 'Update a user',
       description: 'Only the fields sent change. `enabled: false` suspends the user.',
-      metadata: requires('users:write', TAG),
+      metadata: requires('users:write', TAG, { etag: true }),
     },
     delete: {
       method: 'DELETE',
@@ -67,7 +67,7 @@ export const usersByRealmNameContract = c.router(
       responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404) },
       summary: 'Delete a user',
       description: 'Deletes the user, its roles, identities and pending verification links, in whichever realm it is.',
-      metadata: requires('users:write', TAG),
+      metadata: requires('users:write', TAG, { etag: true }),
     },
     resetPassword: {
       method: 'PUT',
@@ -77,7 +77,7 @@ export const usersByRealmNameContract = c.router(
       responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404, 422) },
       summary: "Reset a user's password",
       description: 'Plain text, 8..256 characters, not the email; stored as argon2id.',
-      metadata: requires('users:write', TAG),
+      metadata: requires('users:write', TAG, { etag: true }),
     },
     sendVerifyEmail: {
       method: 'POST',

@@ -46,7 +46,7 @@ export const usersContract = c.router(
       responses: { 201: single(User), ...errorResponses(400, 401, 403, 404, 409, 422) },
       summary: 'Create a user',
       description: 'Email and username are unique per realm, case-insensitively (409).',
-      metadata: requires('users:write', TAG),
+      metadata: requires('users:write', TAG, { etag: true }),
     },
     get: {
       method: 'GET',
@@ -55,7 +55,7 @@ export const usersContract = c.router(
       responses: { 200: single(User), ...errorResponses(400, 401, 403, 404) },
       summary: 'Get a user',
       description: 'The profile and flags of the user; `has_password` says whether a password is set, never the hash.',
-      metadata: requires('users:read', TAG),
+      metadata: requires('users:read', TAG, { etag: true }),
     },
     update: {
       method: 'PATCH',
@@ -67,7 +67,7 @@ export const usersContract = c.router(
       description:
         'Only the fields sent change; `null` clears an optional field. Changing `email` resets `email_verified` ' +
         'to false unless it is sent too. Email and username stay unique per realm (409).',
-      metadata: requires('users:write', TAG),
+      metadata: requires('users:write', TAG, { etag: true }),
     },
     delete: {
       method: 'DELETE',
@@ -77,7 +77,7 @@ export const usersContract = c.router(
       responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404) },
       summary: 'Delete a user',
       description: 'Also deletes its connected identities and role assignments.',
-      metadata: requires('users:write', TAG),
+      metadata: requires('users:write', TAG, { etag: true }),
     },
     setPassword: {
       method: 'PATCH',
@@ -87,7 +87,7 @@ export const usersContract = c.router(
       responses: { 200: single(User), ...errorResponses(400, 401, 403, 404, 422) },
       summary: "Change a user's password",
       description: 'The policy (8..256 characters, not the email) answers 422. Stored as an argon2id hash.',
-      metadata: requires('users:write', TAG),
+      metadata: requires('users:write', TAG, { etag: true }),
     },
     setSuspended: {
       method: 'PATCH',
@@ -99,7 +99,7 @@ export const usersContract = c.router(
       description:
         "Sets `is_suspended`. Realmkit keeps the flag for the caller's sign-in decisions; " +
         '`verifyPassword` does not look at it.',
-      metadata: requires('users:write', TAG),
+      metadata: requires('users:write', TAG, { etag: true }),
     },
     verifyPassword: {
       method: 'POST',

@@ -1,5 +1,5 @@
 import { APIConnectionError, APIError, APITimeoutError, APIUserAbortError } from './errors.ts';
-import { backoffMs, isRetryableStatus, MAX_RETRY_AFTER_MS, retryAfterMs } from './retry.ts';
+import { backoffMs, isIdempotencyKeyInProgress, isRetryableStatus, MAX_RETRY_AFTER_MS, retryAfterMs } from './retry.ts';
 
 /** Per-call options, on every SDK method. */
 export interface RequestOptions {
@@ -7,9 +7,15 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Milliseconds per attempt before {@link APITimeoutError}; default: the client's `timeout`. */
   timeout?: number;
-  /** Retries after a network error, 408, 429 or 5xx; default: the client's `maxRetries`. */
+  /**
+   * Retries after a network error, 408, 429 or 5xx (and a 409 `idempotency_key_in_progress`);
+   * default: the client's `maxRetries`.
+   */
   maxRetries?: number;
-  /** Makes a POST or PATCH safe to retry, and is sent as `Idempotency-Key`. */
+  /**
+   * Sent as `Idempotency-Key`, and makes a POST or PATCH safe to retry: the server runs a POST
+   * once per key and answers its retries with the first response (for 24 h).
+   */
   idempotencyKey?: string;
   /** Extra headers for this call. */
   headers?: Record<string, string>;
@@ -90,7 +96,8 @@ async function attempt(config: HttpConfig, request: HttpRequest, options: Reques
 }
 
 /**
- * Sends a request, retrying what is safe to retry (network errors, timeouts, 408, 429, 5xx) with
+ * Sends a request, retrying what is safe to retry (network errors, timeouts, 408, 429, 5xx, and
+ * a 409 `idempotency_key_in_progress`) with
  * exponential backoff and jitter, or after the server's `Retry-After`. Answers 2xx; throws an
  * {@link APIError} subclass for anything else.
  */
@@ -111,7 +118,10 @@ export async function send(
       continue;
     }
     if (response.status < 400) return response;
-    if (canRetry && isRetryableStatus(response.status)) {
+    if (
+      canRetry &&
+      (isRetryableStatus(response.status) || isIdempotencyKeyInProgress(response.status, response.body))
+    ) {
       const wait = retryAfterMs(response.headers) ?? backoffMs(retry);
       if (wait <= MAX_RETRY_AFTER_MS) {
         await sleep(wait, options.signal);

@@ -17,6 +17,15 @@ export function isRetryableStatus(status: number): boolean {
 }
 
 /**
+ * A 409 `idempotency_key_in_progress`: the first request with this `Idempotency-Key` is still
+ * running on the server (this attempt's predecessor timed out, say). Waiting and sending it again
+ * gets that request's response, so it is retried like a 503.
+ */
+export function isIdempotencyKeyInProgress(status: number, body: unknown): boolean {
+  return status === 409 && (body as { error?: unknown } | null)?.error === 'idempotency_key_in_progress';
+}
+
+/**
  * How long the server asked to wait, in ms: `Retry-After` as seconds or an HTTP date (RFC 9110
  * §10.2.3), or `retry-after-ms`. `undefined` when absent or unreadable.
  */

@@ -3,6 +3,7 @@ import { Migration20261125000000OutboxAndEmailVerification } from './Migration20
 import { Migration20261126200000KeyRotationAndSecretGrace } from './Migration20261126200000KeyRotationAndSecretGrace.ts';
 import { Migration20261127000000RealmUserCounts } from './Migration20261127000000RealmUserCounts.ts';
 import { Migration20261128000000AuditLogs } from './Migration20261128000000AuditLogs.ts';
+import { Migration20261128100000ConcurrencyControl } from './Migration20261128100000ConcurrencyControl.ts';
 
 /** Every migration, in order. Listed explicitly: no file globbing at run time. */
 export const migrations = [
@@ -14,4 +15,5 @@ export const migrations = [
   { name: 'Migration20261126200000KeyRotationAndSecretGrace', class: Migration20261126200000KeyRotationAndSecretGrace },
   { name: 'Migration20261127000000RealmUserCounts', class: Migration20261127000000RealmUserCounts },
   { name: 'Migration20261128000000AuditLogs', class: Migration20261128000000AuditLogs },
+  { name: 'Migration20261128100000ConcurrencyControl', class: Migration20261128100000ConcurrencyControl },
 ];

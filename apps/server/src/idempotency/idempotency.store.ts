@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import { open, seal } from '../crypto/sealed-box.ts';
+import type { Orm } from '../db/orm.ts';
+import { requestFingerprint } from './request-fingerprint.ts';
+
+/** Whose key it is: keys are unique per client, never across clients. */
+export interface IdempotencyScope {
+  /** The realm of the calling client (not the realm the request addresses). */
+  readonly realmId: string;
+  readonly clientId: string;
+  readonly key: string;
+}
+
+/** A response kept to be answered again. */
+export interface KeptResponse {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+/** What a request holding an idempotency key may do. */
+export type Claim =
+  /** First use (or the key expired, or its holder died): run the request, then {@link IdempotencyStore.complete}. */
+  | { readonly kind: 'claimed'; readonly owner: string }
+  /** The same request ran already: answer its response again. */
+  | { readonly kind: 'replay'; readonly response: KeptResponse }
+  /** The same request is running now. */
+  | { readonly kind: 'in_progress' }
+  /** The key was used for another request. */
+  | { readonly kind: 'mismatch' };
+
+export interface IdempotencyOptions {
+  /** How long a key and its response are kept. */
+  ttlSeconds: number;
+  /** How long a running request holds its key without renewing it (a crashed instance's key frees itself then). */
+  leaseSeconds: number;
+}
+
+export const DEFAULT_IDEMPOTENCY_OPTIONS: IdempotencyOptions = { ttlSeconds: 24 * 60 * 60, leaseSeconds: 60 };
+
+/** At most one sweep of expired keys per process per minute; each claim also replaces its own expired key. */
+const SWEEP_INTERVAL_MS = 60_000;
+const SWEEP_BATCH = 1000;
+
+interface KeyRow {
+  fingerprint: string;
+  response_status: number | null;
+  response_headers: Record<string, string> | null;
+  response_body: string | null;
+}
+
+const WHERE_KEY = 'realm_id = ? and client_id = ? and key = ?';
+
+/**
+ * Idempotency keys in the database (table `idempotency_keys`), so that every instance sees the
+ * same keys. Claims are atomic (`insert ... on conflict`): of concurrent requests with one key,
+ * exactly one runs. Responses are kept sealed (AES-GCM), since a create's can hold a client
+ * secret shown once.
+ */
+export class IdempotencyStore {
+  readonly #orm: Orm;
+  readonly #responseKey: Buffer;
+  readonly #fingerprintKey: Buffer;
+  readonly #options: IdempotencyOptions;
+  #lastSweep = 0;
+
+  constructor(
+    orm: Orm,
+    keys: { responseKey: Buffer; fingerprintKey: Buffer },
+    options: IdempotencyOptions = DEFAULT_IDEMPOTENCY_OPTIONS,
+  ) {
+    this.#orm = orm;
+    this.#responseKey = keys.responseKey;
+    this.#fingerprintKey = keys.fingerprintKey;
+    this.#options = options;
+  }
+
+  /** How often a running request renews its lease. */
+  get renewIntervalMs(): number {
+    return (this.#options.leaseSeconds * 1000) / 3;
+  }
+
+  fingerprint(method: string, path: string, body: unknown): string {
+    return requestFingerprint(this.#fingerprintKey, method, path, body);
+  }
+
+  /**
+   * Takes the key for this request, or says why not. A key whose time is up, or whose holder
+   * stopped renewing it (its instance died mid-request) for this same request, is taken over.
+   */
+  async claim(scope: IdempotencyScope, fingerprint: string): Promise<Claim> {
+    await this.#sweepNowAndThen();
+    const { ttlSeconds, leaseSeconds } = this.#options;
+    // A row can vanish between the insert and the read (its request failed and released it): try again.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const owner = randomUUID();
+      const claimed = await this.#execute<{ owner: string }>(
+        `insert into idempotency_keys as k
+           (realm_id, client_id, key, fingerprint, owner, locked_until, created_at, expires_at)
+         values (?, ?, ?, ?, ?, now() + interval '${leaseSeconds} seconds', now(), now() + interval '${ttlSeconds} seconds')
+         on conflict (realm_id, client_id, key) do update
+           set fingerprint = excluded.fingerprint, owner = excluded.owner, locked_until = excluded.locked_until,
+               response_status = null, response_headers = null, response_body = null,
+               created_at = excluded.created_at, expires_at = excluded.expires_at
+         where k.expires_at <= now()
+            or (k.response_status is null and k.locked_until <= now() and k.fingerprint = excluded.fingerprint)
+         returning owner`,
+        [scope.realmId, scope.clientId, scope.key, fingerprint, owner],
+      );
+      if (claimed.length > 0) return { kind: 'claimed', owner };
+      const [row] = await this.#execute<KeyRow>(
+        `select fingerprint, response_status, response_headers, response_body from idempotency_keys where ${WHERE_KEY}`,
+        [scope.realmId, scope.clientId, scope.key],
+      );
+      if (!row) continue;
+      if (row.fingerprint !== fingerprint) return { kind: 'mismatch' };
+      if (row.response_status === null) return { kind: 'in_progress' };
+      return {
+        kind: 'replay',
+        response: {
+          status: row.response_status,
+          headers: row.response_headers ?? {},
+          body: open(row.response_body ?? '', this.#responseKey),
+        },
+      };
+    }
+    return { kind: 'in_progress' };
+  }
+
+  /** Keeps the response of the request that holds the key, for its retries. */
+  async complete(scope: IdempotencyScope, owner: string, response: KeptResponse): Promise<void> {
+    await this.#execute(
+      `update idempotency_keys
+          set response_status = ?, response_headers = ?::jsonb, response_body = ?, owner = null, locked_until = null
+        where ${WHERE_KEY} and owner = ?`,
+      [
+        response.status,
+        JSON.stringify(response.headers),
+        seal(response.body, this.#responseKey),
+        scope.realmId,
+        scope.clientId,
+        scope.key,
+        owner,
+      ],
+    );
+  }
+
+  /** Gives the key up, unused: the request may be sent again with it (it was refused, or failed on our side). */
+  async release(scope: IdempotencyScope, owner: string): Promise<void> {
+    await this.#execute(`delete from idempotency_keys where ${WHERE_KEY} and owner = ?`, [
+      scope.realmId,
+      scope.clientId,
+      scope.key,
+      owner,
+    ]);
+  }
+
+  /** Extends the lease of a request still running. */
+  async renew(scope: IdempotencyScope, owner: string): Promise<void> {
+    await this.#execute(
+      `update idempotency_keys set locked_until = now() + interval '${this.#options.leaseSeconds} seconds'
+        where ${WHERE_KEY} and owner = ? and response_status is null`,
+      [scope.realmId, scope.clientId, scope.key, owner],
+    );
+  }
+
+  /** Deletes up to a batch of expired keys; returns how many. */
+  async deleteExpired(): Promise<number> {
+    const deleted = await this.#execute<{ key: string }>(
+      `delete from idempotency_keys
+        where (realm_id, client_id, key) in (
+          select realm_id, client_id, key from idempotency_keys where expires_at <= now() limit ${SWEEP_BATCH})
+        returning key`,
+    );
+    return deleted.length;
+  }
+
+  async #sweepNowAndThen(): Promise<void> {
+    const now = Date.now();
+    if (now - this.#lastSweep < SWEEP_INTERVAL_MS) return;
+    this.#lastSweep = now;
+    await this.deleteExpired();
+  }
+
+  #execute<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.#orm.em.fork().execute<T[]>(sql, params);
+  }
+}
