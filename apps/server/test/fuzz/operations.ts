@@ -27,7 +27,7 @@ export interface Schema {
 
 export interface Parameter {
   readonly name: string;
-  readonly in: 'path' | 'query';
+  readonly in: 'path' | 'query' | 'header';
   readonly required: boolean;
   readonly schema: Schema;
 }
@@ -40,6 +40,8 @@ export interface FuzzOperation {
   readonly template: string;
   readonly pathParams: readonly Parameter[];
   readonly queryParams: readonly Parameter[];
+  /** `If-Match`, `If-None-Match`, `Idempotency-Key`. */
+  readonly headerParams: readonly Parameter[];
   readonly body: { readonly contentType: string; readonly schema: Schema } | undefined;
   /** The scope a bearer token needs; `undefined` for public operations. */
   readonly scope: string | undefined;
@@ -90,6 +92,7 @@ export function operationsOf(document: OpenApiDocument): FuzzOperation[] {
         template,
         pathParams: parameters.filter((parameter) => parameter.in === 'path'),
         queryParams: parameters.filter((parameter) => parameter.in === 'query'),
+        headerParams: parameters.filter((parameter) => parameter.in === 'header'),
         body: contentType && media ? { contentType, schema: resolve(media.schema, document) as Schema } : undefined,
         scope: operation['x-required-scope'] as string | undefined,
         masterOnly: operation['x-master-realm-only'] === true,

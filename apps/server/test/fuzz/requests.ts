@@ -288,6 +288,7 @@ export function buildRequest(operation: FuzzOperation, index: number, gen: Gen, 
     [operation.body ? 1 : 0, 'chunked'],
     [isForm ? 4 : 0, 'form'],
     [1, 'origin'],
+    [operation.headerParams.length > 0 ? 3 : 0, 'header parameters'],
   ];
   const chosen = new Set<string>();
   if (!gen.chance(1 / 8)) {
@@ -332,6 +333,18 @@ export function buildRequest(operation: FuzzOperation, index: number, gen: Gen, 
     strategies.push(`auth: ${label}`);
     if (value === undefined) delete request.headers.authorization;
     else request.headers.authorization = value;
+  }
+
+  // Header parameters: sometimes sent as a client would, or mutated.
+  for (const parameter of operation.headerParams) {
+    if (gen.chance(0.3))
+      request.headers[parameter.name.toLowerCase()] = validHeader(operation, parameter.name, gen, targets);
+  }
+  if (chosen.has('header parameters')) {
+    const name = gen.pick(operation.headerParams).name;
+    const [label, value] = badHeader(name, gen, targets);
+    strategies.push(`${name}: ${label}`);
+    request.headers[name.toLowerCase()] = value;
   }
 
   // Body.
@@ -465,6 +478,55 @@ export function buildRequest(operation: FuzzOperation, index: number, gen: Gen, 
   }
   if (strategies.length === 0) strategies.push('valid');
   return request;
+}
+
+/**
+ * Idempotency keys are drawn from a few per run, so that requests share them: replays of the same
+ * request, the same key with another body (422), and keys still in flight (409) all happen.
+ */
+function idempotencyKey(gen: Gen, targets: Targets): string {
+  return `${targets.namePrefix}-key-${gen.int(0, 7)}`;
+}
+
+/** A header parameter as a client sends it: `*` (any current version: a 304 on GET), a stale tag, a pooled key. */
+function validHeader(operation: FuzzOperation, name: string, gen: Gen, targets: Targets): string {
+  if (name === 'Idempotency-Key') {
+    const key = idempotencyKey(gen, targets);
+    return gen.chance(0.2) ? `"${key}"` : key;
+  }
+  if (name === 'If-None-Match' && operation.method === 'GET') return gen.pick(['*', '"stale"', 'W/"stale"']);
+  return gen.pick(['*', '"stale"', '"stale", "older"']);
+}
+
+/** A header parameter outside its syntax or limits (RFC 9110 §8.8.3 entity tags, 1..255 printable ASCII keys). */
+function badHeader(name: string, gen: Gen, targets: Targets): [string, string] {
+  if (name === 'Idempotency-Key') {
+    return gen.pick<[string, string]>([
+      ['empty key', ''],
+      ['blank key', '   '],
+      ['empty quoted key', '""'],
+      ['unterminated quoted key', `"${idempotencyKey(gen, targets)}`],
+      ['bad escape in a quoted key', '"a\\nb"'],
+      ['escaped quote in a key', `"${idempotencyKey(gen, targets)}\\""`],
+      ['256-character key', 'k'.repeat(256)],
+      ['255-character key', `${targets.namePrefix}-${'k'.repeat(250 - targets.namePrefix.length)}`],
+      ['latin-1 key', '\u00e9t\u00e9'],
+      ['two keys in one header', `${idempotencyKey(gen, targets)}, ${idempotencyKey(gen, targets)}`],
+    ]);
+  }
+  return gen.pick<[string, string]>([
+    ['empty', ''],
+    ['unquoted tag', 'abc'],
+    ['unterminated tag', '"abc'],
+    ['weak prefix alone', 'W/'],
+    ['weak tag', 'W/"stale"'],
+    ['empty list items', '"a",,"b",'],
+    ['star in a list', '*, "a"'],
+    ['tag with a quote inside', '"a"b"'],
+    ['latin-1 tag', '"\u00e9"'],
+    ['4,000-character tag', `"${'t'.repeat(4000)}"`],
+    ['100 tags', Array.from({ length: 100 }, (_, i) => `"t${i}"`).join(', ')],
+  ]);
 }
 
 function mutateField(object: Record<string, unknown>, schema: Schema, gen: Gen, strategies: string[]): void {
