@@ -284,6 +284,20 @@ describe('fuzzing findings on the probes, introspection and the audit log', () =
     for (const entry of refused) expect(entry.target).toEqual({ type: 'user', id: null });
   });
 
+  it('a deeply nested body with an Idempotency-Key is a 400, not a 500 (the fingerprint does not recurse)', async () => {
+    for (const [shape, body] of [
+      ['arrays', `${'['.repeat(30_000)}${']'.repeat(30_000)}`],
+      ['objects', `${'{"a":'.repeat(9_000)}1${'}'.repeat(9_000)}`],
+    ]) {
+      const response = await server.call('POST', `/api/v1/${realm.id}/roles`, {
+        token: admin,
+        rawBody: body,
+        headers: { 'content-type': 'application/json', 'idempotency-key': `deep-${shape}` },
+      });
+      expect(response.status, shape).toBe(400);
+    }
+  });
+
   it('introspection answers RFC 6749 errors for an undecodable realm, U+0000 and a malformed URL', async () => {
     const undecodable = await server.call('POST', '/oauth2/%FF/introspect', { form: { token: 'x' } });
     expect(undecodable.status).toBe(400);

@@ -1,17 +1,46 @@
 import { createHmac } from 'node:crypto';
 
-/** The same JSON value whatever its key order: objects' keys sorted, at every depth. */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value !== null && typeof value === 'object') {
-    const object = value as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.keys(object)
-        .sort()
-        .map((key) => [key, canonical(object[key])]),
-    );
+/** Text to write as it is, beside JSON values still to write. */
+interface Literal {
+  readonly literal: string;
+}
+
+/**
+ * `JSON.stringify(value)` with every object's keys sorted, so that key order does not count; the
+ * same text, written without recursion, since a body may nest 30,000 levels deep (the body parser
+ * allows it, and a recursive walk overflowed the stack: a 500).
+ */
+function canonicalJson(value: unknown): string {
+  let text = '';
+  const pending: (Literal | { readonly value: unknown })[] = [{ value }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    if ('literal' in next) {
+      text += next.literal;
+      continue;
+    }
+    const current = next.value;
+    if (Array.isArray(current)) {
+      pending.push({ literal: ']' });
+      for (let index = current.length - 1; index >= 0; index--) {
+        pending.push({ value: current[index] ?? null });
+        if (index > 0) pending.push({ literal: ',' });
+      }
+      pending.push({ literal: '[' });
+    } else if (current !== null && typeof current === 'object') {
+      const object = current as Record<string, unknown>;
+      const keys = Object.keys(object).sort();
+      pending.push({ literal: '}' });
+      for (let index = keys.length - 1; index >= 0; index--) {
+        const key = keys[index] as string;
+        pending.push({ value: object[key] }, { literal: `${JSON.stringify(key)}:` });
+        if (index > 0) pending.push({ literal: ',' });
+      }
+      pending.push({ literal: '{' });
+    } else {
+      text += JSON.stringify(current) ?? 'null';
+    }
   }
-  return value;
+  return text;
 }
 
 /**
@@ -24,6 +53,6 @@ function canonical(value: unknown): unknown {
  */
 export function requestFingerprint(key: Buffer, method: string, path: string, body: unknown): string {
   return createHmac('sha256', key)
-    .update(JSON.stringify([method.toUpperCase(), path, canonical(body ?? null)]))
+    .update(`[${JSON.stringify(method.toUpperCase())},${JSON.stringify(path)},${canonicalJson(body ?? null)}]`)
     .digest('base64url');
 }
