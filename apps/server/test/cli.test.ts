@@ -1,4 +1,5 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,8 +116,27 @@ describe('realmkit: migrate, create-client, start on the embedded database', () 
       expect(portTaken.code).toBe(1);
       expect(portTaken.stderr).toContain(`port ${port} is in use`);
 
-      server.child.kill('SIGTERM');
+      // Ctrl-C reaches the server directly and again, a moment later, through npm and the launcher:
+      // one stop, which waits for the request in flight (its body not sent yet) instead of exiting.
+      const socket = connect(Number(port), '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      const body = JSON.stringify({ name: 'ctrl-c' }); // no token: a 401, once the body is in
+      socket.write(
+        `POST /api/v1/realms HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+      );
+      let answer = '';
+      socket.on('data', (chunk) => {
+        answer += chunk;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      server.child.kill('SIGINT');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      server.child.kill('SIGINT');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      socket.end(body);
       expect(await server.exited).toBe(0);
+      expect(answer).toMatch(/^HTTP\/1\.1 401 /);
+      expect(server.stdout()).toContain('"msg":"shut down"');
     } finally {
       server.child.kill('SIGKILL');
     }
