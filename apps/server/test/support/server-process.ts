@@ -1,11 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type FreshDatabase, freshDatabase } from './fresh-database.ts';
-
-const SERVER_MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+import { freshDatabase } from './fresh-database.ts';
+import { spawnRealmkit } from './realmkit-process.ts';
 
 /** The bootstrap client of every server process a test starts. */
 export const PROCESS_ADMIN = { clientId: 'process-test-admin', clientSecret: 'process-test-admin-secret-0123456789' };
@@ -37,43 +35,32 @@ export interface ServerProcess {
  */
 export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'realmkit-process-'));
-  let database: FreshDatabase | undefined;
-  const childEnv: NodeJS.ProcessEnv = {
-    ...process.env,
+  const database = process.env.DATABASE_URL ? await freshDatabase('process') : undefined;
+  const run = spawnRealmkit(['start'], {
     PORT: '0',
     REALMKIT_DATA_DIR: dataDir,
     REALMKIT_BOOTSTRAP_CLIENT_ID: PROCESS_ADMIN.clientId,
     REALMKIT_BOOTSTRAP_CLIENT_SECRET: PROCESS_ADMIN.clientSecret,
-    LOG_LEVEL: 'info',
+    ...(database ? { DATABASE_URL: database.url } : {}),
     ...env,
-  };
-  delete childEnv.DATABASE_URL;
-  if (process.env.DATABASE_URL) {
-    database = await freshDatabase('process');
-    childEnv.DATABASE_URL = database.url;
-  }
-
-  let output = '';
-  const logs: LogLine[] = [];
-  let pending = '';
-  const child = spawn(process.execPath, ['--conditions=realmkit-source', SERVER_MAIN, 'start'], {
-    env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  // 'close', not 'exit': on 'exit' the last lines it printed ("shut down") may still be unread.
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk;
-    pending += chunk;
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) {
-      if (line.startsWith('{')) logs.push(JSON.parse(line));
+  const { child, exited } = run;
+  const output = () => run.stdout() + run.stderr();
+  // The complete JSON lines of stdout so far, parsed again only when it grew (the same objects
+  // otherwise: tests compare lines by identity).
+  let parsed: { length: number; lines: LogLine[] } = { length: -1, lines: [] };
+  const logs = (): LogLine[] => {
+    const stdout = run.stdout();
+    if (parsed.length !== stdout.length) {
+      const lines = stdout
+        .split('\n')
+        .slice(0, -1)
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as LogLine);
+      parsed = { length: stdout.length, lines };
     }
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk;
-  });
+    return parsed.lines;
+  };
 
   const cleanUp = async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -87,14 +74,23 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
   try {
     const port = await new Promise<number>((resolve, reject) => {
       const check = () => {
-        const listening = logs.find((line) => line.msg.startsWith('Realmkit listening'));
+        const listening = logs().find((line) => line.msg.startsWith('Realmkit listening'));
         if (listening) return resolve(listening.port as number);
-        if (child.exitCode !== null) return reject(new Error(`the server exited (${child.exitCode}):\n${output}`));
+        if (child.exitCode !== null) return reject(new Error(`the server exited (${child.exitCode}):\n${output()}`));
         setTimeout(check, 50);
       };
       check();
     });
-    return { url: `http://127.0.0.1:${port}`, child, logs, output: () => output, exited, cleanUp };
+    return {
+      url: `http://127.0.0.1:${port}`,
+      child,
+      get logs() {
+        return logs();
+      },
+      output,
+      exited,
+      cleanUp,
+    };
   } catch (error) {
     await cleanUp();
     throw error;
