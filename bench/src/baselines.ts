@@ -33,7 +33,7 @@ export async function helloExpress(s: Settings): Promise<LoadResult> {
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitUntil('hello-world start', async () => (await fetch(url)).ok, { child });
-    return await load({ url, paths: ['/'], warmupS: s.warmupS, durationS: s.durationS });
+    return await load({ url, paths: ['/'], warmupS: s.warmupS, durationS: s.durationS, serverPid: child.pid });
   } finally {
     await child.stop();
   }

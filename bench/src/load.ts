@@ -1,5 +1,6 @@
 // The load generator, as its own process: autocannon against one URL, then one JSON line on
 // stdout (see LoadResult). Started by loadgen.ts with the bench's own Node.
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import type { LoadResult, LoadSpec } from './loadgen.ts';
 
@@ -40,10 +41,25 @@ function run(durationS: number | undefined, amount: number | undefined, latencie
   return instance;
 }
 
+/** CPU time of a process in ms (`utime + stime` of `/proc/<pid>/stat`, in 10 ms ticks), if readable. */
+function cpuMsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the command name (which may hold spaces), from `state` on: utime and stime are 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 async function main(): Promise<void> {
   if (spec.warmupS > 0) await run(spec.warmupS, undefined);
   const latencies: number[] = [];
+  const cpuBefore = cpuMsOf(spec.serverPid);
   const result = await run(spec.durationS, spec.amount, latencies);
+  const cpuAfter = cpuMsOf(spec.serverPid);
+  const answered = result['2xx'] + result.non2xx;
   latencies.sort((a, b) => a - b);
   const ok = result['2xx'];
   const out: LoadResult = {
@@ -58,6 +74,9 @@ async function main(): Promise<void> {
       p99: percentile(latencies, 99),
       max: latencies.at(-1) ?? Number.NaN,
     },
+    ...(cpuBefore !== undefined && cpuAfter !== undefined && answered > 0
+      ? { serverCpuMsPerRequest: (cpuAfter - cpuBefore) / answered }
+      : {}),
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }

@@ -17,6 +17,8 @@ export interface LoadSpec {
   /** Measure for this long, or for `amount` requests. */
   durationS?: number;
   amount?: number;
+  /** The server's process: its CPU time over the measured phase is reported per request. */
+  serverPid?: number;
 }
 
 export interface LoadResult {
@@ -27,6 +29,11 @@ export interface LoadResult {
   errors: number;
   durationS: number;
   latencyMs: { p50: number; p95: number; p99: number; max: number };
+  /**
+   * The server's CPU time (all its threads: the event loop and libuv's pool, user and system) per
+   * answered request in the measured phase, when `serverPid` was given and `/proc` exists.
+   */
+  serverCpuMsPerRequest?: number;
 }
 
 export const CONNECTIONS = 32;

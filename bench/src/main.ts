@@ -9,7 +9,7 @@ import { millionFigures } from './figures/million.ts';
 import { RESOURCE, tokenFigures } from './figures/tokens.ts';
 import { profiledLoads, profileServer } from './profile.ts';
 import { startRealmkit } from './realmkit.ts';
-import { progress, type Row, table } from './report.ts';
+import { cpuTable, progress, type Row, table } from './report.ts';
 import { adminSql, freshDatabase, settings } from './settings.ts';
 
 const SECTIONS = ['tokens', 'management', 'million', 'profile'] as const;
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
   }
   if (sections.has('million')) await millionFigures(s, rows, { explain: values.explain });
 
-  process.stdout.write(`\n${table(rows)}\n`);
+  process.stdout.write(`\n${table(rows)}\n${cpuTable()}`);
   for (const profile of profiles) process.stdout.write(`\nProfile of ${profile}\n`);
   if (values['drop-databases']) {
     for (const name of [`${s.dbPrefix}_run`, `${s.dbPrefix}_users_${s.users}`]) {

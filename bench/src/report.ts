@@ -21,6 +21,25 @@ export const fmt = {
   met: (met: boolean | undefined) => (met === undefined ? '—' : met ? 'yes' : 'NO'),
 };
 
+const cpuNotes: string[] = [];
+
+/**
+ * Records the server's CPU time per request of a load (all its threads), printed under the table
+ * by {@link cpuTable}: where a rate is bounded by the machine's two cores, this says what each
+ * request costs, which the rate alone hides.
+ */
+export function noteCpu(what: string, result: { serverCpuMsPerRequest?: number }): void {
+  if (result.serverCpuMsPerRequest !== undefined) {
+    cpuNotes.push(`  ${result.serverCpuMsPerRequest.toFixed(3).padStart(7)} ms  ${what}`);
+  }
+}
+
+/** The CPU notes, or nothing when none were taken. */
+export function cpuTable(): string {
+  if (cpuNotes.length === 0) return '';
+  return `\nServer CPU time per request (all threads, from /proc; the load generator not included):\n${cpuNotes.join('\n')}\n`;
+}
+
 /** Prints a progress line as the run goes. */
 export function progress(message: string): void {
   process.stdout.write(`  · ${message}\n`);

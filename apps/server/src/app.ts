@@ -7,12 +7,12 @@ import { auditLogsRoutes } from './audit/audit-logs.routes.ts';
 import { auditTrail } from './audit/audit-trail.ts';
 import { docsRoutes } from './docs/docs.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
+import { accessLog } from './http/access-log.ts';
 import { bearerAuth } from './http/bearer-auth.ts';
 import { notModified } from './http/conditional-requests.ts';
 import { corsFor } from './http/cors.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { jsonBody } from './http/json-body.ts';
-import { httpLogger } from './http/logger.ts';
 import { requestContext } from './http/request-context.ts';
 import { requestId } from './http/request-id.ts';
 import { securityHeaders } from './http/security-headers.ts';
@@ -68,18 +68,12 @@ export function createApp({
   app.set('query parser', 'simple');
 
   app.use(requestId);
-  app.use(httpLogger(logger));
+  app.use(accessLog(logger));
   app.use(securityHeaders());
   const cors = corsFor(corsOrigins);
   if (cors) app.use(cors);
-  app.use(requestContext(services.orm));
-
-  const openApiDocument = JSON.stringify(generateOpenApi({ serverUrl: issuerUrl }));
-  app.get('/openapi.json', (_req, res) => {
-    res.type('application/json').send(openApiDocument);
-  });
-  app.use(docsRoutes({ issuerUrl }));
-
+  // Before the request context and every other route: the busiest route reads through the
+  // hot-path cache (whose loaders fork their own EntityManager) and needs nothing below.
   app.post(
     contract.oauth.token.path,
     ...tokenEndpoint(
@@ -92,6 +86,13 @@ export function createApp({
       { afterParse: rateLimits?.token },
     ),
   );
+  app.use(requestContext(services.orm));
+
+  const openApiDocument = JSON.stringify(generateOpenApi({ serverUrl: issuerUrl }));
+  app.get('/openapi.json', (_req, res) => {
+    res.type('application/json').send(openApiDocument);
+  });
+  app.use(docsRoutes({ issuerUrl }));
 
   app.post(
     contract.oauth.introspect.path,
@@ -120,7 +121,7 @@ export function createApp({
       ...(rateLimits?.management ? [rateLimits.management] : []),
       // Before the audit trail: a replayed POST is answered here and never reaches it, so the log
       // holds one entry per write that ran, not one per retry (decision 0012).
-      idempotency(services.idempotency),
+      idempotency(services.idempotency, logger),
       auditTrail(services.auditLogs, logger),
     ].map(forEveryRouter),
     requestValidationErrorHandler: (error: unknown, _req: unknown, _res: unknown, next: (error: unknown) => void) =>

@@ -1,5 +1,10 @@
+import { once } from 'node:events';
+import { type AddressInfo, connect } from 'node:net';
+import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessLog } from '../src/http/access-log.ts';
 import { redactUrl } from '../src/http/logger.ts';
+import { requestId } from '../src/http/request-id.ts';
 import { type CapturedLine, capturingLogger } from './support/capturing-logger.ts';
 import { startTestServer, type TestRealm, type TestServer } from './support/test-server.ts';
 
@@ -87,14 +92,63 @@ describe('logs', () => {
     const logged = capture.text();
     const forbidden = [...Object.values(secrets), client.clientSecret, admin, basic, viaBasic.body.access_token];
     for (const secret of forbidden) expect(logged).not.toContain(secret);
-    // Redacted where they were, not dropped silently.
-    expect(lineOf('logging-secrets-1')?.req).toMatchObject({
-      headers: { authorization: '[redacted]', cookie: '[redacted]' },
+    // The request line carries no headers at all (so no Authorization or Cookie to redact).
+    expect(lineOf('logging-secrets-1')?.req).toEqual({
+      method: 'POST',
+      url: `/api/v1/${realm.name}/users`,
+      remoteAddress: expect.any(String),
     });
+    // Query secrets are redacted where they were, not dropped silently.
     expect(lineOf('logging-secrets-2')?.req).toMatchObject({ url: '/verify-email?token=[redacted]' });
     expect(lineOf('logging-secrets-3')?.req).toMatchObject({
       url: `/api/v1/${realm.name}/users?client_secret=[redacted]&page=1`,
     });
+  });
+
+  it('log a request whose client hung up before the answer as aborted', async () => {
+    // A body announced as 100 bytes, 10 sent, then the connection closed: no response is sent.
+    const { port } = new URL(server.url);
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write(
+          `POST /api/v1/${realm.name}/users HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${admin}\r\n` +
+            'X-Request-Id: logging-aborted-1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"email":',
+          () => setTimeout(() => socket.destroy(), 50),
+        );
+      });
+      socket.on('close', () => resolve());
+      socket.on('error', reject);
+    });
+    await expect
+      .poll(() => capture.lines.find((line) => line.reqId === 'logging-aborted-1'))
+      .toMatchObject({ msg: 'request aborted', req: { method: 'POST', url: `/api/v1/${realm.name}/users` } });
+  });
+
+  it('are at warn for a 503, at error for other 5xx, and leave out successful probes only', async () => {
+    const app = express();
+    app.use(requestId, accessLog(capture.logger));
+    app.get('/healthz', (req, res) => void res.status(req.query.fail ? 503 : 200).end());
+    app.get('/status/:code', (req, res) => void res.status(Number(req.params.code)).end());
+    const listening = app.listen(0);
+    await once(listening, 'listening');
+    const { port } = listening.address() as AddressInfo;
+    const get = (path: string, id: string) =>
+      fetch(`http://127.0.0.1:${port}${path}`, { headers: { 'x-request-id': id } }).then((r) => r.arrayBuffer());
+    try {
+      await get('/status/500', 'levels-500');
+      await get('/status/503', 'levels-503');
+      await get('/status/404', 'levels-404');
+      await get('/healthz', 'levels-probe-ok');
+      await get('/healthz?fail=1', 'levels-probe-failed');
+    } finally {
+      listening.close();
+    }
+    const levelOf = (id: string) => capture.lines.find((line) => line.reqId === id)?.level;
+    expect(levelOf('levels-500')).toBe(50);
+    expect(levelOf('levels-503')).toBe(40);
+    expect(levelOf('levels-404')).toBe(30);
+    expect(levelOf('levels-probe-ok')).toBeUndefined();
+    expect(levelOf('levels-probe-failed')).toBe(40);
   });
 
   it('redact secret query parameters wherever they are in a URL', () => {

@@ -129,6 +129,41 @@ describe('POST /oauth2/{realm}/token', () => {
     expect(both.body.error).toBe('invalid_request');
   });
 
+  it('reads the form as UTF-8 and refuses, as invalid_request, a body it cannot read', async () => {
+    const form = (extra = '') =>
+      `grant_type=client_credentials&client_id=${encodeURIComponent(client.clientId)}` +
+      `&client_secret=${encodeURIComponent(client.clientSecret)}${extra}`;
+    const send = (rawBody: string, headers: Record<string, string> = {}) =>
+      server.call('POST', `/oauth2/${realm.name}/token`, {
+        rawBody,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      });
+    // Accepted: parameters in any case of the media type, an explicit UTF-8 charset, `+` as space.
+    const utf8 = await send(form('&scope=users:read+users:write'), {
+      'content-type': 'Application/X-WWW-Form-Urlencoded; charset=UTF-8',
+    });
+    expect(utf8.status).toBe(200);
+    expect(utf8.body.scope).toBe('users:read users:write');
+    // A parameter named like Object.prototype's members is just a parameter.
+    expect((await send(form('&__proto__=x&constructor=y'))).status).toBe(200);
+
+    const refused: [string, Record<string, string>, RegExp][] = [
+      [form(), { 'content-type': 'application/x-www-form-urlencoded; charset=iso-8859-1' }, /charset/],
+      [form(), { 'content-encoding': 'gzip' }, /Content-Encoding/],
+      [form(`&pad=${'a'.repeat(101 * 1024)}`), {}, /100 kB/],
+      [form(Array.from({ length: 50 }, (_, i) => `&p${i}=1`).join('')), {}, /parameters/],
+    ];
+    for (const [rawBody, headers, why] of refused) {
+      const response = await send(rawBody, headers);
+      expect({ status: response.status, error: response.body.error }).toEqual({
+        status: 400,
+        error: 'invalid_request',
+      });
+      expect(response.body.error_description).toMatch(why);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+    }
+  });
+
   it('answers 404 for an unknown realm', async () => {
     const response = await server.call('POST', '/oauth2/no-such-realm/token', {
       form: { grant_type: 'client_credentials', ...post(TEST_BOOTSTRAP_CLIENT) },

@@ -1,7 +1,7 @@
 import { helloExpress, rawArgon2Rate } from '../baselines.ts';
 import { load } from '../loadgen.ts';
 import type { Realmkit } from '../realmkit.ts';
-import { fmt, loadWarning, progress, type Row } from '../report.ts';
+import { fmt, loadWarning, noteCpu, progress, type Row } from '../report.ts';
 import type { Settings } from '../settings.ts';
 
 /** Figures 4 and 6: a user by id against a bare Express hello-world; creating users against raw argon2id. */
@@ -23,7 +23,10 @@ export async function managementFigures(s: Settings, rk: Realmkit, rows: Row[]):
     paths: created.map((user) => `${users}/${user.id}`),
     warmupS: s.warmupS,
     durationS: s.durationS,
+    serverPid: rk.child.pid,
   });
+  noteCpu('Express hello-world', hello);
+  noteCpu('Realmkit GET user by id', get);
   const ratio4 = get.requestsPerSecond / hello.requestsPerSecond;
   rows.push({
     figure: '4. GET user by id (PostgreSQL) ÷ Express hello-world',
@@ -50,7 +53,9 @@ export async function managementFigures(s: Settings, rk: Realmkit, rows: Row[]):
     paths: [users],
     warmupS: s.warmupS,
     durationS: s.durationS,
+    serverPid: rk.child.pid,
   });
+  noteCpu('Realmkit create user (argon2id on the pool included)', create);
   const ratio6 = create.requestsPerSecond / argon2;
   rows.push({
     figure: '6. Create user ÷ raw argon2id hashing',

@@ -3,7 +3,7 @@ import { rawSignRate } from '../baselines.ts';
 import { type LoadResult, load } from '../loadgen.ts';
 import { freePort, SRC, sampleRss, spawnNode, waitUntil } from '../processes.ts';
 import { type Realmkit, tokenRequest } from '../realmkit.ts';
-import { fmt, loadWarning, progress, type Row } from '../report.ts';
+import { fmt, loadWarning, noteCpu, progress, type Row } from '../report.ts';
 import type { Settings } from '../settings.ts';
 
 /** The API both servers issue tokens for (RFC 8707 resource indicator), and the scope asked. */
@@ -16,9 +16,19 @@ function tokenLoad(
   url: string,
   tokenPath: string,
   client: { clientId: string; clientSecret: string },
+  serverPid: number,
 ): Promise<LoadResult> {
   const { headers, body } = tokenRequest(client, { resource: RESOURCE, scope: SCOPE });
-  return load({ url, method: 'POST', headers, body, paths: [tokenPath], warmupS: s.warmupS, durationS: s.durationS });
+  return load({
+    url,
+    method: 'POST',
+    headers,
+    body,
+    paths: [tokenPath],
+    warmupS: s.warmupS,
+    durationS: s.durationS,
+    serverPid,
+  });
 }
 
 /** The `alg` in a JWT's header. */
@@ -50,7 +60,7 @@ async function peerLoad(s: Settings, client: { clientId: string; clientSecret: s
     });
     const token = await firstToken(url, '/token', client);
     if (algOf(token) !== 'RS256') throw new Error(`node-oidc-provider signed with ${algOf(token)}, not RS256`);
-    return await tokenLoad(s, url, '/token', client);
+    return await tokenLoad(s, url, '/token', client, child.pid);
   } finally {
     await child.stop();
   }
@@ -76,7 +86,8 @@ export async function tokenFigures(
 
   progress('Realmkit token endpoint, RS256');
   const rss = sampleRss(rk.child.pid);
-  const realmkit = await tokenLoad(s, rk.url, tokenPath, client);
+  const realmkit = await tokenLoad(s, rk.url, tokenPath, client, rk.child.pid);
+  noteCpu('Realmkit token, RS256', realmkit);
   const peakRss = rss.stop();
   const ratio1 = realmkit.requestsPerSecond / rawRs256;
   rows.push({
@@ -91,6 +102,7 @@ export async function tokenFigures(
 
   progress('node-oidc-provider token endpoint, RS256 JWT access tokens');
   const peer = await peerLoad(s, client);
+  noteCpu('node-oidc-provider token, RS256', peer);
   const ratio2 = realmkit.requestsPerSecond / peer.requestsPerSecond;
   rows.push({
     figure: '2. Token endpoint RS256 ÷ node-oidc-provider',
@@ -142,7 +154,8 @@ async function es256Figure(s: Settings, rk: Realmkit): Promise<Row> {
   progress('raw ES256 signing rate (node:crypto, one core)');
   const rawEs256 = await rawSignRate('ES256', s);
   progress('Realmkit token endpoint, ES256 realm');
-  const result = await tokenLoad(s, rk.url, tokenPath, client);
+  const result = await tokenLoad(s, rk.url, tokenPath, client, rk.child.pid);
+  noteCpu('Realmkit token, ES256', result);
   const ratio = result.requestsPerSecond / rawEs256;
   return {
     figure,

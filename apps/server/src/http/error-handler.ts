@@ -107,16 +107,16 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const apiError = toApiError(error);
     if (res.headersSent) {
-      logger.error({ err: error, requestId: req.id }, 'error after the response started');
+      logger.error({ err: error, reqId: req.id }, 'error after the response started');
       res.destroy();
       return;
     }
     if (apiError) {
-      if (apiError.status === 503) logger.warn({ err: error, requestId: req.id }, apiError.message);
+      if (apiError.status === 503) logger.warn({ err: error, reqId: req.id }, apiError.message);
       res.set(apiError.headers).status(apiError.status).json(apiError.toBody());
       return;
     }
-    logger.error({ err: error, requestId: req.id }, 'unexpected error');
+    logger.error({ err: error, reqId: req.id }, 'unexpected error');
     res.status(500).json({
       error: 'internal_error',
       message: `Something went wrong on our side. Request id: ${String(req.id)}`,

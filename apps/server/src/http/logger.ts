@@ -1,7 +1,4 @@
-import type { IncomingMessage } from 'node:http';
-import type { Request, RequestHandler } from 'express';
 import { type DestinationStream, type Logger, pino } from 'pino';
-import { pinoHttp } from 'pino-http';
 
 /**
  * Field names whose values never reach a log line, wherever they appear one or two levels down
@@ -54,31 +51,4 @@ export function createLogger(level: string, destination: 'stdout' | 'stderr' | D
   const options = { level, redact: { paths: REDACTED_PATHS, censor: CENSOR } };
   if (destination === 'stdout') return pino(options);
   return pino(options, destination === 'stderr' ? pino.destination(2) : destination);
-}
-
-/** Probes that load balancers call every few seconds: not worth a log line each when they succeed. */
-const QUIET_PATHS = new Set(['/healthz', '/readyz']);
-
-/**
- * One JSON line per request (`reqId` is the `X-Request-Id`; `warn` for a 503, `error` for other
- * 5xx), with secrets in the URL redacted and successful probes left out.
- */
-export function httpLogger(logger: Logger): RequestHandler {
-  return pinoHttp({
-    logger,
-    genReqId: (req) => (req as Request).id,
-    quietReqLogger: true,
-    autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.has((req.url ?? '').split('?')[0] ?? '') },
-    // A 503 is the database (or readiness) saying "not now": a warning; other 5xx are errors.
-    customLogLevel: (_req, res, error) => {
-      if (res.statusCode === 503) return 'warn';
-      return error || res.statusCode >= 500 ? 'error' : 'info';
-    },
-    serializers: {
-      req: (req: { url?: string }) => {
-        if (typeof req.url === 'string') req.url = redactUrl(req.url);
-        return req;
-      },
-    },
-  });
 }

@@ -1,5 +1,6 @@
 import type { RouteMetadata } from '@realmkit/contract';
 import type { Request, RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
 import { ApiError } from '../http/api-error.ts';
 import { principalOf } from '../http/bearer-auth.ts';
 import type { IdempotencyScope, IdempotencyStore, KeptResponse } from './idempotency.store.ts';
@@ -38,11 +39,18 @@ function replay(res: Response, response: KeptResponse): void {
  * it (or frees the key) before letting it go: a retry that follows the response always finds
  * the outcome, never the request "in progress".
  */
-function keepOutcome(req: Request, res: Response, store: IdempotencyStore, scope: IdempotencyScope, owner: string) {
+function keepOutcome(
+  req: Request,
+  res: Response,
+  store: IdempotencyStore,
+  scope: IdempotencyScope,
+  owner: string,
+  logger: Logger,
+) {
   const heartbeat = setInterval(() => {
     store
       .renew(scope, owner)
-      .catch((error: unknown) => req.log?.warn({ err: error }, 'idempotency lease renewal failed'));
+      .catch((error: unknown) => logger.warn({ err: error, reqId: req.id }, 'idempotency lease renewal failed'));
   }, store.renewIntervalMs);
   heartbeat.unref();
   res.once('close', () => clearInterval(heartbeat));
@@ -63,7 +71,7 @@ function keepOutcome(req: Request, res: Response, store: IdempotencyStore, scope
       : store.release(scope, owner);
     outcome
       .catch((error: unknown) =>
-        req.log?.error({ err: error }, 'could not record the outcome of an idempotent request'),
+        logger.error({ err: error, reqId: req.id }, 'could not record the outcome of an idempotent request'),
       )
       .finally(() => end(...args));
     return res;
@@ -78,7 +86,7 @@ function keepOutcome(req: Request, res: Response, store: IdempotencyStore, scope
  * body gets 422 `idempotency_key_reused`; a retry while the first still runs gets 409
  * `idempotency_key_in_progress`. Never runs one request twice.
  */
-export function idempotency(store: IdempotencyStore): RequestHandler {
+export function idempotency(store: IdempotencyStore, logger: Logger): RequestHandler {
   return async (req, res, next) => {
     try {
       const metadata = (req as { tsRestRoute?: { metadata?: RouteMetadata } }).tsRestRoute?.metadata;
@@ -105,7 +113,7 @@ export function idempotency(store: IdempotencyStore): RequestHandler {
             headers: { 'Retry-After': '1' },
           });
         case 'claimed':
-          keepOutcome(req, res, store, scope, claim.owner);
+          keepOutcome(req, res, store, scope, claim.owner, logger);
           return next();
       }
     } catch (error) {

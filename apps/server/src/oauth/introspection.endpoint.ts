@@ -3,7 +3,7 @@ import { NotFoundError } from '../http/api-error.ts';
 import type { RealmService } from '../realms/realm.service.ts';
 import { type IntrospectionDeps, introspect } from './introspection.ts';
 import { OAuthError } from './oauth-error.ts';
-import { clientCredentialsOf, param, parseOAuthForm, sendOAuthError } from './oauth-form.ts';
+import { clientCredentialsOf, formOf, param, parseOAuthForm, sendOAuthError } from './oauth-form.ts';
 
 /**
  * `POST /oauth2/{realm}/introspect` (RFC 7662). Served outside ts-rest, like the token endpoint,
@@ -15,10 +15,7 @@ export function introspectionEndpoint(realms: RealmService, deps: IntrospectionD
     try {
       const realm = await realms.findByRef(String(req.params.realm));
       if (!realm) throw new NotFoundError(`Realm ${req.params.realm} not found`);
-      if (!req.is('application/x-www-form-urlencoded')) {
-        throw new OAuthError('invalid_request', 'Send the introspection request as application/x-www-form-urlencoded');
-      }
-      const body = (req.body ?? {}) as Record<string, unknown>;
+      const body = formOf(req, 'introspection');
       const client = clientCredentialsOf(req, body);
       const token = param(body, 'token');
       // RFC 7662 §2.1: the hint is optional and may be ignored, but it is still one parameter.

@@ -1,8 +1,7 @@
-import express, { type Request, type RequestHandler, type Response } from 'express';
-import { BODY_LIMIT } from '../http/json-body.ts';
+import type { ServerResponse } from 'node:http';
+import type { Request, RequestHandler } from 'express';
 import { OAuthError } from './oauth-error.ts';
-
-const parseForm = express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 50 });
+import { type OAuthForm, readOAuthForm } from './oauth-form-body.ts';
 
 /** A single-valued form parameter; RFC 6749 §3.2 forbids repeating one. */
 export function param(body: Record<string, unknown>, name: string): string | undefined {
@@ -53,18 +52,44 @@ export function clientCredentialsOf(
   return { clientId: postId, clientSecret: postSecret };
 }
 
-export function sendOAuthError(res: Response, error: OAuthError): void {
-  if (error.code === 'invalid_client') res.set('WWW-Authenticate', 'Basic realm="realmkit", charset="UTF-8"');
-  res.status(error.status).json(error.toBody());
+/**
+ * A JSON answer written straight to the socket: OAuth answers are `no-store`, so Express's
+ * `res.json` would only add an ETag computed over every token it sends.
+ */
+export function sendJson(res: ServerResponse, status: number, body: object): void {
+  const json = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(json));
+  res.end(json);
 }
 
-/** Parses a form body; an unreadable one is an RFC 6749 `invalid_request`, not a generic 400. */
-export const parseOAuthForm: RequestHandler = (req, res, next) =>
-  parseForm(req, res, (error?: unknown) => {
-    if (error) {
-      res.set({ 'Cache-Control': 'no-store' });
-      sendOAuthError(res, new OAuthError('invalid_request', 'The request body could not be read as a form'));
-      return;
-    }
-    next();
-  });
+export function sendOAuthError(res: ServerResponse, error: OAuthError): void {
+  if (error.code === 'invalid_client') res.setHeader('WWW-Authenticate', 'Basic realm="realmkit", charset="UTF-8"');
+  sendJson(res, error.status, error.toBody());
+}
+
+/** The form that {@link parseOAuthForm} read, or `invalid_request` when the request sent none. */
+export function formOf(req: Request, what: 'token' | 'introspection'): OAuthForm {
+  const form = req.body as OAuthForm | undefined;
+  if (!form) throw new OAuthError('invalid_request', `Send the ${what} request as application/x-www-form-urlencoded`);
+  return form;
+}
+
+/**
+ * Reads the form body into `req.body` (left undefined for another content type); an unreadable
+ * one is an RFC 6749 `invalid_request`, not a generic 400.
+ */
+export const parseOAuthForm: RequestHandler = (req, res, next) => {
+  readOAuthForm(req).then(
+    (form) => {
+      req.body = form;
+      next();
+    },
+    (error: unknown) => {
+      if (!(error instanceof OAuthError)) return next(error);
+      res.setHeader('Cache-Control', 'no-store');
+      sendOAuthError(res, error);
+    },
+  );
+};

@@ -3,7 +3,7 @@ import { NotFoundError } from '../http/api-error.ts';
 import { type ClientCredentialsDeps, clientCredentialsGrant } from './client-credentials.grant.ts';
 import type { HotPathCache } from './hot-path-cache.ts';
 import { OAuthError } from './oauth-error.ts';
-import { clientCredentialsOf, param, parseOAuthForm, sendOAuthError } from './oauth-form.ts';
+import { clientCredentialsOf, formOf, param, parseOAuthForm, sendJson, sendOAuthError } from './oauth-form.ts';
 
 /**
  * `POST /oauth2/{realm}/token`. Served outside ts-rest so that every failure, including a
@@ -16,28 +16,25 @@ export function tokenEndpoint(
   hooks: { afterParse?: RequestHandler | undefined } = {},
 ): RequestHandler[] {
   const handle: RequestHandler = async (req, res, next) => {
-    res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Pragma', 'no-cache');
     try {
       const realm = await realms.realm(String(req.params.realm));
       if (!realm) throw new NotFoundError(`Realm ${req.params.realm} not found`);
-      if (!req.is('application/x-www-form-urlencoded')) {
-        throw new OAuthError('invalid_request', 'Send the token request as application/x-www-form-urlencoded');
-      }
-      const body = (req.body ?? {}) as Record<string, unknown>;
+      const body = formOf(req, 'token');
       const grantType = param(body, 'grant_type');
       if (!grantType) throw new OAuthError('invalid_request', 'The grant_type parameter is required');
       if (grantType !== 'client_credentials') {
         throw new OAuthError('unsupported_grant_type', `Unsupported grant_type: ${grantType}`);
       }
       const client = clientCredentialsOf(req, body);
-      res.json(
-        await clientCredentialsGrant(deps, {
-          realm,
-          ...client,
-          scope: param(body, 'scope'),
-          resource: param(body, 'resource'),
-        }),
-      );
+      const answer = await clientCredentialsGrant(deps, {
+        realm,
+        ...client,
+        scope: param(body, 'scope'),
+        resource: param(body, 'resource'),
+      });
+      sendJson(res, 200, answer);
     } catch (error) {
       if (error instanceof OAuthError) sendOAuthError(res, error);
       else next(error);

@@ -224,12 +224,14 @@ export class ResourceService {
     }
   }
 
-  /** The resource a token request targets: by indicator, or the Management API by default. */
+  /**
+   * The resource a token request targets: by indicator, or the Management API by default. Forks
+   * its own EntityManager: the token endpoint runs outside any request context.
+   */
   async findTarget(realmId: string, indicator: string | undefined): Promise<Resource | null> {
-    return this.#orm.em.findOne(
-      ResourceEntity,
-      indicator === undefined ? { realmId, isManagement: true } : { realmId, indicator },
-    );
+    return this.#orm.em
+      .fork()
+      .findOne(ResourceEntity, indicator === undefined ? { realmId, isManagement: true } : { realmId, indicator });
   }
 
   async scopeIds(realmId: string, resourceId: string): Promise<string[]> {

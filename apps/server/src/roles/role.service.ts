@@ -202,7 +202,8 @@ export class RoleService {
 
   /** Names of the scopes of `resourceId` that the application's roles hold. */
   async scopesGrantedToApplication(realmId: string, applicationId: string, resourceId: string): Promise<string[]> {
-    const rows: { name: string }[] = await this.#orm.em.execute(
+    // A fork: the token endpoint, which asks this through the hot-path cache, has no request context.
+    const rows: { name: string }[] = await this.#orm.em.fork().execute(
       `select distinct s.name
          from application_roles ar
          join role_scopes rs on rs.role_id = ar.role_id and rs.realm_id = ar.realm_id
