@@ -199,9 +199,7 @@ export class ApplicationService {
     const key = this.#secretKey.clientSecretKey;
     const graceEndsAt = application?.previousClientSecretExpiresAt?.getTime() ?? Number.NEGATIVE_INFINITY;
     const previousHash = graceEndsAt > this.#clock() ? (application?.previousClientSecretHash ?? null) : null;
-    const current = verifyClientSecret(clientSecret, application?.clientSecretHash ?? null, key);
-    const previous = verifyClientSecret(clientSecret, previousHash, key);
-    return current || previous;
+    return verifyClientSecret(clientSecret, [application?.clientSecretHash ?? null, previousHash], key);
   }
 
   #hash(secret: string): string {

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, type KeyObject, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** A new client id: 128 random bits, URL-safe. */
 export function generateClientId(): string {
@@ -12,15 +12,31 @@ export function generateClientSecret(): string {
 
 /**
  * Keyed hash of a client secret. Secrets are high-entropy random strings, so a fast keyed
- * hash is the right tool (a slow password hash would only slow every token request down).
+ * hash is the right tool (a slow password hash would only slow every token request down). The
+ * key is a prepared `KeyObject`: with a raw Buffer, node:crypto prepares it on every call, which
+ * made an HMAC cost 9 µs instead of 1.4.
  */
-export function hashClientSecret(secret: string, key: Buffer): string {
-  return createHmac('sha256', key).update(secret, 'utf8').digest('base64url');
+function digestOf(secret: string, key: KeyObject): Buffer {
+  return createHmac('sha256', key).update(secret, 'utf8').digest();
 }
 
-/** Compares in constant time; with no stored hash, still does the work so timing says nothing. */
-export function verifyClientSecret(secret: string, storedHash: string | null, key: Buffer): boolean {
-  const actual = Buffer.from(hashClientSecret(secret, key), 'base64url');
-  const expected = storedHash ? Buffer.from(storedHash, 'base64url') : Buffer.alloc(actual.length);
-  return expected.length === actual.length && timingSafeEqual(actual, expected) && storedHash !== null;
+/** What is stored for a client secret: its keyed hash, base64url. */
+export function hashClientSecret(secret: string, key: KeyObject): string {
+  return digestOf(secret, key).toString('base64url');
+}
+
+/**
+ * Whether `secret` is one of the stored hashes (`null` for none: the application does not exist,
+ * or has no previous secret). Hashes once and compares with every entry in constant time, so the
+ * time says neither which matched nor whether any exists.
+ */
+export function verifyClientSecret(secret: string, storedHashes: readonly (string | null)[], key: KeyObject): boolean {
+  const actual = digestOf(secret, key);
+  let matched = false;
+  for (const storedHash of storedHashes) {
+    const expected = storedHash ? Buffer.from(storedHash, 'base64url') : Buffer.alloc(actual.length);
+    const equal = expected.length === actual.length && timingSafeEqual(actual, expected);
+    matched = (equal && storedHash !== null) || matched;
+  }
+  return matched;
 }

@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createHmac, createSecretKey, hkdfSync, type KeyObject, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -11,8 +11,8 @@ const MIN_BYTES = 32;
 export class SecretKey {
   /** AES-256-GCM key for private signing keys at rest. */
   readonly encryptionKey: Buffer;
-  /** HMAC-SHA-256 key for client secrets. */
-  readonly clientSecretKey: Buffer;
+  /** HMAC-SHA-256 key for client secrets, prepared once: every token request uses it. */
+  readonly clientSecretKey: KeyObject;
   /** HMAC-SHA-256 key for the tokens in email verification links. */
   readonly emailVerificationKey: Buffer;
   /** AES-256-GCM key for the responses kept for `Idempotency-Key` replays (they can hold secrets). */
@@ -25,7 +25,7 @@ export class SecretKey {
   constructor(root: Buffer) {
     if (root.length < MIN_BYTES) throw new Error(`the secret key must be at least ${MIN_BYTES} bytes`);
     this.encryptionKey = derive(root, 'realmkit/signing-key-encryption/v1');
-    this.clientSecretKey = derive(root, 'realmkit/client-secret-hmac/v1');
+    this.clientSecretKey = createSecretKey(derive(root, 'realmkit/client-secret-hmac/v1'));
     this.emailVerificationKey = derive(root, 'realmkit/email-verification-link/v1');
     this.idempotencyResponseKey = derive(root, 'realmkit/idempotency-response-encryption/v1');
     this.idempotencyFingerprintKey = derive(root, 'realmkit/idempotency-fingerprint/v1');
