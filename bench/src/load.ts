@@ -57,7 +57,9 @@ async function main(): Promise<void> {
   if (spec.warmupS > 0) await run(spec.warmupS, undefined);
   const latencies: number[] = [];
   const cpuBefore = cpuMsOf(spec.serverPid);
+  const ownCpu = process.cpuUsage();
   const result = await run(spec.durationS, spec.amount, latencies);
+  const ownCpuUsed = process.cpuUsage(ownCpu);
   const cpuAfter = cpuMsOf(spec.serverPid);
   const answered = result['2xx'] + result.non2xx;
   latencies.sort((a, b) => a - b);
@@ -77,6 +79,7 @@ async function main(): Promise<void> {
     ...(cpuBefore !== undefined && cpuAfter !== undefined && answered > 0
       ? { serverCpuMsPerRequest: (cpuAfter - cpuBefore) / answered }
       : {}),
+    ...(answered > 0 ? { loadgenCpuMsPerRequest: (ownCpuUsed.user + ownCpuUsed.system) / 1000 / answered } : {}),
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }

@@ -34,6 +34,8 @@ export interface LoadResult {
    * answered request in the measured phase, when `serverPid` was given and `/proc` exists.
    */
   serverCpuMsPerRequest?: number;
+  /** The load generator's own CPU time per answered request (it shares the machine's cores). */
+  loadgenCpuMsPerRequest?: number;
 }
 
 export const CONNECTIONS = 32;

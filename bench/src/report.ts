@@ -28,16 +28,18 @@ const cpuNotes: string[] = [];
  * by {@link cpuTable}: where a rate is bounded by the machine's two cores, this says what each
  * request costs, which the rate alone hides.
  */
-export function noteCpu(what: string, result: { serverCpuMsPerRequest?: number }): void {
-  if (result.serverCpuMsPerRequest !== undefined) {
-    cpuNotes.push(`  ${result.serverCpuMsPerRequest.toFixed(3).padStart(7)} ms  ${what}`);
-  }
+export function noteCpu(
+  what: string,
+  result: { serverCpuMsPerRequest?: number; loadgenCpuMsPerRequest?: number },
+): void {
+  const ms = (value: number | undefined) => (value === undefined ? '    n/a' : value.toFixed(3).padStart(7));
+  cpuNotes.push(`  ${ms(result.serverCpuMsPerRequest)} ms  ${ms(result.loadgenCpuMsPerRequest)} ms  ${what}`);
 }
 
 /** The CPU notes, or nothing when none were taken. */
 export function cpuTable(): string {
   if (cpuNotes.length === 0) return '';
-  return `\nServer CPU time per request (all threads, from /proc; the load generator not included):\n${cpuNotes.join('\n')}\n`;
+  return `\nCPU time per request: the server's (all its threads, from /proc), then the load generator's:\n${cpuNotes.join('\n')}\n`;
 }
 
 /** Prints a progress line as the run goes. */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLOCK_TOLERANCE_S } from '../src/oauth/access-tokens.ts';
 import { HOT_PATH_CACHE_TTL_MS } from '../src/oauth/hot-path-cache.ts';
 import { startTestServer, startWithRealms, type TestRealm, type TestServer } from './support/test-server.ts';
 
@@ -35,10 +36,17 @@ async function tokenStatus(instance: TestServer, client: { clientId: string; cli
 }
 
 describe('the hot-path cache', () => {
+  it('remembers a verified access token for less than the expiry leeway a fresh verification grants', () => {
+    // Else a token verified just before its `exp` would be taken for longer after it than jose takes it.
+    expect(HOT_PATH_CACHE_TTL_MS).toBeLessThan(CLOCK_TOLERANCE_S * 1000);
+  });
+
   it('on the instance that wrote: a removed scope, a rotated secret, a deleted application take effect at once', async () => {
     const client = await server.createRealmClient(realm.name, ['users:read', 'users:write']);
     const token = await server.token(realm.name, client);
     expect((await tokenStatus(server, client)).body.scope).toBe('users:read users:write');
+    // Verified once here, and remembered (oauth/access-tokens.ts) until this instance's next write.
+    expect((await server.call('GET', `/api/v1/${realm.name}/users`, { token })).status).toBe(200);
 
     const scopes = await server.expectCall(200, 'GET', `/api/v1/${realm.name}/roles/${client.roleId}/scopes`, {
       token: admin,
@@ -84,6 +92,27 @@ describe('the hot-path cache', () => {
     }
     expect((await tokenStatus(other, client)).body.error).toBe('invalid_client');
     // Bounded by the interval (with slack for a busy machine), never refused on the first poll by chance of timing alone.
+    expect(polls * 100).toBeLessThan(HOT_PATH_CACHE_TTL_MS + 5_000);
+  });
+
+  it("on another instance: a deleted application's access token stops working within the cache interval", {
+    timeout: 20_000,
+  }, async () => {
+    const client = await server.createRealmClient(realm.name, ['users:read']);
+    const token = await other.token(realm.name, client);
+    const listUsers = () => other.call('GET', `/api/v1/${realm.name}/users`, { token });
+    expect((await listUsers()).status).toBe(200); // verified, and remembered, by the other instance
+    await server.expectCall(204, 'DELETE', `/api/v1/${realm.name}/applications/${client.applicationId}`, {
+      token: admin,
+    });
+    let polls = 0;
+    while ((await listUsers()).status === 200) {
+      polls++;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const refused = await listUsers();
+    expect(refused.status).toBe(401);
+    expect(refused.body.message).toMatch(/no longer exists/);
     expect(polls * 100).toBeLessThan(HOT_PATH_CACHE_TTL_MS + 5_000);
   });
 });

@@ -39,7 +39,7 @@ export async function managementFigures(s: Settings, rk: Realmkit, rows: Row[]):
   });
 
   progress('raw argon2id hashing rate (the server’s parameters and thread pool)');
-  const argon2 = await rawArgon2Rate(s);
+  const { perSecond: argon2, cpuMsPerHash } = await rawArgon2Rate(s);
   progress('Realmkit POST /api/v1/{realm}/users with a password');
   const create = await load({
     url: rk.url,
@@ -55,6 +55,7 @@ export async function managementFigures(s: Settings, rk: Realmkit, rows: Row[]):
     durationS: s.durationS,
     serverPid: rk.child.pid,
   });
+  noteCpu('raw argon2id hash (no load generator)', { serverCpuMsPerRequest: cpuMsPerHash });
   noteCpu('Realmkit create user (argon2id on the pool included)', create);
   const ratio6 = create.requestsPerSecond / argon2;
   rows.push({

@@ -9,8 +9,11 @@ import { signJwt } from './sign-jwt.ts';
 import type { SigningKeyService } from './signing-keys.ts';
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
-/** Leeway for clocks that disagree a little between Realmkit instances and resource servers. */
-const CLOCK_TOLERANCE_S = 5;
+/**
+ * Leeway for clocks that disagree a little between Realmkit instances and resource servers. Longer
+ * than the hot-path cache interval, which bounds how long a verified token is remembered.
+ */
+export const CLOCK_TOLERANCE_S = 5;
 
 export interface IssueRequest {
   realm: { id: string; name: string };
@@ -32,6 +35,20 @@ export interface AccessTokenClaims extends JWTPayload {
   scope: string;
 }
 
+/** Bounds memory when many distinct tokens are presented between two writes. */
+const MAX_VERIFIED_TOKENS = 10_000;
+
+interface VerifiedToken {
+  principal: Principal;
+  /**
+   * Epoch ms: the end of the cache interval. Shorter than the clock tolerance, so a token is never
+   * taken for longer past its `exp` than a fresh verification would take it.
+   */
+  until: number;
+  /** The hot-path cache's generation when verified: a write on this instance forgets the token. */
+  generation: number;
+}
+
 /** Why a token is refused; the Management API says it in its 401, introspection never does. */
 export class InvalidAccessToken extends Error {
   override name = 'InvalidAccessToken';
@@ -44,6 +61,15 @@ export class AccessTokenService {
   readonly #cache: HotPathCache;
   readonly #issuers: Issuers;
   readonly #clock: Clock;
+  /**
+   * Management API tokens already verified, by their exact text. A client sends one token for
+   * its whole life: verifying its signature again on every call was a fifth of a GET's main-thread
+   * time (docs/performance.md). An entry lasts as long as the hot-path values it was checked
+   * against (the application still exists): forgotten at this instance's next write, and within
+   * the cache interval (HOT_PATH_CACHE_TTL_MS) anyway, so another instance's delete takes effect as fast as on the
+   * token endpoint. Refusals are not kept: made-up tokens cannot fill it.
+   */
+  readonly #verified = new Map<string, VerifiedToken>();
 
   constructor(keys: SigningKeyService, cache: HotPathCache, issuers: Issuers, clock: Clock) {
     this.#keys = keys;
@@ -80,6 +106,18 @@ export class AccessTokenService {
    * Throws a 401 `invalid_token` otherwise.
    */
   async verifyManagementToken(token: string): Promise<Principal> {
+    const now = this.#clock();
+    const known = this.#verified.get(token);
+    if (known && known.generation === this.#cache.generation && now < known.until) return known.principal;
+    const generation = this.#cache.generation;
+    const freshUntil = this.#cache.freshUntil();
+    const principal = await this.#verifyManagementToken(token);
+    if (this.#verified.size >= MAX_VERIFIED_TOKENS) this.#verified.clear();
+    this.#verified.set(token, { principal, until: freshUntil, generation });
+    return principal;
+  }
+
+  async #verifyManagementToken(token: string): Promise<Principal> {
     let issuer: unknown;
     try {
       issuer = decodeJwt(token).iss;

@@ -48,6 +48,7 @@ export class HotPathCache {
   readonly #clock: Clock;
   readonly #ttlMs: number;
   readonly #entries = new Map<string, Entry>();
+  #generation = 0;
 
   constructor(sources: HotPathSources, clock: Clock, ttlMs = HOT_PATH_CACHE_TTL_MS) {
     this.#sources = sources;
@@ -82,6 +83,20 @@ export class HotPathCache {
   /** Forgets everything: after a write, so that this instance reads its own writes. */
   clear(): void {
     this.#entries.clear();
+    this.#generation++;
+  }
+
+  /**
+   * Changes at every {@link clear}: what was derived from the cache's values (a verified access
+   * token's principal) is current while the generation it was derived in is.
+   */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** How long what is read now may be answered from: {@link HOT_PATH_CACHE_TTL_MS} from now. */
+  freshUntil(): number {
+    return this.#clock() + this.#ttlMs;
   }
 
   #get<T>(key: string, load: () => Promise<T>): Promise<T> {
