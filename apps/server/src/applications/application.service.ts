@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ApplicationType, CreateApplicationBody, ListQuery, UpdateApplicationBody } from '@realmkit/contract';
 import type { Clock } from '../clock.ts';
 import type { SecretKey } from '../crypto/secret-key.ts';
+import { findInRealm } from '../db/find-in-realm.ts';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
 import { type Page, paged, searchFilter } from '../db/pagination.ts';
@@ -64,7 +65,7 @@ export class ApplicationService {
   }
 
   async get(realmId: string, id: string): Promise<Application> {
-    const application = await this.#orm.em.findOne(ApplicationEntity, { id, realmId });
+    const application = await findInRealm(this.#orm.em, ApplicationEntity, id, realmId);
     if (!application) throw new NotFoundError(NOT_FOUND);
     return application;
   }

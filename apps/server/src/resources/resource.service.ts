@@ -13,6 +13,7 @@ import {
   type UpdateResourceBody,
   type UpdateScopeBody,
 } from '@realmkit/contract';
+import { findInRealm } from '../db/find-in-realm.ts';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
 import { type Page, paged, searchFilter } from '../db/pagination.ts';
@@ -75,7 +76,7 @@ export class ResourceService {
   }
 
   async get(realmId: string, id: string): Promise<Resource> {
-    const resource = await this.#orm.em.findOne(ResourceEntity, { id, realmId });
+    const resource = await findInRealm(this.#orm.em, ResourceEntity, id, realmId);
     if (!resource) throw new NotFoundError('Resource not found');
     return resource;
   }

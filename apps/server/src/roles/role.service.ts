@@ -1,6 +1,7 @@
 import { type EntityName, LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CreateRoleBody, ListQuery, UpdateRoleBody } from '@realmkit/contract';
+import { findInRealm } from '../db/find-in-realm.ts';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
 import { type Page, paged, searchFilter } from '../db/pagination.ts';
@@ -53,7 +54,7 @@ export class RoleService {
   }
 
   async get(realmId: string, id: string): Promise<Role> {
-    const role = await this.#orm.em.findOne(RoleEntity, { id, realmId });
+    const role = await findInRealm(this.#orm.em, RoleEntity, id, realmId);
     if (!role) throw new NotFoundError('Role not found');
     return role;
   }

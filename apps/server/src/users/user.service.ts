@@ -1,5 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { CreateUserBody, CursorListQuery, ListQuery, UpdateUserBody } from '@realmkit/contract';
+import { findInRealm } from '../db/find-in-realm.ts';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
 import {
@@ -72,7 +73,7 @@ export class UserService {
   }
 
   async get(realmId: string, id: string): Promise<User> {
-    const user = await this.#orm.em.findOne(UserEntity, { id, realmId });
+    const user = await findInRealm(this.#orm.em, UserEntity, id, realmId);
     if (!user) throw notFound();
     return user;
   }
