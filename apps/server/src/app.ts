@@ -1,4 +1,4 @@
-import { contract, generateOpenApi } from '@realmkit/contract';
+import { contract } from '@realmkit/contract';
 import { createExpressEndpoints } from '@ts-rest/express';
 import express, { type Express, type NextFunction, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
@@ -74,10 +74,6 @@ export function createApp({
   if (cors) app.use(cors);
   app.use(requestContext(services.orm));
 
-  const openApiDocument = JSON.stringify(generateOpenApi({ serverUrl: issuerUrl }));
-  app.get('/openapi.json', (_req, res) => {
-    res.type('application/json').send(openApiDocument);
-  });
   app.use(docsRoutes({ issuerUrl }));
 
   app.post(
