@@ -1,6 +1,7 @@
 // The `realmkit` command (`@realmkit/server`'s bin; `npm start` in the repository).
 
 import { CliError, EXIT, UsageError } from './cli-error.ts';
+import { withServerHeapFlags } from './server-heap-flags.ts';
 import { serverVersion } from './version.ts';
 
 interface Command {
@@ -89,6 +90,8 @@ export async function runCli(argv: string[]): Promise<number> {
     process.stdout.write((await command.load()).usage);
     return EXIT.ok;
   }
+  // Before the server's modules load: a restart of this process with its heap flags, if any.
+  if (name === 'start') withServerHeapFlags();
   const loaded = await command.load();
   try {
     return await loaded.run(args);
