@@ -53,14 +53,27 @@ function cpuMsOf(pid: number | undefined): number | undefined {
   }
 }
 
+/** Busy CPU time of the whole machine in ms (`/proc/stat`: every state but idle and iowait), if readable. */
+function machineCpuMs(): number | undefined {
+  try {
+    const [, ...ticks] = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).map(Number);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = ticks;
+    return (user + nice + system + irq + softirq + steal) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 async function main(): Promise<void> {
   if (spec.warmupS > 0) await run(spec.warmupS, undefined);
   const latencies: number[] = [];
   const cpuBefore = cpuMsOf(spec.serverPid);
+  const machineBefore = machineCpuMs();
   const ownCpu = process.cpuUsage();
   const result = await run(spec.durationS, spec.amount, latencies);
   const ownCpuUsed = process.cpuUsage(ownCpu);
   const cpuAfter = cpuMsOf(spec.serverPid);
+  const machineAfter = machineCpuMs();
   const answered = result['2xx'] + result.non2xx;
   latencies.sort((a, b) => a - b);
   const ok = result['2xx'];
@@ -80,6 +93,9 @@ async function main(): Promise<void> {
       ? { serverCpuMsPerRequest: (cpuAfter - cpuBefore) / answered }
       : {}),
     ...(answered > 0 ? { loadgenCpuMsPerRequest: (ownCpuUsed.user + ownCpuUsed.system) / 1000 / answered } : {}),
+    ...(machineBefore !== undefined && machineAfter !== undefined && answered > 0
+      ? { machineCpuMsPerRequest: (machineAfter - machineBefore) / answered }
+      : {}),
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }

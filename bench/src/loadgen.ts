@@ -36,6 +36,8 @@ export interface LoadResult {
   serverCpuMsPerRequest?: number;
   /** The load generator's own CPU time per answered request (it shares the machine's cores). */
   loadgenCpuMsPerRequest?: number;
+  /** The whole machine's busy CPU time per answered request: the rest is the database and everything else. */
+  machineCpuMsPerRequest?: number;
 }
 
 export const CONNECTIONS = 32;

@@ -30,16 +30,18 @@ const cpuNotes: string[] = [];
  */
 export function noteCpu(
   what: string,
-  result: { serverCpuMsPerRequest?: number; loadgenCpuMsPerRequest?: number },
+  result: { serverCpuMsPerRequest?: number; loadgenCpuMsPerRequest?: number; machineCpuMsPerRequest?: number },
 ): void {
-  const ms = (value: number | undefined) => (value === undefined ? '    n/a' : value.toFixed(3).padStart(7));
-  cpuNotes.push(`  ${ms(result.serverCpuMsPerRequest)} ms  ${ms(result.loadgenCpuMsPerRequest)} ms  ${what}`);
+  const ms = (value: number | undefined) => (value === undefined ? '      n/a' : `${value.toFixed(3).padStart(6)} ms`);
+  cpuNotes.push(
+    `  ${ms(result.serverCpuMsPerRequest)}  ${ms(result.loadgenCpuMsPerRequest)}  ${ms(result.machineCpuMsPerRequest)}  ${what}`,
+  );
 }
 
 /** The CPU notes, or nothing when none were taken. */
 export function cpuTable(): string {
   if (cpuNotes.length === 0) return '';
-  return `\nCPU time per request: the server's (all its threads, from /proc), then the load generator's:\n${cpuNotes.join('\n')}\n`;
+  return `\nCPU time per request (from /proc): the server's (all its threads), the load generator's, the whole machine's\n(the machine's includes both, the database and anything else running):\n${cpuNotes.join('\n')}\n`;
 }
 
 /** Prints a progress line as the run goes. */

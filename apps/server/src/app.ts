@@ -1,4 +1,4 @@
-import { contract, generateOpenApi } from '@realmkit/contract';
+import { contract } from '@realmkit/contract';
 import { createExpressEndpoints } from '@ts-rest/express';
 import express, { type Express, type NextFunction, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
@@ -88,10 +88,6 @@ export function createApp({
   );
   app.use(requestContext(services.orm));
 
-  const openApiDocument = JSON.stringify(generateOpenApi({ serverUrl: issuerUrl }));
-  app.get('/openapi.json', (_req, res) => {
-    res.type('application/json').send(openApiDocument);
-  });
   app.use(docsRoutes({ issuerUrl }));
 
   app.post(

@@ -4,7 +4,7 @@ import { type BootstrapOptions, type BootstrapResult, bootstrap } from './bootst
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { loadSecretKey, type SecretKey } from './crypto/secret-key.ts';
-import { type EmbeddedDatabase, startEmbeddedDatabase } from './db/embedded-database.ts';
+import type { EmbeddedDatabase } from './db/embedded-database.ts';
 import { createOrm, migrate } from './db/orm.ts';
 import { entities } from './entities.ts';
 import { createServices, type Services } from './services.ts';
@@ -50,6 +50,8 @@ export async function openStore(config: Config, logger: Logger, options: OpenSto
   const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
   let embedded: EmbeddedDatabase | undefined;
   if (!config.databaseUrl) {
+    // Imported only here: PGlite's modules are megabytes a server on PostgreSQL never runs.
+    const { startEmbeddedDatabase } = await import('./db/embedded-database.ts');
     embedded = await startEmbeddedDatabase({
       dataDir: path.join(config.dataDir, 'pgdata'),
       maxConnections: poolSize.embedded + 1,

@@ -1,10 +1,13 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVER_HEAP_FLAGS } from '../src/cli/server-heap-flags.ts';
 import { waitFor } from './support/outbox-helpers.ts';
 import { runRealmkit, spawnRealmkit } from './support/realmkit-process.ts';
+import { startServerProcess } from './support/server-process.ts';
 
 // The `realmkit` command, each run a real process on an embedded database of its own.
 
@@ -144,4 +147,33 @@ describe('realmkit: migrate, create-client, start on the embedded database', () 
     // Six processes, each starting Node and an embedded database: on a busy 2-core machine that
     // alone has taken 30 s, the default limit (as the shutdown and database-fault tests allow).
   }, 120_000);
+});
+
+describe('realmkit start: the heap flags of the server process (decision 0016)', () => {
+  /** The command line the process with this pid runs now (`ps`: Linux and macOS alike). */
+  const commandLine = (pid: number) => execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' });
+
+  it('restarts itself with them before loading the server: the same pid serves, and stops on SIGTERM', async () => {
+    const server = await startServerProcess();
+    try {
+      const pid = server.child.pid as number;
+      expect(commandLine(pid)).toContain(`${SERVER_HEAP_FLAGS.atStart.join(' ')} --conditions=realmkit-source`);
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      expect(server.logs.find((line) => line.msg.startsWith('Realmkit listening'))?.pid).toBe(pid);
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+    } finally {
+      await server.cleanUp();
+    }
+  });
+
+  it("leaves them to the operator who sets any of them (NODE_OPTIONS or Node's command line)", async () => {
+    const server = await startServerProcess({ NODE_OPTIONS: '--max-semi-space-size=16' });
+    try {
+      expect(commandLine(server.child.pid as number)).not.toContain('--max-semi-space-size=8');
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    } finally {
+      await server.cleanUp();
+    }
+  });
 });

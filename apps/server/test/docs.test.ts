@@ -1,5 +1,7 @@
 import { request } from 'node:http';
+import { generateOpenApi } from '@realmkit/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_ISSUER_URL } from './support/constants.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 
 let server: TestServer;
@@ -34,6 +36,20 @@ async function scripts(): Promise<string[]> {
   const page = await server.call('GET', '/docs');
   return [...(page.body as string).matchAll(/<script src="([^"]+)"/g)].map((match) => match[1] as string);
 }
+
+// First in this file: the server has not built the document before this request.
+describe('GET /openapi.json', () => {
+  it("answers the contract's document for this server, built on the first request, the same bytes on every request", async () => {
+    const expected = JSON.stringify(generateOpenApi({ serverUrl: TEST_ISSUER_URL }));
+    const first = await fetch(`${server.url}/openapi.json`);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await first.text()).toBe(expected);
+    const second = await fetch(`${server.url}/openapi.json`);
+    expect(await second.text()).toBe(expected);
+    expect(second.headers.get('etag')).toBe(first.headers.get('etag'));
+  });
+});
 
 describe('GET /docs', () => {
   it('answers an HTML page that loads only same-origin assets and points Scalar at /openapi.json', async () => {

@@ -1,26 +1,46 @@
 // The `realmkit` command (`@realmkit/server`'s bin; `npm start` in the repository).
 
 import { CliError, EXIT, UsageError } from './cli-error.ts';
-import { CREATE_CLIENT_USAGE, createClientCommand } from './create-client.command.ts';
-import { MIGRATE_USAGE, migrateCommand } from './migrate.command.ts';
-import { NOTIFIER_USAGE, notifierCommand } from './notifier.command.ts';
-import { START_USAGE, start } from './start.command.ts';
+import { withServerHeapFlags } from './server-heap-flags.ts';
 import { serverVersion } from './version.ts';
 
 interface Command {
   summary: string;
-  usage: string;
-  run(args: string[]): Promise<number>;
+  /**
+   * The command's module, imported only when it runs: each stands on the whole server (ORM,
+   * contract, ...), and memory taken by one command's modules stays taken for the process's life.
+   */
+  load(): Promise<{ usage: string; run(args: string[]): Promise<number> }>;
 }
 
 const COMMANDS: Record<string, Command> = {
-  start: { summary: 'start the server (embedded database unless DATABASE_URL)', usage: START_USAGE, run: start },
-  migrate: { summary: 'apply pending database migrations and exit', usage: MIGRATE_USAGE, run: migrateCommand },
-  notifier: { summary: 'deliver outbox events as a separate process', usage: NOTIFIER_USAGE, run: notifierCommand },
+  start: {
+    summary: 'start the server (embedded database unless DATABASE_URL)',
+    load: async () => {
+      const { START_USAGE, start } = await import('./start.command.ts');
+      return { usage: START_USAGE, run: start };
+    },
+  },
+  migrate: {
+    summary: 'apply pending database migrations and exit',
+    load: async () => {
+      const { MIGRATE_USAGE, migrateCommand } = await import('./migrate.command.ts');
+      return { usage: MIGRATE_USAGE, run: migrateCommand };
+    },
+  },
+  notifier: {
+    summary: 'deliver outbox events as a separate process',
+    load: async () => {
+      const { NOTIFIER_USAGE, notifierCommand } = await import('./notifier.command.ts');
+      return { usage: NOTIFIER_USAGE, run: notifierCommand };
+    },
+  },
   'create-client': {
     summary: 'create an m2m client with scopes; prints its secret once',
-    usage: CREATE_CLIENT_USAGE,
-    run: createClientCommand,
+    load: async () => {
+      const { CREATE_CLIENT_USAGE, createClientCommand } = await import('./create-client.command.ts');
+      return { usage: CREATE_CLIENT_USAGE, run: createClientCommand };
+    },
   },
 };
 
@@ -53,8 +73,8 @@ export async function runCli(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
   if (name === '-h' || name === '--help' || name === 'help') {
-    const topic = args[0] === undefined ? undefined : COMMANDS[args[0]];
-    process.stdout.write(topic ? topic.usage : usage());
+    const topic = args[0] !== undefined && Object.hasOwn(COMMANDS, args[0]) ? COMMANDS[args[0]] : undefined;
+    process.stdout.write(topic ? (await topic.load()).usage : usage());
     return EXIT.ok;
   }
   if (name === '-v' || name === '--version' || name === 'version') {
@@ -67,15 +87,18 @@ export async function runCli(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
   if (args.includes('-h') || args.includes('--help')) {
-    process.stdout.write(command.usage);
+    process.stdout.write((await command.load()).usage);
     return EXIT.ok;
   }
+  // Before the server's modules load: a restart of this process with its heap flags, if any.
+  if (name === 'start') withServerHeapFlags();
+  const loaded = await command.load();
   try {
-    return await command.run(args);
+    return await loaded.run(args);
   } catch (error) {
     if (error instanceof CliError) {
       process.stderr.write(`realmkit ${name}: ${error.message}\n`);
-      if (error instanceof UsageError) process.stderr.write(`\n${command.usage}`);
+      if (error instanceof UsageError) process.stderr.write(`\n${loaded.usage}`);
       return error.exitCode;
     }
     process.stderr.write(

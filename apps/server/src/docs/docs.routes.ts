@@ -5,15 +5,21 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { type Request, type Response, Router } from 'express';
+import { generateOpenApi } from '@realmkit/contract';
+import { type NextFunction, type Request, type Response, Router } from 'express';
 
 /**
- * `GET /docs`: the API reference, rendered in the browser by Scalar (`@scalar/api-reference`)
- * from `/openapi.json`. Everything the page loads comes from this server: Scalar's standalone
- * bundle is read from node_modules once and served under a content-hashed name (cached for a
- * year), next to a small script holding its configuration. No CDN, no web fonts, no agent chat:
- * the Content-Security-Policy lets the page reach this origin (and the issuer's, for "Test
- * Request") and nothing else.
+ * `GET /openapi.json`, the document derived from the contract, and `GET /docs`: the API
+ * reference, rendered in the browser by Scalar (`@scalar/api-reference`) from `/openapi.json`.
+ * Everything the page loads comes from this server: Scalar's standalone bundle is read from
+ * node_modules once and served under a content-hashed name (cached for a year), next to a small
+ * script holding its configuration. No CDN, no web fonts, no agent chat: the
+ * Content-Security-Policy lets the page reach this origin (and the issuer's, for "Test Request")
+ * and nothing else.
+ *
+ * The document and the bundle are made on their first request, not at start: a server nobody
+ * reads the reference of would hold them (4 MB of bundle, the document and the garbage of
+ * deriving it) for its whole life.
  */
 
 const DOCS_PATH = '/docs';
@@ -154,14 +160,19 @@ export interface DocsOptions {
   issuerUrl: string;
 }
 
-/** The routes of the API reference: the page and its two scripts. */
+/** The routes of the API reference: the OpenAPI document, the page and its two scripts. */
 export function docsRoutes({ issuerUrl }: DocsOptions): Router {
-  const bundle = loadScalarBundle();
-  const html = page(bundle);
   const csp = contentSecurityPolicy(issuerUrl);
+  let openApiDocument: string | undefined;
+  let html: string | undefined;
   const router = Router();
 
+  router.get('/openapi.json', (_req, res) => {
+    openApiDocument ??= JSON.stringify(generateOpenApi({ serverUrl: issuerUrl }));
+    res.type('application/json').send(openApiDocument);
+  });
   router.get(DOCS_PATH, (_req, res) => {
+    html ??= page(loadScalarBundle());
     res.set({
       'Content-Type': 'text/html; charset=utf-8',
       'Cache-Control': 'no-cache',
@@ -171,7 +182,13 @@ export function docsRoutes({ issuerUrl }: DocsOptions): Router {
     });
     res.send(html);
   });
-  router.get(bundle.path, (req, res) => sendAsset(req, res, bundle));
-  router.get(initScript.path, (req, res) => sendAsset(req, res, initScript));
+  router.get(`${ASSETS_PATH}/:file`, (req: Request<{ file: string }>, res: Response, next: NextFunction) => {
+    if (req.path === initScript.path) return sendAsset(req, res, initScript);
+    // Only a name the bundle could have loads it: its hash is known once it is read.
+    if (req.params.file.startsWith('scalar-api-reference.') && req.path === loadScalarBundle().path) {
+      return sendAsset(req, res, loadScalarBundle());
+    }
+    next();
+  });
   return router;
 }

@@ -1,4 +1,4 @@
-import { createTransport, type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 
 export interface EmailMessage {
@@ -27,30 +27,42 @@ export function describeSmtpUrl(smtpUrl: string): string {
   }
 }
 
-/** nodemailer over `SMTP_URL` (`smtp://user:pass@host:587`, STARTTLS when offered; `smtps://` for TLS). */
+/**
+ * nodemailer over `SMTP_URL` (`smtp://user:pass@host:587`, STARTTLS when offered; `smtps://` for
+ * TLS). nodemailer is imported and its pool made on the first email, not at start: its modules
+ * are megabytes that a server which sends no email would carry for its whole life.
+ */
 export class SmtpMailer implements Mailer {
-  readonly #transport: Transporter;
+  readonly #smtpUrl: string;
   readonly #from: string;
+  #transport: Promise<Transporter> | undefined;
 
   constructor(smtpUrl: string, from: string) {
+    this.#smtpUrl = smtpUrl;
     this.#from = from;
-    this.#transport = createTransport({
-      url: smtpUrl,
-      pool: true,
-      maxConnections: 3,
-      // Well below the notifier's lease, so a hung server fails the attempt instead of the lease.
-      connectionTimeout: 10_000,
-      greetingTimeout: 10_000,
-      socketTimeout: 20_000,
-    });
+  }
+
+  #transporter(): Promise<Transporter> {
+    this.#transport ??= import('nodemailer').then(({ createTransport }) =>
+      createTransport({
+        url: this.#smtpUrl,
+        pool: true,
+        maxConnections: 3,
+        // Well below the notifier's lease, so a hung server fails the attempt instead of the lease.
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 20_000,
+      }),
+    );
+    return this.#transport;
   }
 
   async send(message: EmailMessage): Promise<void> {
-    await this.#transport.sendMail({ from: this.#from, ...message });
+    await (await this.#transporter()).sendMail({ from: this.#from, ...message });
   }
 
   async close(): Promise<void> {
-    this.#transport.close();
+    (await this.#transport)?.close();
   }
 }
 

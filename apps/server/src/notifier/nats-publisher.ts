@@ -1,11 +1,5 @@
-import {
-  JetStreamApiCodes,
-  JetStreamApiError,
-  type JetStreamClient,
-  jetstream,
-  jetstreamManager,
-} from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import type { EventPublisher, PublishedEvent, PublishResult } from './event-publisher.ts';
 
@@ -20,6 +14,8 @@ const TIMEOUT_MS = 5_000;
 export function natsSubject(type: string): string {
   return `${NATS_SUBJECT_PREFIX}.${type}`;
 }
+
+type JetStreamModule = typeof import('@nats-io/jetstream');
 
 interface Client {
   nc: NatsConnection;
@@ -83,6 +79,11 @@ export class NatsJetStreamPublisher implements EventPublisher {
   }
 
   async #connect(): Promise<Client> {
+    // Imported on the first connection: a server that publishes no event never loads the client.
+    const [{ connect }, jsModule] = await Promise.all([
+      import('@nats-io/transport-node'),
+      import('@nats-io/jetstream'),
+    ]);
     const nc = await connect({
       ...connectionOptions(this.#url),
       name: 'realmkit-notifier',
@@ -90,16 +91,19 @@ export class NatsJetStreamPublisher implements EventPublisher {
       maxReconnectAttempts: -1,
     });
     try {
-      await this.#ensureStream(nc);
+      await this.#ensureStream(nc, jsModule);
       this.#logger.info({ server: nc.getServer(), stream: NATS_STREAM }, 'connected to NATS JetStream');
-      return { nc, js: jetstream(nc, { timeout: TIMEOUT_MS }) };
+      return { nc, js: jsModule.jetstream(nc, { timeout: TIMEOUT_MS }) };
     } catch (error) {
       await nc.close();
       throw error;
     }
   }
 
-  async #ensureStream(nc: NatsConnection): Promise<void> {
+  async #ensureStream(
+    nc: NatsConnection,
+    { jetstreamManager, JetStreamApiError, JetStreamApiCodes }: JetStreamModule,
+  ): Promise<void> {
     const jsm = await jetstreamManager(nc, { timeout: TIMEOUT_MS });
     try {
       await jsm.streams.info(NATS_STREAM);

@@ -2,9 +2,7 @@ import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { managementRateLimit } from './management-rate-limit.ts';
-import { createQuota } from './quota.ts';
 import type { RateLimitsConfig } from './rate-limit-config.ts';
-import { connectRedis } from './redis-connection.ts';
 import { tokenRateLimit } from './token-rate-limit.ts';
 
 /** The rate limits of one server: a middleware for the token endpoint, one for the Management API. */
@@ -26,9 +24,13 @@ export async function createRateLimits(
   logger: Logger,
 ): Promise<RateLimits> {
   const anyOn = Boolean(config.tokenPerClient || config.tokenPerIp || config.managementPerClient);
-  const redis: Redis | undefined = anyOn && redisUrl ? await connectRedis(redisUrl, logger) : undefined;
+  // The limiter and the Redis client are imported only when used: a server without them does
+  // not carry their modules (megabytes) for its whole life.
+  const redis: Redis | undefined =
+    anyOn && redisUrl ? await (await import('./redis-connection.ts')).connectRedis(redisUrl, logger) : undefined;
+  const createQuota = anyOn ? (await import('./quota.ts')).createQuota : undefined;
   const quota = (name: string, limit: RateLimitsConfig[keyof RateLimitsConfig]) =>
-    limit ? createQuota(name, limit, logger, redis) : undefined;
+    limit && createQuota ? createQuota(name, limit, logger, redis) : undefined;
   const perClient = quota('token-client', config.tokenPerClient);
   const perIp = quota('token-ip', config.tokenPerIp);
   const management = quota('management-client', config.managementPerClient);

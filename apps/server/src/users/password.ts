@@ -1,9 +1,20 @@
-import argon2 from 'argon2';
-import bcrypt from 'bcryptjs';
 import type { ErrorDetail } from '../http/api-error.ts';
 
-/** argon2id with OWASP's parameters (m=19456 KiB, t=2, p=1). */
-const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+/**
+ * argon2 (a native addon) and bcryptjs are imported on the first password a server hashes or
+ * checks, not at start: a server that only issues tokens never needs them, and memory once taken
+ * by a module stays taken for the process's life.
+ */
+let argon2Module: Promise<typeof import('argon2')> | undefined;
+let bcryptModule: Promise<typeof import('bcryptjs').default> | undefined;
+const loadArgon2 = () => (argon2Module ??= import('argon2').then((module) => module.default));
+const loadBcrypt = () => (bcryptModule ??= import('bcryptjs').then((module) => module.default));
+
+/** argon2, and argon2id with OWASP's parameters (m=19456 KiB, t=2, p=1). */
+async function argon2id() {
+  const argon2 = await loadArgon2();
+  return { argon2, options: { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const };
+}
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 256;
@@ -16,18 +27,21 @@ export const IMPORTED_DIGESTS = {
 export type DigestAlgorithm = keyof typeof IMPORTED_DIGESTS;
 
 /** Hashes on libuv's thread pool, off the event loop. */
-export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, ARGON2_OPTIONS);
+export async function hashPassword(password: string): Promise<string> {
+  const { argon2, options } = await argon2id();
+  return argon2.hash(password, options);
 }
 
 /** Checks a password against an argon2id or an imported bcrypt hash. */
-export function verifyPassword(hash: string, password: string): Promise<boolean> {
-  return isBcrypt(hash) ? bcrypt.compare(password, hash) : argon2.verify(hash, password);
+export async function verifyPassword(hash: string, password: string): Promise<boolean> {
+  return isBcrypt(hash) ? (await loadBcrypt()).compare(password, hash) : (await loadArgon2()).verify(hash, password);
 }
 
 /** Whether a hash should be replaced by a fresh argon2id one after a successful check. */
-export function needsRehash(hash: string): boolean {
-  return isBcrypt(hash) || argon2.needsRehash(hash, ARGON2_OPTIONS);
+export async function needsRehash(hash: string): Promise<boolean> {
+  if (isBcrypt(hash)) return true;
+  const { argon2, options } = await argon2id();
+  return argon2.needsRehash(hash, options);
 }
 
 function isBcrypt(hash: string): boolean {

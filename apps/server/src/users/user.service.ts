@@ -166,7 +166,7 @@ export class UserService {
     const valid = user.passwordHash ? await verifyPassword(user.passwordHash, password) : false;
     if (!valid) throw new ApiError(422, 'The password is not correct', { code: 'invalid_credentials' });
     // An imported bcrypt hash (or argon2 with old parameters) becomes today's argon2id.
-    if (user.passwordHash && needsRehash(user.passwordHash)) {
+    if (user.passwordHash && (await needsRehash(user.passwordHash))) {
       user.passwordHash = await hashPassword(password);
       await this.#orm.em.flush();
     }
