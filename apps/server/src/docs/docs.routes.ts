@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -162,6 +162,8 @@ export interface DocsOptions {
 
 /** The routes of the API reference: the OpenAPI document, the page and its two scripts. */
 export function docsRoutes({ issuerUrl }: DocsOptions): Router {
+  // Read on the first request to /docs (4.3 MB), but a package built without it fails at start.
+  accessSync(scalarBundleFile(), constants.R_OK);
   const csp = contentSecurityPolicy(issuerUrl);
   let openApiDocument: string | undefined;
   let html: string | undefined;
