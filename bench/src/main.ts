@@ -1,12 +1,15 @@
 // `npm run bench`: every figure of docs/performance.md beside its baseline, measured in this run
 // on this Node. `npm run bench -- --help` lists the options.
+import { execFileSync } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { coldStart, idleRss, rssRows } from './figures/footprint.ts';
+import { coldStart, idleRss, rssRows, sourceIdleRow } from './figures/footprint.ts';
 import { managementFigures } from './figures/management.ts';
 import { millionFigures } from './figures/million.ts';
 import { RESOURCE, tokenFigures } from './figures/tokens.ts';
+import { ROOT } from './processes.ts';
 import { profiledLoads, profileServer } from './profile.ts';
 import { startRealmkit } from './realmkit.ts';
 import { cpuTable, progress, type Row, table } from './report.ts';
@@ -100,6 +103,10 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const profiles: string[] = [];
   if (sections.has('tokens') || sections.has('management') || sections.has('profile')) {
+    // The figures are of the server the package ships (and the Dockerfile runs): its build.
+    progress('building the server (npm run build)');
+    const buildLog = openSync(path.join(s.workDir, 'build.log'), 'a');
+    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', buildLog, buildLog] });
     const databaseUrl = await freshDatabase(s, `${s.dbPrefix}_run`);
     const serverOptions = { databaseUrl, dataDir: path.join(s.workDir, 'run-data'), logLevel: s.logLevel };
     progress('Realmkit first start on PostgreSQL (migrations, master realm)');
@@ -112,6 +119,7 @@ async function main(): Promise<void> {
       if (sections.has('tokens')) ({ peakRss, client } = await tokenFigures(s, rk, rows));
       if (sections.has('management')) await managementFigures(s, rk, rows);
       if (sections.has('tokens')) rows.push(...rssRows(idle, peakRss, 'PostgreSQL'));
+      if (sections.has('tokens')) rows.push(await sourceIdleRow(s, serverOptions));
       if (sections.has('profile') && !client) client = await rk.admin.m2mClient('bench', RESOURCE, ['read', 'write']);
     } finally {
       await rk.stop();

@@ -38,6 +38,11 @@ export interface NodeOptions {
   /** stdout and stderr go to this file; otherwise they are inherited. */
   logFile?: string;
   cwd?: string;
+  /**
+   * Resolve workspace packages to their TypeScript sources (`--conditions=realmkit-source`, as
+   * `npm start` does); false runs what `npm run build` made, as the published package does.
+   */
+  sourceConditions?: boolean;
 }
 
 /**
@@ -48,7 +53,12 @@ export function spawnNode(script: string, args: string[] = [], options: NodeOpti
   const out = options.logFile ? openSync(options.logFile, 'a') : 'inherit';
   const child = spawn(
     process.execPath,
-    ['--conditions=realmkit-source', ...(options.nodeArgs ?? []), script, ...args],
+    [
+      ...(options.sourceConditions === false ? [] : ['--conditions=realmkit-source']),
+      ...(options.nodeArgs ?? []),
+      script,
+      ...args,
+    ],
     {
       cwd: options.cwd ?? ROOT,
       env: { ...process.env, ...options.env },

@@ -27,7 +27,7 @@ function ownerOf(url: string): string {
   if (url.startsWith('node:')) return 'node: (Node core)';
   const modules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (modules) return modules[1] as string;
-  const server = /apps\/server\/src\/([^/]+)\//.exec(url);
+  const server = /apps\/server\/(?:src|dist)\/([^/]+)\//.exec(url);
   if (server) return `server ${server[1]}/`;
   const contract = /packages\/contract\//.exec(url);
   if (contract) return '@realmkit/contract';

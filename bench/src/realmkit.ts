@@ -14,7 +14,17 @@ export interface RealmkitOptions {
   nodeArgs?: string[];
   /** LOG_LEVEL; unset keeps the server's default. */
   logLevel?: string;
+  /**
+   * Run `npm start`'s command from the TypeScript sources instead of the built server
+   * (`apps/server/bin/realmkit.mjs start`, what the package and the Dockerfile run).
+   */
+  fromSource?: boolean;
 }
+
+/** The built server's command, as `npx realmkit` runs it. */
+const BUILT_SERVER = path.join(ROOT, 'apps/server/bin/realmkit.mjs');
+/** `npm start`'s: the same command from the sources, which Node strips of their types as it loads them. */
+const SOURCE_SERVER = path.join(ROOT, 'apps/server/src/cli/main.ts');
 
 export interface Realmkit {
   readonly url: string;
@@ -47,8 +57,8 @@ export async function tryToken(url: string, realm: string, client: { clientId: s
 }
 
 /**
- * Starts `npm start`'s command (`apps/server/src/cli/main.ts start`) with the bench's Node, and
- * waits until it issues a token. `startedAt` is when the process was spawned: the cold start is measured from it.
+ * Starts the built server (`realmkit start`, as the package runs it; from the sources with
+ * `fromSource`) with the bench's Node, and waits until it issues a token. `startedAt` is when the process was spawned: the cold start is measured from it.
  */
 export async function startRealmkit(
   options: RealmkitOptions,
@@ -56,9 +66,10 @@ export async function startRealmkit(
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const startedAt = performance.now();
-  const child = spawnNode(path.join(ROOT, 'apps/server/src/cli/main.ts'), ['start'], {
+  const child = spawnNode(options.fromSource ? SOURCE_SERVER : BUILT_SERVER, ['start'], {
     logFile: options.logFile,
     nodeArgs: options.nodeArgs,
+    sourceConditions: options.fromSource === true,
     env: {
       PORT: String(port),
       REALMKIT_ISSUER_URL: url,

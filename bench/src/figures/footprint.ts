@@ -41,9 +41,32 @@ export function rssRows(idle: number | undefined, underLoad: number | undefined,
 }
 
 /**
+ * Idle RSS of `npm start`'s server, which runs from the TypeScript sources (Node strips their types
+ * as it loads them, and keeps what that takes): informational, beside the built server's figure.
+ */
+export async function sourceIdleRow(s: Settings, options: Omit<RealmkitOptions, 'logFile'>): Promise<Row> {
+  progress('RSS idle of the server from its sources (npm start)');
+  const rk = await startRealmkit({ ...options, fromSource: true, logFile: path.join(s.workDir, 'from-source.log') });
+  try {
+    await rk.admin.ensureRealm('bench');
+    const idle = await idleRss(rk.child.pid, s);
+    return {
+      figure: '7. RSS idle, from the sources (npm start; PostgreSQL), for information',
+      measured: idle === undefined ? 'n/a (no /proc)' : fmt.mb(idle),
+      baseline: '—',
+      ratio: undefined,
+      target: '—',
+      met: undefined,
+    };
+  } finally {
+    await rk.stop();
+  }
+}
+
+/**
  * Cold start to the first token on a database that exists (migrated, master realm there): from
- * spawning the server's process (`node apps/server/src/cli/main.ts start`, `npm start` without
- * npm and the launcher) to the first 200 from the token endpoint. The median of `s.coldStarts`.
+ * spawning the server's process (`realmkit start`, built) to the first 200 from the token
+ * endpoint. The median of `s.coldStarts`.
  */
 export async function coldStart(s: Settings, options: Omit<RealmkitOptions, 'logFile'>, database: string) {
   const times: number[] = [];
