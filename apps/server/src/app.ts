@@ -103,26 +103,38 @@ export function createApp({
 
   app.get(VERIFY_EMAIL_PATH, verifyEmailPage(services.emailVerifications));
 
-  app.use(clearHotPathAfterWrites(services.hotPath));
   app.use(jsonBody);
   app.use(notModified);
+  // What every route of the contract runs once ts-rest matched it, before its handler.
+  const authenticate = bearerAuth({
+    authenticate: (token) => services.accessTokens.verifyManagementToken(token),
+    findRealm: (ref) => services.hotPath.realm(ref),
+  });
+  const afterAuthentication = [
+    // Every request counts against the limit, replays included (a retry storm is still a storm).
+    ...(rateLimits?.management ? [rateLimits.management] : []),
+    // Before the audit trail: a replayed POST is answered here and never reaches it, so the log
+    // holds one entry per write that ran, not one per retry (decision 0012).
+    idempotency(services.idempotency, logger),
+    auditTrail(services.auditLogs, logger),
+  ];
   const routeOptions = {
+    // After authentication: a refused request changes nothing and must not empty the cache.
     globalMiddleware: [
       storableText,
-      bearerAuth({
-        authenticate: (token) => services.accessTokens.verifyManagementToken(token),
-        findRealm: (ref) => services.hotPath.realm(ref),
-      }),
-      // Every request counts against the limit, replays included (a retry storm is still a storm).
-      ...(rateLimits?.management ? [rateLimits.management] : []),
-      // Before the audit trail: a replayed POST is answered here and never reaches it, so the log
-      // holds one entry per write that ran, not one per retry (decision 0012).
-      idempotency(services.idempotency, logger),
-      auditTrail(services.auditLogs, logger),
+      authenticate,
+      clearHotPathAfterWrites(services.hotPath),
+      ...afterAuthentication,
     ].map(forEveryRouter),
     requestValidationErrorHandler: (error: unknown, _req: unknown, _res: unknown, next: (error: unknown) => void) =>
       next(error),
     logInitialization: false,
+  };
+  // Users are read neither by the token endpoint nor by the bearer check: their writes (a sign-up
+  // flood, say) leave the hot-path cache, and the tokens verified through it, as they are.
+  const userRouteOptions = {
+    ...routeOptions,
+    globalMiddleware: [storableText, authenticate, ...afterAuthentication].map(forEveryRouter),
   };
   createExpressEndpoints(contract.health, healthRoutes(services.readiness), app, routeOptions);
   createExpressEndpoints(
@@ -133,7 +145,12 @@ export function createApp({
   );
   createExpressEndpoints(contract.realms, realmsRoutes(services.realms), app, routeOptions);
   createExpressEndpoints(contract.signingKeys, realmKeysRoutes(services.realms), app, routeOptions);
-  createExpressEndpoints(contract.users, usersRoutes(services.users, services.emailVerifications), app, routeOptions);
+  createExpressEndpoints(
+    contract.users,
+    usersRoutes(services.users, services.emailVerifications),
+    app,
+    userRouteOptions,
+  );
   createExpressEndpoints(
     contract.usersByRealmName,
     usersByRealmNameRoutes({
@@ -142,7 +159,7 @@ export function createApp({
       verifications: services.emailVerifications,
     }),
     app,
-    routeOptions,
+    userRouteOptions,
   );
   createExpressEndpoints(contract.applications, applicationsRoutes(services.applications), app, routeOptions);
   createExpressEndpoints(contract.roles, rolesRoutes(services.roles), app, routeOptions);

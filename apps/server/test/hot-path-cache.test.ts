@@ -77,6 +77,34 @@ describe('the hot-path cache', () => {
     expect((await server.call('GET', `/api/v1/${realm.name}/users`, { token })).status).toBe(401);
   });
 
+  it('is emptied by a successful write that can change it: not by a user write, nor by a refused one', async () => {
+    const generation = () => server.services.hotPath.generation;
+    const before = generation();
+    await server.expectCall(201, 'POST', `/api/v1/${realm.name}/users`, {
+      token: admin,
+      json: { email: `kept-${Date.now()}@example.com`, password: 'correct horse battery' },
+    });
+    await server.expectCall(201, 'POST', '/api/users', {
+      token: admin,
+      json: {
+        realmName: realm.name,
+        username: `kept-${Date.now()}`,
+        email: `kept-by-name-${Date.now()}@example.com`,
+        password: 'SecurePass123!',
+      },
+    });
+    expect(generation()).toBe(before);
+    // Refused: a 400 (bad body) and a 401 (no token) change nothing.
+    await server.expectCall(400, 'POST', `/api/v1/${realm.name}/roles`, { token: admin, json: { name: '' } });
+    await server.expectCall(401, 'POST', `/api/v1/${realm.name}/roles`, { json: { name: 'anonymous' } });
+    expect(generation()).toBe(before);
+    await server.expectCall(201, 'POST', `/api/v1/${realm.name}/roles`, {
+      token: admin,
+      json: { name: `emptied-${Date.now()}` },
+    });
+    expect(generation()).toBeGreaterThan(before);
+  });
+
   it('on another instance: a deleted application stops getting tokens within the cache interval', {
     timeout: 20_000,
   }, async () => {

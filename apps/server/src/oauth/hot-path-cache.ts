@@ -116,16 +116,18 @@ export class HotPathCache {
 }
 
 /**
- * Clears the cache as a Management API write answers (its transaction has committed by then), so
+ * Clears the cache as a Management API write succeeds (its transaction has committed by then), so
  * that the next request on this instance, a token request of the client just deleted say, reads
- * the change. Mounted after the OAuth endpoints: a token request is not a write.
+ * the change. A refused write (4xx, 5xx) changed nothing and leaves it. Mounted on the routes
+ * whose writes can change what the cache holds (app.ts): not on the token endpoint, not on users.
  */
 export function clearHotPathAfterWrites(cache: HotPathCache): RequestHandler {
   return (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       const writeHead = res.writeHead;
       res.writeHead = function (this: typeof res, ...args: Parameters<typeof writeHead>) {
-        cache.clear();
+        const status = typeof args[0] === 'number' ? args[0] : res.statusCode;
+        if (status >= 200 && status < 300) cache.clear();
         return writeHead.apply(this, args);
       } as typeof writeHead;
     }
