@@ -20,8 +20,7 @@ function pathOf(url: string): string {
  * child logger without one. The server's redaction config made each line cost 27 µs, a quarter of
  * a token request (docs/performance.md); fixed fields cost about 1 µs.
  *
- * Takes plain Node requests (`id` set by {@link requestId}), so the token endpoint, served before
- * Express, logs through it too.
+ * Reads only what a plain Node request has (and `id`, set by `requestId` before it).
  */
 export function accessLog(logger: Logger) {
   const lines = logger.child({}, { redact: { paths: [] } });
@@ -35,7 +34,8 @@ export function accessLog(logger: Logger) {
       const line = {
         reqId: req.id,
         req: { method: req.method, url: redactUrl(url), remoteAddress: req.socket.remoteAddress },
-        res: { statusCode: status },
+        // An aborted request may have no answer yet: `null` rather than the default 200.
+        res: { statusCode: finished || res.headersSent ? status : null },
         responseTime: Math.round((performance.now() - start) * 10) / 10,
       };
       const message = finished ? 'request completed' : 'request aborted';
