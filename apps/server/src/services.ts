@@ -66,7 +66,7 @@ export function createServices(
     applications,
     users: new UserService(orm, roles),
     emailVerifications: new EmailVerificationService(orm, secretKey.emailVerificationKey, () => outbox.notify()),
-    auditLogs: new AuditLogService(orm, applications),
+    auditLogs: new AuditLogService(orm, hotPath),
     outbox,
     idempotency: new IdempotencyStore(orm, {
       responseKey: secretKey.idempotencyResponseKey,

@@ -1,8 +1,8 @@
 import type { AuditLogQuery } from '@realmkit/contract';
-import type { ApplicationService } from '../applications/application.service.ts';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
 import { type Page, paged } from '../db/pagination.ts';
+import type { HotPathCache } from '../oauth/hot-path-cache.ts';
 import { type AuditDetails, type AuditLog, AuditLogEntity } from './audit-log.entity.ts';
 
 /** What the audit trail hands over for each audited request. */
@@ -19,9 +19,10 @@ export interface AuditEntry {
 /** The audit log: appends entries, and lists a realm's newest first with filters. */
 export class AuditLogService {
   readonly #orm: Orm;
-  readonly #applications: ApplicationService;
+  /** Applications by client id: the hot-path cache, where the bearer check has just put the actor's. */
+  readonly #applications: Pick<HotPathCache, 'application'>;
 
-  constructor(orm: Orm, applications: ApplicationService) {
+  constructor(orm: Orm, applications: Pick<HotPathCache, 'application'>) {
     this.#orm = orm;
     this.#applications = applications;
   }
@@ -32,9 +33,8 @@ export class AuditLogService {
    * looked up here because tokens carry only its client_id.
    */
   async record(entry: AuditEntry): Promise<void> {
-    const em = this.#orm.em.fork();
-    const application = await this.#applications.findByClientId(em, entry.actor.realmId, entry.actor.clientId);
-    await em.insert(AuditLogEntity, {
+    const application = await this.#applications.application(entry.actor.realmId, entry.actor.clientId);
+    await this.#orm.em.fork().insert(AuditLogEntity, {
       id: newId(),
       realmId: entry.realmId,
       action: entry.action,
