@@ -92,7 +92,7 @@ export function createApp({
 
   app.post(
     contract.oauth.introspect.path,
-    ...introspectionEndpoint(services.realms, {
+    ...introspectionEndpoint(services.hotPath, {
       applications: services.applications,
       resources: services.resources,
       tokens: services.accessTokens,

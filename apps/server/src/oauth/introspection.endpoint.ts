@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { NotFoundError } from '../http/api-error.ts';
-import type { RealmService } from '../realms/realm.service.ts';
+import type { HotPathCache } from './hot-path-cache.ts';
 import { type IntrospectionDeps, introspect } from './introspection.ts';
 import { OAuthError } from './oauth-error.ts';
 import { clientCredentialsOf, formOf, param, parseOAuthForm, sendOAuthError } from './oauth-form.ts';
@@ -9,11 +9,11 @@ import { clientCredentialsOf, formOf, param, parseOAuthForm, sendOAuthError } fr
  * `POST /oauth2/{realm}/introspect` (RFC 7662). Served outside ts-rest, like the token endpoint,
  * so that client authentication failures and malformed requests are RFC 6749 errors.
  */
-export function introspectionEndpoint(realms: RealmService, deps: IntrospectionDeps): RequestHandler[] {
+export function introspectionEndpoint(realms: Pick<HotPathCache, 'realm'>, deps: IntrospectionDeps): RequestHandler[] {
   const handle: RequestHandler = async (req, res, next) => {
     res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
     try {
-      const realm = await realms.findByRef(String(req.params.realm));
+      const realm = await realms.realm(String(req.params.realm));
       if (!realm) throw new NotFoundError(`Realm ${req.params.realm} not found`);
       const body = formOf(req, 'introspection');
       const client = clientCredentialsOf(req, body);
