@@ -26,7 +26,12 @@ export function accessLog(logger: Logger) {
   const lines = logger.child({}, { redact: { paths: [] } });
   return (req: IncomingMessage & { id?: string; originalUrl?: string }, res: ServerResponse, next: () => void) => {
     const start = performance.now();
-    res.once('close', () => {
+    let logged = false;
+    // On 'finish' (the answer handed to the socket: before a drain's "shut down", whatever the
+    // client does with the connection afterwards), or on 'close' without it (the client hung up).
+    const log = () => {
+      if (logged) return;
+      logged = true;
       const url = req.originalUrl ?? req.url ?? '';
       const status = res.statusCode;
       const finished = res.writableFinished;
@@ -42,7 +47,9 @@ export function accessLog(logger: Logger) {
       if (status === 503) lines.warn(line, message);
       else if (status >= 500) lines.error(line, message);
       else lines.info(line, message);
-    });
+    };
+    res.once('finish', log);
+    res.once('close', log);
     next();
   };
 }
