@@ -23,16 +23,10 @@ afterAll(async () => {
 
 /** The token endpoint's status for `client` on `instance`. */
 async function tokenStatus(instance: TestServer, client: { clientId: string; clientSecret: string }) {
-  const response = await fetch(`${instance.url}/oauth2/${realm.name}/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: client.clientId,
-      client_secret: client.clientSecret,
-    }),
+  const response = await instance.call('POST', `/oauth2/${realm.name}/token`, {
+    form: { grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret },
   });
-  return { status: response.status, body: (await response.json()) as { scope?: string; error?: string } };
+  return { status: response.status, body: response.body as { scope?: string; error?: string } };
 }
 
 describe('the hot-path cache', () => {

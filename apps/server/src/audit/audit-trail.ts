@@ -3,6 +3,7 @@ import type { AppRoute } from '@ts-rest/core';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Principal, TargetRealm } from '../http/bearer-auth.ts';
+import { urlPath } from '../http/url-path.ts';
 import type { AuditDetails } from './audit-log.entity.ts';
 import type { AuditEntry, AuditLogService } from './audit-log.service.ts';
 import { type AuditedRoute, auditedRoutes } from './audited-routes.ts';
@@ -81,7 +82,7 @@ function entryOf(
     request: {
       id: req.id,
       method: req.method,
-      path: (req.originalUrl.split('?')[0] ?? '').slice(0, MAX_PATH_LENGTH),
+      path: urlPath(req.originalUrl).slice(0, MAX_PATH_LENGTH),
     },
     status: res.statusCode,
     details: detailsOf(route, routeRequest),

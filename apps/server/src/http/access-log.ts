@@ -1,14 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { redactUrl } from './logger.ts';
+import { urlPath } from './url-path.ts';
 
 /** Probes that load balancers call every few seconds: not worth a log line each when they succeed. */
 const QUIET_PATHS = new Set(['/healthz', '/readyz']);
-
-function pathOf(url: string): string {
-  const query = url.indexOf('?');
-  return query < 0 ? url : url.slice(0, query);
-}
 
 /**
  * One JSON line per request once its response is sent, or `request aborted` when the client hung
@@ -35,7 +31,7 @@ export function accessLog(logger: Logger) {
       const url = req.originalUrl ?? req.url ?? '';
       const status = res.statusCode;
       const finished = res.writableFinished;
-      if (finished && status < 400 && QUIET_PATHS.has(pathOf(url))) return;
+      if (finished && status < 400 && QUIET_PATHS.has(urlPath(url))) return;
       const line = {
         reqId: req.id,
         req: { method: req.method, url: redactUrl(url), remoteAddress: req.socket.remoteAddress },

@@ -3,6 +3,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { ApiError } from '../http/api-error.ts';
 import { principalOf } from '../http/bearer-auth.ts';
+import { urlPath } from '../http/url-path.ts';
 import type { IdempotencyScope, IdempotencyStore, KeptResponse } from './idempotency.store.ts';
 import { idempotencyKeyOf } from './idempotency-key-header.ts';
 
@@ -22,10 +23,6 @@ export function isKept(status: number): boolean {
 
 /** Headers of a kept response that belong to it (not to the request that made it, like `X-Request-Id`). */
 const KEPT_HEADERS = ['content-type', 'etag', 'location'];
-
-function pathOf(req: Request): string {
-  return req.originalUrl.split('?', 1)[0] ?? req.originalUrl;
-}
 
 function replay(res: Response, response: KeptResponse): void {
   res.status(response.status);
@@ -95,7 +92,7 @@ export function idempotency(store: IdempotencyStore, logger: Logger): RequestHan
       if (key === undefined) return next();
       const principal = principalOf(res);
       const scope = { realmId: principal.realmId, clientId: principal.clientId, key };
-      const claim = await store.claim(scope, store.fingerprint(req.method, pathOf(req), req.body));
+      const claim = await store.claim(scope, store.fingerprint(req.method, urlPath(req.originalUrl), req.body));
       switch (claim.kind) {
         case 'replay':
           return replay(res, claim.response);

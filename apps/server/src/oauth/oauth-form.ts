@@ -12,6 +12,23 @@ export function param(body: Record<string, unknown>, name: string): string | und
   return value;
 }
 
+/**
+ * The two halves of a `Basic` Authorization header (RFC 6749 §2.3.1), still form-urlencoded:
+ * `undefined` when the header is not Basic, `null` when it is but does not hold `id:secret`.
+ */
+export function basicCredentialParts(header: string | undefined): { id: string; secret: string } | null | undefined {
+  const match = /^Basic +([A-Za-z0-9+/]+=*) *$/i.exec(header ?? '');
+  if (!match?.[1]) return undefined;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? null : { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+}
+
+/** A form-urlencoded component, `+` as a space; throws a URIError when its escapes are malformed. */
+export function decodeFormComponent(value: string): string {
+  return decodeURIComponent(value.replace(/\+/g, ' '));
+}
+
 /** `client_secret_basic` (RFC 6749 §2.3.1: form-urlencoded id and secret) or `client_secret_post`. */
 export function clientCredentialsOf(
   req: Request,
@@ -24,13 +41,11 @@ export function clientCredentialsOf(
     if (postSecret !== undefined) {
       throw new OAuthError('invalid_request', 'Use one client authentication method, not both');
     }
-    const match = /^Basic +([A-Za-z0-9+/]+=*) *$/i.exec(header);
-    const decoded = match?.[1] ? Buffer.from(match[1], 'base64').toString('utf8') : '';
-    const colon = decoded.indexOf(':');
-    if (colon < 0) throw new OAuthError('invalid_client', 'Malformed Basic authorization header');
+    const parts = basicCredentialParts(header);
+    if (!parts) throw new OAuthError('invalid_client', 'Malformed Basic authorization header');
     try {
-      const clientId = decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
-      const clientSecret = decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' '));
+      const clientId = decodeFormComponent(parts.id);
+      const clientSecret = decodeFormComponent(parts.secret);
       if (`${clientId}${clientSecret}`.includes('\u0000')) {
         throw new OAuthError('invalid_request', 'The Basic authorization header contains U+0000');
       }

@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { OAuthError } from '../oauth/oauth-error.ts';
+import { basicCredentialParts, decodeFormComponent } from '../oauth/oauth-form.ts';
 import type { Quota, QuotaOutcome } from './quota.ts';
 import { decisive, secondsBeforeReset, setRateLimitHeaders } from './rate-limit-headers.ts';
 
@@ -9,13 +10,11 @@ import { decisive, secondsBeforeReset, setRateLimitHeaders } from './rate-limit-
  * client's budget; the per-IP quota bounds how fast any one source can do that.
  */
 function claimedClientId(req: Request): string | undefined {
-  const basic = /^Basic +([A-Za-z0-9+/]+=*) *$/i.exec(req.get('authorization') ?? '');
-  if (basic?.[1]) {
-    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon < 0) return undefined;
+  const basic = basicCredentialParts(req.get('authorization'));
+  if (basic === null) return undefined;
+  if (basic) {
     try {
-      return decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
+      return decodeFormComponent(basic.id);
     } catch {
       return undefined;
     }
