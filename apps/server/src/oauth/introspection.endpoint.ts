@@ -3,7 +3,7 @@ import { NotFoundError } from '../http/api-error.ts';
 import type { HotPathCache } from './hot-path-cache.ts';
 import { type IntrospectionDeps, introspect } from './introspection.ts';
 import { OAuthError } from './oauth-error.ts';
-import { clientCredentialsOf, formOf, param, parseOAuthForm, sendOAuthError } from './oauth-form.ts';
+import { clientCredentialsOf, formOf, param, parseOAuthForm, preventCaching, sendOAuthError } from './oauth-form.ts';
 
 /**
  * `POST /oauth2/{realm}/introspect` (RFC 7662). Served outside ts-rest, like the token endpoint,
@@ -11,7 +11,7 @@ import { clientCredentialsOf, formOf, param, parseOAuthForm, sendOAuthError } fr
  */
 export function introspectionEndpoint(realms: Pick<HotPathCache, 'realm'>, deps: IntrospectionDeps): RequestHandler[] {
   const handle: RequestHandler = async (req, res, next) => {
-    res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+    preventCaching(res);
     try {
       const realm = await realms.realm(String(req.params.realm));
       if (!realm) throw new NotFoundError(`Realm ${req.params.realm} not found`);

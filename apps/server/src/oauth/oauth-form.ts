@@ -67,6 +67,12 @@ export function clientCredentialsOf(
   return { clientId: postId, clientSecret: postSecret };
 }
 
+/** RFC 6749 §5.1: answers that carry tokens or credentials must not be cached. */
+export function preventCaching(res: ServerResponse): void {
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Pragma', 'no-cache');
+}
+
 /**
  * A JSON answer written straight to the socket: OAuth answers are `no-store`, so Express's
  * `res.json` would only add an ETag computed over every token it sends.

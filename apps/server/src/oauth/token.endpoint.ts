@@ -3,7 +3,15 @@ import { NotFoundError } from '../http/api-error.ts';
 import { type ClientCredentialsDeps, clientCredentialsGrant } from './client-credentials.grant.ts';
 import type { HotPathCache } from './hot-path-cache.ts';
 import { OAuthError } from './oauth-error.ts';
-import { clientCredentialsOf, formOf, param, parseOAuthForm, sendJson, sendOAuthError } from './oauth-form.ts';
+import {
+  clientCredentialsOf,
+  formOf,
+  param,
+  parseOAuthForm,
+  preventCaching,
+  sendJson,
+  sendOAuthError,
+} from './oauth-form.ts';
 
 /**
  * `POST /oauth2/{realm}/token`. Served outside ts-rest so that every failure, including a
@@ -16,8 +24,7 @@ export function tokenEndpoint(
   hooks: { afterParse?: RequestHandler | undefined } = {},
 ): RequestHandler[] {
   const handle: RequestHandler = async (req, res, next) => {
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Pragma', 'no-cache');
+    preventCaching(res);
     try {
       const realm = await realms.realm(String(req.params.realm));
       if (!realm) throw new NotFoundError(`Realm ${req.params.realm} not found`);

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { OAuthError } from '../oauth/oauth-error.ts';
-import { basicCredentialParts, decodeFormComponent } from '../oauth/oauth-form.ts';
+import { basicCredentialParts, decodeFormComponent, preventCaching, sendOAuthError } from '../oauth/oauth-form.ts';
 import type { Quota, QuotaOutcome } from './quota.ts';
 import { decisive, secondsBeforeReset, setRateLimitHeaders } from './rate-limit-headers.ts';
 
@@ -39,6 +39,7 @@ export function tokenRateLimit(quotas: { perClient?: Quota | undefined; perIp?: 
     setRateLimitHeaders(res, outcome);
     if (outcome.allowed) return next();
     const error = new OAuthError('rate_limited', `Too many token requests; retry in ${secondsBeforeReset(outcome)} s`);
-    res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).status(error.status).json(error.toBody());
+    preventCaching(res);
+    sendOAuthError(res, error);
   };
 }
