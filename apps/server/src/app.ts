@@ -7,6 +7,7 @@ import { auditLogsRoutes } from './audit/audit-logs.routes.ts';
 import { auditTrail } from './audit/audit-trail.ts';
 import { docsRoutes } from './docs/docs.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
+import { clearHotPathAfterWrites } from './hot-path/hot-path.service.ts';
 import { accessLog } from './http/access-log.ts';
 import { bearerAuth } from './http/bearer-auth.ts';
 import { notModified } from './http/conditional-requests.ts';
@@ -19,7 +20,6 @@ import { securityHeaders } from './http/security-headers.ts';
 import { storableText } from './http/storable-text.ts';
 import { idempotency } from './idempotency/idempotency.middleware.ts';
 import { discoveryContract, discoveryRoutes } from './oauth/discovery.routes.ts';
-import { clearHotPathAfterWrites } from './oauth/hot-path-cache.ts';
 import { introspectionEndpoint } from './oauth/introspection.endpoint.ts';
 import { oauthPathErrors } from './oauth/oauth-path-errors.ts';
 import { tokenEndpoint } from './oauth/token.endpoint.ts';
@@ -77,12 +77,7 @@ export function createApp({
   app.post(
     contract.oauth.token.path,
     ...tokenEndpoint(
-      services.hotPath,
-      {
-        applications: services.applications,
-        cache: services.hotPath,
-        tokens: services.accessTokens,
-      },
+      { cache: services.hotPath, applications: services.applications, tokens: services.accessTokens },
       { afterParse: rateLimits?.token },
     ),
   );
@@ -92,8 +87,7 @@ export function createApp({
 
   app.post(
     contract.oauth.introspect.path,
-    ...introspectionEndpoint(services.hotPath, {
-      applications: services.applications,
+    ...introspectionEndpoint(services.hotPath, services.applications, {
       resources: services.resources,
       tokens: services.accessTokens,
     }),

@@ -1,7 +1,7 @@
 import { ApplicationEntity } from './applications/application.entity.ts';
 import { AuditLogEntity } from './audit/audit-log.entity.ts';
 import { OutboxEventEntity } from './events/outbox-event.entity.ts';
-import { SigningKeyEntity } from './oauth/signing-key.entity.ts';
+import { SigningKeyEntity } from './keys/signing-key.entity.ts';
 import { RealmEntity } from './realms/realm.entity.ts';
 import { ResourceEntity, ResourceScopeEntity } from './resources/resource.entity.ts';
 import { ApplicationRoleEntity, RoleEntity, RoleScopeEntity, UserRoleEntity } from './roles/role.entity.ts';

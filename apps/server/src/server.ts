@@ -2,15 +2,15 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import type { BootstrapResult } from './bootstrap/bootstrap.ts';
-import type { Clock } from './clock.ts';
-import type { Config } from './config.ts';
+import type { Clock } from './clock/clock.ts';
+import type { Config } from './config/config.ts';
 import { answerClientError } from './http/client-error.ts';
 import { drainable } from './http/graceful-shutdown.ts';
 import { createNotifier, type NotifierParts } from './notifier/create-notifier.ts';
 import type { Notifier, NotifierOptions } from './notifier/notifier.ts';
 import { createRateLimits, type RateLimits } from './rate-limits/rate-limits.ts';
+import { openRuntime } from './runtime.ts';
 import type { Services } from './services.ts';
-import { openStore } from './store.ts';
 
 export interface RunningServer {
   readonly url: string;
@@ -39,8 +39,8 @@ export interface StartOptions {
  * then closes the pool.
  */
 export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
-  const store = await openStore(config, logger, { bootstrap: 'full', clock: options.clock });
-  const { services } = store;
+  const runtime = await openRuntime(config, logger, { bootstrap: 'full', clock: options.clock });
+  const { services } = runtime;
   let rateLimits: RateLimits | undefined;
   try {
     rateLimits = await createRateLimits(config.rateLimits, config.redisUrl, logger);
@@ -62,15 +62,15 @@ export async function startServer(config: Config, logger: Logger, options: Start
     const port = typeof address === 'object' && address ? address.port : config.port;
     const notifier =
       config.notifier === 'on'
-        ? createNotifier(services, store.secretKey, config, logger, options.notifier, options.notifierParts)
+        ? createNotifier(services, config, logger, options.notifier, options.notifierParts)
         : undefined;
     notifier?.start();
     return {
       url: `http://127.0.0.1:${port}`,
       port,
       services,
-      bootstrap: store.bootstrap,
-      embedded: store.embedded,
+      bootstrap: runtime.bootstrap,
+      embedded: runtime.embedded,
       notifier,
       async close() {
         services.readiness.markShuttingDown();
@@ -82,12 +82,12 @@ export async function startServer(config: Config, logger: Logger, options: Start
           );
         }
         await rateLimits?.close();
-        await store.close();
+        await runtime.close();
       },
     };
   } catch (error) {
     await rateLimits?.close();
-    await store.close();
+    await runtime.close();
     throw error;
   }
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditedRoutes } from '../src/audit/audited-routes.ts';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/config/config.ts';
 import { createLogger } from '../src/http/logger.ts';
 import { startServer } from '../src/server.ts';
 import { TEST_BOOTSTRAP_CLIENT } from './support/constants.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SecretKeyMismatchError } from '../src/bootstrap/bootstrap.ts';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/config/config.ts';
 import { createLogger } from '../src/http/logger.ts';
 import { startServer } from '../src/server.ts';
 

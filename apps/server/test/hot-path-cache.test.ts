@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOT_PATH_CACHE_TTL_MS } from '../src/hot-path/hot-path.service.ts';
 import { CLOCK_TOLERANCE_S } from '../src/oauth/access-tokens.ts';
-import { HOT_PATH_CACHE_TTL_MS } from '../src/oauth/hot-path-cache.ts';
 import { startTestServer, startWithRealms, type TestRealm, type TestServer } from './support/test-server.ts';
 
 // Token requests and bearer checks read realms, applications and grants through a per-process

@@ -40,3 +40,35 @@ describe('migrations', () => {
     expect(await migrate(await orm())).toEqual([]);
   });
 });
+
+describe('the client settings migration', () => {
+  it("gives applications made before it their type's grants and authentication method", async () => {
+    const older = await freshDatabase('migrations-client-metadata');
+    const before = await createOrm({ databaseUrl: older.url, entities, poolSize: 2 });
+    try {
+      await before.migrator.up({ to: 'Migration20261128100000ConcurrencyControl' });
+      const sql = before.em.getConnection();
+      const realmId = '0199b2f6-3c6e-7d4a-9b1e-2f4f8a6c1d20';
+      await sql.execute(`insert into realms (id, name) values ('${realmId}', 'older')`);
+      for (const [index, type] of ['spa', 'native', 'traditional', 'm2m'].entries()) {
+        await sql.execute(
+          `insert into applications (id, realm_id, name, type, client_id)
+             values ('0199b2f6-3c6e-7d4a-9b1e-2f4f8a6c1d2${index + 1}', '${realmId}', '${type}', '${type}', 'client-${type}')`,
+        );
+      }
+      await before.migrator.up({ to: 'Migration20261206000000ClientMetadata' });
+      const rows: { type: string; grant_types: string[]; token_endpoint_auth_method: string }[] = await sql.execute(
+        'select type, grant_types, token_endpoint_auth_method from applications order by id',
+      );
+      expect(rows).toEqual([
+        { type: 'spa', grant_types: [], token_endpoint_auth_method: 'none' },
+        { type: 'native', grant_types: [], token_endpoint_auth_method: 'none' },
+        { type: 'traditional', grant_types: [], token_endpoint_auth_method: 'client_secret_basic' },
+        { type: 'm2m', grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic' },
+      ]);
+    } finally {
+      await before.close();
+      await older.drop();
+    }
+  });
+});

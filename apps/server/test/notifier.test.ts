@@ -65,7 +65,6 @@ function startNotifier(
 ): Notifier {
   const notifier = createNotifier(
     extra.services ?? server.services,
-    secretKey,
     {
       issuerUrl: TEST_ISSUER_URL,
       smtpUrl: smtp.url,

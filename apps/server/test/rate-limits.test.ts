@@ -3,8 +3,8 @@ import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.ts';
-import { RATE_LIMITS_OFF, type RateLimitsConfig } from '../src/rate-limits/rate-limit-config.ts';
+import { ConfigError, loadConfig } from '../src/config/config.ts';
+import { RATE_LIMITS_OFF, type RateLimitsConfig } from '../src/config/rate-limit-config.ts';
 import {
   type ClientCredentials,
   startTestServer,

@@ -86,7 +86,17 @@ describe('client secret rotation with a grace period', () => {
     const fetched = await server.expectCall(200, 'GET', `/api/v1/${realm.name}/applications/${client.applicationId}`, {
       token: admin,
     });
-    expect(JSON.stringify(fetched)).not.toMatch(/secret/);
+    // No secret or hash by any name, nor their values (`client_secret_basic` is the auth method's name).
+    const shown = JSON.stringify(fetched);
+    expect(shown).not.toMatch(/"[a-z_]*secret[a-z_]*":/);
+    for (const hidden of [
+      client.clientSecret,
+      data.client_secret,
+      row.clientSecretHash,
+      row.previousClientSecretHash,
+    ]) {
+      expect(shown).not.toContain(hidden);
+    }
   });
 
   it('400 for a grace period outside 0..604800 s, not an integer, or an unknown field; nothing rotates', async () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.ts';
+import { ConfigError, loadConfig } from '../src/config/config.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 
 const API_POLICY = "default-src 'none';frame-ancestors 'none';base-uri 'none';form-action 'none'";

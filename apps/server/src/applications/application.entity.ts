@@ -1,5 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import { APPLICATION_TYPES } from '@realmkit/contract';
+import { APPLICATION_TYPES, type GrantType, TOKEN_ENDPOINT_AUTH_METHODS } from '@realmkit/contract';
 import { rowVersion } from '../db/row-version.ts';
 import { timestamps } from '../db/timestamps.ts';
 
@@ -19,6 +19,10 @@ export const ApplicationEntity = defineEntity({
     previousClientSecretHash: p.string().nullable().hidden(),
     previousClientSecretExpiresAt: p.datetime().nullable(),
     redirectUris: p.json<string[]>(),
+    /** RFC 7591 `grant_types`: the grants the token endpoint lets this client use. */
+    grantTypes: p.array<GrantType>(),
+    /** RFC 7591 `token_endpoint_auth_method`. */
+    tokenEndpointAuthMethod: p.enum(TOKEN_ENDPOINT_AUTH_METHODS),
     version: rowVersion(),
     ...timestamps(),
   },

@@ -10,6 +10,8 @@ export function presentApplication(application: Application): ApplicationBody {
     type: application.type,
     client_id: application.clientId,
     redirect_uris: application.redirectUris,
+    grant_types: application.grantTypes,
+    token_endpoint_auth_method: application.tokenEndpointAuthMethod,
     created_at: application.createdAt.toISOString(),
     updated_at: application.updatedAt.toISOString(),
   };

@@ -1,14 +1,22 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ApplicationType, CreateApplicationBody, ListQuery, UpdateApplicationBody } from '@realmkit/contract';
-import type { Clock } from '../clock.ts';
+import {
+  type ApplicationType,
+  CLIENT_RULES,
+  type CreateApplicationBody,
+  type GrantType,
+  type ListQuery,
+  type TokenEndpointAuthMethod,
+  type UpdateApplicationBody,
+} from '@realmkit/contract';
+import type { Clock } from '../clock/clock.ts';
 import type { SecretKey } from '../crypto/secret-key.ts';
 import { findInRealm } from '../db/find-in-realm.ts';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
 import { type Page, paged, searchFilter } from '../db/pagination.ts';
 import { deleteRow, type RowCheck, updateRow } from '../db/row-version.ts';
-import { NotFoundError, ValidationError } from '../http/api-error.ts';
+import { type ErrorDetail, NotFoundError, ValidationError } from '../errors/api-error.ts';
 import type { Role } from '../roles/role.entity.ts';
 import type { RoleService } from '../roles/role.service.ts';
 import { type Application, ApplicationEntity } from './application.entity.ts';
@@ -35,6 +43,42 @@ function checkedRedirectUris(type: ApplicationType, uris: readonly string[]): st
   const problems = redirectUriProblems(type, uris);
   if (problems.length > 0) throw new ValidationError(`Invalid redirect URIs for a ${type} application`, problems);
   return [...new Set(uris)];
+}
+
+interface ClientSettings {
+  grantTypes: GrantType[];
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+}
+
+/**
+ * The grants and token endpoint authentication an application gets: what the request names, else
+ * what it has (`current`), else its type's defaults; each checked against its type's rules (422).
+ */
+function checkedClientSettings(
+  type: ApplicationType,
+  requested: Pick<UpdateApplicationBody, 'grant_types' | 'token_endpoint_auth_method'>,
+  current?: ClientSettings,
+): ClientSettings {
+  const rules = CLIENT_RULES[type];
+  const grantTypes = requested.grant_types ?? current?.grantTypes ?? rules.defaults.grant_types;
+  const method =
+    requested.token_endpoint_auth_method ??
+    current?.tokenEndpointAuthMethod ??
+    rules.defaults.token_endpoint_auth_method;
+  const problems: ErrorDetail[] = grantTypes.flatMap((grantType, index) =>
+    rules.grantTypes.includes(grantType)
+      ? []
+      : [{ path: `grant_types.${index}`, message: `A ${type} application cannot use ${grantType}` }],
+  );
+  if (!rules.authMethods.includes(method)) {
+    const allowed = rules.authMethods.join(' or ');
+    problems.push({
+      path: 'token_endpoint_auth_method',
+      message: `A ${type} application authenticates with ${allowed}`,
+    });
+  }
+  if (problems.length > 0) throw new ValidationError(`Invalid client settings for a ${type} application`, problems);
+  return { grantTypes: [...new Set(grantTypes)], tokenEndpointAuthMethod: method };
 }
 
 const NOT_FOUND = 'Application not found';
@@ -72,6 +116,7 @@ export class ApplicationService {
 
   async create(realmId: string, input: CreateApplicationBody): Promise<ApplicationAndSecret> {
     const redirectUris = checkedRedirectUris(input.type, input.redirect_uris);
+    const settings = checkedClientSettings(input.type, input);
     const clientSecret = CONFIDENTIAL_TYPES.has(input.type) ? generateClientSecret() : undefined;
     const application = this.#orm.em.create(ApplicationEntity, {
       id: newId(),
@@ -82,6 +127,7 @@ export class ApplicationService {
       clientId: generateClientId(),
       clientSecretHash: clientSecret ? this.#hash(clientSecret) : null,
       redirectUris,
+      ...settings,
     });
     await this.#orm.em.flush();
     return { application, clientSecret };
@@ -92,6 +138,9 @@ export class ApplicationService {
     return updateRow(this.#orm.em, ApplicationEntity, { id, realmId }, { check, notFound }, (application) => {
       if (input.redirect_uris !== undefined) {
         application.redirectUris = checkedRedirectUris(application.type, input.redirect_uris);
+      }
+      if (input.grant_types !== undefined || input.token_endpoint_auth_method !== undefined) {
+        Object.assign(application, checkedClientSettings(application.type, input, application));
       }
       if (input.name !== undefined) application.name = input.name;
       if (input.description !== undefined) application.description = input.description;
@@ -174,6 +223,7 @@ export class ApplicationService {
       clientId: input.clientId ?? generateClientId(),
       clientSecretHash: this.#hash(clientSecret),
       redirectUris: [],
+      ...checkedClientSettings('m2m', {}),
     });
     return { application, clientSecret };
   }

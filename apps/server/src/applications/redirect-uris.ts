@@ -1,5 +1,5 @@
 import type { ApplicationType } from '@realmkit/contract';
-import type { ErrorDetail } from '../http/api-error.ts';
+import type { ErrorDetail } from '../errors/api-error.ts';
 
 /** Hosts for which plain http is allowed (RFC 8252 §7.3, and local development of web apps). */
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);

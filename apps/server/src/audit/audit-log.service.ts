@@ -2,7 +2,7 @@ import type { AuditLogQuery } from '@realmkit/contract';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
 import { type Page, paged } from '../db/pagination.ts';
-import type { HotPathCache } from '../oauth/hot-path-cache.ts';
+import type { HotPathCache } from '../hot-path/hot-path.service.ts';
 import { type AuditDetails, type AuditLog, AuditLogEntity } from './audit-log.entity.ts';
 
 /** What the audit trail hands over for each audited request. */

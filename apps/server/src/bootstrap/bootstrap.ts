@@ -1,9 +1,13 @@
 import { RequestContext } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { MASTER_REALM } from '@realmkit/contract';
+import type { ApplicationService } from '../applications/application.service.ts';
 import type { SecretKey } from '../crypto/secret-key.ts';
-import { ConflictError } from '../http/api-error.ts';
-import { MASTER_REALM } from '../realms/realm.service.ts';
-import type { Services } from '../services.ts';
+import type { Orm } from '../db/orm.ts';
+import { ConflictError } from '../errors/api-error.ts';
+import type { RealmService } from '../realms/realm.service.ts';
+import type { ResourceService } from '../resources/resource.service.ts';
+import type { RoleService } from '../roles/role.service.ts';
 
 export const ADMIN_ROLE = 'admin';
 const BOOTSTRAP_APPLICATION = 'Bootstrap admin client';
@@ -32,12 +36,21 @@ export class SecretKeyMismatchError extends Error {
  * What every start ensures: the database belongs to this secret key, the master realm exists,
  * and there is a client holding every management scope in it (created on first start).
  */
-export function bootstrap(services: Services, options: BootstrapOptions): Promise<BootstrapResult> {
+/** What the bootstrap writes through: the composition root's services (services.ts). */
+export interface BootstrapServices {
+  orm: Orm;
+  realms: RealmService;
+  resources: ResourceService;
+  roles: RoleService;
+  applications: ApplicationService;
+}
+
+export function bootstrap(services: BootstrapServices, options: BootstrapOptions): Promise<BootstrapResult> {
   // Services use the request-scoped EntityManager; a start is one "request".
   return RequestContext.create(services.orm.em, () => run(services, options));
 }
 
-async function run(services: Services, options: BootstrapOptions): Promise<BootstrapResult> {
+async function run(services: BootstrapServices, options: BootstrapOptions): Promise<BootstrapResult> {
   const em = services.orm.em.fork();
   await checkSecretKey(em, options.secretKey);
   await services.resources.syncManagementIndicators(em);
@@ -89,13 +102,13 @@ async function checkSecretKey(em: EntityManager, secretKey: SecretKey): Promise<
  * they appear, so that the bootstrap client keeps holding every scope. A scope an operator takes
  * away from the role later stays away.
  */
-async function grantToAdminRole(services: Services, masterId: string, scopeIds: string[]): Promise<void> {
+async function grantToAdminRole(services: BootstrapServices, masterId: string, scopeIds: string[]): Promise<void> {
   const role = await services.roles.findByName(services.orm.em.fork(), masterId, ADMIN_ROLE);
   if (role) await services.roles.assignScopes(masterId, role.id, scopeIds);
 }
 
 async function addAdminClient(
-  services: Services,
+  services: BootstrapServices,
   masterId: string,
   credentials: { clientId?: string; clientSecret?: string },
 ): Promise<{ clientId: string; clientSecret: string }> {

@@ -1,8 +1,8 @@
 import { createLogger } from '../http/logger.ts';
 import { ResourceScopeEntity } from '../resources/resource.entity.ts';
-import type { Store } from '../store.ts';
+import type { Runtime } from '../runtime.ts';
 import { CliError, EXIT, UsageError } from './cli-error.ts';
-import { loadCommandConfig, withCommandStore } from './open-command-store.ts';
+import { loadCommandConfig, withCommandRuntime } from './open-command-runtime.ts';
 import { parseOptions } from './parse-options.ts';
 
 export const CREATE_CLIENT_USAGE = `usage: realmkit create-client --realm <name or id> --scopes <scope,...> [options]
@@ -50,8 +50,8 @@ export async function createClientCommand(args: string[]): Promise<number> {
 
   const config = loadCommandConfig();
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 'stderr');
-  const created = await withCommandStore(config, logger, { bootstrap: 'no-generated-client' }, (store) =>
-    createClient(store, {
+  const created = await withCommandRuntime(config, logger, { bootstrap: 'no-generated-client' }, (runtime) =>
+    createClient(runtime, {
       realmRef: values.realm as string,
       indicator: values.resource,
       scopes,
@@ -76,7 +76,7 @@ export async function createClientCommand(args: string[]): Promise<number> {
 }
 
 async function createClient(
-  store: Store,
+  runtime: Runtime,
   input: {
     realmRef: string;
     indicator: string | undefined;
@@ -85,7 +85,7 @@ async function createClient(
     clientId: string | undefined;
   },
 ): Promise<CreatedClient> {
-  const { services } = store;
+  const { services } = runtime;
   const realm = await services.realms.findByRef(input.realmRef);
   if (!realm) throw new CliError(`no realm ${input.realmRef}`);
   const resource = await services.resources.findTarget(realm.id, input.indicator);

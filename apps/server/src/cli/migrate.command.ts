@@ -1,6 +1,6 @@
 import { createLogger } from '../http/logger.ts';
 import { EXIT } from './cli-error.ts';
-import { loadCommandConfig, withCommandStore } from './open-command-store.ts';
+import { loadCommandConfig, withCommandRuntime } from './open-command-runtime.ts';
 import { parseOptions } from './parse-options.ts';
 
 export const MIGRATE_USAGE = `usage: realmkit migrate
@@ -15,11 +15,11 @@ export async function migrateCommand(args: string[]): Promise<number> {
   parseOptions(args, {});
   const config = { ...loadCommandConfig(), migrate: true };
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 'stderr');
-  const applied = await withCommandStore(
+  const applied = await withCommandRuntime(
     config,
     logger,
     { bootstrap: 'skip' },
-    async (store) => store.appliedMigrations,
+    async (runtime) => runtime.appliedMigrations,
   );
   process.stdout.write(
     applied.length === 0

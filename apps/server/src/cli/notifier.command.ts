@@ -10,7 +10,7 @@ import { RealmEntity } from '../realms/realm.entity.ts';
 import { whereRef } from '../realms/realm.service.ts';
 import { createServices } from '../services.ts';
 import { CliError, EXIT, UsageError } from './cli-error.ts';
-import { loadCommandConfig } from './open-command-store.ts';
+import { loadCommandConfig } from './open-command-runtime.ts';
 import { parseOptions } from './parse-options.ts';
 import { untilSignal } from './until-signal.ts';
 
@@ -56,7 +56,7 @@ export async function notifierCommand(args: string[]): Promise<number> {
       });
     }
     const secret = await loadSecretKey(config.secretKey, config.dataDir);
-    const notifier = createNotifier(createServices(orm, config.issuerUrl, secret.key), secret.key, config, logger, {
+    const notifier = createNotifier(createServices(orm, config.issuerUrl, secret.key), config, logger, {
       realmId,
     });
     notifier.start();

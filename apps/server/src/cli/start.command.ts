@@ -1,7 +1,7 @@
 import { createLogger } from '../http/logger.ts';
 import { startServer } from '../server.ts';
 import { EXIT } from './cli-error.ts';
-import { asCliError, loadCommandConfig } from './open-command-store.ts';
+import { asCliError, loadCommandConfig } from './open-command-runtime.ts';
 import { parseOptions } from './parse-options.ts';
 import { untilSignal } from './until-signal.ts';
 

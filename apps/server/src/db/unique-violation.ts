@@ -1,5 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { ConflictError, type ErrorDetail } from '../http/api-error.ts';
+import { ConflictError, type ErrorDetail } from '../errors/api-error.ts';
 
 /** The name of the unique constraint or index an error violated, if it is one. */
 export function violatedConstraint(error: unknown): string | undefined {

@@ -1,6 +1,6 @@
 import { contract } from '@realmkit/contract';
 import { initServer } from '@ts-rest/express';
-import { ServiceUnavailableError } from '../http/api-error.ts';
+import { ServiceUnavailableError } from '../errors/api-error.ts';
 import type { ReadinessService } from './readiness.ts';
 
 /** `/healthz` (alive: answers without touching anything) and `/readyz` (ready for traffic). */

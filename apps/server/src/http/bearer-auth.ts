@@ -1,6 +1,6 @@
 import type { RouteMetadata } from '@realmkit/contract';
 import type { RequestHandler, Response } from 'express';
-import { ApiError } from './api-error.ts';
+import { ApiError } from '../errors/api-error.ts';
 
 /** Who is calling: the client of a verified access token. */
 export interface Principal {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import type { RowCheck, Versioned } from '../db/row-version.ts';
-import { ApiError, BadRequestError } from './api-error.ts';
+import { ApiError, BadRequestError } from '../errors/api-error.ts';
 
 /**
  * Conditional requests (RFC 9110 §13) on the resources the API serves one by one: a strong

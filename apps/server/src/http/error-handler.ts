@@ -2,7 +2,7 @@ import { RequestValidationError } from '@ts-rest/express';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from '../db/database-unavailable.ts';
-import { ApiError, type ErrorDetail, ServiceUnavailableError } from './api-error.ts';
+import { ApiError, type ErrorDetail, ServiceUnavailableError } from '../errors/api-error.ts';
 
 interface Issue {
   readonly path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>;

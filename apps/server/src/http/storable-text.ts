@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { ApiError, type ErrorDetail } from './api-error.ts';
+import { ApiError, type ErrorDetail } from '../errors/api-error.ts';
 
 const NUL = '\u0000';
 /** In `u` mode a surrogate pair is one code point, so this matches lone surrogates only. */

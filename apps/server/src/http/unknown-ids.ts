@@ -1,4 +1,4 @@
-import { ValidationError } from './api-error.ts';
+import { ValidationError } from '../errors/api-error.ts';
 
 /**
  * Throws a 422 naming each id of `sent` that is not in `known`, so that an assignment is all or

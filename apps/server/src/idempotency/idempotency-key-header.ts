@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { BadRequestError } from '../http/api-error.ts';
+import { BadRequestError } from '../errors/api-error.ts';
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 

@@ -1,7 +1,7 @@
 import type { RouteMetadata } from '@realmkit/contract';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import { ApiError } from '../http/api-error.ts';
+import { ApiError } from '../errors/api-error.ts';
 import { principalOf } from '../http/bearer-auth.ts';
 import { urlPath } from '../http/url-path.ts';
 import type { IdempotencyScope, IdempotencyStore, KeptResponse } from './idempotency.store.ts';

@@ -1,10 +1,12 @@
 import { RequestContext } from '@mikro-orm/core';
 import type { Logger } from 'pino';
-import type { Config } from '../config.ts';
-import type { SecretKey } from '../crypto/secret-key.ts';
+import type { Config } from '../config/config.ts';
+import type { Orm } from '../db/orm.ts';
+import { NotFoundError } from '../errors/api-error.ts';
 import { VERIFY_EMAIL_REQUESTED } from '../events/event-types.ts';
-import { NotFoundError } from '../http/api-error.ts';
-import type { Services } from '../services.ts';
+import type { OutboxSignal } from '../events/outbox-signal.ts';
+import type { EmailVerificationService } from '../users/email-verification.service.ts';
+import type { UserService } from '../users/user.service.ts';
 import { EmailTemplates } from './email-templates.ts';
 import { EventHandlers } from './event-handlers.ts';
 import type { EventPublisher } from './event-publisher.ts';
@@ -15,6 +17,14 @@ import { Notifier, type NotifierOptions } from './notifier.ts';
 import { verifyEmailHandler } from './verify-email.handler.ts';
 
 export type NotifierConfig = Pick<Config, 'issuerUrl' | 'smtpUrl' | 'smtpFrom' | 'templatesDir' | 'eventsUrl'>;
+
+/** What the notifier reads through: the composition root's services (services.ts). */
+export interface NotifierServices {
+  orm: Orm;
+  users: Pick<UserService, 'get'>;
+  emailVerifications: Pick<EmailVerificationService, 'link'>;
+  outbox: Pick<OutboxSignal, 'subscribe'>;
+}
 
 export interface NotifierParts {
   /** Replaces the mailer `SMTP_URL` selects (tests). */
@@ -29,8 +39,7 @@ export interface NotifierParts {
  * JetStream. Subscribed to `services.outbox`, so the API's `notify()` wakes it. Not started.
  */
 export function createNotifier(
-  services: Services,
-  secretKey: SecretKey,
+  services: NotifierServices,
   config: NotifierConfig,
   logger: Logger,
   options: Partial<NotifierOptions> = {},
@@ -53,8 +62,8 @@ export function createNotifier(
   const handlers = new EventHandlers().on(
     VERIFY_EMAIL_REQUESTED,
     verifyEmailHandler({
-      issuerUrl: config.issuerUrl,
-      verificationKey: secretKey.emailVerificationKey,
+      linkFor: (verificationId, expiresAt) =>
+        services.emailVerifications.link(config.issuerUrl, verificationId, expiresAt),
       templates: new EmailTemplates(config.templatesDir),
       mailer,
       findUserEmail: (realmId, userId) =>

@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { VERIFY_EMAIL_REQUESTED } from '../events/event-types.ts';
-import { signVerificationToken, verificationLink } from '../users/verification-link.ts';
 import type { ClaimedEvent } from './claimed-event.ts';
 import type { EmailTemplates } from './email-templates.ts';
 import { type EventHandler, PermanentEventError } from './event-handlers.ts';
@@ -18,10 +17,8 @@ const Payload = z.object({
 });
 
 export interface VerifyEmailDeps {
-  /** Public base URL; the link is `${issuerUrl}/verify-email?token=...`. */
-  issuerUrl: string;
-  /** `SecretKey.emailVerificationKey`: the server that opens the link checks this HMAC. */
-  verificationKey: Buffer;
+  /** The signed link that verifies `verificationId` (EmailVerificationService.link). */
+  linkFor(verificationId: string, expiresAt: Date): string;
   templates: EmailTemplates;
   mailer: Mailer;
   /** The user's current email, or `undefined` when the user no longer exists. */
@@ -65,10 +62,7 @@ export function verifyEmailHandler(deps: VerifyEmailDeps): EventHandler {
         log.warn('verification email not sent: its link expired before it could be sent');
         return;
       }
-      const link = verificationLink(
-        deps.issuerUrl,
-        signVerificationToken(deps.verificationKey, payload.verificationId, expiresAt),
-      );
+      const link = deps.linkFor(payload.verificationId, expiresAt);
       const email = await deps.templates.render(VERIFY_EMAIL_TEMPLATE, payload.realmName, {
         realmName: payload.realmName,
         email: payload.email,

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { MAX_ACCESS_TOKEN_TTL } from '@realmkit/contract';
+import { MASTER_REALM, MAX_ACCESS_TOKEN_TTL } from '@realmkit/contract';
 import { decodeJwt, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../clock/clock.ts';
+import type { HotPathCache } from '../hot-path/hot-path.service.ts';
 import { invalidToken, type Principal } from '../http/bearer-auth.ts';
-import type { HotPathCache } from './hot-path-cache.ts';
-import type { Issuers } from './issuer.ts';
-import { signJwt } from './sign-jwt.ts';
-import type { SigningKeyService } from './signing-keys.ts';
+import type { SigningKeyService } from '../keys/signing-key.service.ts';
+import type { Issuers } from '../oauth-protocol/issuer.ts';
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 /**
@@ -79,12 +78,10 @@ export class AccessTokenService {
   }
 
   async issue(request: IssueRequest): Promise<string> {
-    const key = await this.#keys.activeKey(request.realm.id);
-    // Before the token exists: the key must stay published as long as the token can live.
-    await this.#keys.recordTokenTtl(key, request.ttlSeconds);
     const now = Math.floor(this.#clock() / 1000);
-    return signJwt(
-      { alg: key.algorithm, typ: ACCESS_TOKEN_TYPE, kid: key.kid },
+    return this.#keys.sign(
+      request.realm.id,
+      ACCESS_TOKEN_TYPE,
       {
         iss: this.#issuers.issuerOf(request.realm.name),
         sub: request.clientId,
@@ -95,7 +92,7 @@ export class AccessTokenService {
         client_id: request.clientId,
         scope: request.scopes.join(' '),
       },
-      key.privateKey,
+      request.ttlSeconds,
     );
   }
 
@@ -132,7 +129,7 @@ export class AccessTokenService {
       return {
         realmId: realm.id,
         realmName: realm.name,
-        isMaster: realm.name === 'master',
+        isMaster: realm.name === MASTER_REALM,
         clientId: claims.client_id,
         scopes: new Set(claims.scope.split(' ').filter(Boolean)),
       };

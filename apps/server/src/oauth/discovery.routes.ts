@@ -1,9 +1,11 @@
 import { contract } from '@realmkit/contract';
 import { initServer } from '@ts-rest/express';
+import type { SigningKeyService } from '../keys/signing-key.service.ts';
+import type { Issuers } from '../oauth-protocol/issuer.ts';
 import type { RealmService } from '../realms/realm.service.ts';
 import { managementScopesOf } from '../resources/resource.service.ts';
-import type { Issuers } from './issuer.ts';
-import type { SigningKeyService } from './signing-keys.ts';
+import { CLIENT_AUTH_METHOD_NAMES, CONFIDENTIAL_CLIENT_AUTH_METHODS } from './client-auth/index.ts';
+import { GRANT_TYPE_NAMES } from './grants/index.ts';
 
 /** The OAuth routes ts-rest serves: all but the token and introspection endpoints (served on their own). */
 const {
@@ -13,8 +15,6 @@ const {
 } = contract.oauth;
 
 export { discoveryContract };
-
-const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'] as const;
 
 /** JWKS and discovery documents of each realm (RFC 8414, OpenID Connect Discovery). */
 export function discoveryRoutes(realms: RealmService, keys: SigningKeyService, issuers: Issuers) {
@@ -28,10 +28,10 @@ export function discoveryRoutes(realms: RealmService, keys: SigningKeyService, i
         issuer,
         token_endpoint: `${issuer}/token`,
         jwks_uri: `${issuer}/jwks`,
-        grant_types_supported: ['client_credentials'],
-        token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
+        grant_types_supported: GRANT_TYPE_NAMES,
+        token_endpoint_auth_methods_supported: CLIENT_AUTH_METHOD_NAMES,
         introspection_endpoint: `${issuer}/introspect`,
-        introspection_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
+        introspection_endpoint_auth_methods_supported: CONFIDENTIAL_CLIENT_AUTH_METHODS,
         scopes_supported: [...managementScopesOf(realm.name)],
         response_types_supported: ['token'],
         // The algorithms of the published keys, the active key's first: what tokens are signed with.

@@ -1,27 +1,43 @@
 import type { RequestHandler } from 'express';
-import { NotFoundError } from '../http/api-error.ts';
-import type { HotPathCache } from './hot-path-cache.ts';
+import type { ApplicationService } from '../applications/application.service.ts';
+import { NotFoundError } from '../errors/api-error.ts';
+import type { HotPathCache } from '../hot-path/hot-path.service.ts';
+import { OAuthError } from '../oauth-protocol/oauth-error.ts';
+import { formOf, param, parseOAuthForm, preventCaching, sendOAuthError } from '../oauth-protocol/oauth-form.ts';
+import { authenticateClient, CONFIDENTIAL_CLIENT_AUTH_METHODS } from './client-auth/index.ts';
 import { type IntrospectionDeps, introspect } from './introspection.ts';
-import { OAuthError } from './oauth-error.ts';
-import { clientCredentialsOf, formOf, param, parseOAuthForm, preventCaching, sendOAuthError } from './oauth-form.ts';
 
 /**
  * `POST /oauth2/{realm}/introspect` (RFC 7662). Served outside ts-rest, like the token endpoint,
- * so that client authentication failures and malformed requests are RFC 6749 errors.
+ * so that client authentication failures and malformed requests are RFC 6749 errors. The caller
+ * authenticates through the client authentication registry, by a confidential method.
  */
-export function introspectionEndpoint(realms: Pick<HotPathCache, 'realm'>, deps: IntrospectionDeps): RequestHandler[] {
+export function introspectionEndpoint(
+  cache: HotPathCache,
+  applications: Pick<ApplicationService, 'verifySecret'>,
+  deps: IntrospectionDeps,
+): RequestHandler[] {
+  const clientAuth = {
+    findClient: (realmId: string, clientId: string) => cache.application(realmId, clientId),
+    verifier: applications,
+  };
   const handle: RequestHandler = async (req, res, next) => {
     preventCaching(res);
     try {
-      const realm = await realms.realm(String(req.params.realm));
+      const realm = await cache.realm(String(req.params.realm));
       if (!realm) throw new NotFoundError(`Realm ${req.params.realm} not found`);
-      const body = formOf(req, 'introspection');
-      const client = clientCredentialsOf(req, body);
-      const token = param(body, 'token');
+      const form = formOf(req, 'introspection');
+      const token = param(form, 'token');
       // RFC 7662 §2.1: the hint is optional and may be ignored, but it is still one parameter.
-      param(body, 'token_type_hint');
+      param(form, 'token_type_hint');
+      await authenticateClient(
+        realm.id,
+        { authorization: req.get('authorization'), form },
+        clientAuth,
+        CONFIDENTIAL_CLIENT_AUTH_METHODS,
+      );
       if (!token) throw new OAuthError('invalid_request', 'The token parameter is required');
-      res.json(await introspect(deps, { realm, ...client, token }));
+      res.json(await introspect(deps, realm, token));
     } catch (error) {
       if (error instanceof OAuthError) sendOAuthError(res, error);
       else next(error);

@@ -1,7 +1,7 @@
 import { contract } from '@realmkit/contract';
 import type { ErrorRequestHandler } from 'express';
-import { OAuthError } from './oauth-error.ts';
-import { sendOAuthError } from './oauth-form.ts';
+import { OAuthError } from '../oauth-protocol/oauth-error.ts';
+import { sendOAuthError } from '../oauth-protocol/oauth-form.ts';
 
 /** A route's path as Express matches it: each parameter one segment, case-insensitive, one trailing slash. */
 function asExpressMatches(path: string): RegExp {

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { ApiError } from '../http/api-error.ts';
+import { ApiError } from '../errors/api-error.ts';
 import type { Principal } from '../http/bearer-auth.ts';
 import type { Quota } from './quota.ts';
 import { secondsBeforeReset, setRateLimitHeaders } from './rate-limit-headers.ts';

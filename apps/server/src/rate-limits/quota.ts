@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { RateLimit } from './rate-limit-config.ts';
+import type { RateLimit } from '../config/rate-limit-config.ts';
 
 /** Where one request stands against one quota. */
 export interface QuotaOutcome {

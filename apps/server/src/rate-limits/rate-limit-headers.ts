@@ -1,6 +1,6 @@
 import type { Response } from 'express';
+import { policyOf } from '../config/rate-limit-config.ts';
 import type { QuotaOutcome } from './quota.ts';
-import { policyOf } from './rate-limit-config.ts';
 
 /** Whole seconds until `outcome`'s window resets, at least 1. */
 export function secondsBeforeReset(outcome: QuotaOutcome): number {

@@ -1,8 +1,8 @@
 import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { RateLimitsConfig } from '../config/rate-limit-config.ts';
 import { managementRateLimit } from './management-rate-limit.ts';
-import type { RateLimitsConfig } from './rate-limit-config.ts';
 import { tokenRateLimit } from './token-rate-limit.ts';
 
 /** The rate limits of one server: a middleware for the token endpoint, one for the Management API. */

@@ -1,6 +1,11 @@
 import type { Request, RequestHandler } from 'express';
-import { OAuthError } from '../oauth/oauth-error.ts';
-import { basicCredentialParts, decodeFormComponent, preventCaching, sendOAuthError } from '../oauth/oauth-form.ts';
+import { OAuthError } from '../oauth-protocol/oauth-error.ts';
+import {
+  basicCredentialParts,
+  decodeFormComponent,
+  preventCaching,
+  sendOAuthError,
+} from '../oauth-protocol/oauth-form.ts';
 import type { Quota, QuotaOutcome } from './quota.ts';
 import { decisive, secondsBeforeReset, setRateLimitHeaders } from './rate-limit-headers.ts';
 

@@ -2,7 +2,7 @@ import { contract } from '@realmkit/contract';
 import { initServer } from '@ts-rest/express';
 import { targetRealm } from '../http/bearer-auth.ts';
 import { preconditionOf, tagged } from '../http/conditional-requests.ts';
-import { presentSigningKey } from '../oauth/signing-key.presenter.ts';
+import { presentSigningKey } from '../keys/signing-key.presenter.ts';
 import type { RealmService } from './realm.service.ts';
 
 /** `/api/v1/realms/{realm}/keys`: master-realm tokens only (enforced from the contract's metadata). */

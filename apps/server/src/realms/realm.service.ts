@@ -1,16 +1,15 @@
-import type { ListQuery, SigningAlgorithm } from '@realmkit/contract';
+import { type ListQuery, MASTER_REALM, type SigningAlgorithm } from '@realmkit/contract';
 import { isUuid, newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
 import { type Page, paged, searchFilter } from '../db/pagination.ts';
 import { deleteRow, type RowCheck, updateRow } from '../db/row-version.ts';
 import { violatedConstraint } from '../db/unique-violation.ts';
-import { ApiError, ConflictError, NotFoundError, ValidationError } from '../http/api-error.ts';
-import type { SigningKey } from '../oauth/signing-key.entity.ts';
-import type { KeyMaterial, SigningKeyService } from '../oauth/signing-keys.ts';
+import { ApiError, ConflictError, NotFoundError, ValidationError } from '../errors/api-error.ts';
+import type { SigningKey } from '../keys/signing-key.entity.ts';
+import type { KeyMaterial, SigningKeyService } from '../keys/signing-key.service.ts';
 import type { ResourceService } from '../resources/resource.service.ts';
 import { type Realm, RealmEntity } from './realm.entity.ts';
 
-export const MASTER_REALM = 'master';
 /** Names that would collide with routes under `/api/v1/`. */
 const RESERVED_NAMES = new Set(['realms']);
 

@@ -8,6 +8,7 @@ import {
   MANAGEMENT_SCOPE_DESCRIPTIONS,
   MANAGEMENT_SCOPES,
   MASTER_ONLY_SCOPES,
+  MASTER_REALM,
   type ManagementScope,
   REALM_MANAGEMENT_SCOPES,
   type UpdateResourceBody,
@@ -19,8 +20,8 @@ import type { Orm } from '../db/orm.ts';
 import { type Page, paged, searchFilter } from '../db/pagination.ts';
 import { deleteRow, type RowCheck, updateRow } from '../db/row-version.ts';
 import { withConflicts } from '../db/unique-violation.ts';
-import { ApiError, NotFoundError } from '../http/api-error.ts';
-import type { Issuers } from '../oauth/issuer.ts';
+import { ApiError, NotFoundError } from '../errors/api-error.ts';
+import type { Issuers } from '../oauth-protocol/issuer.ts';
 import { type Resource, ResourceEntity, type ResourceScope, ResourceScopeEntity } from './resource.entity.ts';
 
 export const MANAGEMENT_RESOURCE_NAME = 'Management API';
@@ -43,7 +44,7 @@ export interface ScopeWithResource {
 
 /** The scopes of a realm's built-in Management API resource. */
 export function managementScopesOf(realmName: string): readonly ManagementScope[] {
-  return realmName === 'master' ? [...REALM_MANAGEMENT_SCOPES, ...MASTER_ONLY_SCOPES] : REALM_MANAGEMENT_SCOPES;
+  return realmName === MASTER_REALM ? [...REALM_MANAGEMENT_SCOPES, ...MASTER_ONLY_SCOPES] : REALM_MANAGEMENT_SCOPES;
 }
 
 const resourceNotFound = () => new NotFoundError('Resource not found');
@@ -265,7 +266,7 @@ export class ResourceService {
         resource_id: row.resource_id,
         name: row.name,
         description: MANAGEMENT_SCOPE_DESCRIPTIONS[row.name as ManagementScope],
-        master: row.realm_name === 'master',
+        master: row.realm_name === MASTER_REALM,
       }));
     if (rows.length === 0) return [];
     const added = await em.execute<{ id: string }[]>(

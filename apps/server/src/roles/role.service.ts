@@ -7,7 +7,7 @@ import type { Orm } from '../db/orm.ts';
 import { type Page, paged, searchFilter } from '../db/pagination.ts';
 import { deleteRow, type RowCheck, updateRow } from '../db/row-version.ts';
 import { withConflicts } from '../db/unique-violation.ts';
-import { NotFoundError } from '../http/api-error.ts';
+import { NotFoundError } from '../errors/api-error.ts';
 import { assertKnownIds } from '../http/unknown-ids.ts';
 import type { ResourceService, ScopeWithResource } from '../resources/resource.service.ts';
 import { ApplicationRoleEntity, type Role, RoleEntity, RoleScopeEntity, UserRoleEntity } from './role.entity.ts';

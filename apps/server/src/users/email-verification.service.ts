@@ -1,12 +1,17 @@
 import { LockMode } from '@mikro-orm/core';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
+import { ApiError, ConflictError, NotFoundError } from '../errors/api-error.ts';
 import { VERIFY_EMAIL_REQUESTED, type VerifyEmailRequestedPayload } from '../events/event-types.ts';
 import { addOutboxEvent } from '../events/outbox.ts';
-import { ApiError, ConflictError, NotFoundError } from '../http/api-error.ts';
 import { EmailVerificationEntity } from './email-verification.entity.ts';
 import { UserEntity } from './user.entity.ts';
-import { readVerificationToken, VERIFICATION_LINK_TTL_MS } from './verification-link.ts';
+import {
+  readVerificationToken,
+  signVerificationToken,
+  VERIFICATION_LINK_TTL_MS,
+  verificationLink,
+} from './verification-link.ts';
 
 /** One verification email per user per minute. */
 export const VERIFY_EMAIL_INTERVAL_MS = 60_000;
@@ -32,6 +37,11 @@ export class EmailVerificationService {
     this.#orm = orm;
     this.#linkKey = linkKey;
     this.#onEventAdded = onEventAdded;
+  }
+
+  /** The signed link of a verification, under the public base URL: what the email carries. */
+  link(issuerUrl: string, verificationId: string, expiresAt: Date): string {
+    return verificationLink(issuerUrl, signVerificationToken(this.#linkKey, verificationId, expiresAt));
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { ErrorDetail } from '../http/api-error.ts';
+import type { ErrorDetail } from '../errors/api-error.ts';
 
 /**
  * argon2 (a native addon) and bcryptjs are imported on the first password a server hashes or

@@ -13,7 +13,7 @@ import {
 } from '../db/pagination.ts';
 import { deleteRow, type RowCheck, updateRow } from '../db/row-version.ts';
 import { withConflicts } from '../db/unique-violation.ts';
-import { ApiError, NotFoundError, ValidationError } from '../http/api-error.ts';
+import { ApiError, NotFoundError, ValidationError } from '../errors/api-error.ts';
 import type { Role } from '../roles/role.entity.ts';
 import type { RoleService } from '../roles/role.service.ts';
 import { hashPassword, IMPORTED_DIGESTS, needsRehash, passwordProblems, verifyPassword } from './password.ts';

@@ -1,7 +1,7 @@
 import { contract } from '@realmkit/contract';
 import { initServer } from '@ts-rest/express';
 import type { Response } from 'express';
-import { NotFoundError } from '../http/api-error.ts';
+import { NotFoundError } from '../errors/api-error.ts';
 import { assertManages, principalOf, setTargetRealm } from '../http/bearer-auth.ts';
 import { preconditionOf, tagged } from '../http/conditional-requests.ts';
 import type { RealmService } from '../realms/realm.service.ts';

@@ -6,7 +6,7 @@
 import { randomInt } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import { startEmbeddedDatabase } from '../../src/db/embedded-database.ts';
 import { createLogger } from '../../src/http/logger.ts';
 import { startServer } from '../../src/server.ts';

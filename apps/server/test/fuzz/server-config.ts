@@ -1,5 +1,5 @@
-import type { Config } from '../../src/config.ts';
-import type { RateLimit } from '../../src/rate-limits/rate-limit-config.ts';
+import type { Config } from '../../src/config/config.ts';
+import type { RateLimit } from '../../src/config/rate-limit-config.ts';
 
 /** The browser origin the fuzzed server allows; the fuzzer sends it, and others, as `Origin`. */
 export const FUZZ_CORS_ORIGIN = 'https://app.fuzz.example';

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import { startEmbeddedDatabase } from '../../src/db/embedded-database.ts';
 import { createLogger } from '../../src/http/logger.ts';
 import { startServer } from '../../src/server.ts';

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { inject } from 'vitest';
-import { type Config, loadConfig } from '../../src/config.ts';
+import { type Config, loadConfig } from '../../src/config/config.ts';
+import { RATE_LIMITS_OFF } from '../../src/config/rate-limit-config.ts';
 import { createLogger } from '../../src/http/logger.ts';
-import { RATE_LIMITS_OFF } from '../../src/rate-limits/rate-limit-config.ts';
 import { type RunningServer, type StartOptions, startServer } from '../../src/server.ts';
 import { TEST_BOOTSTRAP_CLIENT, TEST_ISSUER_URL, TEST_SECRET_KEY } from './constants.ts';
 import { OpenApiValidator } from './openapi-validator.ts';

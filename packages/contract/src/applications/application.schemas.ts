@@ -1,13 +1,6 @@
 import { z } from 'zod';
 import { Id, Timestamp } from '../common/primitives.ts';
-
-export const APPLICATION_TYPES = ['spa', 'native', 'traditional', 'm2m'] as const;
-export const ApplicationType = z.enum(APPLICATION_TYPES).meta({
-  id: 'ApplicationType',
-  description:
-    '`traditional` and `m2m` are confidential (they get a client secret); only `m2m` may use client_credentials and hold roles.',
-});
-export type ApplicationType = z.infer<typeof ApplicationType>;
+import { ApplicationAuthMethod, ApplicationType, GrantTypes } from './client-metadata.ts';
 
 export const MAX_REDIRECT_URIS = 20;
 
@@ -33,6 +26,8 @@ export const Application = z
     type: ApplicationType,
     client_id: z.string().meta({ description: 'Generated, URL-safe, unique.', example: 'Yc3lP0wq9xQhJ1u2mN4bZA' }),
     redirect_uris: z.array(z.string()),
+    grant_types: GrantTypes,
+    token_endpoint_auth_method: ApplicationAuthMethod,
     created_at: Timestamp,
     updated_at: Timestamp,
   })
@@ -84,6 +79,8 @@ export const CreateApplicationBody = z
     description: Description.optional(),
     type: ApplicationType,
     redirect_uris: RedirectUris.default([]),
+    grant_types: GrantTypes.optional(),
+    token_endpoint_auth_method: ApplicationAuthMethod.optional(),
   })
   .meta({
     id: 'CreateApplication',
@@ -96,6 +93,8 @@ export const UpdateApplicationBody = z
     name: ApplicationName.optional(),
     description: Description.nullable().optional(),
     redirect_uris: RedirectUris.optional(),
+    grant_types: GrantTypes.optional(),
+    token_endpoint_auth_method: ApplicationAuthMethod.optional(),
   })
   .meta({
     id: 'UpdateApplication',

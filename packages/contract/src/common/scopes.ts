@@ -12,6 +12,12 @@ export const REALM_MANAGEMENT_SCOPES = [
   'audit-logs:read',
 ] as const;
 
+/**
+ * The realm that exists from the first start: its tokens may manage every realm and the realms
+ * themselves (Keycloak's model). It cannot be deleted.
+ */
+export const MASTER_REALM = 'master';
+
 /** Scopes that only the master realm's Management API carries. */
 export const MASTER_ONLY_SCOPES = ['realms:read', 'realms:write'] as const;
 

@@ -4,11 +4,12 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DEFAULT_SIGNING_ALGORITHM, type SigningAlgorithm } from '@realmkit/contract';
 import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, type JWK, type JWTVerifyGetKey } from 'jose';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../clock/clock.ts';
 import { open, seal } from '../crypto/sealed-box.ts';
 import type { SecretKey } from '../crypto/secret-key.ts';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
+import { signJwt } from './sign-jwt.ts';
 import { type SigningKey, SigningKeyEntity } from './signing-key.entity.ts';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
@@ -184,6 +185,20 @@ export class SigningKeyService {
       'run',
     );
     key.recordedTtl = Math.max(key.recordedTtl, ttlSeconds);
+  }
+
+  /**
+   * A JWT (RFC 7515 compact JWS) of `claims`, signed by the realm's active key, `typ` in its
+   * header. Before the token exists, the key is recorded as needed for `ttlSeconds`: it stays
+   * published as long as the token can live. The private key never leaves this service.
+   *
+   * @example
+   * const jwt = await keys.sign(realm.id, 'at+jwt', { iss, sub, aud, iat, exp }, 3600);
+   */
+  async sign(realmId: string, typ: string, claims: object, ttlSeconds: number): Promise<string> {
+    const key = await this.activeKey(realmId);
+    await this.recordTokenTtl(key, ttlSeconds);
+    return signJwt({ alg: key.algorithm, typ, kid: key.kid }, claims, key.privateKey);
   }
 
   async jwks(realmId: string): Promise<{ keys: PublicJwk[] }> {

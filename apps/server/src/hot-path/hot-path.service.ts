@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { Application } from '../applications/application.entity.ts';
 import type { ApplicationService } from '../applications/application.service.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../clock/clock.ts';
 import type { Orm } from '../db/orm.ts';
 import type { Realm } from '../realms/realm.entity.ts';
 import type { RealmService } from '../realms/realm.service.ts';

@@ -1,11 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import {
-  DEFAULT_RATE_LIMITS,
-  parseRateLimit,
-  RATE_LIMIT_FORMAT,
-  type RateLimitsConfig,
-} from './rate-limits/rate-limit-config.ts';
+import { DEFAULT_RATE_LIMITS, parseRateLimit, RATE_LIMIT_FORMAT, type RateLimitsConfig } from './rate-limit-config.ts';
 
 /** Server configuration, from environment variables (all optional for a first start). */
 export interface Config {

@@ -29,44 +29,6 @@ export function decodeFormComponent(value: string): string {
   return decodeURIComponent(value.replace(/\+/g, ' '));
 }
 
-/** `client_secret_basic` (RFC 6749 §2.3.1: form-urlencoded id and secret) or `client_secret_post`. */
-export function clientCredentialsOf(
-  req: Request,
-  body: Record<string, unknown>,
-): { clientId: string; clientSecret: string } {
-  const header = req.get('authorization');
-  const postId = param(body, 'client_id');
-  const postSecret = param(body, 'client_secret');
-  if (header) {
-    if (postSecret !== undefined) {
-      throw new OAuthError('invalid_request', 'Use one client authentication method, not both');
-    }
-    const parts = basicCredentialParts(header);
-    if (!parts) throw new OAuthError('invalid_client', 'Malformed Basic authorization header');
-    try {
-      const clientId = decodeFormComponent(parts.id);
-      const clientSecret = decodeFormComponent(parts.secret);
-      if (`${clientId}${clientSecret}`.includes('\u0000')) {
-        throw new OAuthError('invalid_request', 'The Basic authorization header contains U+0000');
-      }
-      if (postId !== undefined && postId !== clientId) {
-        throw new OAuthError('invalid_request', 'client_id does not match the Authorization header');
-      }
-      return { clientId, clientSecret };
-    } catch (error) {
-      if (error instanceof OAuthError) throw error;
-      throw new OAuthError('invalid_client', 'Malformed Basic authorization header');
-    }
-  }
-  if (postId === undefined || postSecret === undefined) {
-    throw new OAuthError(
-      'invalid_client',
-      'Client authentication is required (client_secret_basic or client_secret_post)',
-    );
-  }
-  return { clientId: postId, clientSecret: postSecret };
-}
-
 /** RFC 6749 §5.1: answers that carry tokens or credentials must not be cached. */
 export function preventCaching(res: ServerResponse): void {
   res.setHeader('Cache-Control', 'no-store');

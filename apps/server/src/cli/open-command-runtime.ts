@@ -1,9 +1,9 @@
 import { RequestContext } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import { SecretKeyMismatchError } from '../bootstrap/bootstrap.ts';
-import { type Config, ConfigError, loadConfig } from '../config.ts';
+import { type Config, ConfigError, loadConfig } from '../config/config.ts';
 import { DataDirInUseError } from '../db/data-dir-lock.ts';
-import { type OpenStoreOptions, openStore, type Store } from '../store.ts';
+import { type OpenRuntimeOptions, openRuntime, type Runtime } from '../runtime.ts';
 import { CliError, EXIT } from './cli-error.ts';
 
 /** The configuration from the environment; a bad variable is a {@link CliError} with exit code 3. */
@@ -17,33 +17,37 @@ export function loadCommandConfig(): Config {
 }
 
 /**
- * Opens the store for a command and runs `work` in one ORM context (the services use the
+ * Opens the runtime for a command and runs `work` in one ORM context (the services use the
  * request-scoped EntityManager), closing it afterwards; known failures become {@link CliError}s.
  */
-export async function withCommandStore<T>(
+export async function withCommandRuntime<T>(
   config: Config,
   logger: Logger,
-  options: OpenStoreOptions,
-  work: (store: Store) => Promise<T>,
+  options: OpenRuntimeOptions,
+  work: (runtime: Runtime) => Promise<T>,
 ): Promise<T> {
-  const store = await openCommandStore(config, logger, options);
+  const runtime = await openCommandRuntime(config, logger, options);
   try {
-    return await RequestContext.create(store.services.orm.em, () => work(store));
+    return await RequestContext.create(runtime.services.orm.em, () => work(runtime));
   } finally {
-    await store.close();
+    await runtime.close();
   }
 }
 
-/** {@link openStore}, with its actionable failures as {@link CliError}s. */
-export async function openCommandStore(config: Config, logger: Logger, options: OpenStoreOptions): Promise<Store> {
+/** {@link openRuntime}, with its actionable failures as {@link CliError}s. */
+export async function openCommandRuntime(
+  config: Config,
+  logger: Logger,
+  options: OpenRuntimeOptions,
+): Promise<Runtime> {
   try {
-    return await openStore(config, logger, options);
+    return await openRuntime(config, logger, options);
   } catch (error) {
     throw asCliError(error, config);
   }
 }
 
-/** Failures opening the store that the user can act on, as {@link CliError}s; others unchanged. */
+/** Failures opening the runtime that the user can act on, as {@link CliError}s; others unchanged. */
 export function asCliError(error: unknown, config: Config): unknown {
   if (error instanceof SecretKeyMismatchError) return new CliError(error.message, EXIT.config);
   if (error instanceof DataDirInUseError) return new CliError(error.message);

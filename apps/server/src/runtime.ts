@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { type BootstrapOptions, type BootstrapResult, bootstrap } from './bootstrap/bootstrap.ts';
-import type { Clock } from './clock.ts';
-import type { Config } from './config.ts';
+import type { Clock } from './clock/clock.ts';
+import type { Config } from './config/config.ts';
 import { loadSecretKey, type SecretKey } from './crypto/secret-key.ts';
 import type { EmbeddedDatabase } from './db/embedded-database.ts';
 import { createOrm, migrate } from './db/orm.ts';
@@ -10,7 +10,7 @@ import { entities } from './entities.ts';
 import { createServices, type Services } from './services.ts';
 
 /** The database with every service on it: what the server and each `realmkit` command stand on. */
-export interface Store {
+export interface Runtime {
   readonly services: Services;
   readonly secretKey: SecretKey;
   /** Set when the data lives in the embedded database (no `DATABASE_URL`). */
@@ -21,7 +21,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export interface OpenStoreOptions {
+export interface OpenRuntimeOptions {
   /** Pool size: the embedded database runs one query at a time, PostgreSQL many. */
   poolSize?: { embedded: number; postgres: number };
   /**
@@ -39,7 +39,7 @@ const DEFAULT_POOL_SIZE = { embedded: 4, postgres: 10 };
  * Opens the database (embedded PGlite in `dataDir` unless `databaseUrl`), applies pending
  * migrations unless `REALMKIT_MIGRATE=false`, wires the services and runs the bootstrap.
  */
-export async function openStore(config: Config, logger: Logger, options: OpenStoreOptions): Promise<Store> {
+export async function openRuntime(config: Config, logger: Logger, options: OpenRuntimeOptions): Promise<Runtime> {
   const secret = await loadSecretKey(config.secretKey, config.dataDir);
   if (secret.source === 'generated') {
     logger.warn(

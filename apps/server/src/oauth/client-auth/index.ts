@@ -1,0 +1,65 @@
+import { CLIENT_SECRET_METHODS, type TokenEndpointAuthMethod } from '@realmkit/contract';
+import type { Application } from '../../applications/application.entity.ts';
+import { OAuthError } from '../../oauth-protocol/oauth-error.ts';
+import type { ClientAuthMethod, ClientAuthRequest, ClientVerifier } from './client-auth-method.ts';
+import { clientSecretBasic } from './client-secret-basic.ts';
+import { clientSecretPost } from './client-secret-post.ts';
+import { none } from './none.ts';
+
+export type { ClientAuthRequest } from './client-auth-method.ts';
+
+/**
+ * Every client authentication method, by its RFC 7591 name: the token and introspection endpoints
+ * authenticate through this table, and discovery lists its names. A new method is one module and
+ * one line here (and its name in the contract's TOKEN_ENDPOINT_AUTH_METHODS).
+ */
+export const clientAuthMethods = {
+  client_secret_basic: clientSecretBasic,
+  client_secret_post: clientSecretPost,
+  none,
+} as const satisfies Record<TokenEndpointAuthMethod, ClientAuthMethod>;
+
+export const CLIENT_AUTH_METHOD_NAMES = Object.keys(clientAuthMethods) as TokenEndpointAuthMethod[];
+
+/** The methods that prove who the client is: introspection answers only such clients (RFC 7662 §2.1). */
+export const CONFIDENTIAL_CLIENT_AUTH_METHODS = CLIENT_AUTH_METHOD_NAMES.filter((name) => name !== 'none');
+
+const SECRET_METHODS: ReadonlySet<TokenEndpointAuthMethod> = new Set(CLIENT_SECRET_METHODS);
+
+/** Whether a client registered with `registered` may authenticate with `used` (decision 0018). */
+function admits(registered: TokenEndpointAuthMethod, used: TokenEndpointAuthMethod): boolean {
+  return registered === used || (SECRET_METHODS.has(registered) && SECRET_METHODS.has(used));
+}
+
+export interface ClientAuthDeps {
+  /** The application by its client id (through the hot-path cache). */
+  findClient(realmId: string, clientId: string): Promise<Application | null>;
+  verifier: ClientVerifier;
+}
+
+/**
+ * The application a token or introspection request authenticates as (RFC 6749 §2.3), by the one
+ * method whose credentials it carries, which must be one of `accepted` and one the application is
+ * registered for. Anything else is `invalid_client`, the same for an unknown client, a wrong proof
+ * and a method the client may not use, and after the same work.
+ */
+export async function authenticateClient(
+  realmId: string,
+  request: ClientAuthRequest,
+  deps: ClientAuthDeps,
+  accepted: readonly TokenEndpointAuthMethod[] = CLIENT_AUTH_METHOD_NAMES,
+): Promise<Application> {
+  const presented = CLIENT_AUTH_METHOD_NAMES.filter((name) => clientAuthMethods[name].presentedIn(request));
+  if (presented.length > 1) throw new OAuthError('invalid_request', 'Use one client authentication method, not both');
+  const used = presented[0];
+  if (used === undefined || !accepted.includes(used)) {
+    throw new OAuthError('invalid_client', `Client authentication is required (${accepted.join(' or ')})`);
+  }
+  const method = clientAuthMethods[used];
+  const claimed = method.read(request);
+  const found = claimed.clientId ? await deps.findClient(realmId, claimed.clientId) : null;
+  const client = found && admits(found.tokenEndpointAuthMethod, used) ? found : null;
+  const proven = method.verify(client, claimed, deps.verifier);
+  if (!client || !proven) throw new OAuthError('invalid_client', 'Client authentication failed');
+  return client;
+}

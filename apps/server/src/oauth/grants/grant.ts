@@ -1,0 +1,29 @@
+import type { TokenResponse } from '@realmkit/contract';
+import type { Application } from '../../applications/application.entity.ts';
+import type { HotPathCache } from '../../hot-path/hot-path.service.ts';
+import type { AccessTokenService } from '../access-tokens.ts';
+
+/** What a grant issues with. */
+export interface GrantServices {
+  /** Resources and granted scopes, read through the hot-path cache. */
+  cache: HotPathCache;
+  tokens: AccessTokenService;
+}
+
+/** A token request whose client has authenticated and may use the grant. */
+export interface GrantContext<P extends string = string> {
+  realm: { id: string; name: string };
+  client: Application;
+  /** The grant's own parameters, each read once (RFC 6749 §3.2: none may repeat). */
+  params: Readonly<Record<P, string | undefined>>;
+  services: GrantServices;
+}
+
+/**
+ * One grant type of the token endpoint: the form parameters it reads and what it answers. Each is
+ * one module exporting both, in the table of `index.ts` (node-oidc-provider's `grants/*.js`).
+ */
+export interface Grant<P extends string = string> {
+  readonly parameters: readonly P[];
+  handler(context: GrantContext<P>): Promise<TokenResponse>;
+}

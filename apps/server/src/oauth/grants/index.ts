@@ -1,0 +1,21 @@
+import type { GrantType } from '@realmkit/contract';
+import * as clientCredentials from './client-credentials.ts';
+import type { Grant } from './grant.ts';
+
+export type { Grant, GrantContext, GrantServices } from './grant.ts';
+
+/**
+ * Every grant type of the token endpoint, by its `grant_type`: the endpoint dispatches on this
+ * table and discovery lists its names. A new grant is one module and one line here (and its name
+ * in the contract's GRANT_TYPES, which this table must match).
+ */
+export const grants = {
+  client_credentials: clientCredentials,
+} as const satisfies Record<GrantType, Grant>;
+
+export const GRANT_TYPE_NAMES = Object.keys(grants) as GrantType[];
+
+/** The grant named `grantType`, if the endpoint serves it (an own key: not `constructor`, say). */
+export function grantOf(grantType: string): Grant | undefined {
+  return Object.hasOwn(grants, grantType) ? grants[grantType as GrantType] : undefined;
+}

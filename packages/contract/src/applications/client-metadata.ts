@@ -1,0 +1,101 @@
+import { z } from 'zod';
+
+export const APPLICATION_TYPES = ['spa', 'native', 'traditional', 'm2m'] as const;
+export const ApplicationType = z.enum(APPLICATION_TYPES).meta({
+  id: 'ApplicationType',
+  description:
+    '`traditional` and `m2m` are confidential (they get a client secret); only `m2m` may use client_credentials and hold roles.',
+});
+export type ApplicationType = z.infer<typeof ApplicationType>;
+
+/**
+ * The grant types (RFC 6749 `grant_type`) the token endpoint serves: each is one module of the
+ * server's grant registry, and discovery's `grant_types_supported` lists them.
+ */
+export const GRANT_TYPES = ['client_credentials'] as const;
+export const GrantType = z.enum(GRANT_TYPES).meta({ id: 'GrantType' });
+export type GrantType = z.infer<typeof GrantType>;
+
+/**
+ * How a client authenticates at the token and introspection endpoints (RFC 7591 §2
+ * `token_endpoint_auth_method`): each is one module of the server's client authentication
+ * registry, and discovery's `token_endpoint_auth_methods_supported` lists them.
+ */
+export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
+export const TokenEndpointAuthMethod = z.enum(TOKEN_ENDPOINT_AUTH_METHODS).meta({ id: 'TokenEndpointAuthMethod' });
+export type TokenEndpointAuthMethod = z.infer<typeof TokenEndpointAuthMethod>;
+
+/**
+ * The methods that prove a client secret. A client registered with one of them may send its
+ * secret either way, in the `Authorization` header or in the form (decision 0018: Keycloak's
+ * "client secret" authenticator does the same, and clients written before the setting existed
+ * keep working).
+ */
+export const CLIENT_SECRET_METHODS = [
+  'client_secret_basic',
+  'client_secret_post',
+] as const satisfies readonly TokenEndpointAuthMethod[];
+
+/** What each application type may register, and what it gets when the request names nothing. */
+export interface ClientRules {
+  readonly grantTypes: readonly GrantType[];
+  readonly authMethods: readonly TokenEndpointAuthMethod[];
+  readonly defaults: {
+    readonly grant_types: readonly GrantType[];
+    readonly token_endpoint_auth_method: TokenEndpointAuthMethod;
+  };
+}
+
+/**
+ * Per application type: confidential types (`traditional`, `m2m`) prove a secret; public ones
+ * (`spa`, `native`: code in a browser or on a device, which can keep no secret) use `none`. Only
+ * `m2m` may use `client_credentials` (RFC 6749 §4.4: confidential clients, acting for themselves).
+ */
+export const CLIENT_RULES: Readonly<Record<ApplicationType, ClientRules>> = {
+  m2m: {
+    grantTypes: ['client_credentials'],
+    authMethods: CLIENT_SECRET_METHODS,
+    defaults: { grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic' },
+  },
+  traditional: {
+    grantTypes: [],
+    authMethods: CLIENT_SECRET_METHODS,
+    defaults: { grant_types: [], token_endpoint_auth_method: 'client_secret_basic' },
+  },
+  spa: { grantTypes: [], authMethods: ['none'], defaults: { grant_types: [], token_endpoint_auth_method: 'none' } },
+  native: { grantTypes: [], authMethods: ['none'], defaults: { grant_types: [], token_endpoint_auth_method: 'none' } },
+};
+
+function describeRules(pick: (rules: ClientRules) => readonly string[]): string {
+  return Object.entries(CLIENT_RULES)
+    .map(
+      ([type, rules]) =>
+        `\`${type}\`: ${
+          pick(rules)
+            .map((value) => `\`${value}\``)
+            .join(', ') || 'none'
+        }`,
+    )
+    .join('; ');
+}
+
+/** RFC 7591 `grant_types`: which grants the application may use at the token endpoint. */
+export const GrantTypes = z
+  .array(GrantType)
+  .max(GRANT_TYPES.length)
+  .meta({
+    description:
+      `RFC 7591 \`grant_types\`: the grants this application may use; another is refused with \`unauthorized_client\`. ` +
+      `Allowed per type (422 otherwise) — ${describeRules((rules) => rules.grantTypes)}. ` +
+      `Default — ${describeRules((rules) => rules.defaults.grant_types)}.`,
+    example: ['client_credentials'],
+  });
+
+/** RFC 7591 `token_endpoint_auth_method`. */
+export const ApplicationAuthMethod = TokenEndpointAuthMethod.meta({
+  description:
+    'RFC 7591 `token_endpoint_auth_method`: how the application authenticates at the token endpoint. ' +
+    `Allowed per type (422 otherwise) — ${describeRules((rules) => rules.authMethods)}; the first is the default. ` +
+    'A client registered with either secret method may send its secret either way.',
+  example: 'client_secret_basic',
+});
