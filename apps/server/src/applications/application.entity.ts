@@ -1,7 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { APPLICATION_TYPES } from '@realmkit/contract';
-import { rowVersion } from '../db/row-version.ts';
-import { timestamps } from '../db/timestamps.ts';
+import { versionAndTimestamps } from '../db/row-version.ts';
 
 export const ApplicationEntity = defineEntity({
   name: 'Application',
@@ -19,8 +18,7 @@ export const ApplicationEntity = defineEntity({
     previousClientSecretHash: p.string().nullable().hidden(),
     previousClientSecretExpiresAt: p.datetime().nullable(),
     redirectUris: p.json<string[]>(),
-    version: rowVersion(),
-    ...timestamps(),
+    ...versionAndTimestamps(),
   },
 });
 export type Application = InferEntity<typeof ApplicationEntity>;

@@ -1,7 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { SIGNING_ALGORITHMS } from '@realmkit/contract';
-import { rowVersion } from '../db/row-version.ts';
-import { timestamps } from '../db/timestamps.ts';
+import { versionAndTimestamps } from '../db/row-version.ts';
 
 export const RealmEntity = defineEntity({
   name: 'Realm',
@@ -12,8 +11,7 @@ export const RealmEntity = defineEntity({
     displayName: p.string().nullable(),
     /** The algorithm of the realm's active signing key; changing it rotates the key. */
     signingAlgorithm: p.enum(SIGNING_ALGORITHMS),
-    version: rowVersion(),
-    ...timestamps(),
+    ...versionAndTimestamps(),
   },
 });
 export type Realm = InferEntity<typeof RealmEntity>;

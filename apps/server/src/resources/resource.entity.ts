@@ -1,6 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import { rowVersion } from '../db/row-version.ts';
-import { timestamps } from '../db/timestamps.ts';
+import { versionAndTimestamps } from '../db/row-version.ts';
 
 export const ResourceEntity = defineEntity({
   name: 'Resource',
@@ -14,8 +13,7 @@ export const ResourceEntity = defineEntity({
     accessTokenTtl: p.integer(),
     /** The built-in, read-only Management API of the realm. */
     isManagement: p.boolean().default(false),
-    version: rowVersion(),
-    ...timestamps(),
+    ...versionAndTimestamps(),
   },
 });
 export type Resource = InferEntity<typeof ResourceEntity>;
@@ -29,8 +27,7 @@ export const ResourceScopeEntity = defineEntity({
     resourceId: p.uuid(),
     name: p.string(),
     description: p.string().nullable(),
-    version: rowVersion(),
-    ...timestamps(),
+    ...versionAndTimestamps(),
   },
 });
 export type ResourceScope = InferEntity<typeof ResourceScopeEntity>;

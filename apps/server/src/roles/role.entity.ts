@@ -1,6 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import { rowVersion } from '../db/row-version.ts';
-import { createdAt, timestamps } from '../db/timestamps.ts';
+import { versionAndTimestamps } from '../db/row-version.ts';
+import { createdAt } from '../db/timestamps.ts';
 
 export const RoleEntity = defineEntity({
   name: 'Role',
@@ -10,8 +10,7 @@ export const RoleEntity = defineEntity({
     realmId: p.uuid(),
     name: p.string(),
     description: p.string().nullable(),
-    version: rowVersion(),
-    ...timestamps(),
+    ...versionAndTimestamps(),
   },
 });
 export type Role = InferEntity<typeof RoleEntity>;

@@ -1,6 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import { rowVersion } from '../db/row-version.ts';
-import { createdAt, timestamps } from '../db/timestamps.ts';
+import { versionAndTimestamps } from '../db/row-version.ts';
+import { createdAt } from '../db/timestamps.ts';
 
 export const UserEntity = defineEntity({
   name: 'User',
@@ -17,8 +17,7 @@ export const UserEntity = defineEntity({
     passwordHash: p.string().nullable().hidden(),
     isSuspended: p.boolean().default(false),
     emailVerified: p.boolean().default(false),
-    version: rowVersion(),
-    ...timestamps(),
+    ...versionAndTimestamps(),
   },
 });
 export type User = InferEntity<typeof UserEntity>;
