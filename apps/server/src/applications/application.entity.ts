@@ -8,16 +8,16 @@ export const ApplicationEntity = defineEntity({
   properties: {
     id: p.uuid().primary(),
     realmId: p.uuid(),
-    name: p.string(),
-    description: p.string().nullable(),
+    name: p.text(),
+    description: p.text().nullable(),
     type: p.enum(APPLICATION_TYPES),
-    clientId: p.string(),
+    clientId: p.text(),
     /** HMAC-SHA-256 of the client secret (confidential types only); never leaves the server. */
-    clientSecretHash: p.string().nullable().hidden(),
+    clientSecretHash: p.text().nullable().hidden(),
     /** HMAC of the secret a rotation replaced, which keeps working until `previousClientSecretExpiresAt`. */
-    previousClientSecretHash: p.string().nullable().hidden(),
+    previousClientSecretHash: p.text().nullable().hidden(),
     previousClientSecretExpiresAt: p.datetime().nullable(),
-    redirectUris: p.json<string[]>(),
+    redirectUris: p.json<string[]>().defaultRaw("'[]'"),
     ...versionAndTimestamps(),
   },
 });

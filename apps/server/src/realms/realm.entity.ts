@@ -7,10 +7,10 @@ export const RealmEntity = defineEntity({
   tableName: 'realms',
   properties: {
     id: p.uuid().primary(),
-    name: p.string(),
-    displayName: p.string().nullable(),
+    name: p.text(),
+    displayName: p.text().nullable(),
     /** The algorithm of the realm's active signing key; changing it rotates the key. */
-    signingAlgorithm: p.enum(SIGNING_ALGORITHMS),
+    signingAlgorithm: p.enum(SIGNING_ALGORITHMS).default('RS256'),
     ...versionAndTimestamps(),
   },
 });

@@ -7,10 +7,10 @@ export const ResourceEntity = defineEntity({
   properties: {
     id: p.uuid().primary(),
     realmId: p.uuid(),
-    name: p.string(),
+    name: p.text(),
     /** RFC 8707 resource indicator: the `aud` of tokens for this API. */
-    indicator: p.string(),
-    accessTokenTtl: p.integer(),
+    indicator: p.text(),
+    accessTokenTtl: p.integer().default(3600),
     /** The built-in, read-only Management API of the realm. */
     isManagement: p.boolean().default(false),
     ...versionAndTimestamps(),
@@ -25,8 +25,8 @@ export const ResourceScopeEntity = defineEntity({
     id: p.uuid().primary(),
     realmId: p.uuid(),
     resourceId: p.uuid(),
-    name: p.string(),
-    description: p.string().nullable(),
+    name: p.text(),
+    description: p.text().nullable(),
     ...versionAndTimestamps(),
   },
 });

@@ -8,8 +8,8 @@ export const RoleEntity = defineEntity({
   properties: {
     id: p.uuid().primary(),
     realmId: p.uuid(),
-    name: p.string(),
-    description: p.string().nullable(),
+    name: p.text(),
+    description: p.text().nullable(),
     ...versionAndTimestamps(),
   },
 });

@@ -10,7 +10,7 @@ export const EmailVerificationEntity = defineEntity({
     realmId: p.uuid(),
     userId: p.uuid(),
     /** The address the link was sent to: it verifies only while the user still has it. */
-    email: p.string(),
+    email: p.text(),
     createdAt: createdAt(),
     expiresAt: p.datetime(),
     usedAt: p.datetime().nullable(),
