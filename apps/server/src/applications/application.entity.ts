@@ -20,5 +20,7 @@ export const ApplicationEntity = defineEntity({
     redirectUris: p.json<string[]>().defaultRaw("'[]'"),
     ...versionAndTimestamps(),
   },
+  uniques: [{ name: 'applications_client_id_unique', properties: ['clientId'] }],
+  indexes: [{ name: 'applications_realm_id_idx', properties: ['realmId', 'id'] }],
 });
 export type Application = InferEntity<typeof ApplicationEntity>;

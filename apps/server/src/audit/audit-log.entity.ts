@@ -30,5 +30,25 @@ export const AuditLogEntity = defineEntity({
     details: p.json<AuditDetails>().defaultRaw("'{}'"),
     createdAt: createdAt(),
   },
+  indexes: [
+    {
+      name: 'audit_logs_realm_time',
+      columns: [{ name: 'realmId' }, { name: 'createdAt', sort: 'desc' }, { name: 'id', sort: 'desc' }],
+    },
+    {
+      name: 'audit_logs_realm_action',
+      columns: [{ name: 'realmId' }, { name: 'action' }, { name: 'createdAt', sort: 'desc' }],
+    },
+    {
+      name: 'audit_logs_realm_actor',
+      columns: [{ name: 'realmId' }, { name: 'actorClientId' }, { name: 'createdAt', sort: 'desc' }],
+    },
+    {
+      name: 'audit_logs_realm_target',
+      columns: [{ name: 'realmId' }, { name: 'targetId' }, { name: 'createdAt', sort: 'desc' }],
+      where: 'target_id is not null',
+    },
+    { name: 'audit_logs_created_at', properties: ['createdAt'] },
+  ],
 });
 export type AuditLog = InferEntity<typeof AuditLogEntity>;

@@ -29,5 +29,9 @@ export const OutboxEventEntity = defineEntity({
     createdAt: createdAt(),
     processedAt: p.datetime().nullable(),
   },
+  indexes: [
+    { name: 'outbox_events_due', properties: ['availableAt'], where: "status in ('pending', 'processing')" },
+    { name: 'outbox_events_dead', properties: ['createdAt'], where: "status = 'dead'" },
+  ],
 });
 export type OutboxEvent = InferEntity<typeof OutboxEventEntity>;

@@ -22,5 +22,10 @@ export const SigningKeyEntity = defineEntity({
     /** When a retiring key leaves the JWKS (after the last token it signed expires); `null` while active. */
     expiresAt: p.datetime().nullable(),
   },
+  uniques: [
+    { name: 'signing_keys_kid_unique', properties: ['kid'] },
+    { name: 'signing_keys_one_active', properties: ['realmId'], where: "status = 'active'" },
+  ],
+  indexes: [{ name: 'signing_keys_realm_idx', properties: ['realmId'] }],
 });
 export type SigningKey = InferEntity<typeof SigningKeyEntity>;

@@ -13,5 +13,6 @@ export const RealmEntity = defineEntity({
     signingAlgorithm: p.enum(SIGNING_ALGORITHMS).default('RS256'),
     ...versionAndTimestamps(),
   },
+  uniques: [{ name: 'realms_name_unique', properties: ['name'] }],
 });
 export type Realm = InferEntity<typeof RealmEntity>;

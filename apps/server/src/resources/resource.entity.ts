@@ -15,6 +15,13 @@ export const ResourceEntity = defineEntity({
     isManagement: p.boolean().default(false),
     ...versionAndTimestamps(),
   },
+  uniques: [
+    { name: 'resources_indicator_unique', properties: ['realmId', 'indicator'] },
+    { name: 'resources_one_management', properties: ['realmId'], where: 'is_management' },
+  ],
+  checks: [
+    { name: 'resources_access_token_ttl_check', expression: 'access_token_ttl >= 60 and access_token_ttl <= 86400' },
+  ],
 });
 export type Resource = InferEntity<typeof ResourceEntity>;
 
@@ -29,5 +36,7 @@ export const ResourceScopeEntity = defineEntity({
     description: p.text().nullable(),
     ...versionAndTimestamps(),
   },
+  uniques: [{ name: 'resource_scopes_name_unique', properties: ['resourceId', 'name'] }],
+  indexes: [{ name: 'resource_scopes_realm_idx', properties: ['realmId'] }],
 });
 export type ResourceScope = InferEntity<typeof ResourceScopeEntity>;

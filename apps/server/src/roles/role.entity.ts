@@ -12,6 +12,7 @@ export const RoleEntity = defineEntity({
     description: p.text().nullable(),
     ...versionAndTimestamps(),
   },
+  uniques: [{ name: 'roles_name_unique', properties: ['realmId', 'name'] }],
 });
 export type Role = InferEntity<typeof RoleEntity>;
 
@@ -25,6 +26,7 @@ export const RoleScopeEntity = defineEntity({
     realmId: p.uuid(),
     createdAt: createdAt(),
   },
+  indexes: [{ name: 'role_scopes_scope_idx', properties: ['scopeId'] }],
 });
 
 /** A role assigned to an (m2m) application. */
@@ -37,6 +39,7 @@ export const ApplicationRoleEntity = defineEntity({
     realmId: p.uuid(),
     createdAt: createdAt(),
   },
+  indexes: [{ name: 'application_roles_role_idx', properties: ['roleId'] }],
 });
 
 /** A role assigned to a user. */
@@ -49,4 +52,5 @@ export const UserRoleEntity = defineEntity({
     realmId: p.uuid(),
     createdAt: createdAt(),
   },
+  indexes: [{ name: 'user_roles_role_idx', properties: ['roleId'] }],
 });

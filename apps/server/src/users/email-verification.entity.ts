@@ -15,5 +15,8 @@ export const EmailVerificationEntity = defineEntity({
     expiresAt: p.datetime(),
     usedAt: p.datetime().nullable(),
   },
+  indexes: [
+    { name: 'email_verifications_user_idx', columns: [{ name: 'userId' }, { name: 'createdAt', sort: 'desc' }] },
+  ],
 });
 export type EmailVerification = InferEntity<typeof EmailVerificationEntity>;

@@ -19,6 +19,7 @@ export const UserEntity = defineEntity({
     emailVerified: p.boolean().default(false),
     ...versionAndTimestamps(),
   },
+  indexes: [{ name: 'users_realm_id_idx', properties: ['realmId', 'id'] }],
 });
 export type User = InferEntity<typeof UserEntity>;
 
@@ -34,5 +35,7 @@ export const UserIdentityEntity = defineEntity({
     details: p.json<Record<string, unknown>>().defaultRaw("'{}'"),
     createdAt: createdAt(),
   },
+  uniques: [{ name: 'user_identities_provider_unique', properties: ['realmId', 'provider', 'providerUserId'] }],
+  indexes: [{ name: 'user_identities_user_idx', properties: ['userId'] }],
 });
 export type UserIdentity = InferEntity<typeof UserIdentityEntity>;
