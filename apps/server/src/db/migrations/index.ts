@@ -4,6 +4,7 @@ import { Migration20261126200000KeyRotationAndSecretGrace } from './Migration202
 import { Migration20261127000000RealmUserCounts } from './Migration20261127000000RealmUserCounts.ts';
 import { Migration20261128000000AuditLogs } from './Migration20261128000000AuditLogs.ts';
 import { Migration20261128100000ConcurrencyControl } from './Migration20261128100000ConcurrencyControl.ts';
+import { Migration20261129000000SigningKeyAlgorithmCheck } from './Migration20261129000000SigningKeyAlgorithmCheck.ts';
 
 /** Every migration, in order. Listed explicitly: no file globbing at run time. */
 export const migrations = [
@@ -16,4 +17,5 @@ export const migrations = [
   { name: 'Migration20261127000000RealmUserCounts', class: Migration20261127000000RealmUserCounts },
   { name: 'Migration20261128000000AuditLogs', class: Migration20261128000000AuditLogs },
   { name: 'Migration20261128100000ConcurrencyControl', class: Migration20261128100000ConcurrencyControl },
+  { name: 'Migration20261129000000SigningKeyAlgorithmCheck', class: Migration20261129000000SigningKeyAlgorithmCheck },
 ];
