@@ -8,7 +8,11 @@ import { ApplicationRoleEntity, RoleEntity, RoleScopeEntity, UserRoleEntity } fr
 import { EmailVerificationEntity } from './users/email-verification.entity.ts';
 import { UserEntity, UserIdentityEntity } from './users/user.entity.ts';
 
-/** Every entity the ORM maps. */
+/**
+ * Every entity the ORM maps. Each describes its table as the migrations leave it (column types,
+ * defaults, indexes, unique and check constraints); test/schema.test.ts checks that they agree and
+ * lists what entity metadata cannot say (foreign keys, triggers, expression indexes).
+ */
 export const entities = [
   RealmEntity,
   SigningKeyEntity,

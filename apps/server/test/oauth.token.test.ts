@@ -187,7 +187,8 @@ describe('discovery', () => {
         token_endpoint: `${TEST_ISSUER_URL}/oauth2/${realm.name}/token`,
         jwks_uri: `${TEST_ISSUER_URL}/oauth2/${realm.name}/jwks`,
         grant_types_supported: ['client_credentials'],
-        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+        introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       });
       expect(response.body.scopes_supported).toContain('users:read');
       expect(response.body.scopes_supported).not.toContain('realms:read');

@@ -44,6 +44,27 @@ describe('rk.applications', () => {
     expect(fetched).toEqual(withoutSecret);
   });
 
+  it("reads and sets an application's grant_types and token_endpoint_auth_method (RFC 7591)", async () => {
+    const app = await rk.applications.create({
+      name: 'batch',
+      type: 'm2m',
+      token_endpoint_auth_method: 'client_secret_post',
+    });
+    expect(app).toMatchObject({
+      grant_types: ['client_credentials'],
+      token_endpoint_auth_method: 'client_secret_post',
+    });
+    await expect(tokenOf(app.client_id, app.client_secret!)).resolves.toEqual(expect.any(String));
+
+    const paused = await rk.applications.update(app.id, { grant_types: [] });
+    expect(paused.grant_types).toEqual([]);
+    await expect(tokenOf(app.client_id, app.client_secret!)).rejects.toThrow(/unauthorized_client|may not use/);
+
+    await expect(rk.applications.update(app.id, { token_endpoint_auth_method: 'none' })).rejects.toBeInstanceOf(
+      UnprocessableEntityError,
+    );
+  });
+
   it('updates, lists, searches and deletes', async () => {
     const app = await rk.applications.create({ name: 'portal', type: 'traditional' });
     expect(app.client_secret).toEqual(expect.any(String));

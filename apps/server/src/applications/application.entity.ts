@@ -1,7 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { APPLICATION_TYPES, type GrantType, TOKEN_ENDPOINT_AUTH_METHODS } from '@realmkit/contract';
-import { rowVersion } from '../db/row-version.ts';
-import { timestamps } from '../db/timestamps.ts';
+import { versionAndTimestamps } from '../db/row-version.ts';
 
 export const ApplicationEntity = defineEntity({
   name: 'Application',
@@ -9,22 +8,23 @@ export const ApplicationEntity = defineEntity({
   properties: {
     id: p.uuid().primary(),
     realmId: p.uuid(),
-    name: p.string(),
-    description: p.string().nullable(),
+    name: p.text(),
+    description: p.text().nullable(),
     type: p.enum(APPLICATION_TYPES),
-    clientId: p.string(),
+    clientId: p.text(),
     /** HMAC-SHA-256 of the client secret (confidential types only); never leaves the server. */
-    clientSecretHash: p.string().nullable().hidden(),
+    clientSecretHash: p.text().nullable().hidden(),
     /** HMAC of the secret a rotation replaced, which keeps working until `previousClientSecretExpiresAt`. */
-    previousClientSecretHash: p.string().nullable().hidden(),
+    previousClientSecretHash: p.text().nullable().hidden(),
     previousClientSecretExpiresAt: p.datetime().nullable(),
-    redirectUris: p.json<string[]>(),
+    redirectUris: p.json<string[]>().defaultRaw("'[]'"),
     /** RFC 7591 `grant_types`: the grants the token endpoint lets this client use. */
     grantTypes: p.array<GrantType>(),
     /** RFC 7591 `token_endpoint_auth_method`. */
     tokenEndpointAuthMethod: p.enum(TOKEN_ENDPOINT_AUTH_METHODS),
-    version: rowVersion(),
-    ...timestamps(),
+    ...versionAndTimestamps(),
   },
+  uniques: [{ name: 'applications_client_id_unique', properties: ['clientId'] }],
+  indexes: [{ name: 'applications_realm_id_idx', properties: ['realmId', 'id'] }],
 });
 export type Application = InferEntity<typeof ApplicationEntity>;

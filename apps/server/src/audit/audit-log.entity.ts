@@ -16,19 +16,39 @@ export const AuditLogEntity = defineEntity({
     id: p.uuid().primary(),
     /** The realm whose log holds the entry. */
     realmId: p.uuid(),
-    action: p.string(),
-    actorClientId: p.string(),
+    action: p.text(),
+    actorClientId: p.text(),
     actorApplicationId: p.uuid().nullable(),
     actorRealmId: p.uuid(),
-    actorRealmName: p.string(),
-    targetType: p.string(),
+    actorRealmName: p.text(),
+    targetType: p.text(),
     targetId: p.uuid().nullable(),
-    requestId: p.string(),
-    method: p.string(),
-    path: p.string(),
+    requestId: p.text(),
+    method: p.text(),
+    path: p.text(),
     status: p.integer(),
-    details: p.json<AuditDetails>(),
+    details: p.json<AuditDetails>().defaultRaw("'{}'"),
     createdAt: createdAt(),
   },
+  indexes: [
+    {
+      name: 'audit_logs_realm_time',
+      columns: [{ name: 'realmId' }, { name: 'createdAt', sort: 'desc' }, { name: 'id', sort: 'desc' }],
+    },
+    {
+      name: 'audit_logs_realm_action',
+      columns: [{ name: 'realmId' }, { name: 'action' }, { name: 'createdAt', sort: 'desc' }],
+    },
+    {
+      name: 'audit_logs_realm_actor',
+      columns: [{ name: 'realmId' }, { name: 'actorClientId' }, { name: 'createdAt', sort: 'desc' }],
+    },
+    {
+      name: 'audit_logs_realm_target',
+      columns: [{ name: 'realmId' }, { name: 'targetId' }, { name: 'createdAt', sort: 'desc' }],
+      where: 'target_id is not null',
+    },
+    { name: 'audit_logs_created_at', properties: ['createdAt'] },
+  ],
 });
 export type AuditLog = InferEntity<typeof AuditLogEntity>;

@@ -1,11 +1,22 @@
 import { type EntityName, type FilterQuery, LockMode, p } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { timestamps } from './timestamps.ts';
 
 /**
  * `version`: 1 when the row is created, then one more on every change, counted by the database
  * (trigger `realmkit_next_version`) whoever writes the row. The ORM never writes it.
  */
 export const rowVersion = () => p.integer().default(1);
+
+/**
+ * `version`, `created_at` and `updated_at`: the properties every row the API serves with an `ETag`
+ * has, spread into its entity's properties. Its table needs the `realmkit_next_version` trigger too
+ * (a migration; test/schema.test.ts checks that every table with a `version` column has it).
+ *
+ * @example
+ * defineEntity({ name: 'Role', tableName: 'roles', properties: { id: p.uuid().primary(), ...versionAndTimestamps() } });
+ */
+export const versionAndTimestamps = () => ({ version: rowVersion(), ...timestamps() });
 
 /** A row with a {@link rowVersion}. */
 export interface Versioned {

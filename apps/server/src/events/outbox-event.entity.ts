@@ -13,11 +13,14 @@ export const OutboxEventEntity = defineEntity({
   properties: {
     id: p.uuid().primary(),
     realmId: p.uuid(),
-    type: p.string(),
+    type: p.text(),
     payload: p.json<Record<string, unknown>>(),
     status: p.enum(OUTBOX_STATUSES).default('pending'),
     attempts: p.integer().default(0),
-    availableAt: p.datetime().onCreate(() => new Date()),
+    availableAt: p
+      .datetime()
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
     /** While `processing`: when another notifier may take it over (the holder died). */
     lockedUntil: p.datetime().nullable(),
     /** Handlers that already succeeded, so that a retry does not repeat them. */
@@ -26,5 +29,9 @@ export const OutboxEventEntity = defineEntity({
     createdAt: createdAt(),
     processedAt: p.datetime().nullable(),
   },
+  indexes: [
+    { name: 'outbox_events_due', properties: ['availableAt'], where: "status in ('pending', 'processing')" },
+    { name: 'outbox_events_dead', properties: ['createdAt'], where: "status = 'dead'" },
+  ],
 });
 export type OutboxEvent = InferEntity<typeof OutboxEventEntity>;

@@ -1,19 +1,18 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { SIGNING_ALGORITHMS } from '@realmkit/contract';
-import { rowVersion } from '../db/row-version.ts';
-import { timestamps } from '../db/timestamps.ts';
+import { versionAndTimestamps } from '../db/row-version.ts';
 
 export const RealmEntity = defineEntity({
   name: 'Realm',
   tableName: 'realms',
   properties: {
     id: p.uuid().primary(),
-    name: p.string(),
-    displayName: p.string().nullable(),
+    name: p.text(),
+    displayName: p.text().nullable(),
     /** The algorithm of the realm's active signing key; changing it rotates the key. */
-    signingAlgorithm: p.enum(SIGNING_ALGORITHMS),
-    version: rowVersion(),
-    ...timestamps(),
+    signingAlgorithm: p.enum(SIGNING_ALGORITHMS).default('RS256'),
+    ...versionAndTimestamps(),
   },
+  uniques: [{ name: 'realms_name_unique', properties: ['name'] }],
 });
 export type Realm = InferEntity<typeof RealmEntity>;

@@ -1,6 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import { rowVersion } from '../db/row-version.ts';
-import { timestamps } from '../db/timestamps.ts';
+import { versionAndTimestamps } from '../db/row-version.ts';
 
 export const ResourceEntity = defineEntity({
   name: 'Resource',
@@ -8,15 +7,21 @@ export const ResourceEntity = defineEntity({
   properties: {
     id: p.uuid().primary(),
     realmId: p.uuid(),
-    name: p.string(),
+    name: p.text(),
     /** RFC 8707 resource indicator: the `aud` of tokens for this API. */
-    indicator: p.string(),
-    accessTokenTtl: p.integer(),
+    indicator: p.text(),
+    accessTokenTtl: p.integer().default(3600),
     /** The built-in, read-only Management API of the realm. */
     isManagement: p.boolean().default(false),
-    version: rowVersion(),
-    ...timestamps(),
+    ...versionAndTimestamps(),
   },
+  uniques: [
+    { name: 'resources_indicator_unique', properties: ['realmId', 'indicator'] },
+    { name: 'resources_one_management', properties: ['realmId'], where: 'is_management' },
+  ],
+  checks: [
+    { name: 'resources_access_token_ttl_check', expression: 'access_token_ttl >= 60 and access_token_ttl <= 86400' },
+  ],
 });
 export type Resource = InferEntity<typeof ResourceEntity>;
 
@@ -27,10 +32,11 @@ export const ResourceScopeEntity = defineEntity({
     id: p.uuid().primary(),
     realmId: p.uuid(),
     resourceId: p.uuid(),
-    name: p.string(),
-    description: p.string().nullable(),
-    version: rowVersion(),
-    ...timestamps(),
+    name: p.text(),
+    description: p.text().nullable(),
+    ...versionAndTimestamps(),
   },
+  uniques: [{ name: 'resource_scopes_name_unique', properties: ['resourceId', 'name'] }],
+  indexes: [{ name: 'resource_scopes_realm_idx', properties: ['realmId'] }],
 });
 export type ResourceScope = InferEntity<typeof ResourceScopeEntity>;

@@ -1,6 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import { rowVersion } from '../db/row-version.ts';
-import { createdAt, timestamps } from '../db/timestamps.ts';
+import { versionAndTimestamps } from '../db/row-version.ts';
+import { createdAt } from '../db/timestamps.ts';
 
 export const RoleEntity = defineEntity({
   name: 'Role',
@@ -8,11 +8,11 @@ export const RoleEntity = defineEntity({
   properties: {
     id: p.uuid().primary(),
     realmId: p.uuid(),
-    name: p.string(),
-    description: p.string().nullable(),
-    version: rowVersion(),
-    ...timestamps(),
+    name: p.text(),
+    description: p.text().nullable(),
+    ...versionAndTimestamps(),
   },
+  uniques: [{ name: 'roles_name_unique', properties: ['realmId', 'name'] }],
 });
 export type Role = InferEntity<typeof RoleEntity>;
 
@@ -26,6 +26,7 @@ export const RoleScopeEntity = defineEntity({
     realmId: p.uuid(),
     createdAt: createdAt(),
   },
+  indexes: [{ name: 'role_scopes_scope_idx', properties: ['scopeId'] }],
 });
 
 /** A role assigned to an (m2m) application. */
@@ -38,6 +39,7 @@ export const ApplicationRoleEntity = defineEntity({
     realmId: p.uuid(),
     createdAt: createdAt(),
   },
+  indexes: [{ name: 'application_roles_role_idx', properties: ['roleId'] }],
 });
 
 /** A role assigned to a user. */
@@ -50,4 +52,5 @@ export const UserRoleEntity = defineEntity({
     realmId: p.uuid(),
     createdAt: createdAt(),
   },
+  indexes: [{ name: 'user_roles_role_idx', properties: ['roleId'] }],
 });

@@ -10,10 +10,13 @@ export const EmailVerificationEntity = defineEntity({
     realmId: p.uuid(),
     userId: p.uuid(),
     /** The address the link was sent to: it verifies only while the user still has it. */
-    email: p.string(),
+    email: p.text(),
     createdAt: createdAt(),
     expiresAt: p.datetime(),
     usedAt: p.datetime().nullable(),
   },
+  indexes: [
+    { name: 'email_verifications_user_idx', columns: [{ name: 'userId' }, { name: 'createdAt', sort: 'desc' }] },
+  ],
 });
 export type EmailVerification = InferEntity<typeof EmailVerificationEntity>;

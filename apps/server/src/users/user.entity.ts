@@ -1,6 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import { rowVersion } from '../db/row-version.ts';
-import { createdAt, timestamps } from '../db/timestamps.ts';
+import { versionAndTimestamps } from '../db/row-version.ts';
+import { createdAt } from '../db/timestamps.ts';
 
 export const UserEntity = defineEntity({
   name: 'User',
@@ -8,18 +8,18 @@ export const UserEntity = defineEntity({
   properties: {
     id: p.uuid().primary(),
     realmId: p.uuid(),
-    email: p.string(),
-    username: p.string().nullable(),
-    name: p.string().nullable(),
-    givenName: p.string().nullable(),
-    familyName: p.string().nullable(),
+    email: p.text(),
+    username: p.text().nullable(),
+    name: p.text().nullable(),
+    givenName: p.text().nullable(),
+    familyName: p.text().nullable(),
     /** argon2id, in PHC string form; never leaves the server. */
-    passwordHash: p.string().nullable().hidden(),
+    passwordHash: p.text().nullable().hidden(),
     isSuspended: p.boolean().default(false),
     emailVerified: p.boolean().default(false),
-    version: rowVersion(),
-    ...timestamps(),
+    ...versionAndTimestamps(),
   },
+  indexes: [{ name: 'users_realm_id_idx', properties: ['realmId', 'id'] }],
 });
 export type User = InferEntity<typeof UserEntity>;
 
@@ -30,10 +30,12 @@ export const UserIdentityEntity = defineEntity({
     id: p.uuid().primary(),
     realmId: p.uuid(),
     userId: p.uuid(),
-    provider: p.string(),
-    providerUserId: p.string(),
-    details: p.json<Record<string, unknown>>(),
+    provider: p.text(),
+    providerUserId: p.text(),
+    details: p.json<Record<string, unknown>>().defaultRaw("'{}'"),
     createdAt: createdAt(),
   },
+  uniques: [{ name: 'user_identities_provider_unique', properties: ['realmId', 'provider', 'providerUserId'] }],
+  indexes: [{ name: 'user_identities_user_idx', properties: ['userId'] }],
 });
 export type UserIdentity = InferEntity<typeof UserIdentityEntity>;

@@ -4,6 +4,7 @@ import { Migration20261126200000KeyRotationAndSecretGrace } from './Migration202
 import { Migration20261127000000RealmUserCounts } from './Migration20261127000000RealmUserCounts.ts';
 import { Migration20261128000000AuditLogs } from './Migration20261128000000AuditLogs.ts';
 import { Migration20261128100000ConcurrencyControl } from './Migration20261128100000ConcurrencyControl.ts';
+import { Migration20261129000000SigningKeyAlgorithmCheck } from './Migration20261129000000SigningKeyAlgorithmCheck.ts';
 import { Migration20261206000000ClientMetadata } from './Migration20261206000000ClientMetadata.ts';
 
 /** Every migration, in order. Listed explicitly: no file globbing at run time. */
@@ -17,5 +18,6 @@ export const migrations = [
   { name: 'Migration20261127000000RealmUserCounts', class: Migration20261127000000RealmUserCounts },
   { name: 'Migration20261128000000AuditLogs', class: Migration20261128000000AuditLogs },
   { name: 'Migration20261128100000ConcurrencyControl', class: Migration20261128100000ConcurrencyControl },
+  { name: 'Migration20261129000000SigningKeyAlgorithmCheck', class: Migration20261129000000SigningKeyAlgorithmCheck },
   { name: 'Migration20261206000000ClientMetadata', class: Migration20261206000000ClientMetadata },
 ];
