@@ -16,7 +16,7 @@ import {
 const c = initContract();
 const TAG = 'Applications';
 
-/** `/api/v1/{realm}/applications`, as `reference/management-api.txt` lists it, plus secret rotation. */
+/** `/api/v1/{realm}/applications`, as `docs/reference/management-api.txt` lists it, plus secret rotation. */
 export const applicationsContract = c.router(
   {
     list: {

@@ -1,4 +1,4 @@
-/** Scopes of the Management API in every realm, as the reference lists them. */
+/** Scopes of the Management API in every realm, as `docs/reference/management-api.txt` lists them. */
 export const REALM_MANAGEMENT_SCOPES = [
   'users:read',
   'users:write',

@@ -16,7 +16,7 @@ const c = initContract();
 const TAG = 'Resources';
 const READ_ONLY = 'The built-in Management API resource is read-only: 422.';
 
-/** `/api/v1/{realm}/resources`, as `reference/management-api.txt` lists it. */
+/** `/api/v1/{realm}/resources`, as `docs/reference/management-api.txt` lists it. */
 export const resourcesContract = c.router(
   {
     list: {

@@ -8,7 +8,7 @@ import { AssignScopesBody, CreateRoleBody, Role, RoleScope, UpdateRoleBody } fro
 const c = initContract();
 const TAG = 'Roles';
 
-/** `/api/v1/{realm}/roles`, as `reference/management-api.txt` lists it. */
+/** `/api/v1/{realm}/roles`, as `docs/reference/management-api.txt` lists it. */
 export const rolesContract = c.router(
   {
     list: {

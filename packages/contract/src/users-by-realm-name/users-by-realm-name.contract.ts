@@ -17,7 +17,7 @@ const TAG = 'Users by realm name';
 const SAME_USERS =
   'The same users as `/api/v1/{realm}/users`, by another address. A token of the named realm or a master-realm token.';
 
-/** `/api/users`, as `reference/users-api-by-realm-name.txt` describes it. */
+/** `/api/users`, as `docs/reference/users-api-by-realm-name.txt` describes it. */
 export const usersByRealmNameContract = c.router(
   {
     list: {

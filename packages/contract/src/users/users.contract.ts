@@ -23,7 +23,7 @@ export const SEND_VERIFY_EMAIL_DESCRIPTION =
   'within a minute.';
 const TAG = 'Users';
 
-/** `/api/v1/{realm}/users`, as `reference/management-api.txt` lists it. */
+/** `/api/v1/{realm}/users`, as `docs/reference/management-api.txt` lists it. */
 export const usersContract = c.router(
   {
     list: {
