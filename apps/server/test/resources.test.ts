@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { MASTER_ONLY_SCOPES, REALM_MANAGEMENT_SCOPES } from '@realmkit/contract';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ISSUER_URL } from './support/constants.ts';
@@ -18,18 +19,8 @@ afterAll(() => server?.close());
 const api = (ref = realm.name) => `/api/v1/${ref}`;
 const resources = (ref = realm.name) => `${api(ref)}/resources`;
 
-const REALM_SCOPES = [
-  'users:read',
-  'users:write',
-  'users:roles',
-  'applications:read',
-  'applications:write',
-  'roles:read',
-  'roles:write',
-  'resources:read',
-  'resources:write',
-  'audit-logs:read',
-];
+/** The contract's list: the built-in resource must carry exactly these, whatever they become. */
+const REALM_SCOPES = [...REALM_MANAGEMENT_SCOPES];
 
 async function createResource(json: Record<string, unknown>, ref = realm.name) {
   const response = await server.call('POST', resources(ref), { token: admin, json });
@@ -52,7 +43,7 @@ async function listScopes(resourceId: string, query = '', ref = realm.name) {
 const names = (items: { name: string }[]) => items.map((item) => item.name);
 
 describe('resources: the built-in Management API', () => {
-  it('is listed first, with the realm indicator and exactly the ten realm scopes', async () => {
+  it('is listed first, with the realm indicator and exactly the realm scopes of the contract', async () => {
     const older = await createResource({ name: 'Listed Older', indicator: 'https://listed-older.example' });
     const newer = await createResource({ name: 'Listed Newer', indicator: 'https://listed-newer.example' });
     const listed = await server.call('GET', resources(), { token: admin });
@@ -73,7 +64,7 @@ describe('resources: the built-in Management API', () => {
     expect(ids.indexOf(newer.id)).toBeLessThan(ids.indexOf(older.id));
 
     const scopes = await listScopes(listed.body.data[0].id, '?per_page=100');
-    expect(scopes.meta.total).toBe(10);
+    expect(scopes.meta.total).toBe(REALM_SCOPES.length);
     expect(names(scopes.data)).toEqual([...REALM_SCOPES].sort());
     for (const scope of scopes.data) {
       expect(scope).toEqual({
@@ -97,7 +88,7 @@ describe('resources: the built-in Management API', () => {
       access_token_ttl: 3600,
     });
     const scopes = await listScopes(management.id, '?per_page=100', 'master');
-    expect(names(scopes.data)).toEqual([...REALM_SCOPES, 'realms:read', 'realms:write'].sort());
+    expect(names(scopes.data)).toEqual([...REALM_SCOPES, ...MASTER_ONLY_SCOPES].sort());
   });
 
   it('is read-only: every write answers 422 read_only and changes nothing', async () => {
