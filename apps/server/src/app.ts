@@ -7,15 +7,16 @@ import { auditLogsRoutes } from './audit/audit-logs.routes.ts';
 import { auditTrail } from './audit/audit-trail.ts';
 import { docsRoutes } from './docs/docs.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
-import { clearHotPathAfterWrites } from './hot-path/hot-path.service.ts';
+import { clearHotPathAfterWrites, clearHotPathStep } from './hot-path/hot-path.service.ts';
 import { accessLog } from './http/access-log.ts';
 import { bearerAuth } from './http/bearer-auth.ts';
-import { notModified } from './http/conditional-requests.ts';
+import { notModified, notModifiedStep } from './http/conditional-requests.ts';
 import { corsFor } from './http/cors.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { jsonBody } from './http/json-body.ts';
 import { requestContext } from './http/request-context.ts';
 import { requestId } from './http/request-id.ts';
+import { responseHooks } from './http/response-hooks.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { storableText } from './http/storable-text.ts';
 import { idempotency } from './idempotency/idempotency.middleware.ts';
@@ -97,6 +98,14 @@ export function createApp({
 
   app.get(VERIFY_EMAIL_PATH, verifyEmailPage(services.emailVerifications));
 
+  // The steps that act on a response once a route answers register hooks there (http/response-
+  // hooks.ts) rather than patching `res`; at each moment they run in this order, whatever order
+  // their middleware ran in. Mounted here, before the first of them: the routes above answer
+  // without paying for it.
+  // - beforeBody (`res.json`, before serialising): notModified may answer 304 in its place.
+  // - beforeHead (the final status, as the head is written): the hot-path cache is cleared after
+  //   a successful write (decision 0015).
+  app.use(responseHooks([notModifiedStep, clearHotPathStep], logger));
   app.use(jsonBody);
   app.use(notModified);
   // What every route of the contract runs once ts-rest matched it, before its handler.
