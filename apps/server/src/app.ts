@@ -4,21 +4,22 @@ import express, { type Express, type NextFunction, type RequestHandler, type Res
 import type { Logger } from 'pino';
 import { applicationsRoutes } from './applications/applications.routes.ts';
 import { auditLogsRoutes } from './audit/audit-logs.routes.ts';
-import { auditTrail } from './audit/audit-trail.ts';
+import { auditTrail, auditTrailStep } from './audit/audit-trail.ts';
 import { docsRoutes } from './docs/docs.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
-import { clearHotPathAfterWrites } from './hot-path/hot-path.service.ts';
+import { clearHotPathAfterWrites, clearHotPathStep } from './hot-path/hot-path.service.ts';
 import { accessLog } from './http/access-log.ts';
 import { bearerAuth } from './http/bearer-auth.ts';
-import { notModified } from './http/conditional-requests.ts';
+import { notModified, notModifiedStep } from './http/conditional-requests.ts';
 import { corsFor } from './http/cors.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { jsonBody } from './http/json-body.ts';
 import { requestContext } from './http/request-context.ts';
 import { requestId } from './http/request-id.ts';
+import { responseHooks } from './http/response-hooks.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { storableText } from './http/storable-text.ts';
-import { idempotency } from './idempotency/idempotency.middleware.ts';
+import { idempotency, idempotencyStep } from './idempotency/idempotency.middleware.ts';
 import { discoveryContract, discoveryRoutes } from './oauth/discovery.routes.ts';
 import { introspectionEndpoint } from './oauth/introspection.endpoint.ts';
 import { oauthPathErrors } from './oauth/oauth-path-errors.ts';
@@ -97,6 +98,21 @@ export function createApp({
 
   app.get(VERIFY_EMAIL_PATH, verifyEmailPage(services.emailVerifications));
 
+  // The steps that act on a response once a route answers register hooks there (http/response-
+  // hooks.ts) rather than patching `res`; at each moment they run in this order, whatever order
+  // their middleware ran in. Mounted here, before the first of them: the routes above answer
+  // without paying for it.
+  // - beforeBody (`res.json`, before serialising): the audit trail notes the body (a create's
+  //   new id), then notModified may answer 304 in its place (GET and HEAD only, the audit trail
+  //   writes only: one request never has both today).
+  // - beforeEnd (the whole response known, nothing sent; each hook settles before the next, then
+  //   the response leaves): the audit trail writes the entry, then idempotency keeps the key's
+  //   outcome, so a client that got the answer, or a replay of it, finds both (decision 0012).
+  // - beforeHead (the final status, as the head is written: after every beforeEnd hook): the
+  //   hot-path cache is cleared after a successful write (decision 0015).
+  // Which requests get which step is still the middleware's order below: idempotency answers a
+  // replay before the audit trail has registered, so a replay is not audited (decision 0012).
+  app.use(responseHooks([auditTrailStep, idempotencyStep, notModifiedStep, clearHotPathStep], logger));
   app.use(jsonBody);
   app.use(notModified);
   // What every route of the contract runs once ts-rest matched it, before its handler.

@@ -3,6 +3,7 @@ import type { AppRoute } from '@ts-rest/core';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Principal, TargetRealm } from '../http/bearer-auth.ts';
+import { onResponse, responseStep } from '../http/response-hooks.ts';
 import { urlPath } from '../http/url-path.ts';
 import type { AuditDetails } from './audit-log.entity.ts';
 import type { AuditEntry, AuditLogService } from './audit-log.service.ts';
@@ -30,14 +31,20 @@ function isId(value: unknown): value is string {
   return Id.safeParse(value).success;
 }
 
-function targetIdOf(route: AuditedRoute, req: RouteRequest, res: Response, body: unknown): string | null {
+function targetIdOf(
+  route: AuditedRoute,
+  req: RouteRequest,
+  res: Response,
+  status: number,
+  body: unknown,
+): string | null {
   if (route.targetParam === 'realm') return (res.locals.realm as TargetRealm | undefined)?.id ?? null;
   if (route.targetParam) {
     const value = req.params[route.targetParam];
     return isId(value) ? value : null;
   }
   // A create: the new item's id is in the response (`{ data: { id } }` in v1, `{ id }` by realm name).
-  if (res.statusCode >= 300 || !body || typeof body !== 'object') return null;
+  if (status >= 300 || !body || typeof body !== 'object') return null;
   const item = 'data' in body ? (body as { data?: { id?: unknown } }).data : body;
   const id = (item as { id?: unknown } | undefined)?.id;
   return isId(id) ? id : null;
@@ -68,6 +75,7 @@ function entryOf(
   req: Request,
   routeRequest: RouteRequest,
   res: Response,
+  status: number,
   principal: Principal,
   body: unknown,
 ): AuditEntry {
@@ -78,13 +86,13 @@ function entryOf(
     realmId,
     action: route.action,
     actor: { clientId: principal.clientId, realmId: principal.realmId, realmName: principal.realmName },
-    target: { type: route.targetType, id: targetIdOf(route, routeRequest, res, body) },
+    target: { type: route.targetType, id: targetIdOf(route, routeRequest, res, status, body) },
     request: {
       id: req.id,
       method: req.method,
       path: urlPath(req.originalUrl).slice(0, MAX_PATH_LENGTH),
     },
-    status: res.statusCode,
+    status,
     details: detailsOf(route, routeRequest),
   };
 }
@@ -108,6 +116,9 @@ async function settle(recording: Promise<void>, entry: AuditEntry, logger: Logge
   clearTimeout(timer);
 }
 
+/** The step of {@link auditTrail} among the response hooks (app.ts orders them). */
+export const auditTrailStep = responseStep('audit-trail');
+
 /**
  * Records every audited Management API write (see {@link auditedRoutes}) once its handler has
  * answered: the entry carries the status the client gets, and is written before the response
@@ -126,18 +137,16 @@ export function auditTrail(
 
     const routeRequest: RouteRequest = { params: { ...req.params }, body: req.body };
     let body: unknown;
-    const json = res.json.bind(res);
-    res.json = (value: unknown) => {
-      body = value;
-      return json(value);
-    };
-    const end = res.end;
-    res.end = ((...args: Parameters<Response['end']>) => {
-      res.end = end;
-      const entry = entryOf(route, req, routeRequest, res, principal, body);
-      void settle(audit.record(entry), entry, logger).then(() => end.apply(res, args));
-      return res;
-    }) as Response['end'];
+    onResponse(res, auditTrailStep, {
+      beforeBody: (value) => {
+        body = value;
+        return undefined;
+      },
+      beforeEnd: ({ status }) => {
+        const entry = entryOf(route, req, routeRequest, res, status, principal, body);
+        return settle(audit.record(entry), entry, logger);
+      },
+    });
     next();
   };
 }

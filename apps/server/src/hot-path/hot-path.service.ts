@@ -3,6 +3,7 @@ import type { Application } from '../applications/application.entity.ts';
 import type { ApplicationService } from '../applications/application.service.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { Orm } from '../db/orm.ts';
+import { onResponse, responseStep } from '../http/response-hooks.ts';
 import type { Realm } from '../realms/realm.entity.ts';
 import type { RealmService } from '../realms/realm.service.ts';
 import type { Resource } from '../resources/resource.entity.ts';
@@ -115,6 +116,9 @@ export class HotPathCache {
   }
 }
 
+/** The step of {@link clearHotPathAfterWrites} among the response hooks (app.ts orders them). */
+export const clearHotPathStep = responseStep('clear-hot-path');
+
 /**
  * Clears the cache as a Management API write succeeds (its transaction has committed by then), so
  * that the next request on this instance, a token request of the client just deleted say, reads
@@ -124,12 +128,11 @@ export class HotPathCache {
 export function clearHotPathAfterWrites(cache: HotPathCache): RequestHandler {
   return (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      const writeHead = res.writeHead;
-      res.writeHead = function (this: typeof res, ...args: Parameters<typeof writeHead>) {
-        const status = typeof args[0] === 'number' ? args[0] : res.statusCode;
-        if (status >= 200 && status < 300) cache.clear();
-        return writeHead.apply(this, args);
-      } as typeof writeHead;
+      onResponse(res, clearHotPathStep, {
+        beforeHead: (status) => {
+          if (status >= 200 && status < 300) cache.clear();
+        },
+      });
     }
     next();
   };

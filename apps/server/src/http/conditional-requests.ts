@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import type { RowCheck, Versioned } from '../db/row-version.ts';
 import { ApiError, BadRequestError } from '../errors/api-error.ts';
+import { ANSWERED, onResponse, responseStep } from './response-hooks.ts';
 
 /**
  * Conditional requests (RFC 9110 §13) on the resources the API serves one by one: a strong
@@ -97,6 +98,9 @@ export function preconditionOf(req: Request): RowCheck | undefined {
   };
 }
 
+/** The step of {@link notModified} among the response hooks (app.ts orders them). */
+export const notModifiedStep = responseStep('not-modified');
+
 /**
  * GET and HEAD: a 304 without a body when `If-None-Match` matches the `ETag` the route set with
  * {@link tagged} (RFC 9110 §13.1.2). Unlike Express' own freshness check, this also holds when the
@@ -105,15 +109,14 @@ export function preconditionOf(req: Request): RowCheck | undefined {
 export const notModified: RequestHandler = (req, res, next) => {
   const ifNoneMatch = req.get('If-None-Match');
   if ((req.method !== 'GET' && req.method !== 'HEAD') || ifNoneMatch === undefined) return next();
-  const json = res.json.bind(res);
-  res.json = (body: unknown) => {
-    const etag = res.getHeader('ETag');
-    const tags = parseEntityTags(ifNoneMatch);
-    if (res.statusCode === 200 && typeof etag === 'string' && tags && weakMatch(tags, etag)) {
+  onResponse(res, notModifiedStep, {
+    beforeBody: () => {
+      const etag = res.getHeader('ETag');
+      const tags = parseEntityTags(ifNoneMatch);
+      if (res.statusCode !== 200 || typeof etag !== 'string' || !tags || !weakMatch(tags, etag)) return undefined;
       res.status(304).end();
-      return res;
-    }
-    return json(body);
-  };
+      return ANSWERED;
+    },
+  });
   next();
 };

@@ -3,6 +3,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { ApiError } from '../errors/api-error.ts';
 import { principalOf } from '../http/bearer-auth.ts';
+import { onResponse, responseStep } from '../http/response-hooks.ts';
 import { urlPath } from '../http/url-path.ts';
 import type { IdempotencyScope, IdempotencyStore, KeptResponse } from './idempotency.store.ts';
 import { idempotencyKeyOf } from './idempotency-key-header.ts';
@@ -31,6 +32,9 @@ function replay(res: Response, response: KeptResponse): void {
   res.end(response.body);
 }
 
+/** The step of {@link idempotency} among the response hooks (app.ts orders them). */
+export const idempotencyStep = responseStep('idempotency');
+
 /**
  * Keeps the lease of the running request, then, when its response is about to be sent, keeps
  * it (or frees the key) before letting it go: a retry that follows the response always finds
@@ -52,27 +56,22 @@ function keepOutcome(
   heartbeat.unref();
   res.once('close', () => clearInterval(heartbeat));
 
-  const end = res.end.bind(res) as (...args: unknown[]) => Response;
-  res.end = ((...args: unknown[]) => {
-    clearInterval(heartbeat);
-    res.end = end as Response['end'];
-    const [chunk] = args;
-    const body = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : '';
-    const headers: Record<string, string> = {};
-    for (const name of KEPT_HEADERS) {
-      const value = res.getHeader(name);
-      if (value !== undefined) headers[name] = String(value);
-    }
-    const outcome = isKept(res.statusCode)
-      ? store.complete(scope, owner, { status: res.statusCode, headers, body })
-      : store.release(scope, owner);
-    outcome
-      .catch((error: unknown) =>
+  onResponse(res, idempotencyStep, {
+    beforeEnd: ({ status, body }) => {
+      clearInterval(heartbeat);
+      const headers: Record<string, string> = {};
+      for (const name of KEPT_HEADERS) {
+        const value = res.getHeader(name);
+        if (value !== undefined) headers[name] = String(value);
+      }
+      const outcome = isKept(status)
+        ? store.complete(scope, owner, { status, headers, body })
+        : store.release(scope, owner);
+      return outcome.catch((error: unknown) =>
         logger.error({ err: error, reqId: req.id }, 'could not record the outcome of an idempotent request'),
-      )
-      .finally(() => end(...args));
-    return res;
-  }) as Response['end'];
+      );
+    },
+  });
 }
 
 /**
