@@ -4,6 +4,7 @@ export * from './audit-logs/audit-log.schemas.ts';
 export * from './audit-logs/audit-logs.contract.ts';
 export * from './common/errors.ts';
 export * from './common/metadata.ts';
+export * from './common/naming.ts';
 export * from './common/pagination.ts';
 export * from './common/primitives.ts';
 export * from './common/scopes.ts';

@@ -1,6 +1,7 @@
 import { type AppRoute, type AppRouter, isAppRoute } from '@ts-rest/core';
 import type { ParameterObject } from 'openapi3-ts/oas31';
 import type { RouteMetadata } from '../common/metadata.ts';
+import { singular } from '../common/naming.ts';
 
 /** One route of the contract and where it sits: `['users', 'setPassword']`. */
 export interface RouteEntry {
@@ -41,12 +42,6 @@ export function operationIdOf(key: string[]): string {
 /** ts-rest's `c.noBody()`, a symbol: the route takes or answers no body. */
 export function isNoBody(schema: unknown): boolean {
   return typeof schema === 'symbol';
-}
-
-/** `users` → `user`, `identities` → `identity`. */
-function singular(segment: string): string {
-  if (segment.endsWith('ies')) return `${segment.slice(0, -3)}y`;
-  return segment.endsWith('s') ? segment.slice(0, -1) : segment;
 }
 
 function isParameter(segment: string): boolean {
