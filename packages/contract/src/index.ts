@@ -3,6 +3,7 @@ export * from './applications/applications.contract.ts';
 export * from './audit-logs/audit-log.schemas.ts';
 export * from './audit-logs/audit-logs.contract.ts';
 export * from './common/errors.ts';
+export * from './common/limits.ts';
 export * from './common/metadata.ts';
 export * from './common/naming.ts';
 export * from './common/pagination.ts';

@@ -1,3 +1,4 @@
+import { MAX_BODY_SIZE } from '@realmkit/contract';
 import { RequestValidationError } from '@ts-rest/express';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
@@ -48,7 +49,7 @@ function bodyParserError(error: { type?: string; status?: number }): ApiError | 
     case 'entity.parse.failed':
       return new ApiError(400, 'Malformed JSON in the request body');
     case 'entity.too.large':
-      return new ApiError(413, 'Request body is larger than 100 kB');
+      return new ApiError(413, `Request body is larger than ${MAX_BODY_SIZE}`);
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new ApiError(415, 'Unsupported request body encoding or charset');

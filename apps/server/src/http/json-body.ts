@@ -1,9 +1,8 @@
+import { MAX_BODY_BYTES } from '@realmkit/contract';
 import express, { type RequestHandler } from 'express';
 import { ApiError } from './api-error.ts';
 
-export const BODY_LIMIT = '100kb';
-
-const parseJson = express.json({ limit: BODY_LIMIT, strict: true });
+const parseJson = express.json({ limit: MAX_BODY_BYTES, strict: true });
 
 /** Methods whose content has no defined meaning (RFC 9110 §9.3): their bodies are not read. */
 const IGNORED_BODY_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);

@@ -1,5 +1,6 @@
 import { initContract } from '@ts-rest/core';
 import { errorResponses } from '../common/errors.ts';
+import { READINESS_TIMEOUT_SECONDS } from '../common/limits.ts';
 import { publicRoute } from '../common/metadata.ts';
 import { Liveness, Readiness } from './health.schemas.ts';
 
@@ -25,7 +26,8 @@ export const healthContract = c.router(
       responses: { 200: Readiness, ...errorResponses(503) },
       summary: 'Readiness',
       description:
-        'Whether this instance should get traffic: the database answers `select 1` within 2 s, every migration ' +
+        'Whether this instance should get traffic: the database answers `select 1` within ' +
+        `${READINESS_TIMEOUT_SECONDS} s, every migration ` +
         'this version ships is applied, and no shutdown is under way. Otherwise 503 with `Retry-After`, ' +
         '`details` naming each check that failed (`path` is the check). Public.',
       metadata: publicRoute(TAG),

@@ -1,6 +1,7 @@
 import type { AppRoute } from '@ts-rest/core';
 import type { HeaderObject, HeadersObject, ParameterObject, ResponseObject } from 'openapi3-ts/oas31';
 import type { ErrorStatus } from '../common/errors.ts';
+import { IDEMPOTENCY_KEY_MAX_LENGTH, IDEMPOTENCY_KEY_TTL_HOURS } from '../common/limits.ts';
 import type { RouteMetadata } from '../common/metadata.ts';
 
 /**
@@ -72,13 +73,13 @@ export function concurrencyParameters(route: AppRoute, metadata: RouteMetadata):
       in: 'header',
       required: false,
       description:
-        'Makes the POST safe to retry: 1..255 printable ASCII characters (a UUID is a good one), as a token or a ' +
-        'quoted string. A retry with the same key and body (same client, same path) within 24 h answers the first ' +
+        `Makes the POST safe to retry: 1..${IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters (a UUID is a good one), as a token or a ` +
+        `quoted string. A retry with the same key and body (same client, same path) within ${IDEMPOTENCY_KEY_TTL_HOURS} h answers the first ` +
         'response again, with `Idempotent-Replayed: true`, and does nothing else. The same key with another body: ' +
         '422 `idempotency_key_reused`; while the first request is still running: 409 `idempotency_key_in_progress`. ' +
         'Requests refused before they run (400, 401, 403, 413, 415, 429), a failed `If-Match` (412) and server ' +
         'errors (5xx) are not kept.',
-      schema: { type: 'string', minLength: 1, maxLength: 255 },
+      schema: { type: 'string', minLength: 1, maxLength: IDEMPOTENCY_KEY_MAX_LENGTH },
       example: '8e03978e-40d5-43e8-bc93-6894a57f9324',
     });
   }

@@ -1,6 +1,7 @@
 import type { AppRoute } from '@ts-rest/core';
 import type { HeadersObject, ResponseObject } from 'openapi3-ts/oas31';
 import { ERROR_CODES, ErrorBody, type ErrorStatus } from '../common/errors.ts';
+import { MAX_BODY_SIZE, MAX_REALM_REF_LENGTH, READINESS_TIMEOUT_SECONDS } from '../common/limits.ts';
 import type { RouteMetadata } from '../common/metadata.ts';
 import type { SchemaCollector } from './json-schema.ts';
 import { itemOf, type RouteFacts, subjectOf } from './traversal.ts';
@@ -13,7 +14,7 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   404: 'The realm, or an item the request names, does not exist in it.',
   409: 'Conflicts with the current state: a unique field is taken, or the change is already made.',
   412: 'A precondition of the request (`If-Match`, `If-None-Match`) does not hold.',
-  413: 'The request body is larger than 100 kB.',
+  413: `The request body is larger than ${MAX_BODY_SIZE}.`,
   415: 'The request body is not `application/json`.',
   422: 'Well-formed, but breaks a rule of this operation (see its description); `details` says where when it can.',
   429: 'Too many requests: retry after the delay that `Retry-After` gives, in seconds.',
@@ -114,10 +115,11 @@ export function errorExampleOf(status: ErrorStatus, facts: RouteFacts): ErrorBod
           details: [{ path: bounded.name, message: detail }],
         };
       }
+      const detail = `Too big: expected string to have <=${MAX_REALM_REF_LENGTH} characters`;
       return {
         error,
-        message: 'Invalid path parameters: realm: Too big: expected string to have <=64 characters',
-        details: [{ path: 'realm', message: 'Too big: expected string to have <=64 characters' }],
+        message: `Invalid path parameters: realm: ${detail}`,
+        details: [{ path: 'realm', message: detail }],
       };
     }
     case 401:
@@ -141,7 +143,7 @@ export function errorExampleOf(status: ErrorStatus, facts: RouteFacts): ErrorBod
         message: 'If-Match does not match the current ETag of this resource: it changed since you read it',
       };
     case 413:
-      return { error, message: 'Request body is larger than 100 kB' };
+      return { error, message: `Request body is larger than ${MAX_BODY_SIZE}` };
     case 415:
       return { error, message: 'Send the request body as application/json' };
     case 422:
@@ -155,7 +157,9 @@ export function errorExampleOf(status: ErrorStatus, facts: RouteFacts): ErrorBod
         ? {
             error,
             message: 'Not ready: database',
-            details: [{ path: 'database', message: 'The database did not answer within 2 s' }],
+            details: [
+              { path: 'database', message: `The database did not answer within ${READINESS_TIMEOUT_SECONDS} s` },
+            ],
           }
         : { error, message: 'The database is unreachable; retry in a few seconds' };
   }

@@ -1,6 +1,7 @@
 import { initContract } from '@ts-rest/core';
 import { errorResponses } from '../common/errors.ts';
 import { requires } from '../common/metadata.ts';
+import { PASSWORD_LENGTHS } from '../users/user.schemas.ts';
 import { SEND_VERIFY_EMAIL_DESCRIPTION } from '../users/users.contract.ts';
 import {
   CreateRealmUserBody,
@@ -76,7 +77,7 @@ export const usersByRealmNameContract = c.router(
       body: ResetPasswordBody,
       responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404, 422) },
       summary: "Reset a user's password",
-      description: 'Plain text, 8..256 characters, not the email; stored as argon2id.',
+      description: `Plain text, ${PASSWORD_LENGTHS} characters, not the email; stored as argon2id.`,
       metadata: requires('users:write', TAG, { etag: true }),
     },
     sendVerifyEmail: {

@@ -1,11 +1,13 @@
 import { initContract } from '@ts-rest/core';
 import { errorResponses } from '../common/errors.ts';
+import { VERIFICATION_LINK_TTL_HOURS } from '../common/limits.ts';
 import { requires } from '../common/metadata.ts';
 import { CursorListQuery, cursorListOf, ListQuery, listOf, single } from '../common/pagination.ts';
 import { RealmIdPathParams, RealmIdRoleIdPathParams, RealmPathParams } from '../common/primitives.ts';
 import { AssignRolesBody, Role } from '../roles/role.schemas.ts';
 import {
   CreateUserBody,
+  PASSWORD_LENGTHS,
   SetPasswordBody,
   SetSuspendedBody,
   UpdateUserBody,
@@ -18,7 +20,8 @@ const c = initContract();
 
 /** What send-verify-email does, in both users APIs. */
 export const SEND_VERIFY_EMAIL_DESCRIPTION =
-  'Queues a `user.verify_email_requested` event; the notifier sends the email with a link valid for 24 h, ' +
+  'Queues a `user.verify_email_requested` event; the notifier sends the email with a link valid for ' +
+  `${VERIFICATION_LINK_TTL_HOURS} h, ` +
   'usable once. 409 when the email is already verified; 429 (with `Retry-After`) for a second request ' +
   'within a minute.';
 const TAG = 'Users';
@@ -86,7 +89,7 @@ export const usersContract = c.router(
       body: SetPasswordBody,
       responses: { 200: single(User), ...errorResponses(400, 401, 403, 404, 422) },
       summary: "Change a user's password",
-      description: 'The policy (8..256 characters, not the email) answers 422. Stored as an argon2id hash.',
+      description: `The policy (${PASSWORD_LENGTHS} characters, not the email) answers 422. Stored as an argon2id hash.`,
       metadata: requires('users:write', TAG, { etag: true }),
     },
     setSuspended: {
