@@ -1,3 +1,4 @@
+import type { OAuthErrorCode } from '../oauth/oauth-errors.ts';
 import type { ManagementScope } from './scopes.ts';
 
 /**
@@ -24,10 +25,10 @@ export interface RouteMetadata {
   /** OpenAPI tag. */
   readonly tag: string;
   /**
-   * RFC 6749 errors an OAuth endpoint answers with, each with an example description; the OpenAPI
-   * document lists only these (default: the token endpoint's).
+   * The RFC 6749 errors an OAuth endpoint answers with (of `OAUTH_ERRORS`): the OpenAPI document
+   * lists these, by the status each answers with.
    */
-  readonly oauthErrors?: Readonly<Record<string, string>>;
+  readonly oauthErrors?: readonly OAuthErrorCode[];
   /** Answers without the database (liveness), so never with its 503. */
   readonly withoutDatabase?: boolean;
 }

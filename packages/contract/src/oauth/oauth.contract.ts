@@ -37,7 +37,18 @@ export const oauthContract = c.router(
         "Granted scopes are the requested ones that the application's roles hold for the resource. " +
         'Failures are RFC 6749 errors, `{ error, error_description }`: 401 `invalid_client`, 400 for the others, ' +
         '429 `rate_limited` past the per-client or per-IP rate limit.',
-      metadata: publicRoute(TAG),
+      metadata: publicRoute(TAG, {
+        oauthErrors: [
+          'invalid_request',
+          'invalid_client',
+          'unauthorized_client',
+          'unsupported_grant_type',
+          'invalid_scope',
+          'invalid_target',
+          'rate_limited',
+          'server_error',
+        ],
+      }),
     },
     introspect: {
       method: 'POST',
@@ -52,12 +63,7 @@ export const oauthContract = c.router(
         'client of the realm (`client_secret_basic` or `client_secret_post`). A token of this realm, validly ' +
         'signed, unexpired, of an application and a resource that still exist answers `active: true` with its ' +
         'claims; anything else answers only `{ "active": false }`.',
-      metadata: publicRoute(TAG, {
-        oauthErrors: {
-          invalid_request: 'The token parameter is required',
-          invalid_client: 'Client authentication failed',
-        },
-      }),
+      metadata: publicRoute(TAG, { oauthErrors: ['invalid_request', 'invalid_client'] }),
     },
     jwks: {
       method: 'GET',
