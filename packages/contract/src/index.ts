@@ -2,6 +2,7 @@ export * from './applications/application.schemas.ts';
 export * from './applications/applications.contract.ts';
 export * from './audit-logs/audit-log.schemas.ts';
 export * from './audit-logs/audit-logs.contract.ts';
+export * from './common/error-messages.ts';
 export * from './common/errors.ts';
 export * from './common/limits.ts';
 export * from './common/metadata.ts';

@@ -1,4 +1,4 @@
-import { READINESS_TIMEOUT_SECONDS, type ReadinessCheck } from '@realmkit/contract';
+import { ERROR_MESSAGES, READINESS_TIMEOUT_SECONDS, type ReadinessCheck } from '@realmkit/contract';
 import { migrations } from '../db/migrations/index.ts';
 import { MIGRATIONS_TABLE, type Orm } from '../db/orm.ts';
 
@@ -66,7 +66,7 @@ export class ReadinessService {
       return undefined;
     } catch (error) {
       return error instanceof Timeout
-        ? `The database did not answer within ${this.#timeoutMs / 1000} s`
+        ? ERROR_MESSAGES.databaseTimeout(this.#timeoutMs / 1000)
         : `The database is unreachable: ${error instanceof Error ? error.message : String(error)}`;
     }
   }

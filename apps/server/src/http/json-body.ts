@@ -1,4 +1,4 @@
-import { MAX_BODY_BYTES } from '@realmkit/contract';
+import { ERROR_MESSAGES, MAX_BODY_BYTES } from '@realmkit/contract';
 import express, { type RequestHandler } from 'express';
 import { ApiError } from './api-error.ts';
 
@@ -19,7 +19,7 @@ export const jsonBody: RequestHandler = (req, res, next) => {
   }
   const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
   if (hasBody && !req.is(['application/json', 'application/*+json'])) {
-    next(new ApiError(415, 'Send the request body as application/json'));
+    next(new ApiError(415, ERROR_MESSAGES.notJson));
     return;
   }
   parseJson(req, res, next);

@@ -1,26 +1,18 @@
 import type { AppRoute } from '@ts-rest/core';
 import type { HeadersObject, ResponseObject } from 'openapi3-ts/oas31';
-import { ERROR_CODES, ErrorBody, type ErrorStatus } from '../common/errors.ts';
-import { MAX_BODY_SIZE, MAX_REALM_REF_LENGTH, READINESS_TIMEOUT_SECONDS } from '../common/limits.ts';
+import { z } from 'zod';
+import { ERROR_MESSAGES, UNKNOWN_FIELD } from '../common/error-messages.ts';
+import { API_ERRORS, ERROR_CODES, ErrorBody, type ErrorStatus } from '../common/errors.ts';
+import { MAX_REALM_REF_LENGTH, READINESS_TIMEOUT_SECONDS } from '../common/limits.ts';
 import type { RouteMetadata } from '../common/metadata.ts';
+import { RealmRef } from '../common/primitives.ts';
 import type { SchemaCollector } from './json-schema.ts';
 import { itemOf, type RouteFacts, subjectOf } from './traversal.ts';
 
-/** What each error status means on every route that declares it. */
-const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
-  400: 'The request is malformed: a path parameter, query parameter or body field is invalid (`details` names each), or the body is not valid JSON.',
-  401: 'The bearer token is missing, invalid or expired, or was issued for another realm.',
-  403: 'The token lacks the scope this operation requires.',
-  404: 'The realm, or an item the request names, does not exist in it.',
-  409: 'Conflicts with the current state: a unique field is taken, or the change is already made.',
-  412: 'A precondition of the request (`If-Match`, `If-None-Match`) does not hold.',
-  413: `The request body is larger than ${MAX_BODY_SIZE}.`,
-  415: 'The request body is not `application/json`.',
-  422: 'Well-formed, but breaks a rule of this operation (see its description); `details` says where when it can.',
-  429: 'Too many requests: retry after the delay that `Retry-After` gives, in seconds.',
-  500: 'An unexpected failure on the server; the message carries the request id to report.',
-  503: 'The database is unreachable (`/readyz`: this instance is not ready): retry after the delay that `Retry-After` gives, in seconds.',
-};
+/** What each error status means on every route that declares it: the meaning of its usual code. */
+function errorDescriptionOf(status: ErrorStatus): string {
+  return API_ERRORS[ERROR_CODES[status]].description;
+}
 
 /**
  * Statuses the server's JSON body parser answers before any route sees the request, on every
@@ -83,49 +75,57 @@ function capitalized(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+function shapeOf(schema: unknown): Record<string, z.ZodType> {
+  return schema instanceof z.ZodObject ? (schema.shape as Record<string, z.ZodType>) : {};
+}
+
+/** The 400 of sending `value` as the parameter `name` of `part`: zod's own words, as the server reports them. */
+function invalidParameter(
+  part: 'path parameters' | 'query parameters',
+  name: string,
+  schema: z.ZodType,
+  value: unknown,
+): ErrorBody {
+  const message = schema.safeParse(value).error?.issues[0]?.message ?? 'Invalid value';
+  const details = [{ path: name, message }];
+  return { error: ERROR_CODES[400], message: ERROR_MESSAGES.invalidRequest([part], details), details };
+}
+
+/**
+ * A 400 of this route: an unknown body field when it takes a JSON object, else a malformed id in
+ * its path, else a query parameter over its maximum, else a realm reference too long.
+ */
+function badRequestExampleOf(facts: RouteFacts): ErrorBody {
+  if (facts.bodyFields.length > 0) {
+    const details = [{ path: 'nickname', message: UNKNOWN_FIELD }];
+    return { error: ERROR_CODES[400], message: ERROR_MESSAGES.invalidRequest(['request body'], details), details };
+  }
+  const path = shapeOf(facts.route.pathParams);
+  const id = Object.keys(path)
+    .filter((name) => name !== 'realm')
+    .at(-1);
+  if (id && path[id]) return invalidParameter('path parameters', id, path[id], 'not-a-uuid');
+  const query = shapeOf(facts.route.query);
+  for (const parameter of facts.parameters) {
+    const maximum = (parameter.schema as { maximum?: number } | undefined)?.maximum;
+    const schema = query[parameter.name];
+    if (parameter.in === 'query' && schema && maximum !== undefined && maximum < Number.MAX_SAFE_INTEGER) {
+      return invalidParameter('query parameters', parameter.name, schema, maximum + 1);
+    }
+  }
+  return invalidParameter('path parameters', 'realm', path.realm ?? RealmRef, 'x'.repeat(MAX_REALM_REF_LENGTH + 1));
+}
+
 /** A realistic `Error` body for `status` on this route, in the words the server uses. */
 export function errorExampleOf(status: ErrorStatus, facts: RouteFacts): ErrorBody {
   const error = ERROR_CODES[status];
   switch (status) {
-    case 400: {
-      if (facts.bodyFields.length > 0) {
-        return {
-          error,
-          message: 'Invalid request body: unknown field "nickname"',
-          details: [{ path: 'nickname', message: 'Unknown field' }],
-        };
-      }
-      const idParameter = facts.parameters.filter((p) => p.in === 'path' && p.name !== 'realm').at(-1);
-      if (idParameter) {
-        return {
-          error,
-          message: `Invalid path parameters: ${idParameter.name}: Invalid UUID`,
-          details: [{ path: idParameter.name, message: 'Invalid UUID' }],
-        };
-      }
-      const bounded = facts.parameters.find((p) => {
-        const maximum = (p.schema as { maximum?: number } | undefined)?.maximum;
-        return p.in === 'query' && maximum !== undefined && maximum < Number.MAX_SAFE_INTEGER;
-      });
-      if (bounded) {
-        const detail = `Too big: expected number to be <=${(bounded.schema as { maximum: number }).maximum}`;
-        return {
-          error,
-          message: `Invalid query parameters: ${bounded.name}: ${detail}`,
-          details: [{ path: bounded.name, message: detail }],
-        };
-      }
-      const detail = `Too big: expected string to have <=${MAX_REALM_REF_LENGTH} characters`;
-      return {
-        error,
-        message: `Invalid path parameters: realm: ${detail}`,
-        details: [{ path: 'realm', message: detail }],
-      };
-    }
+    case 400:
+      return badRequestExampleOf(facts);
     case 401:
-      return { error, message: 'Missing bearer token: send `Authorization: Bearer <access_token>`' };
+      return { error, message: ERROR_MESSAGES.missingBearerToken };
     case 403:
-      return { error, message: `The token lacks the ${facts.metadata.scope ?? 'required'} scope` };
+      return { error, message: ERROR_MESSAGES.lacksScope(facts.metadata.scope ?? 'required') };
     case 404: {
       const item = itemOf(facts.path);
       return { error, message: item ? `${capitalized(item)} not found` : 'Realm acme not found' };
@@ -138,30 +138,25 @@ export function errorExampleOf(status: ErrorStatus, facts: RouteFacts): ErrorBod
       return { error, message, details: [{ path: field, message }] };
     }
     case 412:
-      return {
-        error,
-        message: 'If-Match does not match the current ETag of this resource: it changed since you read it',
-      };
+      return { error, message: ERROR_MESSAGES.ifMatchFailed };
     case 413:
-      return { error, message: `Request body is larger than ${MAX_BODY_SIZE}` };
+      return { error, message: ERROR_MESSAGES.bodyTooLarge };
     case 415:
-      return { error, message: 'Send the request body as application/json' };
+      return { error, message: ERROR_MESSAGES.notJson };
     case 422:
       return { error, message: 'The request breaks a rule of this operation: see its description' };
     case 429:
-      return { error, message: 'Too many requests; retry in 42 s' };
+      return { error, message: ERROR_MESSAGES.rateLimited(42) };
     case 500:
-      return { error, message: 'Something went wrong on our side. Request id: 0199b2f6-3c6e-7d4a-9b1e-2f4f8a6c1d20' };
+      return { error, message: ERROR_MESSAGES.internalError('0199b2f6-3c6e-7d4a-9b1e-2f4f8a6c1d20') };
     case 503:
       return facts.path === '/readyz'
         ? {
             error,
-            message: 'Not ready: database',
-            details: [
-              { path: 'database', message: `The database did not answer within ${READINESS_TIMEOUT_SECONDS} s` },
-            ],
+            message: ERROR_MESSAGES.notReady(['database']),
+            details: [{ path: 'database', message: ERROR_MESSAGES.databaseTimeout(READINESS_TIMEOUT_SECONDS) }],
           }
-        : { error, message: 'The database is unreachable; retry in a few seconds' };
+        : { error, message: ERROR_MESSAGES.databaseUnreachable };
   }
 }
 
@@ -203,7 +198,7 @@ export function errorResponseOf(status: ErrorStatus, facts: RouteFacts, collecto
   const description =
     status === 403 && facts.metadata.masterOnly
       ? 'The token lacks the scope this operation requires, or is not a master-realm token.'
-      : ERROR_DESCRIPTIONS[status];
+      : errorDescriptionOf(status);
   return {
     description,
     ...(headers ? { headers } : {}),
