@@ -29,23 +29,19 @@ export interface RouteMetadata {
    * lists these, by the status each answers with.
    */
   readonly oauthErrors?: readonly OAuthErrorCode[];
-  /** Answers without the database (liveness), so never with its 503. */
-  readonly withoutDatabase?: boolean;
 }
 
-/** Metadata of a route protected by a Management API scope. */
-export function requires(
-  scope: ManagementScope,
-  tag: string,
-  options: { masterOnly?: boolean; etag?: boolean; action?: boolean } = {},
-) {
-  return { scope, tag, ...options } as const satisfies RouteMetadata;
+/**
+ * Metadata of a route protected by a Management API scope. Its options keep their literal types
+ * (`etag: true`), so that the headers and statuses `withMiddleware` derives from them are typed too.
+ */
+export function requires<
+  const O extends { masterOnly?: boolean; etag?: boolean; action?: boolean } = Record<never, never>,
+>(scope: ManagementScope, tag: string, options: O = {} as O) {
+  return { scope, tag, ...options } satisfies RouteMetadata;
 }
 
 /** Metadata of a public route (OAuth endpoints, discovery, probes). */
-export function publicRoute(
-  tag: string,
-  options: { oauthErrors?: RouteMetadata['oauthErrors']; withoutDatabase?: boolean } = {},
-): RouteMetadata {
+export function publicRoute(tag: string, options: { oauthErrors?: RouteMetadata['oauthErrors'] } = {}): RouteMetadata {
   return { tag, ...options };
 }

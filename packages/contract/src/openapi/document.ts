@@ -2,10 +2,9 @@ import type { ComponentsObject, OpenAPIObject, OperationObject, PathsObject, Tag
 import type { RouteMetadata } from '../common/metadata.ts';
 import { MANAGEMENT_SCOPE_DESCRIPTIONS } from '../common/scopes.ts';
 import { contract } from '../contract.ts';
-import { concurrencyParameters } from './concurrency.ts';
 import { RATE_LIMIT_HEADERS, RETRY_AFTER_HEADER } from './errors.ts';
 import { SchemaCollector } from './json-schema.ts';
-import { bodyFieldsOf, requestBodyOf, routeParametersOf } from './parameters.ts';
+import { bodyFieldsOf, headerParametersOf, requestBodyOf, routeParametersOf } from './parameters.ts';
 import { responsesOf } from './responses.ts';
 import { operationIdOf, type RouteEntry, type RouteFacts, toOpenApiPath, walk } from './traversal.ts';
 
@@ -48,7 +47,7 @@ const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
 function operationOf({ key, route }: RouteEntry, collector: SchemaCollector): OperationObject {
   const metadata = route.metadata as RouteMetadata;
   const parameters = routeParametersOf(route, collector);
-  const headerParameters = concurrencyParameters(route, metadata);
+  const headerParameters = headerParametersOf(route, collector);
   const facts: RouteFacts = {
     path: toOpenApiPath(route.path),
     route,

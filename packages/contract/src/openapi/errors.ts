@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { ERROR_MESSAGES, UNKNOWN_FIELD } from '../common/error-messages.ts';
 import { API_ERRORS, ERROR_CODES, ErrorBody, type ErrorStatus } from '../common/errors.ts';
 import { MAX_REALM_REF_LENGTH, READINESS_TIMEOUT_SECONDS } from '../common/limits.ts';
-import type { RouteMetadata } from '../common/metadata.ts';
 import { RealmRef } from '../common/primitives.ts';
 import type { SchemaCollector } from './json-schema.ts';
 import { itemOf, type RouteFacts, subjectOf } from './traversal.ts';
@@ -13,19 +12,6 @@ import { itemOf, type RouteFacts, subjectOf } from './traversal.ts';
 function errorDescriptionOf(status: ErrorStatus): string {
   return API_ERRORS[ERROR_CODES[status]].description;
 }
-
-/**
- * Statuses the server's JSON body parser answers before any route sees the request, on every
- * POST, PUT and PATCH (a body sent to one that takes none is read too): they belong to the
- * transport, not to one route. GET and DELETE bodies are ignored.
- */
-export const JSON_BODY_ERRORS = [413, 415] as const satisfies readonly ErrorStatus[];
-
-/**
- * Statuses every operation can answer, whatever its route: 503 while the database is unreachable
- * (except routes that never touch it, `withoutDatabase`).
- */
-export const TRANSPORT_ERRORS = [503] as const satisfies readonly ErrorStatus[];
 
 /**
  * Rate-limit headers of draft-ietf-httpapi-ratelimit-headers-06 (RateLimit-Limit, -Remaining,
@@ -61,11 +47,12 @@ export function headerRefs(names: readonly string[]): HeadersObject {
 }
 
 /**
- * Operations behind a rate limit: every Management API operation (per client of the token) and
- * every operation that declares 429 itself (the token endpoint, per client and per IP address).
+ * Operations behind a rate limit, the ones that declare its 429: every Management API operation
+ * (per client of the token, in its router's `commonResponses`) and the token endpoint (per client
+ * and per IP address).
  */
 export function isRateLimited(route: AppRoute): boolean {
-  return Boolean((route.metadata as RouteMetadata).scope) || '429' in route.responses;
+  return '429' in route.responses;
 }
 
 /** Fields that the API keeps unique, in the order a conflict names them. */

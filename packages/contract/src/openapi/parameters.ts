@@ -39,6 +39,34 @@ export function routeParametersOf(route: AppRoute, collector: SchemaCollector): 
   ];
 }
 
+/** `if-none-match` → `If-None-Match`: a header name in its usual case (ts-rest's keys are lowercase). */
+export function headerNameOf(key: string): string {
+  return key.replace(/(^|-)([a-z])/g, (_match, dash: string, letter: string) => `${dash}${letter.toUpperCase()}`);
+}
+
+/**
+ * The header parameters of the request headers a route declares (ts-rest's `headers`, a record of
+ * schemas): each with its description and example, required unless its schema takes `undefined`.
+ */
+export function headerParametersOf(route: AppRoute, collector: SchemaCollector): ParameterObject[] {
+  const headers = route.headers;
+  if (!headers || typeof headers !== 'object' || headers instanceof z.ZodType) return [];
+  return Object.entries(headers as Record<string, unknown>).flatMap(([key, schema]) => {
+    if (!(schema instanceof z.ZodType)) return [];
+    const { description, example, ...rest } = collector.convert(schema, 'input');
+    return [
+      {
+        name: headerNameOf(key),
+        in: 'header',
+        required: !schema.safeParse(undefined).success,
+        ...(typeof description === 'string' ? { description } : {}),
+        schema: rest,
+        ...(example === undefined ? {} : { example }),
+      } satisfies ParameterObject,
+    ];
+  });
+}
+
 function contentTypeOf(route: AppRoute): string {
   return ('contentType' in route ? route.contentType : undefined) ?? 'application/json';
 }
