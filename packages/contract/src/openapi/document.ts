@@ -1,3 +1,4 @@
+import type { AppRoute, AppRouter } from '@ts-rest/core';
 import type { ComponentsObject, OpenAPIObject, OperationObject, PathsObject, TagObject } from 'openapi3-ts/oas31';
 import type { RouteMetadata } from '../common/metadata.ts';
 import { MANAGEMENT_SCOPE_DESCRIPTIONS } from '../common/scopes.ts';
@@ -44,17 +45,21 @@ const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
     'the status it got; never the values sent (secrets, passwords). Read with `audit-logs:read`.',
 };
 
-function operationOf({ key, route }: RouteEntry, collector: SchemaCollector): OperationObject {
-  const metadata = route.metadata as RouteMetadata;
-  const parameters = routeParametersOf(route, collector);
-  const headerParameters = headerParametersOf(route, collector);
-  const facts: RouteFacts = {
+/** What the generator knows of `route` while it writes its operation. */
+export function routeFactsOf(route: AppRoute, collector: SchemaCollector): RouteFacts {
+  return {
     path: toOpenApiPath(route.path),
     route,
-    metadata,
-    parameters,
+    metadata: route.metadata as RouteMetadata,
+    parameters: routeParametersOf(route, collector),
     bodyFields: bodyFieldsOf(route),
   };
+}
+
+function operationOf({ key, route }: RouteEntry, collector: SchemaCollector): OperationObject {
+  const facts = routeFactsOf(route, collector);
+  const { metadata, parameters } = facts;
+  const headerParameters = headerParametersOf(route, collector);
   const requestBody = requestBodyOf(route, collector);
   const operation: OperationObject = {
     operationId: operationIdOf(key),
@@ -75,10 +80,15 @@ function operationOf({ key, route }: RouteEntry, collector: SchemaCollector): Op
 
 /** The OpenAPI 3.1 document, derived from the contract. */
 export function generateOpenApi(options: OpenApiOptions = {}): OpenAPIObject {
+  return documentOf(contract, options);
+}
+
+/** The document of `router`: {@link generateOpenApi} for the contract, or a part of it. */
+export function documentOf(router: AppRouter, options: OpenApiOptions = {}): OpenAPIObject {
   const collector = new SchemaCollector();
   const paths: PathsObject = {};
   const tags = new Map<string, TagObject>();
-  for (const entry of walk(contract)) {
+  for (const entry of walk(router)) {
     const path = toOpenApiPath(entry.route.path);
     paths[path] ??= {};
     paths[path][entry.route.method.toLowerCase() as 'get'] = operationOf(entry, collector);
