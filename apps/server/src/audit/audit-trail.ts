@@ -1,4 +1,4 @@
-import { Id } from '@realmkit/contract';
+import { Id, MAX_IDS_PER_REQUEST } from '@realmkit/contract';
 import type { AppRoute } from '@ts-rest/core';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
@@ -15,7 +15,6 @@ import { type AuditedRoute, auditedRoutes } from './audited-routes.ts';
  */
 const RECORD_WAIT_MS = 2000;
 const MAX_PATH_LENGTH = 2048;
-const MAX_LISTED_IDS = 100;
 
 /** The request as the route saw it: an error handler later sees other `req.params`. */
 interface RouteRequest {
@@ -61,7 +60,7 @@ function detailsOf(route: AuditedRoute, req: RouteRequest): AuditDetails {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return details;
   for (const field of route.idListFields) {
     const ids: unknown = (body as Record<string, unknown>)[field];
-    if (Array.isArray(ids) && ids.length <= MAX_LISTED_IDS && ids.every(isId)) {
+    if (Array.isArray(ids) && ids.length <= MAX_IDS_PER_REQUEST && ids.every(isId)) {
       details[field] = [...new Set(ids as string[])];
     }
   }

@@ -1,4 +1,4 @@
-import { type Contract, contract, type RouteMetadata } from '@realmkit/contract';
+import { type Contract, contract, type RouteMetadata, singular } from '@realmkit/contract';
 import { type AppRoute, type AppRouter, isAppRoute } from '@ts-rest/core';
 import { z } from 'zod';
 
@@ -37,12 +37,6 @@ const PAST_TENSE: Readonly<Record<string, string>> = {
 
 /** Verbs whose object, when the route name has one, is itself the target (`createScope` → a scope). */
 const ITEM_VERBS = new Set(['create', 'update', 'delete']);
-
-/** `users` → `user`, `identities` → `identity`. */
-function singular(word: string): string {
-  if (word.endsWith('ies')) return `${word.slice(0, -3)}y`;
-  return word.endsWith('s') ? word.slice(0, -1) : word;
-}
 
 function isParam(segment: string): boolean {
   return segment.startsWith(':');

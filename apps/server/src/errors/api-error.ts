@@ -1,26 +1,33 @@
-import { ERROR_CODES, type ErrorBody, type ErrorStatus } from '@realmkit/contract';
+import {
+  type ApiErrorCode,
+  type ApiErrorCodeOf,
+  ERROR_CODES,
+  type ErrorBody,
+  type ErrorStatus,
+} from '@realmkit/contract';
 
 export type ErrorDetail = NonNullable<ErrorBody['details']>[number];
 
 /**
- * An error a client caused, with the status and stable `code` the API answers with.
+ * An error a client caused, with the status and stable `code` the API answers with: a code of the
+ * contract's `API_ERRORS` that answers with that status, by default the status's own (`ERROR_CODES`).
  * Services throw these; the one error handler turns them into `{ error, message, details? }`.
  *
  * @example
  * throw new NotFoundError('User not found');
  */
-export class ApiError extends Error {
+export class ApiError<S extends ErrorStatus = ErrorStatus> extends Error {
   override name = 'ApiError';
   readonly status: ErrorStatus;
-  readonly code: string;
+  readonly code: ApiErrorCode;
   readonly details: ErrorDetail[] | undefined;
   /** Headers the response must carry, e.g. `WWW-Authenticate`. */
   readonly headers: Record<string, string>;
 
   constructor(
-    status: ErrorStatus,
+    status: S,
     message: string,
-    options: { code?: string; details?: ErrorDetail[]; headers?: Record<string, string> } = {},
+    options: { code?: ApiErrorCodeOf<S>; details?: ErrorDetail[]; headers?: Record<string, string> } = {},
   ) {
     super(message);
     this.status = status;

@@ -1,4 +1,4 @@
-import { contract } from '@realmkit/contract';
+import { contract, ERROR_MESSAGES } from '@realmkit/contract';
 import { initServer } from '@ts-rest/express';
 import { ServiceUnavailableError } from '../errors/api-error.ts';
 import type { ReadinessService } from './readiness.ts';
@@ -12,7 +12,7 @@ export function healthRoutes(readiness: ReadinessService) {
       const failures = await readiness.failures();
       if (failures.length > 0) {
         throw new ServiceUnavailableError(
-          `Not ready: ${failures.map((failure) => failure.check).join(', ')}`,
+          ERROR_MESSAGES.notReady(failures.map((failure) => failure.check)),
           failures.map((failure) => ({ path: failure.check, message: failure.message })),
         );
       }

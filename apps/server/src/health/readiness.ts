@@ -1,9 +1,9 @@
-import type { ReadinessCheck } from '@realmkit/contract';
+import { ERROR_MESSAGES, READINESS_TIMEOUT_SECONDS, type ReadinessCheck } from '@realmkit/contract';
 import { migrations } from '../db/migrations/index.ts';
 import { MIGRATIONS_TABLE, type Orm } from '../db/orm.ts';
 
 /** How long `/readyz` waits for the database: a probe must answer well within its own timeout. */
-export const READINESS_TIMEOUT_MS = 2000;
+export const READINESS_TIMEOUT_MS = READINESS_TIMEOUT_SECONDS * 1000;
 
 /** A check that failed, and why. */
 export interface ReadinessFailure {
@@ -66,7 +66,7 @@ export class ReadinessService {
       return undefined;
     } catch (error) {
       return error instanceof Timeout
-        ? `The database did not answer within ${this.#timeoutMs / 1000} s`
+        ? ERROR_MESSAGES.databaseTimeout(this.#timeoutMs / 1000)
         : `The database is unreachable: ${error instanceof Error ? error.message : String(error)}`;
     }
   }

@@ -1,4 +1,4 @@
-import type { RouteMetadata } from '@realmkit/contract';
+import { ERROR_MESSAGES, type RouteMetadata } from '@realmkit/contract';
 import type { RequestHandler, Response } from 'express';
 import { ApiError } from '../errors/api-error.ts';
 
@@ -45,7 +45,7 @@ function insufficientScope(scope: string, message: string): ApiError {
 
 function bearerTokenOf(header: string | undefined): string {
   if (!header) {
-    throw new ApiError(401, 'Missing bearer token: send `Authorization: Bearer <access_token>`', {
+    throw new ApiError(401, ERROR_MESSAGES.missingBearerToken, {
       headers: { 'WWW-Authenticate': `Bearer realm="${AUTH_REALM}"` },
     });
   }
@@ -69,7 +69,7 @@ export function bearerAuth(options: BearerAuthOptions): RequestHandler {
         throw insufficientScope(metadata.scope, `This route needs a master realm token with ${metadata.scope}`);
       }
       if (!principal.scopes.has(metadata.scope)) {
-        throw insufficientScope(metadata.scope, `The token lacks the ${metadata.scope} scope`);
+        throw insufficientScope(metadata.scope, ERROR_MESSAGES.lacksScope(metadata.scope));
       }
       const realmRef = req.params.realm;
       if (typeof realmRef === 'string') res.locals.realm = await authorizedRealm(options, principal, realmRef);

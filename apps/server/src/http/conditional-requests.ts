@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ERROR_MESSAGES } from '@realmkit/contract';
 import type { Request, RequestHandler, Response } from 'express';
 import type { RowCheck, Versioned } from '../db/row-version.ts';
 import { ApiError, BadRequestError } from '../errors/api-error.ts';
@@ -87,10 +88,7 @@ export function preconditionOf(req: Request): RowCheck | undefined {
   return (current) => {
     const tag = entityTag(current);
     if (ifMatch && !strongMatch(ifMatch, tag)) {
-      throw new ApiError(
-        412,
-        'If-Match does not match the current ETag of this resource: it changed since you read it. GET it again and retry with its new ETag.',
-      );
+      throw new ApiError(412, ERROR_MESSAGES.ifMatchFailed);
     }
     if (ifNoneMatch && weakMatch(ifNoneMatch, tag)) {
       throw new ApiError(412, 'If-None-Match matches the current ETag of this resource');

@@ -1,3 +1,4 @@
+import { ERROR_CODES, ERROR_MESSAGES, UNKNOWN_FIELD } from '@realmkit/contract';
 import { RequestValidationError } from '@ts-rest/express';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
@@ -19,7 +20,7 @@ function detailsOf(error: unknown): ErrorDetail[] {
   return issuesOf(error).flatMap((issue) => {
     const base = (issue.path ?? []).map((part) => String(typeof part === 'object' ? part.key : part));
     if (issue.code === 'unrecognized_keys' && issue.keys) {
-      return issue.keys.map((key) => ({ path: [...base, key].join('.'), message: 'Unknown field' }));
+      return issue.keys.map((key) => ({ path: [...base, key].join('.'), message: UNKNOWN_FIELD }));
     }
     return [{ path: base.join('.') || '(root)', message: issue.message }];
   });
@@ -35,11 +36,7 @@ export function validationErrorToApiError(error: RequestValidationError): ApiErr
   ] as const;
   const details = parts.flatMap(([, part]) => (part ? detailsOf(part) : []));
   const where = parts.filter(([, part]) => part).map(([name]) => name);
-  const unknown = details.filter((detail) => detail.message === 'Unknown field').map((detail) => `"${detail.path}"`);
-  const message = unknown.length
-    ? `Invalid ${where.join(' and ')}: unknown field ${unknown.join(', ')}`
-    : `Invalid ${where.join(' and ')}: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`;
-  return new ApiError(400, message, { details });
+  return new ApiError(400, ERROR_MESSAGES.invalidRequest(where, details), { details });
 }
 
 /** Errors from Express' body parsers, by their `type`. */
@@ -48,7 +45,7 @@ function bodyParserError(error: { type?: string; status?: number }): ApiError | 
     case 'entity.parse.failed':
       return new ApiError(400, 'Malformed JSON in the request body');
     case 'entity.too.large':
-      return new ApiError(413, 'Request body is larger than 100 kB');
+      return new ApiError(413, ERROR_MESSAGES.bodyTooLarge);
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new ApiError(415, 'Unsupported request body encoding or charset');
@@ -92,7 +89,7 @@ export function toApiError(error: unknown): ApiError | undefined {
     if (clientError) return clientError;
   }
   if (isDatabaseUnavailable(error)) {
-    return new ServiceUnavailableError('The database is unreachable; retry in a few seconds');
+    return new ServiceUnavailableError(ERROR_MESSAGES.databaseUnreachable);
   }
   return undefined;
 }
@@ -118,8 +115,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     logger.error({ err: error, reqId: req.id }, 'unexpected error');
     res.status(500).json({
-      error: 'internal_error',
-      message: `Something went wrong on our side. Request id: ${String(req.id)}`,
+      error: ERROR_CODES[500],
+      message: ERROR_MESSAGES.internalError(String(req.id)),
     });
   };
 }

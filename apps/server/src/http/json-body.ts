@@ -1,9 +1,8 @@
+import { ERROR_MESSAGES, MAX_BODY_BYTES } from '@realmkit/contract';
 import express, { type RequestHandler } from 'express';
 import { ApiError } from '../errors/api-error.ts';
 
-export const BODY_LIMIT = '100kb';
-
-const parseJson = express.json({ limit: BODY_LIMIT, strict: true });
+const parseJson = express.json({ limit: MAX_BODY_BYTES, strict: true });
 
 /** Methods whose content has no defined meaning (RFC 9110 §9.3): their bodies are not read. */
 const IGNORED_BODY_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
@@ -20,7 +19,7 @@ export const jsonBody: RequestHandler = (req, res, next) => {
   }
   const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
   if (hasBody && !req.is(['application/json', 'application/*+json'])) {
-    next(new ApiError(415, 'Send the request body as application/json'));
+    next(new ApiError(415, ERROR_MESSAGES.notJson));
     return;
   }
   parseJson(req, res, next);

@@ -1,3 +1,4 @@
+import { ERROR_MESSAGES } from '@realmkit/contract';
 import type { RequestHandler } from 'express';
 import { ApiError, type ErrorDetail } from '../errors/api-error.ts';
 
@@ -51,8 +52,7 @@ export const storableText: RequestHandler = (req, _res, next) => {
   for (const [where, value] of parts) {
     const details = problemsIn(value);
     if (details.length > 0) {
-      const listed = details.map((detail) => `${detail.path}: ${detail.message}`).join('; ');
-      next(new ApiError(400, `Invalid ${where}: ${listed}`, { details }));
+      next(new ApiError(400, ERROR_MESSAGES.invalidRequest([where], details), { details }));
       return;
     }
   }

@@ -1,10 +1,11 @@
+import { IDEMPOTENCY_KEY_MAX_LENGTH } from '@realmkit/contract';
 import type { Request } from 'express';
 import { BadRequestError } from '../errors/api-error.ts';
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 
-/** 1..255 printable ASCII characters (space included), once unquoted. */
-const VALID_KEY = /^[\x20-\x7e]{1,255}$/;
+/** 1..IDEMPOTENCY_KEY_MAX_LENGTH printable ASCII characters (space included), once unquoted. */
+const VALID_KEY = new RegExp(`^[\\x20-\\x7e]{1,${IDEMPOTENCY_KEY_MAX_LENGTH}}$`);
 
 function invalid(message: string): BadRequestError {
   return new BadRequestError(message, [{ path: IDEMPOTENCY_KEY_HEADER, message }]);
@@ -44,7 +45,7 @@ export function idempotencyKeyOf(req: Request): string | undefined {
   const value = (values[0] ?? '').trim();
   const key = value.startsWith('"') ? unquoted(value) : value;
   if (key === undefined || !VALID_KEY.test(key)) {
-    throw invalid(`${IDEMPOTENCY_KEY_HEADER} must be 1 to 255 printable ASCII characters`);
+    throw invalid(`${IDEMPOTENCY_KEY_HEADER} must be 1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters`);
   }
   return key;
 }

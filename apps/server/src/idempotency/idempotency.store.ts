@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { IDEMPOTENCY_KEY_TTL_HOURS } from '@realmkit/contract';
 import { open, seal } from '../crypto/sealed-box.ts';
 import type { Orm } from '../db/orm.ts';
 import { requestFingerprint } from './request-fingerprint.ts';
@@ -36,7 +37,10 @@ export interface IdempotencyOptions {
   leaseSeconds: number;
 }
 
-export const DEFAULT_IDEMPOTENCY_OPTIONS: IdempotencyOptions = { ttlSeconds: 24 * 60 * 60, leaseSeconds: 60 };
+export const DEFAULT_IDEMPOTENCY_OPTIONS: IdempotencyOptions = {
+  ttlSeconds: IDEMPOTENCY_KEY_TTL_HOURS * 60 * 60,
+  leaseSeconds: 60,
+};
 
 /** At most one sweep of expired keys per process per minute; each claim also replaces its own expired key. */
 const SWEEP_INTERVAL_MS = 60_000;

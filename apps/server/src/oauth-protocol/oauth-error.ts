@@ -1,21 +1,8 @@
-import type { OAuthErrorBody } from '@realmkit/contract';
-
-type OAuthErrorCode = OAuthErrorBody['error'];
-
-const STATUS: Record<OAuthErrorCode, 400 | 401 | 429 | 500> = {
-  invalid_request: 400,
-  invalid_client: 401,
-  invalid_grant: 400,
-  unauthorized_client: 400,
-  unsupported_grant_type: 400,
-  invalid_scope: 400,
-  invalid_target: 400,
-  rate_limited: 429,
-  server_error: 500,
-};
+import { OAUTH_ERRORS, type OAuthErrorBody, type OAuthErrorCode, type OAuthErrorStatus } from '@realmkit/contract';
 
 /**
- * The one place OAuth errors are built (RFC 6749 §5.2, RFC 8707 `invalid_target`).
+ * The one place OAuth errors are built (RFC 6749 §5.2, RFC 8707 `invalid_target`), with the status
+ * the contract's `OAUTH_ERRORS` gives their code.
  *
  * @example
  * throw new OAuthError('invalid_scope', 'None of the requested scopes can be granted');
@@ -23,12 +10,12 @@ const STATUS: Record<OAuthErrorCode, 400 | 401 | 429 | 500> = {
 export class OAuthError extends Error {
   override name = 'OAuthError';
   readonly code: OAuthErrorCode;
-  readonly status: 400 | 401 | 429 | 500;
+  readonly status: OAuthErrorStatus;
 
   constructor(code: OAuthErrorCode, description: string) {
     super(description);
     this.code = code;
-    this.status = STATUS[code];
+    this.status = OAUTH_ERRORS[code].status;
   }
 
   toBody(): OAuthErrorBody {

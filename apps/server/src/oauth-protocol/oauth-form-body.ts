@@ -1,10 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+import { MAX_BODY_BYTES, MAX_BODY_SIZE, MAX_FORM_PARAMETERS } from '@realmkit/contract';
 import { OAuthError } from './oauth-error.ts';
-
-/** As for JSON bodies (BODY_LIMIT): a token or introspection request is a few hundred bytes. */
-const FORM_LIMIT_BYTES = 100 * 1024;
-/** RFC 6749 requests have at most a handful of parameters. */
-const PARAMETER_LIMIT = 50;
 
 export type OAuthForm = Record<string, string | string[]>;
 
@@ -30,7 +26,7 @@ function parse(text: string): OAuthForm {
   const form: OAuthForm = Object.create(null);
   let count = 0;
   for (const [name, value] of new URLSearchParams(text)) {
-    if (++count > PARAMETER_LIMIT) throw unreadable(`more than ${PARAMETER_LIMIT} parameters`);
+    if (++count > MAX_FORM_PARAMETERS) throw unreadable(`more than ${MAX_FORM_PARAMETERS} parameters`);
     const existing = form[name];
     if (existing === undefined) form[name] = value;
     else if (typeof existing === 'string') form[name] = [existing, value];
@@ -63,17 +59,18 @@ export function readOAuthForm(req: IncomingMessage): Promise<OAuthForm | undefin
     return Promise.reject(unreadable(`Content-Encoding ${encoding} is not supported`));
   }
   const declared = req.headers['content-length'];
-  if (declared !== undefined && Number(declared) > FORM_LIMIT_BYTES) {
-    return Promise.reject(unreadable('larger than 100 kB'));
+  // As for JSON bodies: a token or introspection request is a few hundred bytes.
+  if (declared !== undefined && Number(declared) > MAX_BODY_BYTES) {
+    return Promise.reject(unreadable(`larger than ${MAX_BODY_SIZE}`));
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let length = 0;
     const onData = (chunk: Buffer) => {
       length += chunk.length;
-      if (length > FORM_LIMIT_BYTES) {
+      if (length > MAX_BODY_BYTES) {
         cleanup();
-        reject(unreadable('larger than 100 kB'));
+        reject(unreadable(`larger than ${MAX_BODY_SIZE}`));
         return;
       }
       chunks.push(chunk);

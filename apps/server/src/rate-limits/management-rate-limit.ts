@@ -1,3 +1,4 @@
+import { ERROR_MESSAGES } from '@realmkit/contract';
 import type { RequestHandler } from 'express';
 import { ApiError } from '../errors/api-error.ts';
 import type { Principal } from '../http/bearer-auth.ts';
@@ -16,6 +17,6 @@ export function managementRateLimit(quota: Quota): RequestHandler {
     if (!outcome) return next();
     setRateLimitHeaders(res, outcome);
     if (outcome.allowed) return next();
-    next(new ApiError(429, `Too many requests for this client; retry in ${secondsBeforeReset(outcome)} s`));
+    next(new ApiError(429, ERROR_MESSAGES.rateLimited(secondsBeforeReset(outcome))));
   };
 }

@@ -1,3 +1,4 @@
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@realmkit/contract';
 import type { ErrorDetail } from '../errors/api-error.ts';
 
 /**
@@ -15,9 +16,6 @@ async function argon2id() {
   const argon2 = await loadArgon2();
   return { argon2, options: { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const };
 }
-
-export const PASSWORD_MIN_LENGTH = 8;
-export const PASSWORD_MAX_LENGTH = 256;
 
 /** Hash formats accepted on import (`password_digest`). */
 export const IMPORTED_DIGESTS = {

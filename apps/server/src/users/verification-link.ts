@@ -1,8 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { VERIFICATION_LINK_TTL_HOURS } from '@realmkit/contract';
 import { isUuid } from '../db/ids.ts';
 
 /** How long a verification link works. */
-export const VERIFICATION_LINK_TTL_MS = 24 * 60 * 60 * 1000;
+export const VERIFICATION_LINK_TTL_MS = VERIFICATION_LINK_TTL_HOURS * 60 * 60 * 1000;
 /** The path the link points at. */
 export const VERIFY_EMAIL_PATH = '/verify-email';
 

@@ -1,9 +1,16 @@
 import { fileURLToPath } from 'node:url';
+import { errorCodeProblem } from '../support/error-codes.ts';
 import type { DocumentedOperation, OpenApiValidator } from '../support/openapi-validator.ts';
 import type { FuzzRequest } from './requests.ts';
 import type { RawResponse } from './send.ts';
 
-export type FindingKind = 'server error' | 'stack trace' | 'error shape' | 'undocumented' | 'no response';
+export type FindingKind =
+  | 'server error'
+  | 'stack trace'
+  | 'error shape'
+  | 'error code'
+  | 'undocumented'
+  | 'no response';
 
 export interface Finding {
   readonly kind: FindingKind;
@@ -70,8 +77,8 @@ function parsed(response: RawResponse): unknown {
 /**
  * What is wrong with `response` to `request`: a status ≥ 500, a stack trace or source path in the
  * body, a 4xx body outside the error shapes (`{ error, message, details? }`; RFC 6749's on the
- * token and introspection endpoints), or a status or body the OpenAPI document does not declare
- * for the operation.
+ * token and introspection endpoints), an error code outside the contract's tables or with another
+ * status than theirs, or a status or body the OpenAPI document does not declare for the operation.
  */
 export function findingsOf(validator: OpenApiValidator, request: FuzzRequest, response: RawResponse): Finding[] {
   const findings: Finding[] = [];
@@ -95,6 +102,8 @@ export function findingsOf(validator: OpenApiValidator, request: FuzzRequest, re
       });
     }
   }
+  const codeProblem = errorCodeProblem(response.status, body);
+  if (codeProblem) findings.push({ kind: 'error code', detail: codeProblem });
   // A target with bytes outside visible ASCII is not HTTP/1.1 (RFC 9112 §3.2): Node's parser refuses
   // it before any route (src/http/client-error.ts), so no operation's responses apply, only the shapes.
   if (operation && HTTP_TARGET.test(request.path) && findings.length === 0) {

@@ -6,6 +6,7 @@ import { RATE_LIMITS_OFF } from '../../src/config/rate-limit-config.ts';
 import { createLogger } from '../../src/http/logger.ts';
 import { type RunningServer, type StartOptions, startServer } from '../../src/server.ts';
 import { TEST_BOOTSTRAP_CLIENT, TEST_ISSUER_URL, TEST_SECRET_KEY } from './constants.ts';
+import { errorCodeProblem } from './error-codes.ts';
 import { OpenApiValidator } from './openapi-validator.ts';
 
 export interface ApiResponse {
@@ -50,7 +51,8 @@ export class TestServer {
   /**
    * Sends a request and returns the response, after checking it against the OpenAPI document: a
    * status the operation does not declare, or a body its schema refuses, fails the test. Paths the
-   * document does not describe (unknown routes, pages) are not checked.
+   * document does not describe (unknown routes, pages) are not checked against it, but their error
+   * codes are, like every other: a code outside the contract's tables fails the test too.
    */
   async call(method: string, path: string, options: CallOptions = {}): Promise<ApiResponse> {
     const headers: Record<string, string> = { ...options.headers };
@@ -73,6 +75,9 @@ export class TestServer {
     openApi ??= new OpenApiValidator();
     const problem = openApi.problemOf(method, path, { status: response.status, contentType, text, body: parsed });
     if (problem) throw new Error(`OpenAPI document and server disagree: ${problem}`);
+    // And every error code, on every path (unknown routes included), is one the contract lists.
+    const codeProblem = errorCodeProblem(response.status, parsed);
+    if (codeProblem) throw new Error(`${method} ${path}: ${codeProblem}`);
     return { status: response.status, body: parsed, headers: response.headers };
   }
 

@@ -1,8 +1,10 @@
 import { initContract } from '@ts-rest/core';
 import { errorResponses } from '../common/errors.ts';
 import { requires } from '../common/metadata.ts';
+import { withMiddleware } from '../common/middleware.ts';
 import { ListQuery, listOf, single } from '../common/pagination.ts';
 import { RealmIdPathParams, RealmIdRoleIdPathParams, RealmPathParams } from '../common/primitives.ts';
+import { REALM_MANAGEMENT_RESPONSES } from '../common/responses.ts';
 import { AssignRolesBody, Role } from '../roles/role.schemas.ts';
 import {
   Application,
@@ -18,13 +20,13 @@ const TAG = 'Applications';
 
 /** `/api/v1/{realm}/applications`, as `docs/reference/management-api.txt` lists it, plus secret rotation. */
 export const applicationsContract = c.router(
-  {
+  withMiddleware({
     list: {
       method: 'GET',
       path: '',
       pathParams: RealmPathParams,
       query: ListQuery,
-      responses: { 200: listOf(Application), ...errorResponses(400, 401, 403, 404) },
+      responses: { 200: listOf(Application) },
       summary: 'List applications',
       description: 'Newest first. `search` matches name, description and client id, case-insensitively.',
       metadata: requires('applications:read', TAG),
@@ -34,7 +36,7 @@ export const applicationsContract = c.router(
       path: '',
       pathParams: RealmPathParams,
       body: CreateApplicationBody,
-      responses: { 201: single(CreatedApplication), ...errorResponses(400, 401, 403, 404, 422) },
+      responses: { 201: single(CreatedApplication), ...errorResponses(422) },
       summary: 'Create an application',
       description:
         'Confidential types (`traditional`, `m2m`) get a `client_secret`, returned only in this response. ' +
@@ -45,7 +47,7 @@ export const applicationsContract = c.router(
       method: 'GET',
       path: '/:id',
       pathParams: RealmIdPathParams,
-      responses: { 200: single(Application), ...errorResponses(400, 401, 403, 404) },
+      responses: { 200: single(Application) },
       summary: 'Get an application',
       description: 'Never its client secret: that is shown only when created or rotated.',
       metadata: requires('applications:read', TAG, { etag: true }),
@@ -55,7 +57,7 @@ export const applicationsContract = c.router(
       path: '/:id',
       pathParams: RealmIdPathParams,
       body: UpdateApplicationBody,
-      responses: { 200: single(Application), ...errorResponses(400, 401, 403, 404, 422) },
+      responses: { 200: single(Application), ...errorResponses(422) },
       summary: 'Update an application',
       description:
         'Only the fields sent change; the type and client id are immutable. New redirect URIs are checked ' +
@@ -67,7 +69,7 @@ export const applicationsContract = c.router(
       path: '/:id',
       pathParams: RealmIdPathParams,
       body: c.noBody(),
-      responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404) },
+      responses: { 204: c.noBody() },
       summary: 'Delete an application',
       description:
         'It can no longer get tokens from the next request on, and the tokens it already holds are refused by the ' +
@@ -79,7 +81,7 @@ export const applicationsContract = c.router(
       path: '/:id/secret',
       pathParams: RealmIdPathParams,
       body: RotateSecretBody.optional(),
-      responses: { 200: single(ApplicationWithSecret), ...errorResponses(400, 401, 403, 404, 422) },
+      responses: { 200: single(ApplicationWithSecret), ...errorResponses(422) },
       summary: "Rotate an application's client secret",
       description:
         'Issues a new secret, returned only in this response. The old one stops working at once, or keeps ' +
@@ -94,7 +96,7 @@ export const applicationsContract = c.router(
       path: '/:id/roles',
       pathParams: RealmIdPathParams,
       query: ListQuery,
-      responses: { 200: listOf(Role), ...errorResponses(400, 401, 403, 404) },
+      responses: { 200: listOf(Role) },
       summary: "List an application's roles",
       description: 'By name. `search` matches role name and description.',
       metadata: requires('applications:read', TAG),
@@ -104,7 +106,7 @@ export const applicationsContract = c.router(
       path: '/:id/roles',
       pathParams: RealmIdPathParams,
       body: AssignRolesBody,
-      responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404, 422) },
+      responses: { 204: c.noBody(), ...errorResponses(422) },
       summary: 'Assign roles to an application',
       description:
         'Only `m2m` applications hold roles. All or nothing: unknown role ids answer 422 listing them, and ' +
@@ -116,11 +118,11 @@ export const applicationsContract = c.router(
       path: '/:id/roles/:roleId',
       pathParams: RealmIdRoleIdPathParams,
       body: c.noBody(),
-      responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404) },
+      responses: { 204: c.noBody() },
       summary: 'Remove a role from an application',
       description: '404 when the role is not assigned to the application.',
       metadata: requires('applications:write', TAG),
     },
-  },
-  { pathPrefix: '/api/v1/:realm/applications', strictStatusCodes: true },
+  }),
+  { pathPrefix: '/api/v1/:realm/applications', strictStatusCodes: true, commonResponses: REALM_MANAGEMENT_RESPONSES },
 );

@@ -1,8 +1,9 @@
 import { initContract } from '@ts-rest/core';
-import { errorResponses } from '../common/errors.ts';
 import { requires } from '../common/metadata.ts';
+import { withMiddleware } from '../common/middleware.ts';
 import { listOf } from '../common/pagination.ts';
 import { RealmPathParams } from '../common/primitives.ts';
+import { REALM_MANAGEMENT_RESPONSES } from '../common/responses.ts';
 import { AuditLog, AuditLogQuery } from './audit-log.schemas.ts';
 
 const c = initContract();
@@ -10,13 +11,13 @@ const TAG = 'Audit logs';
 
 /** `/api/v1/{realm}/audit-logs`: what the Management API changed in a realm, and who did it. */
 export const auditLogsContract = c.router(
-  {
+  withMiddleware({
     list: {
       method: 'GET',
       path: '',
       pathParams: RealmPathParams,
       query: AuditLogQuery,
-      responses: { 200: listOf(AuditLog), ...errorResponses(400, 401, 403, 404) },
+      responses: { 200: listOf(AuditLog) },
       summary: 'List audit log entries',
       description:
         'Newest first. Every Management API write of the realm, successful or not, with its actor, action, target, ' +
@@ -25,6 +26,6 @@ export const auditLogsContract = c.router(
         "realm's log.",
       metadata: requires('audit-logs:read', TAG),
     },
-  },
-  { pathPrefix: '/api/v1/:realm/audit-logs', strictStatusCodes: true },
+  }),
+  { pathPrefix: '/api/v1/:realm/audit-logs', strictStatusCodes: true, commonResponses: REALM_MANAGEMENT_RESPONSES },
 );

@@ -1,3 +1,4 @@
+import type { OAuthErrorCode } from '../oauth/oauth-errors.ts';
 import type { ManagementScope } from './scopes.ts';
 
 /**
@@ -24,27 +25,23 @@ export interface RouteMetadata {
   /** OpenAPI tag. */
   readonly tag: string;
   /**
-   * RFC 6749 errors an OAuth endpoint answers with, each with an example description; the OpenAPI
-   * document lists only these (default: the token endpoint's).
+   * The RFC 6749 errors an OAuth endpoint answers with (of `OAUTH_ERRORS`): the OpenAPI document
+   * lists these, by the status each answers with.
    */
-  readonly oauthErrors?: Readonly<Record<string, string>>;
-  /** Answers without the database (liveness), so never with its 503. */
-  readonly withoutDatabase?: boolean;
+  readonly oauthErrors?: readonly OAuthErrorCode[];
 }
 
-/** Metadata of a route protected by a Management API scope. */
-export function requires(
-  scope: ManagementScope,
-  tag: string,
-  options: { masterOnly?: boolean; etag?: boolean; action?: boolean } = {},
-) {
-  return { scope, tag, ...options } as const satisfies RouteMetadata;
+/**
+ * Metadata of a route protected by a Management API scope. Its options keep their literal types
+ * (`etag: true`), so that the headers and statuses `withMiddleware` derives from them are typed too.
+ */
+export function requires<
+  const O extends { masterOnly?: boolean; etag?: boolean; action?: boolean } = Record<never, never>,
+>(scope: ManagementScope, tag: string, options: O = {} as O) {
+  return { scope, tag, ...options } satisfies RouteMetadata;
 }
 
 /** Metadata of a public route (OAuth endpoints, discovery, probes). */
-export function publicRoute(
-  tag: string,
-  options: { oauthErrors?: RouteMetadata['oauthErrors']; withoutDatabase?: boolean } = {},
-): RouteMetadata {
+export function publicRoute(tag: string, options: { oauthErrors?: RouteMetadata['oauthErrors'] } = {}): RouteMetadata {
   return { tag, ...options };
 }

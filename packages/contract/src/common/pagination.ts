@@ -1,10 +1,8 @@
 import { z } from 'zod';
+import { DEFAULT_PER_PAGE, MAX_PER_PAGE } from './limits.ts';
 import { Id } from './primitives.ts';
 
-export const MAX_PER_PAGE = 100;
-export const DEFAULT_PER_PAGE = 20;
-
-/** The pages of every v1 list: 1-based `page`, `per_page` 1..100. */
+/** The pages of every v1 list: 1-based `page`, `per_page` 1..{@link MAX_PER_PAGE}. */
 export const PageQuery = z.object({
   page: z.coerce.number().int().min(1).default(1).meta({ description: '1-based page number.' }),
   per_page: z.coerce

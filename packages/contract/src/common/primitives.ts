@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_IDS_PER_REQUEST, MAX_REALM_REF_LENGTH } from './limits.ts';
 
 /** Ids are UUIDs (version 7, time-ordered). */
 export const Id = z.uuid().meta({ example: '0199b2f6-3c6e-7d4a-9b1e-2f4f8a6c1d20' });
@@ -10,7 +11,7 @@ export const Timestamp = z.iso.datetime().meta({ example: '2026-01-15T10:30:00.0
 export const RealmRef = z
   .string()
   .min(1)
-  .max(64)
+  .max(MAX_REALM_REF_LENGTH)
   .meta({ description: "The realm's UUID or its name.", example: 'master' });
 
 export const RealmPathParams = z.object({ realm: RealmRef });
@@ -26,6 +27,6 @@ export function idList(description: string) {
   return z
     .array(Id)
     .min(1)
-    .max(100)
-    .meta({ description: `${description} 1..100 ids; duplicates are ignored.` });
+    .max(MAX_IDS_PER_REQUEST)
+    .meta({ description: `${description} 1..${MAX_IDS_PER_REQUEST} ids; duplicates are ignored.` });
 }

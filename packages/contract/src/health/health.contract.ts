@@ -1,6 +1,8 @@
 import { initContract } from '@ts-rest/core';
 import { errorResponses } from '../common/errors.ts';
+import { READINESS_TIMEOUT_SECONDS } from '../common/limits.ts';
 import { publicRoute } from '../common/metadata.ts';
+import { withMiddleware } from '../common/middleware.ts';
 import { Liveness, Readiness } from './health.schemas.ts';
 
 const c = initContract();
@@ -8,7 +10,7 @@ const TAG = 'Operations';
 
 /** Probes for load balancers and orchestrators (Kubernetes liveness and readiness). */
 export const healthContract = c.router(
-  {
+  withMiddleware({
     healthz: {
       method: 'GET',
       path: '/healthz',
@@ -17,7 +19,7 @@ export const healthContract = c.router(
       description:
         'The process is up and its event loop answers. Touches nothing else (not the database), so a failing ' +
         'database never gets a healthy instance restarted. Public.',
-      metadata: publicRoute(TAG, { withoutDatabase: true }),
+      metadata: publicRoute(TAG),
     },
     readyz: {
       method: 'GET',
@@ -25,11 +27,12 @@ export const healthContract = c.router(
       responses: { 200: Readiness, ...errorResponses(503) },
       summary: 'Readiness',
       description:
-        'Whether this instance should get traffic: the database answers `select 1` within 2 s, every migration ' +
+        'Whether this instance should get traffic: the database answers `select 1` within ' +
+        `${READINESS_TIMEOUT_SECONDS} s, every migration ` +
         'this version ships is applied, and no shutdown is under way. Otherwise 503 with `Retry-After`, ' +
         '`details` naming each check that failed (`path` is the check). Public.',
       metadata: publicRoute(TAG),
     },
-  },
+  }),
   { strictStatusCodes: true },
 );

@@ -1,7 +1,8 @@
 import { initContract } from '@ts-rest/core';
-import { errorResponses } from '../common/errors.ts';
 import { publicRoute } from '../common/metadata.ts';
+import { withMiddleware } from '../common/middleware.ts';
 import { RealmPathParams } from '../common/primitives.ts';
+import { REALM_OAUTH_RESPONSES } from '../common/responses.ts';
 import {
   IntrospectionRequest,
   IntrospectionResponse,
@@ -17,7 +18,7 @@ const TAG = 'OAuth 2.0';
 
 /** The authorization server of each realm: `/oauth2/{realm}`. */
 export const oauthContract = c.router(
-  {
+  withMiddleware({
     token: {
       method: 'POST',
       path: '/oauth2/:realm/token',
@@ -29,7 +30,6 @@ export const oauthContract = c.router(
         400: OAuthErrorBody,
         401: OAuthErrorBody,
         429: OAuthErrorBody,
-        ...errorResponses(404),
       },
       summary: 'Issue an access token (client_credentials)',
       description:
@@ -37,7 +37,18 @@ export const oauthContract = c.router(
         "Granted scopes are the requested ones that the application's roles hold for the resource. " +
         'Failures are RFC 6749 errors, `{ error, error_description }`: 401 `invalid_client`, 400 for the others, ' +
         '429 `rate_limited` past the per-client or per-IP rate limit.',
-      metadata: publicRoute(TAG),
+      metadata: publicRoute(TAG, {
+        oauthErrors: [
+          'invalid_request',
+          'invalid_client',
+          'unauthorized_client',
+          'unsupported_grant_type',
+          'invalid_scope',
+          'invalid_target',
+          'rate_limited',
+          'server_error',
+        ],
+      }),
     },
     introspect: {
       method: 'POST',
@@ -45,25 +56,20 @@ export const oauthContract = c.router(
       pathParams: RealmPathParams,
       contentType: 'application/x-www-form-urlencoded',
       body: IntrospectionRequest,
-      responses: { 200: IntrospectionResponse, 400: OAuthErrorBody, 401: OAuthErrorBody, ...errorResponses(404) },
+      responses: { 200: IntrospectionResponse, 400: OAuthErrorBody, 401: OAuthErrorBody },
       summary: 'Introspect an access token (RFC 7662)',
       description:
         'For resource servers that cannot verify JWTs themselves. The caller authenticates as a confidential ' +
         'client of the realm (`client_secret_basic` or `client_secret_post`). A token of this realm, validly ' +
         'signed, unexpired, of an application and a resource that still exist answers `active: true` with its ' +
         'claims; anything else answers only `{ "active": false }`.',
-      metadata: publicRoute(TAG, {
-        oauthErrors: {
-          invalid_request: 'The token parameter is required',
-          invalid_client: 'Client authentication failed',
-        },
-      }),
+      metadata: publicRoute(TAG, { oauthErrors: ['invalid_request', 'invalid_client'] }),
     },
     jwks: {
       method: 'GET',
       path: '/oauth2/:realm/jwks',
       pathParams: RealmPathParams,
-      responses: { 200: Jwks, ...errorResponses(400, 404) },
+      responses: { 200: Jwks },
       summary: "The realm's public signing keys",
       description:
         "RFC 7517 JSON Web Key Set of the keys that sign the realm's access tokens (RS256, ES256 or EdDSA, " +
@@ -75,7 +81,7 @@ export const oauthContract = c.router(
       method: 'GET',
       path: '/oauth2/:realm/.well-known/openid-configuration',
       pathParams: RealmPathParams,
-      responses: { 200: ServerMetadata, ...errorResponses(400, 404) },
+      responses: { 200: ServerMetadata },
       summary: 'Discovery document',
       description:
         "OpenID Connect Discovery location of the realm's authorization server metadata: issuer, token and " +
@@ -86,7 +92,7 @@ export const oauthContract = c.router(
       method: 'GET',
       path: '/oauth2/:realm/.well-known/oauth-authorization-server',
       pathParams: RealmPathParams,
-      responses: { 200: ServerMetadata, ...errorResponses(400, 404) },
+      responses: { 200: ServerMetadata },
       summary: 'Authorization server metadata, under the issuer',
       description: 'The same document as the RFC 8414 location, for clients that look under the issuer.',
       metadata: publicRoute(TAG),
@@ -95,13 +101,13 @@ export const oauthContract = c.router(
       method: 'GET',
       path: '/.well-known/oauth-authorization-server/oauth2/:realm',
       pathParams: RealmPathParams,
-      responses: { 200: ServerMetadata, ...errorResponses(400, 404) },
+      responses: { 200: ServerMetadata },
       summary: 'Authorization server metadata (RFC 8414)',
       description:
         "RFC 8414's location: `/.well-known/oauth-authorization-server` followed by the issuer's path. " +
         'The same document as the discovery document.',
       metadata: publicRoute(TAG),
     },
-  },
-  { strictStatusCodes: true },
+  }),
+  { strictStatusCodes: true, commonResponses: REALM_OAUTH_RESPONSES },
 );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OAUTH_ERROR_CODES } from './oauth-errors.ts';
 
 /**
  * The token request as RFC 6749 §4.4 and RFC 8707 define it. Fields are checked by the
@@ -97,17 +98,7 @@ export type IntrospectionResponse = z.infer<typeof IntrospectionResponse>;
 /** RFC 6749 §5.2 error, with `message` too so that it reads like every other Realmkit error. */
 export const OAuthErrorBody = z
   .object({
-    error: z.enum([
-      'invalid_request',
-      'invalid_client',
-      'invalid_grant',
-      'unauthorized_client',
-      'unsupported_grant_type',
-      'invalid_scope',
-      'invalid_target',
-      'rate_limited',
-      'server_error',
-    ]),
+    error: z.enum(OAUTH_ERROR_CODES),
     error_description: z.string(),
     message: z.string(),
   })

@@ -1,8 +1,10 @@
 import { initContract } from '@ts-rest/core';
 import { errorResponses } from '../common/errors.ts';
 import { requires } from '../common/metadata.ts';
+import { withMiddleware } from '../common/middleware.ts';
 import { ListQuery, listOf, single } from '../common/pagination.ts';
 import { RealmPathParams } from '../common/primitives.ts';
+import { MANAGEMENT_RESPONSES } from '../common/responses.ts';
 import { CreateRealmBody, Realm, UpdateRealmBody } from './realm.schemas.ts';
 
 const c = initContract();
@@ -10,12 +12,12 @@ const TAG = 'Realms';
 
 /** `/api/v1/realms`: master-realm tokens only. */
 export const realmsContract = c.router(
-  {
+  withMiddleware({
     list: {
       method: 'GET',
       path: '',
       query: ListQuery,
-      responses: { 200: listOf(Realm), ...errorResponses(400, 401, 403) },
+      responses: { 200: listOf(Realm) },
       summary: 'List realms',
       description: 'Paginated; `search` matches name and display name.',
       metadata: requires('realms:read', TAG, { masterOnly: true }),
@@ -24,7 +26,7 @@ export const realmsContract = c.router(
       method: 'POST',
       path: '',
       body: CreateRealmBody,
-      responses: { 201: single(Realm), ...errorResponses(400, 401, 403, 409, 422) },
+      responses: { 201: single(Realm), ...errorResponses(409, 422) },
       summary: 'Create a realm',
       description:
         'Creates the realm with its signing key (`signing_algorithm`, default RS256) and its built-in Management ' +
@@ -35,7 +37,7 @@ export const realmsContract = c.router(
       method: 'GET',
       path: '/:realm',
       pathParams: RealmPathParams,
-      responses: { 200: single(Realm), ...errorResponses(400, 401, 403, 404) },
+      responses: { 200: single(Realm), ...errorResponses(404) },
       summary: 'Get a realm by UUID or name',
       description: '`{realm}` is either; 404 when no realm has it.',
       metadata: requires('realms:read', TAG, { masterOnly: true, etag: true }),
@@ -45,7 +47,7 @@ export const realmsContract = c.router(
       path: '/:realm',
       pathParams: RealmPathParams,
       body: UpdateRealmBody,
-      responses: { 200: single(Realm), ...errorResponses(400, 401, 403, 404) },
+      responses: { 200: single(Realm), ...errorResponses(404) },
       summary: 'Update a realm',
       description:
         'The name is immutable: it is part of every issued token. A different `signing_algorithm` rotates the ' +
@@ -57,11 +59,11 @@ export const realmsContract = c.router(
       path: '/:realm',
       pathParams: RealmPathParams,
       body: c.noBody(),
-      responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404, 422) },
+      responses: { 204: c.noBody(), ...errorResponses(404, 422) },
       summary: 'Delete a realm and everything in it',
       description: 'The master realm cannot be deleted.',
       metadata: requires('realms:write', TAG, { masterOnly: true, etag: true }),
     },
-  },
-  { pathPrefix: '/api/v1/realms', strictStatusCodes: true },
+  }),
+  { pathPrefix: '/api/v1/realms', strictStatusCodes: true, commonResponses: MANAGEMENT_RESPONSES },
 );

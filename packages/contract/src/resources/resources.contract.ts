@@ -1,8 +1,10 @@
 import { initContract } from '@ts-rest/core';
 import { errorResponses } from '../common/errors.ts';
 import { requires } from '../common/metadata.ts';
+import { withMiddleware } from '../common/middleware.ts';
 import { ListQuery, listOf, single } from '../common/pagination.ts';
 import { RealmIdPathParams, RealmIdScopeIdPathParams, RealmPathParams } from '../common/primitives.ts';
+import { REALM_MANAGEMENT_RESPONSES } from '../common/responses.ts';
 import {
   CreateResourceBody,
   CreateScopeBody,
@@ -18,13 +20,13 @@ const READ_ONLY = 'The built-in Management API resource is read-only: 422.';
 
 /** `/api/v1/{realm}/resources`, as `docs/reference/management-api.txt` lists it. */
 export const resourcesContract = c.router(
-  {
+  withMiddleware({
     list: {
       method: 'GET',
       path: '',
       pathParams: RealmPathParams,
       query: ListQuery,
-      responses: { 200: listOf(Resource), ...errorResponses(400, 401, 403, 404) },
+      responses: { 200: listOf(Resource) },
       summary: 'List API resources',
       description: "The realm's built-in Management API first, then newest first. `search` matches name and indicator.",
       metadata: requires('resources:read', TAG),
@@ -34,7 +36,7 @@ export const resourcesContract = c.router(
       path: '',
       pathParams: RealmPathParams,
       body: CreateResourceBody,
-      responses: { 201: single(Resource), ...errorResponses(400, 401, 403, 404, 409) },
+      responses: { 201: single(Resource), ...errorResponses(409) },
       summary: 'Create an API resource',
       description: 'Indicators are unique per realm (409).',
       metadata: requires('resources:write', TAG, { etag: true }),
@@ -43,7 +45,7 @@ export const resourcesContract = c.router(
       method: 'GET',
       path: '/:id',
       pathParams: RealmIdPathParams,
-      responses: { 200: single(Resource), ...errorResponses(400, 401, 403, 404) },
+      responses: { 200: single(Resource) },
       summary: 'Get an API resource',
       description: 'Its indicator, token lifetime, and whether it is the built-in Management API.',
       metadata: requires('resources:read', TAG, { etag: true }),
@@ -53,7 +55,7 @@ export const resourcesContract = c.router(
       path: '/:id',
       pathParams: RealmIdPathParams,
       body: UpdateResourceBody,
-      responses: { 200: single(Resource), ...errorResponses(400, 401, 403, 404, 422) },
+      responses: { 200: single(Resource), ...errorResponses(422) },
       summary: 'Update an API resource',
       description: `A new \`access_token_ttl\` applies to tokens issued from then on. ${READ_ONLY}`,
       metadata: requires('resources:write', TAG, { etag: true }),
@@ -63,7 +65,7 @@ export const resourcesContract = c.router(
       path: '/:id',
       pathParams: RealmIdPathParams,
       body: c.noBody(),
-      responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404, 422) },
+      responses: { 204: c.noBody(), ...errorResponses(422) },
       summary: 'Delete an API resource',
       description: `Also deletes its scopes and removes them from every role; tokens already issued stay valid until they expire. ${READ_ONLY}`,
       metadata: requires('resources:write', TAG, { etag: true }),
@@ -73,7 +75,7 @@ export const resourcesContract = c.router(
       path: '/:id/scopes',
       pathParams: RealmIdPathParams,
       query: ListQuery,
-      responses: { 200: listOf(Scope), ...errorResponses(400, 401, 403, 404) },
+      responses: { 200: listOf(Scope) },
       summary: "List an API resource's scopes",
       description: 'By name. `search` matches name and description.',
       metadata: requires('resources:read', TAG),
@@ -83,7 +85,7 @@ export const resourcesContract = c.router(
       path: '/:id/scopes',
       pathParams: RealmIdPathParams,
       body: CreateScopeBody,
-      responses: { 201: single(Scope), ...errorResponses(400, 401, 403, 404, 409, 422) },
+      responses: { 201: single(Scope), ...errorResponses(409, 422) },
       summary: 'Add a scope to an API resource',
       description: `Scope names are unique per resource (409). ${READ_ONLY}`,
       metadata: requires('resources:write', TAG, { etag: true }),
@@ -93,7 +95,7 @@ export const resourcesContract = c.router(
       path: '/:id/scopes/:scopeId',
       pathParams: RealmIdScopeIdPathParams,
       body: UpdateScopeBody,
-      responses: { 200: single(Scope), ...errorResponses(400, 401, 403, 404, 409, 422) },
+      responses: { 200: single(Scope), ...errorResponses(409, 422) },
       summary: 'Update a scope',
       description: `Renaming a scope changes what new tokens carry; roles keep holding it. ${READ_ONLY}`,
       metadata: requires('resources:write', TAG, { etag: true }),
@@ -103,11 +105,11 @@ export const resourcesContract = c.router(
       path: '/:id/scopes/:scopeId',
       pathParams: RealmIdScopeIdPathParams,
       body: c.noBody(),
-      responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404, 422) },
+      responses: { 204: c.noBody(), ...errorResponses(422) },
       summary: 'Delete a scope',
       description: `Also removes it from every role. ${READ_ONLY}`,
       metadata: requires('resources:write', TAG, { etag: true }),
     },
-  },
-  { pathPrefix: '/api/v1/:realm/resources', strictStatusCodes: true },
+  }),
+  { pathPrefix: '/api/v1/:realm/resources', strictStatusCodes: true, commonResponses: REALM_MANAGEMENT_RESPONSES },
 );

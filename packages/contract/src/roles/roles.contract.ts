@@ -1,8 +1,10 @@
 import { initContract } from '@ts-rest/core';
 import { errorResponses } from '../common/errors.ts';
 import { requires } from '../common/metadata.ts';
+import { withMiddleware } from '../common/middleware.ts';
 import { ListQuery, listOf, single } from '../common/pagination.ts';
 import { RealmIdPathParams, RealmIdScopeIdPathParams, RealmPathParams } from '../common/primitives.ts';
+import { REALM_MANAGEMENT_RESPONSES } from '../common/responses.ts';
 import { AssignScopesBody, CreateRoleBody, Role, RoleScope, UpdateRoleBody } from './role.schemas.ts';
 
 const c = initContract();
@@ -10,13 +12,13 @@ const TAG = 'Roles';
 
 /** `/api/v1/{realm}/roles`, as `docs/reference/management-api.txt` lists it. */
 export const rolesContract = c.router(
-  {
+  withMiddleware({
     list: {
       method: 'GET',
       path: '',
       pathParams: RealmPathParams,
       query: ListQuery,
-      responses: { 200: listOf(Role), ...errorResponses(400, 401, 403, 404) },
+      responses: { 200: listOf(Role) },
       summary: 'List roles',
       description: 'By name. `search` matches name and description, case-insensitively.',
       metadata: requires('roles:read', TAG),
@@ -26,7 +28,7 @@ export const rolesContract = c.router(
       path: '',
       pathParams: RealmPathParams,
       body: CreateRoleBody,
-      responses: { 201: single(Role), ...errorResponses(400, 401, 403, 404, 409) },
+      responses: { 201: single(Role), ...errorResponses(409) },
       summary: 'Create a role',
       description: 'Names are unique per realm (409).',
       metadata: requires('roles:write', TAG, { etag: true }),
@@ -35,7 +37,7 @@ export const rolesContract = c.router(
       method: 'GET',
       path: '/:id',
       pathParams: RealmIdPathParams,
-      responses: { 200: single(Role), ...errorResponses(400, 401, 403, 404) },
+      responses: { 200: single(Role) },
       summary: 'Get a role',
       description: 'Its name and description; `GET .../roles/{id}/scopes` lists the scopes it holds.',
       metadata: requires('roles:read', TAG, { etag: true }),
@@ -45,7 +47,7 @@ export const rolesContract = c.router(
       path: '/:id',
       pathParams: RealmIdPathParams,
       body: UpdateRoleBody,
-      responses: { 200: single(Role), ...errorResponses(400, 401, 403, 404, 409) },
+      responses: { 200: single(Role), ...errorResponses(409) },
       summary: 'Update a role',
       description: 'Only the fields sent change. Names stay unique per realm (409).',
       metadata: requires('roles:write', TAG, { etag: true }),
@@ -55,7 +57,7 @@ export const rolesContract = c.router(
       path: '/:id',
       pathParams: RealmIdPathParams,
       body: c.noBody(),
-      responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404) },
+      responses: { 204: c.noBody() },
       summary: 'Delete a role',
       description:
         'Also removes it from every user and application. Tokens already issued keep their scopes until they expire.',
@@ -66,7 +68,7 @@ export const rolesContract = c.router(
       path: '/:id/scopes',
       pathParams: RealmIdPathParams,
       query: ListQuery,
-      responses: { 200: listOf(RoleScope), ...errorResponses(400, 401, 403, 404) },
+      responses: { 200: listOf(RoleScope) },
       summary: "List a role's scopes",
       description: 'By scope name. `search` matches scope name and description.',
       metadata: requires('roles:read', TAG),
@@ -76,7 +78,7 @@ export const rolesContract = c.router(
       path: '/:id/scopes',
       pathParams: RealmIdPathParams,
       body: AssignScopesBody,
-      responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404, 422) },
+      responses: { 204: c.noBody(), ...errorResponses(422) },
       summary: 'Assign scopes to a role',
       description:
         'Scopes of any API resource of the realm, the Management API included. All or nothing: unknown scope ids ' +
@@ -88,11 +90,11 @@ export const rolesContract = c.router(
       path: '/:id/scopes/:scopeId',
       pathParams: RealmIdScopeIdPathParams,
       body: c.noBody(),
-      responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404) },
+      responses: { 204: c.noBody() },
       summary: 'Remove a scope from a role',
       description: '404 when the role does not hold the scope.',
       metadata: requires('roles:write', TAG),
     },
-  },
-  { pathPrefix: '/api/v1/:realm/roles', strictStatusCodes: true },
+  }),
+  { pathPrefix: '/api/v1/:realm/roles', strictStatusCodes: true, commonResponses: REALM_MANAGEMENT_RESPONSES },
 );

@@ -1,7 +1,8 @@
 import { initContract } from '@ts-rest/core';
-import { errorResponses } from '../common/errors.ts';
 import { requires } from '../common/metadata.ts';
+import { withMiddleware } from '../common/middleware.ts';
 import { RealmPathParams } from '../common/primitives.ts';
+import { REALM_MANAGEMENT_RESPONSES } from '../common/responses.ts';
 import { RotateKeysBody, SigningKeyList } from './signing-key.schemas.ts';
 
 const c = initContract();
@@ -9,12 +10,12 @@ const TAG = 'Realms';
 
 /** `/api/v1/realms/{realm}/keys`: a realm's signing keys (master-realm tokens only, like the realms API). */
 export const signingKeysContract = c.router(
-  {
+  withMiddleware({
     listKeys: {
       method: 'GET',
       path: '',
       pathParams: RealmPathParams,
-      responses: { 200: SigningKeyList, ...errorResponses(400, 401, 403, 404) },
+      responses: { 200: SigningKeyList },
       summary: "List a realm's signing keys",
       description:
         'The keys in the JWKS: the active one and those retiring, newest first, with their algorithm and when ' +
@@ -26,7 +27,7 @@ export const signingKeysContract = c.router(
       path: '/rotate',
       pathParams: RealmPathParams,
       body: RotateKeysBody.optional(),
-      responses: { 200: SigningKeyList, ...errorResponses(400, 401, 403, 404) },
+      responses: { 200: SigningKeyList },
       summary: "Rotate a realm's signing key",
       description:
         "Makes a new active key (of `algorithm`, default the realm's) that signs every token from now on; every " +
@@ -36,6 +37,6 @@ export const signingKeysContract = c.router(
         "`ETag` (from `GET /api/v1/realms/{realm}`), and the response's `ETag` is the realm's new one.",
       metadata: requires('realms:write', TAG, { masterOnly: true, etag: true, action: true }),
     },
-  },
-  { pathPrefix: '/api/v1/realms/:realm/keys', strictStatusCodes: true },
+  }),
+  { pathPrefix: '/api/v1/realms/:realm/keys', strictStatusCodes: true, commonResponses: REALM_MANAGEMENT_RESPONSES },
 );

@@ -1,8 +1,7 @@
 import { z } from 'zod';
+import { DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_REALM_REF_LENGTH } from '../common/limits.ts';
 import { Id, Timestamp } from '../common/primitives.ts';
-import { Email, Username } from '../users/user.schemas.ts';
-
-const PersonName = z.string().min(1).max(256);
+import { Email, PASSWORD_LENGTHS, PersonName, Username } from '../users/user.schemas.ts';
 
 /** A user as the users API by realm name shows it: camelCase, `enabled` = not suspended. */
 export const RealmUser = z
@@ -44,28 +43,29 @@ export const RealmUserPage = z
   })
   .meta({ id: 'RealmUserPage' });
 
-export const MAX_PAGE_SIZE = 100;
+/** The largest `size`: the same limit as v1's `per_page`. */
+export const MAX_PAGE_SIZE = MAX_PER_PAGE;
 
 export const RealmUsersQuery = z.object({
-  realm: z.string().min(1).max(64).meta({ description: 'Realm name.', example: 'master' }),
+  realm: z.string().min(1).max(MAX_REALM_REF_LENGTH).meta({ description: 'Realm name.', example: 'master' }),
   page: z.coerce.number().int().min(0).default(0).meta({ description: 'Zero-based page number.' }),
   size: z.coerce
     .number()
     .int()
     .min(1)
     .max(MAX_PAGE_SIZE)
-    .default(20)
+    .default(DEFAULT_PER_PAGE)
     .meta({ description: `Page size, 1..${MAX_PAGE_SIZE}.` }),
 });
 
 export const CreateRealmUserBody = z
   .strictObject({
-    realmName: z.string().min(1).max(64),
+    realmName: z.string().min(1).max(MAX_REALM_REF_LENGTH),
     username: Username,
     email: Email,
     firstName: PersonName.optional(),
     lastName: PersonName.optional(),
-    password: z.string().meta({ description: 'Plain text, 8..256 characters; stored as argon2id.' }),
+    password: z.string().meta({ description: `Plain text, ${PASSWORD_LENGTHS} characters; stored as argon2id.` }),
   })
   .meta({
     id: 'CreateRealmUser',

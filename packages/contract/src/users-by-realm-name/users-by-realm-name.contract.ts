@@ -1,6 +1,9 @@
 import { initContract } from '@ts-rest/core';
 import { errorResponses } from '../common/errors.ts';
 import { requires } from '../common/metadata.ts';
+import { withMiddleware } from '../common/middleware.ts';
+import { REALM_MANAGEMENT_RESPONSES } from '../common/responses.ts';
+import { PASSWORD_LENGTHS } from '../users/user.schemas.ts';
 import { SEND_VERIFY_EMAIL_DESCRIPTION } from '../users/users.contract.ts';
 import {
   CreateRealmUserBody,
@@ -19,12 +22,12 @@ const SAME_USERS =
 
 /** `/api/users`, as `docs/reference/users-api-by-realm-name.txt` describes it. */
 export const usersByRealmNameContract = c.router(
-  {
+  withMiddleware({
     list: {
       method: 'GET',
       path: '',
       query: RealmUsersQuery,
-      responses: { 200: RealmUserPage, ...errorResponses(400, 401, 403, 404) },
+      responses: { 200: RealmUserPage },
       summary: 'List the users of a realm',
       description: `Newest first, as a zero-based page. ${SAME_USERS}`,
       metadata: requires('users:read', TAG),
@@ -33,7 +36,7 @@ export const usersByRealmNameContract = c.router(
       method: 'POST',
       path: '',
       body: CreateRealmUserBody,
-      responses: { 201: RealmUser, ...errorResponses(400, 401, 403, 404, 409, 422) },
+      responses: { 201: RealmUser, ...errorResponses(409, 422) },
       summary: 'Create a user',
       description:
         'Username and email are unique per realm (409). The password is stored as argon2id, not BCrypt(12): ' +
@@ -44,7 +47,7 @@ export const usersByRealmNameContract = c.router(
       method: 'GET',
       path: '/:userId',
       pathParams: UserIdPathParams,
-      responses: { 200: RealmUser, ...errorResponses(400, 401, 403, 404) },
+      responses: { 200: RealmUser },
       summary: 'Get a user',
       description: SAME_USERS,
       metadata: requires('users:read', TAG, { etag: true }),
@@ -54,7 +57,7 @@ export const usersByRealmNameContract = c.router(
       path: '/:userId',
       pathParams: UserIdPathParams,
       body: UpdateRealmUserBody,
-      responses: { 200: RealmUser, ...errorResponses(400, 401, 403, 404, 409) },
+      responses: { 200: RealmUser, ...errorResponses(409) },
       summary: 'Update a user',
       description: 'Only the fields sent change. `enabled: false` suspends the user.',
       metadata: requires('users:write', TAG, { etag: true }),
@@ -64,7 +67,7 @@ export const usersByRealmNameContract = c.router(
       path: '/:userId',
       pathParams: UserIdPathParams,
       body: c.noBody(),
-      responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404) },
+      responses: { 204: c.noBody() },
       summary: 'Delete a user',
       description: 'Deletes the user, its roles, identities and pending verification links, in whichever realm it is.',
       metadata: requires('users:write', TAG, { etag: true }),
@@ -74,9 +77,9 @@ export const usersByRealmNameContract = c.router(
       path: '/:userId/password',
       pathParams: UserIdPathParams,
       body: ResetPasswordBody,
-      responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404, 422) },
+      responses: { 204: c.noBody(), ...errorResponses(422) },
       summary: "Reset a user's password",
-      description: 'Plain text, 8..256 characters, not the email; stored as argon2id.',
+      description: `Plain text, ${PASSWORD_LENGTHS} characters, not the email; stored as argon2id.`,
       metadata: requires('users:write', TAG, { etag: true }),
     },
     sendVerifyEmail: {
@@ -84,11 +87,11 @@ export const usersByRealmNameContract = c.router(
       path: '/:userId/send-verify-email',
       pathParams: UserIdPathParams,
       body: c.noBody(),
-      responses: { 202: c.noBody(), ...errorResponses(400, 401, 403, 404, 409, 429) },
+      responses: { 202: c.noBody(), ...errorResponses(409) },
       summary: 'Send the email verification email',
       description: SEND_VERIFY_EMAIL_DESCRIPTION,
       metadata: requires('users:write', TAG),
     },
-  },
-  { pathPrefix: '/api/users', strictStatusCodes: true },
+  }),
+  { pathPrefix: '/api/users', strictStatusCodes: true, commonResponses: REALM_MANAGEMENT_RESPONSES },
 );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../common/limits.ts';
 import { Id, Timestamp } from '../common/primitives.ts';
 
 export const Email = z.email().max(254).meta({ example: 'jane@example.com' });
@@ -11,10 +12,16 @@ export const Username = z
   )
   .meta({ example: 'jane' });
 
-const PersonName = z.string().min(1).max(256);
+/** A given, family or full name. */
+export const PersonName = z.string().min(1).max(256);
 
-/** A password as sent: the server's policy (length 8..256, not the email) answers 422. */
-const Password = z.string().meta({ description: 'Plain text, 8..256 characters, not equal to the email.' });
+/** The password policy's length, as descriptions write it: `8..256`. */
+export const PASSWORD_LENGTHS = `${PASSWORD_MIN_LENGTH}..${PASSWORD_MAX_LENGTH}`;
+
+/** A password as sent: the server's policy (its length, not the email) answers 422. */
+const Password = z
+  .string()
+  .meta({ description: `Plain text, ${PASSWORD_LENGTHS} characters, not equal to the email.` });
 
 export const User = z
   .object({

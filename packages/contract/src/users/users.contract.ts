@@ -1,11 +1,15 @@
 import { initContract } from '@ts-rest/core';
 import { errorResponses } from '../common/errors.ts';
+import { VERIFICATION_LINK_TTL_HOURS } from '../common/limits.ts';
 import { requires } from '../common/metadata.ts';
+import { withMiddleware } from '../common/middleware.ts';
 import { CursorListQuery, cursorListOf, ListQuery, listOf, single } from '../common/pagination.ts';
 import { RealmIdPathParams, RealmIdRoleIdPathParams, RealmPathParams } from '../common/primitives.ts';
+import { REALM_MANAGEMENT_RESPONSES } from '../common/responses.ts';
 import { AssignRolesBody, Role } from '../roles/role.schemas.ts';
 import {
   CreateUserBody,
+  PASSWORD_LENGTHS,
   SetPasswordBody,
   SetSuspendedBody,
   UpdateUserBody,
@@ -18,20 +22,21 @@ const c = initContract();
 
 /** What send-verify-email does, in both users APIs. */
 export const SEND_VERIFY_EMAIL_DESCRIPTION =
-  'Queues a `user.verify_email_requested` event; the notifier sends the email with a link valid for 24 h, ' +
+  'Queues a `user.verify_email_requested` event; the notifier sends the email with a link valid for ' +
+  `${VERIFICATION_LINK_TTL_HOURS} h, ` +
   'usable once. 409 when the email is already verified; 429 (with `Retry-After`) for a second request ' +
   'within a minute.';
 const TAG = 'Users';
 
 /** `/api/v1/{realm}/users`, as `docs/reference/management-api.txt` lists it. */
 export const usersContract = c.router(
-  {
+  withMiddleware({
     list: {
       method: 'GET',
       path: '',
       pathParams: RealmPathParams,
       query: CursorListQuery,
-      responses: { 200: cursorListOf(User), ...errorResponses(400, 401, 403, 404) },
+      responses: { 200: cursorListOf(User) },
       summary: 'List users',
       description:
         'Newest first. `search` matches email, username and name, case-insensitively. For deep pages, follow ' +
@@ -43,7 +48,7 @@ export const usersContract = c.router(
       path: '',
       pathParams: RealmPathParams,
       body: CreateUserBody,
-      responses: { 201: single(User), ...errorResponses(400, 401, 403, 404, 409, 422) },
+      responses: { 201: single(User), ...errorResponses(409, 422) },
       summary: 'Create a user',
       description: 'Email and username are unique per realm, case-insensitively (409).',
       metadata: requires('users:write', TAG, { etag: true }),
@@ -52,7 +57,7 @@ export const usersContract = c.router(
       method: 'GET',
       path: '/:id',
       pathParams: RealmIdPathParams,
-      responses: { 200: single(User), ...errorResponses(400, 401, 403, 404) },
+      responses: { 200: single(User) },
       summary: 'Get a user',
       description: 'The profile and flags of the user; `has_password` says whether a password is set, never the hash.',
       metadata: requires('users:read', TAG, { etag: true }),
@@ -62,7 +67,7 @@ export const usersContract = c.router(
       path: '/:id',
       pathParams: RealmIdPathParams,
       body: UpdateUserBody,
-      responses: { 200: single(User), ...errorResponses(400, 401, 403, 404, 409, 422) },
+      responses: { 200: single(User), ...errorResponses(409, 422) },
       summary: 'Update a user',
       description:
         'Only the fields sent change; `null` clears an optional field. Changing `email` resets `email_verified` ' +
@@ -74,7 +79,7 @@ export const usersContract = c.router(
       path: '/:id',
       pathParams: RealmIdPathParams,
       body: c.noBody(),
-      responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404) },
+      responses: { 204: c.noBody() },
       summary: 'Delete a user',
       description: 'Also deletes its connected identities and role assignments.',
       metadata: requires('users:write', TAG, { etag: true }),
@@ -84,9 +89,9 @@ export const usersContract = c.router(
       path: '/:id/password',
       pathParams: RealmIdPathParams,
       body: SetPasswordBody,
-      responses: { 200: single(User), ...errorResponses(400, 401, 403, 404, 422) },
+      responses: { 200: single(User), ...errorResponses(422) },
       summary: "Change a user's password",
-      description: 'The policy (8..256 characters, not the email) answers 422. Stored as an argon2id hash.',
+      description: `The policy (${PASSWORD_LENGTHS} characters, not the email) answers 422. Stored as an argon2id hash.`,
       metadata: requires('users:write', TAG, { etag: true }),
     },
     setSuspended: {
@@ -94,7 +99,7 @@ export const usersContract = c.router(
       path: '/:id/is-suspended',
       pathParams: RealmIdPathParams,
       body: SetSuspendedBody,
-      responses: { 200: single(User), ...errorResponses(400, 401, 403, 404) },
+      responses: { 200: single(User) },
       summary: 'Block or unblock a user',
       description:
         "Sets `is_suspended`. Realmkit keeps the flag for the caller's sign-in decisions; " +
@@ -106,7 +111,7 @@ export const usersContract = c.router(
       path: '/:id/password/verify',
       pathParams: RealmIdPathParams,
       body: VerifyPasswordBody,
-      responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404, 422) },
+      responses: { 204: c.noBody(), ...errorResponses(422) },
       summary: "Check a user's password",
       description:
         "204 when the password is the user's, 422 `invalid_credentials` when it is not or the user has none. " +
@@ -118,7 +123,7 @@ export const usersContract = c.router(
       path: '/:id/roles',
       pathParams: RealmIdPathParams,
       query: ListQuery,
-      responses: { 200: listOf(Role), ...errorResponses(400, 401, 403, 404) },
+      responses: { 200: listOf(Role) },
       summary: "List a user's roles",
       description: 'By name. `search` matches role name and description.',
       metadata: requires('users:roles', TAG),
@@ -128,7 +133,7 @@ export const usersContract = c.router(
       path: '/:id/roles',
       pathParams: RealmIdPathParams,
       body: AssignRolesBody,
-      responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404, 422) },
+      responses: { 204: c.noBody(), ...errorResponses(422) },
       summary: 'Assign roles to a user',
       description:
         'All or nothing: unknown role ids answer 422 listing them, and assign none. Roles already assigned are not an error.',
@@ -139,7 +144,7 @@ export const usersContract = c.router(
       path: '/:id/roles/:roleId',
       pathParams: RealmIdRoleIdPathParams,
       body: c.noBody(),
-      responses: { 204: c.noBody(), ...errorResponses(400, 401, 403, 404) },
+      responses: { 204: c.noBody() },
       summary: 'Remove a role from a user',
       description: '404 when the role is not assigned to the user.',
       metadata: requires('users:roles', TAG),
@@ -149,7 +154,7 @@ export const usersContract = c.router(
       path: '/:id/send-verify-email',
       pathParams: RealmIdPathParams,
       body: c.noBody(),
-      responses: { 202: c.noBody(), ...errorResponses(400, 401, 403, 404, 409, 429) },
+      responses: { 202: c.noBody(), ...errorResponses(409) },
       summary: 'Send the email verification email',
       description: SEND_VERIFY_EMAIL_DESCRIPTION,
       metadata: requires('users:write', TAG),
@@ -159,11 +164,11 @@ export const usersContract = c.router(
       path: '/:id/identities',
       pathParams: RealmIdPathParams,
       query: ListQuery,
-      responses: { 200: listOf(UserIdentity), ...errorResponses(400, 401, 403, 404) },
+      responses: { 200: listOf(UserIdentity) },
       summary: "List a user's connected identity providers",
       description: 'Oldest first. `search` matches provider and provider user id.',
       metadata: requires('users:read', TAG),
     },
-  },
-  { pathPrefix: '/api/v1/:realm/users', strictStatusCodes: true },
+  }),
+  { pathPrefix: '/api/v1/:realm/users', strictStatusCodes: true, commonResponses: REALM_MANAGEMENT_RESPONSES },
 );

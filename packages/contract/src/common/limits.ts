@@ -1,0 +1,39 @@
+/**
+ * The API's limits, each written once: the contract's schemas and descriptions, the OpenAPI
+ * document and the server that enforces them all read them from here.
+ */
+
+/** The largest request body the server reads, JSON or form: 100 KiB (body-parser's `100kb`). */
+export const MAX_BODY_BYTES = 100 * 1024;
+
+/** {@link MAX_BODY_BYTES} as messages and the OpenAPI document write it. */
+export const MAX_BODY_SIZE = `${MAX_BODY_BYTES / 1024} kB`;
+
+/** Parameters an OAuth form (a token or introspection request) may carry: RFC 6749 requests have a handful. */
+export const MAX_FORM_PARAMETERS = 50;
+
+/** Items per page of every list (`per_page` in v1, `size` in the users API by realm name). */
+export const MAX_PER_PAGE = 100;
+export const DEFAULT_PER_PAGE = 20;
+
+/** Ids that one request may name at once (`role_ids`, `scope_ids`). */
+export const MAX_IDS_PER_REQUEST = 100;
+
+/** Characters of a realm reference: `{realm}` (its UUID or name), or a realm name sent as a value. */
+export const MAX_REALM_REF_LENGTH = 64;
+
+/** The password policy's length, in characters (Unicode code points); outside it the server answers 422. */
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 256;
+
+/** Characters of an `Idempotency-Key`, once unquoted. */
+export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
+
+/** How long the response of a request with an `Idempotency-Key` is kept and answered again, in hours. */
+export const IDEMPOTENCY_KEY_TTL_HOURS = 24;
+
+/** How long an email verification link works, in hours. */
+export const VERIFICATION_LINK_TTL_HOURS = 24;
+
+/** How long `/readyz` waits for the database, in seconds: a probe must answer well within its own timeout. */
+export const READINESS_TIMEOUT_SECONDS = 2;
