@@ -1,4 +1,4 @@
-import { contract } from '@realmkit/contract';
+import { contract, VERIFY_EMAIL_PAGE_PATH } from '@realmkit/contract';
 import { createExpressEndpoints } from '@ts-rest/express';
 import express, { type Express, type NextFunction, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
@@ -32,7 +32,6 @@ import { rolesRoutes } from './roles/roles.routes.ts';
 import type { Services } from './services.ts';
 import { usersRoutes } from './users/users.routes.ts';
 import { usersByRealmNameRoutes } from './users/users-by-realm-name.routes.ts';
-import { VERIFY_EMAIL_PATH } from './users/verification-link.ts';
 import { verifyEmailPage } from './users/verify-email.page.ts';
 
 /**
@@ -96,7 +95,7 @@ export function createApp({
 
   app.use(oauthPathErrors);
 
-  app.get(VERIFY_EMAIL_PATH, verifyEmailPage(services.emailVerifications));
+  app.get(VERIFY_EMAIL_PAGE_PATH, verifyEmailPage(services.emailVerifications));
 
   // The steps that act on a response once a route answers register hooks there (http/response-
   // hooks.ts) rather than patching `res`; at each moment they run in this order, whatever order

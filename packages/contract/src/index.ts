@@ -11,6 +11,7 @@ export * from './common/metadata.ts';
 export * from './common/middleware.ts';
 export * from './common/naming.ts';
 export * from './common/pagination.ts';
+export * from './common/paths.ts';
 export * from './common/primitives.ts';
 export * from './common/responses.ts';
 export * from './common/scopes.ts';

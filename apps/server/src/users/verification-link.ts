@@ -1,11 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { VERIFICATION_LINK_TTL_HOURS } from '@realmkit/contract';
+import { VERIFICATION_LINK_TTL_HOURS, VERIFY_EMAIL_PAGE_PATH } from '@realmkit/contract';
 import { isUuid } from '../db/ids.ts';
 
 /** How long a verification link works. */
 export const VERIFICATION_LINK_TTL_MS = VERIFICATION_LINK_TTL_HOURS * 60 * 60 * 1000;
-/** The path the link points at. */
-export const VERIFY_EMAIL_PATH = '/verify-email';
 
 function signature(key: Buffer, id: string, expiresAtSeconds: number): Buffer {
   return createHmac('sha256', key).update(`${id}.${expiresAtSeconds}`).digest();
@@ -36,5 +34,5 @@ export function readVerificationToken(key: Buffer, token: string): { id: string;
 
 /** The link a user follows: `${issuerUrl}/verify-email?token=...`. */
 export function verificationLink(issuerUrl: string, token: string): string {
-  return `${issuerUrl}${VERIFY_EMAIL_PATH}?token=${encodeURIComponent(token)}`;
+  return `${issuerUrl}${VERIFY_EMAIL_PAGE_PATH}?token=${encodeURIComponent(token)}`;
 }

@@ -3,6 +3,7 @@ import { errorResponses } from '../common/errors.ts';
 import { requires } from '../common/metadata.ts';
 import { withMiddleware } from '../common/middleware.ts';
 import { ListQuery, listOf, single } from '../common/pagination.ts';
+import { REALM_API_PATH } from '../common/paths.ts';
 import { RealmIdPathParams, RealmIdRoleIdPathParams, RealmPathParams } from '../common/primitives.ts';
 import { REALM_MANAGEMENT_RESPONSES } from '../common/responses.ts';
 import { AssignRolesBody, Role } from '../roles/role.schemas.ts';
@@ -124,5 +125,9 @@ export const applicationsContract = c.router(
       metadata: requires('applications:write', TAG),
     },
   }),
-  { pathPrefix: '/api/v1/:realm/applications', strictStatusCodes: true, commonResponses: REALM_MANAGEMENT_RESPONSES },
+  {
+    pathPrefix: `${REALM_API_PATH}/applications`,
+    strictStatusCodes: true,
+    commonResponses: REALM_MANAGEMENT_RESPONSES,
+  },
 );

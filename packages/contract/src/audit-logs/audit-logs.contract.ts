@@ -2,6 +2,7 @@ import { initContract } from '@ts-rest/core';
 import { requires } from '../common/metadata.ts';
 import { withMiddleware } from '../common/middleware.ts';
 import { listOf } from '../common/pagination.ts';
+import { REALM_API_PATH } from '../common/paths.ts';
 import { RealmPathParams } from '../common/primitives.ts';
 import { REALM_MANAGEMENT_RESPONSES } from '../common/responses.ts';
 import { AuditLog, AuditLogQuery } from './audit-log.schemas.ts';
@@ -27,5 +28,5 @@ export const auditLogsContract = c.router(
       metadata: requires('audit-logs:read', TAG),
     },
   }),
-  { pathPrefix: '/api/v1/:realm/audit-logs', strictStatusCodes: true, commonResponses: REALM_MANAGEMENT_RESPONSES },
+  { pathPrefix: `${REALM_API_PATH}/audit-logs`, strictStatusCodes: true, commonResponses: REALM_MANAGEMENT_RESPONSES },
 );

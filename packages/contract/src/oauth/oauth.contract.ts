@@ -1,6 +1,7 @@
 import { initContract } from '@ts-rest/core';
 import { publicRoute } from '../common/metadata.ts';
 import { withMiddleware } from '../common/middleware.ts';
+import { REALM_ISSUER_PATH } from '../common/paths.ts';
 import { RealmPathParams } from '../common/primitives.ts';
 import { REALM_OAUTH_RESPONSES } from '../common/responses.ts';
 import {
@@ -21,7 +22,7 @@ export const oauthContract = c.router(
   withMiddleware({
     token: {
       method: 'POST',
-      path: '/oauth2/:realm/token',
+      path: `${REALM_ISSUER_PATH}/token`,
       pathParams: RealmPathParams,
       contentType: 'application/x-www-form-urlencoded',
       body: TokenRequest,
@@ -52,7 +53,7 @@ export const oauthContract = c.router(
     },
     introspect: {
       method: 'POST',
-      path: '/oauth2/:realm/introspect',
+      path: `${REALM_ISSUER_PATH}/introspect`,
       pathParams: RealmPathParams,
       contentType: 'application/x-www-form-urlencoded',
       body: IntrospectionRequest,
@@ -67,7 +68,7 @@ export const oauthContract = c.router(
     },
     jwks: {
       method: 'GET',
-      path: '/oauth2/:realm/jwks',
+      path: `${REALM_ISSUER_PATH}/jwks`,
       pathParams: RealmPathParams,
       responses: { 200: Jwks },
       summary: "The realm's public signing keys",
@@ -79,7 +80,7 @@ export const oauthContract = c.router(
     },
     openidConfiguration: {
       method: 'GET',
-      path: '/oauth2/:realm/.well-known/openid-configuration',
+      path: `${REALM_ISSUER_PATH}/.well-known/openid-configuration`,
       pathParams: RealmPathParams,
       responses: { 200: ServerMetadata },
       summary: 'Discovery document',
@@ -90,7 +91,7 @@ export const oauthContract = c.router(
     },
     authorizationServerMetadataInRealm: {
       method: 'GET',
-      path: '/oauth2/:realm/.well-known/oauth-authorization-server',
+      path: `${REALM_ISSUER_PATH}/.well-known/oauth-authorization-server`,
       pathParams: RealmPathParams,
       responses: { 200: ServerMetadata },
       summary: 'Authorization server metadata, under the issuer',
@@ -99,7 +100,7 @@ export const oauthContract = c.router(
     },
     authorizationServerMetadata: {
       method: 'GET',
-      path: '/.well-known/oauth-authorization-server/oauth2/:realm',
+      path: `/.well-known/oauth-authorization-server${REALM_ISSUER_PATH}`,
       pathParams: RealmPathParams,
       responses: { 200: ServerMetadata },
       summary: 'Authorization server metadata (RFC 8414)',

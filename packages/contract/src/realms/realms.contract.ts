@@ -3,6 +3,7 @@ import { errorResponses } from '../common/errors.ts';
 import { requires } from '../common/metadata.ts';
 import { withMiddleware } from '../common/middleware.ts';
 import { ListQuery, listOf, single } from '../common/pagination.ts';
+import { REALMS_API_PATH } from '../common/paths.ts';
 import { RealmPathParams } from '../common/primitives.ts';
 import { MANAGEMENT_RESPONSES } from '../common/responses.ts';
 import { CreateRealmBody, Realm, UpdateRealmBody } from './realm.schemas.ts';
@@ -65,5 +66,5 @@ export const realmsContract = c.router(
       metadata: requires('realms:write', TAG, { masterOnly: true, etag: true }),
     },
   }),
-  { pathPrefix: '/api/v1/realms', strictStatusCodes: true, commonResponses: MANAGEMENT_RESPONSES },
+  { pathPrefix: REALMS_API_PATH, strictStatusCodes: true, commonResponses: MANAGEMENT_RESPONSES },
 );

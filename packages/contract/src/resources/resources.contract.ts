@@ -3,6 +3,7 @@ import { errorResponses } from '../common/errors.ts';
 import { requires } from '../common/metadata.ts';
 import { withMiddleware } from '../common/middleware.ts';
 import { ListQuery, listOf, single } from '../common/pagination.ts';
+import { REALM_API_PATH } from '../common/paths.ts';
 import { RealmIdPathParams, RealmIdScopeIdPathParams, RealmPathParams } from '../common/primitives.ts';
 import { REALM_MANAGEMENT_RESPONSES } from '../common/responses.ts';
 import {
@@ -111,5 +112,5 @@ export const resourcesContract = c.router(
       metadata: requires('resources:write', TAG, { etag: true }),
     },
   }),
-  { pathPrefix: '/api/v1/:realm/resources', strictStatusCodes: true, commonResponses: REALM_MANAGEMENT_RESPONSES },
+  { pathPrefix: `${REALM_API_PATH}/resources`, strictStatusCodes: true, commonResponses: REALM_MANAGEMENT_RESPONSES },
 );

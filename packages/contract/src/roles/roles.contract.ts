@@ -3,6 +3,7 @@ import { errorResponses } from '../common/errors.ts';
 import { requires } from '../common/metadata.ts';
 import { withMiddleware } from '../common/middleware.ts';
 import { ListQuery, listOf, single } from '../common/pagination.ts';
+import { REALM_API_PATH } from '../common/paths.ts';
 import { RealmIdPathParams, RealmIdScopeIdPathParams, RealmPathParams } from '../common/primitives.ts';
 import { REALM_MANAGEMENT_RESPONSES } from '../common/responses.ts';
 import { AssignScopesBody, CreateRoleBody, Role, RoleScope, UpdateRoleBody } from './role.schemas.ts';
@@ -96,5 +97,5 @@ export const rolesContract = c.router(
       metadata: requires('roles:write', TAG),
     },
   }),
-  { pathPrefix: '/api/v1/:realm/roles', strictStatusCodes: true, commonResponses: REALM_MANAGEMENT_RESPONSES },
+  { pathPrefix: `${REALM_API_PATH}/roles`, strictStatusCodes: true, commonResponses: REALM_MANAGEMENT_RESPONSES },
 );

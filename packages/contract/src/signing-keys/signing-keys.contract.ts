@@ -1,6 +1,7 @@
 import { initContract } from '@ts-rest/core';
 import { requires } from '../common/metadata.ts';
 import { withMiddleware } from '../common/middleware.ts';
+import { REALMS_API_PATH } from '../common/paths.ts';
 import { RealmPathParams } from '../common/primitives.ts';
 import { REALM_MANAGEMENT_RESPONSES } from '../common/responses.ts';
 import { RotateKeysBody, SigningKeyList } from './signing-key.schemas.ts';
@@ -38,5 +39,9 @@ export const signingKeysContract = c.router(
       metadata: requires('realms:write', TAG, { masterOnly: true, etag: true, action: true }),
     },
   }),
-  { pathPrefix: '/api/v1/realms/:realm/keys', strictStatusCodes: true, commonResponses: REALM_MANAGEMENT_RESPONSES },
+  {
+    pathPrefix: `${REALMS_API_PATH}/:realm/keys`,
+    strictStatusCodes: true,
+    commonResponses: REALM_MANAGEMENT_RESPONSES,
+  },
 );

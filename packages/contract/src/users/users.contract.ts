@@ -4,6 +4,7 @@ import { VERIFICATION_LINK_TTL_HOURS } from '../common/limits.ts';
 import { requires } from '../common/metadata.ts';
 import { withMiddleware } from '../common/middleware.ts';
 import { CursorListQuery, cursorListOf, ListQuery, listOf, single } from '../common/pagination.ts';
+import { REALM_API_PATH } from '../common/paths.ts';
 import { RealmIdPathParams, RealmIdRoleIdPathParams, RealmPathParams } from '../common/primitives.ts';
 import { REALM_MANAGEMENT_RESPONSES } from '../common/responses.ts';
 import { AssignRolesBody, Role } from '../roles/role.schemas.ts';
@@ -170,5 +171,5 @@ export const usersContract = c.router(
       metadata: requires('users:read', TAG),
     },
   }),
-  { pathPrefix: '/api/v1/:realm/users', strictStatusCodes: true, commonResponses: REALM_MANAGEMENT_RESPONSES },
+  { pathPrefix: `${REALM_API_PATH}/users`, strictStatusCodes: true, commonResponses: REALM_MANAGEMENT_RESPONSES },
 );
