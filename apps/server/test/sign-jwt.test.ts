@@ -1,6 +1,6 @@
 import { generateKeyPairSync, type KeyObject, randomBytes, randomUUID, sign, verify } from 'node:crypto';
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '@realmkit/contract';
-import { compactVerify, exportJWK, importJWK, jwtVerify } from 'jose';
+import { compactVerify, decodeProtectedHeader, exportJWK, importJWK, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { joseFromDer, signJwt } from '../src/oauth/sign-jwt.ts';
 
@@ -76,6 +76,21 @@ describe('signJwt', () => {
       await expect(compactVerify(token, await importJWK(jwk, alg), { algorithms: [other] })).rejects.toThrow();
     });
   }
+
+  it("a key's header is encoded once, and anew when the same key signs under another kid or typ", async () => {
+    const { privateKey } = keyPairOf('EdDSA');
+    const first = await signJwt({ alg: 'EdDSA', typ: 'at+jwt', kid: 'a' }, claims(), privateKey);
+    const second = await signJwt({ alg: 'EdDSA', typ: 'at+jwt', kid: 'a' }, claims(), privateKey);
+    expect(first.split('.')[0]).toBe(second.split('.')[0]);
+    expect(decodeProtectedHeader(await signJwt({ alg: 'EdDSA', typ: 'JWT', kid: 'b' }, claims(), privateKey))).toEqual({
+      alg: 'EdDSA',
+      typ: 'JWT',
+      kid: 'b',
+    });
+    expect(
+      decodeProtectedHeader(await signJwt({ alg: 'EdDSA', typ: 'at+jwt', kid: 'a' }, claims(), privateKey)),
+    ).toEqual({ alg: 'EdDSA', typ: 'at+jwt', kid: 'a' });
+  });
 });
 
 describe('joseFromDer (ES256)', () => {

@@ -4,8 +4,28 @@ import type { SigningAlgorithm } from '@realmkit/contract';
 /** node:crypto's digest per JWS algorithm: EdDSA signs the message itself. */
 const DIGEST: Record<SigningAlgorithm, string | null> = { RS256: 'sha256', ES256: 'sha256', EdDSA: null };
 
-function base64url(value: object): string {
-  return Buffer.from(JSON.stringify(value)).toString('base64url');
+export interface JwsHeader {
+  alg: SigningAlgorithm;
+  typ: string;
+  kid: string;
+}
+
+/** A key's protected header, encoded: the same for every token the key signs. */
+interface EncodedHeader extends JwsHeader {
+  /** `BASE64URL(UTF8(JWS Protected Header)) || '.'` */
+  encoded: string;
+}
+
+/** Per key (forgotten with it): its header is encoded on its first token, not on every one. */
+const encodedHeaders = new WeakMap<KeyObject, EncodedHeader>();
+
+function encodedHeaderOf(header: JwsHeader, key: KeyObject): string {
+  const known = encodedHeaders.get(key);
+  if (known && known.alg === header.alg && known.typ === header.typ && known.kid === header.kid) return known.encoded;
+  const { alg, typ, kid } = header;
+  const encoded = `${Buffer.from(JSON.stringify({ alg, typ, kid })).toString('base64url')}.`;
+  encodedHeaders.set(key, { alg, typ, kid, encoded });
+  return encoded;
 }
 
 /** Bytes of r and of s in an ES256 signature (P-256's order is 32 bytes long). */
@@ -56,21 +76,20 @@ function jwsSignature(alg: SigningAlgorithm, signature: Buffer): string {
 
 /**
  * A compact JWS (RFC 7515) of `payload`, signed by node:crypto with the prepared `key` on libuv's
- * thread pool: the event loop only serialises and encodes. The key is handed to node:crypto as the
- * `KeyObject` itself (see {@link joseFromDer}). jose's `SignJWT` goes through WebCrypto, which
- * turns the `KeyObject` into a `CryptoKey` on every call (docs/performance.md, figure 1).
+ * thread pool: the event loop only serialises and encodes (the key's header once). The key is
+ * handed to node:crypto as the `KeyObject` itself (see {@link joseFromDer}). jose's `SignJWT` goes
+ * through WebCrypto, which turns the `KeyObject` into a `CryptoKey` on every call
+ * (docs/performance.md, figure 1).
  *
  * @example
  * const token = await signJwt({ alg: 'ES256', typ: 'at+jwt', kid }, { sub: 'client' }, privateKey);
  */
-export function signJwt(
-  header: { alg: SigningAlgorithm; typ: string; kid: string },
-  payload: object,
-  key: KeyObject,
-): Promise<string> {
-  const signingInput = `${base64url(header)}.${base64url(payload)}`;
+export function signJwt(header: JwsHeader, payload: object, key: KeyObject): Promise<string> {
+  const signingInput = encodedHeaderOf(header, key) + Buffer.from(JSON.stringify(payload)).toString('base64url');
+  // Every character of the signing input is base64url or '.': one byte each.
+  const data = Buffer.from(signingInput, 'latin1');
   return new Promise((resolve, reject) => {
-    sign(DIGEST[header.alg], Buffer.from(signingInput), key, (error, signature) => {
+    sign(DIGEST[header.alg], data, key, (error, signature) => {
       if (error) reject(error);
       else {
         try {
