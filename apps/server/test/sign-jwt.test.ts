@@ -2,7 +2,9 @@ import { generateKeyPairSync, type KeyObject, randomBytes, randomUUID, sign, ver
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '@realmkit/contract';
 import { compactVerify, decodeProtectedHeader, exportJWK, importJWK, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { joseFromDer, signJwt } from '../src/oauth/sign-jwt.ts';
+import { joseFromDer, type SigningPath, signJwt } from '../src/oauth/sign-jwt.ts';
+
+const PATHS: SigningPath[] = ['event-loop', 'thread-pool'];
 
 function keyPairOf(alg: SigningAlgorithm): { privateKey: KeyObject; publicKey: KeyObject } {
   switch (alg) {
@@ -51,12 +53,12 @@ function derOf(jose: Buffer): Buffer {
 
 describe('signJwt', () => {
   for (const alg of SIGNING_ALGORITHMS) {
-    it(`${alg} verifies with jose against the public JWK, strictly`, async () => {
+    it.each(PATHS)(`${alg} signed on the %s verifies with jose against the public JWK, strictly`, async (path) => {
       const { privateKey, publicKey } = keyPairOf(alg);
       const jwk = { ...(await exportJWK(publicKey)), alg };
       const kid = randomBytes(8).toString('hex');
       const payload = claims();
-      const token = await signJwt({ alg, typ: 'at+jwt', kid }, payload, privateKey);
+      const token = await signJwt({ alg, typ: 'at+jwt', kid }, payload, privateKey, path);
 
       const verified = await jwtVerify(token, await importJWK(jwk, alg), {
         algorithms: [alg],
@@ -76,6 +78,24 @@ describe('signJwt', () => {
       await expect(compactVerify(token, await importJWK(jwk, alg), { algorithms: [other] })).rejects.toThrow();
     });
   }
+
+  it('both paths make the same signing input; a changed byte of either fails verification', async () => {
+    const { privateKey, publicKey } = keyPairOf('ES256');
+    const key = await importJWK({ ...(await exportJWK(publicKey)), alg: 'ES256' }, 'ES256');
+    const payload = claims();
+    const [onLoop, onPool] = await Promise.all(
+      PATHS.map((path) => signJwt({ alg: 'ES256', typ: 'at+jwt', kid: 'k1' }, payload, privateKey, path)),
+    );
+    const inputOf = (token: string) => token.split('.').slice(0, 2).join('.');
+    expect(inputOf(onLoop as string)).toBe(inputOf(onPool as string));
+    for (const token of [onLoop, onPool] as string[]) {
+      const [header, body, signature] = token.split('.') as [string, string, string];
+      const flipped = Buffer.from(signature, 'base64url');
+      flipped[0] = (flipped[0] as number) ^ 1;
+      await expect(compactVerify(`${header}.${body}.${flipped.toString('base64url')}`, key)).rejects.toThrow();
+      await expect(compactVerify(`${header}.${body.slice(0, -2)}AA.${signature}`, key)).rejects.toThrow();
+    }
+  });
 
   it("a key's header is encoded once, and anew when the same key signs under another kid or typ", async () => {
     const { privateKey } = keyPairOf('EdDSA');

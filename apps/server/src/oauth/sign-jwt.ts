@@ -1,8 +1,35 @@
 import { type KeyObject, sign } from 'node:crypto';
 import type { SigningAlgorithm } from '@realmkit/contract';
 
-/** node:crypto's digest per JWS algorithm: EdDSA signs the message itself. */
-const DIGEST: Record<SigningAlgorithm, string | null> = { RS256: 'sha256', ES256: 'sha256', EdDSA: null };
+/** Where a signature is made: on the event loop (`crypto.sign`), or on libuv's thread pool (with a callback). */
+export type SigningPath = 'event-loop' | 'thread-pool';
+
+/**
+ * node:crypto's digest per JWS algorithm (EdDSA signs the message itself), and where each is
+ * signed. The thread pool frees the event loop of the signature, but its hand-off (a job queued,
+ * a pool thread woken, the event loop woken again for the callback) costs CPU on both threads:
+ * worth it for RS256, not for the two cheap ones. Measured both ways, Node 24, this project's
+ * 2-core machine; per token (signing input, signature, JWS), two runs of
+ * `node scripts/launch.mjs node bench/src/sign-paths.ts` (32 tokens in flight on the pool):
+ *
+ * | alg   | event loop: CPU | thread pool: CPU, all threads | of which on the event loop | chosen      |
+ * | ----- | --------------- | ----------------------------- | -------------------------- | ----------- |
+ * | ES256 | 28 µs           | 35 µs                         | 9 µs                       | event loop  |
+ * | EdDSA | 29 µs           | 36 µs                         | 8 µs                       | event loop  |
+ * | RS256 | 264-289 µs      | 297-313 µs                    | 26 µs                      | thread pool |
+ *
+ * In the server, where the pool's threads share the two cores with the event loop, the load
+ * generator and the database, the hand-off costs more: `npm run bench` (figure 3, three runs each
+ * way on a busy machine) measured the server's CPU per ES256 token at 0.185-0.225 ms signing on
+ * the event loop, 0.237-0.259 ms on the pool (0.264-0.288 ms before the bare `KeyObject`, see
+ * {@link joseFromDer}), and more tokens/s on the event loop in each run. RS256 on the event loop
+ * would cap it near 3,800 tokens/s (1 ÷ 0.26 ms), under figure 1's 4,980 (docs/performance.md).
+ */
+const SIGNING: Record<SigningAlgorithm, { digest: string | null; path: SigningPath }> = {
+  RS256: { digest: 'sha256', path: 'thread-pool' },
+  ES256: { digest: 'sha256', path: 'event-loop' },
+  EdDSA: { digest: null, path: 'event-loop' },
+};
 
 export interface JwsHeader {
   alg: SigningAlgorithm;
@@ -75,25 +102,40 @@ function jwsSignature(alg: SigningAlgorithm, signature: Buffer): string {
 }
 
 /**
- * A compact JWS (RFC 7515) of `payload`, signed by node:crypto with the prepared `key` on libuv's
- * thread pool: the event loop only serialises and encodes (the key's header once). The key is
- * handed to node:crypto as the `KeyObject` itself (see {@link joseFromDer}). jose's `SignJWT` goes
- * through WebCrypto, which turns the `KeyObject` into a `CryptoKey` on every call
+ * A compact JWS (RFC 7515) of `payload` (the key's header encoded once), signed by node:crypto
+ * with the prepared `key`, on the event loop or on libuv's thread pool as {@link SIGNING} says for
+ * the algorithm (`path` overrides it: tests and bench/src/sign-paths.ts measure both). The key is
+ * always handed to node:crypto as the `KeyObject` itself (see {@link joseFromDer}). jose's
+ * `SignJWT` goes through WebCrypto, which turns the `KeyObject` into a `CryptoKey` on every call
  * (docs/performance.md, figure 1).
  *
  * @example
  * const token = await signJwt({ alg: 'ES256', typ: 'at+jwt', kid }, { sub: 'client' }, privateKey);
  */
-export function signJwt(header: JwsHeader, payload: object, key: KeyObject): Promise<string> {
+export function signJwt(
+  header: JwsHeader,
+  payload: object,
+  key: KeyObject,
+  path: SigningPath = SIGNING[header.alg].path,
+): Promise<string> {
+  const { alg } = header;
   const signingInput = encodedHeaderOf(header, key) + Buffer.from(JSON.stringify(payload)).toString('base64url');
   // Every character of the signing input is base64url or '.': one byte each.
   const data = Buffer.from(signingInput, 'latin1');
+  const { digest } = SIGNING[alg];
+  if (path === 'event-loop') {
+    try {
+      return Promise.resolve(`${signingInput}.${jwsSignature(alg, sign(digest, data, key))}`);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
   return new Promise((resolve, reject) => {
-    sign(DIGEST[header.alg], data, key, (error, signature) => {
+    sign(digest, data, key, (error, signature) => {
       if (error) reject(error);
       else {
         try {
-          resolve(`${signingInput}.${jwsSignature(header.alg, signature)}`);
+          resolve(`${signingInput}.${jwsSignature(alg, signature)}`);
         } catch (conversionError) {
           reject(conversionError);
         }
