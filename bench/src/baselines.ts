@@ -5,8 +5,12 @@ import type { Settings } from './settings.ts';
 
 const children = path.join(SRC, 'children');
 
-/** JWS signatures per second on one core with node:crypto alone (its own process, nothing else). */
-export async function rawSignRate(alg: 'RS256' | 'ES256' | 'EdDSA', s: Settings): Promise<number> {
+/**
+ * JWS signatures per second on one core with node:crypto alone (its own process, nothing else).
+ * `ES256-KeyObject`: ES256 with the bare `KeyObject` (DER signatures), without the options object
+ * that figure 3's baseline (`ES256`) passes.
+ */
+export async function rawSignRate(alg: 'RS256' | 'ES256' | 'ES256-KeyObject' | 'EdDSA', s: Settings): Promise<number> {
   const { perSecond } = await runNodeJson<{ perSecond: number }>(path.join(children, 'raw-sign.ts'), [
     alg,
     String(s.rawMs),

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { load } from './loadgen.ts';
 import { ROOT } from './processes.ts';
@@ -152,7 +152,11 @@ export async function profileServer(s: Settings, databaseUrl: string, work: Prof
   } finally {
     await rk.stop();
   }
-  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+  // The server restarts itself with its heap flags (execve, same pid): the first image sometimes
+  // leaves a short profile of its own beside the server's. The server's is the largest.
+  const file = readdirSync(dir)
+    .filter((name) => name.endsWith('.cpuprofile'))
+    .sort((a, b) => statSync(path.join(dir, b)).size - statSync(path.join(dir, a)).size)[0];
   if (!file) throw new Error(`no .cpuprofile in ${dir}`);
   const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as CpuProfile;
   return `${work.name}: ${path.join(dir, file)}\n\n${summarize(profile, rk.readyAt - rk.startedAt)}`;
