@@ -17,7 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, type KeyObject, randomUUID, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type SigningPath, signJwt } from '../../apps/server/src/oauth/sign-jwt.ts';
+import { type SigningPath, signJwt } from '../../apps/server/src/keys/sign-jwt.ts';
 
 const IN_FLIGHT = 32;
 const MEASUREMENTS = [

@@ -2,7 +2,7 @@ import { generateKeyPairSync, type KeyObject, randomBytes, randomUUID, sign, ver
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '@realmkit/contract';
 import { compactVerify, decodeProtectedHeader, exportJWK, importJWK, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { joseFromDer, type SigningPath, signJwt } from '../src/oauth/sign-jwt.ts';
+import { joseFromDer, type SigningPath, signJwt } from '../src/keys/sign-jwt.ts';
 
 const PATHS: SigningPath[] = ['event-loop', 'thread-pool'];
 

@@ -16,7 +16,7 @@ function signer(algorithm: string): () => Buffer {
       return () => sign('sha256', input, key);
     case 'ES256':
       // JWS's r || s made by node: the key goes in an options object, which costs node 24 about as
-      // much as the signature (two thrown and caught native errors; apps/server/src/oauth/sign-jwt.ts).
+      // much as the signature (two thrown and caught native errors; apps/server/src/keys/sign-jwt.ts).
       key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
       return () => sign('sha256', input, { key, dsaEncoding: 'ieee-p1363' });
     case 'ES256-KeyObject':
