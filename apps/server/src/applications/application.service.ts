@@ -1,6 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
+  APPLICATION_TYPES,
   type ApplicationType,
   CLIENT_RULES,
   type CreateApplicationBody,
@@ -23,8 +24,10 @@ import { type Application, ApplicationEntity } from './application.entity.ts';
 import { generateClientId, generateClientSecret, hashClientSecret, verifyClientSecret } from './client-secret.ts';
 import { redirectUriProblems } from './redirect-uris.ts';
 
-/** Types that can keep a secret (a server), and so get one. */
-const CONFIDENTIAL_TYPES: ReadonlySet<ApplicationType> = new Set(['traditional', 'm2m']);
+/** Types that can keep a secret (a server), and so get one: those the rules do not make public (`none`). */
+const CONFIDENTIAL_TYPES: ReadonlySet<ApplicationType> = new Set(
+  APPLICATION_TYPES.filter((type) => !CLIENT_RULES[type].authMethods.includes('none')),
+);
 
 /** An application with its new plain secret, which exists nowhere else afterwards. */
 export interface ApplicationAndSecret {
@@ -230,16 +233,6 @@ export class ApplicationService {
 
   async findByClientId(em: EntityManager, realmId: string, clientId: string): Promise<Application | null> {
     return em.findOne(ApplicationEntity, { realmId, clientId });
-  }
-
-  /**
-   * The application of `realmId` whose credentials these are (its secret, or the previous one
-   * within its grace period), or `null`. Takes the same time whether the client id exists, has a
-   * previous secret, or not: both comparisons always run.
-   */
-  async authenticate(realmId: string, clientId: string, clientSecret: string): Promise<Application | null> {
-    const application = await this.#orm.em.findOne(ApplicationEntity, { realmId, clientId });
-    return this.verifySecret(application, clientSecret) ? application : null;
   }
 
   /**
