@@ -18,12 +18,18 @@ export type SigningPath = 'event-loop' | 'thread-pool';
  * | EdDSA | 29 µs           | 36 µs                         | 8 µs                       | event loop  |
  * | RS256 | 264-289 µs      | 297-313 µs                    | 26 µs                      | thread pool |
  *
- * In the server, where the pool's threads share the two cores with the event loop, the load
- * generator and the database, the hand-off costs more: `npm run bench` (figure 3, three runs each
- * way on a busy machine) measured the server's CPU per ES256 token at 0.185-0.225 ms signing on
- * the event loop, 0.237-0.259 ms on the pool (0.264-0.288 ms before the bare `KeyObject`, see
- * {@link joseFromDer}), and more tokens/s on the event loop in each run. RS256 on the event loop
- * would cap it near 3,800 tokens/s (1 ÷ 0.26 ms), under figure 1's 4,980 (docs/performance.md).
+ * In the server the hand-off costs more than that: the pool's threads share the two cores with
+ * the event loop, the load generator and the database, and each completion wakes the event loop
+ * again. 17 pairs of ES256 token loads (the bench's: 32 connections, 10 s), each pair one build
+ * started twice with a measurement-only switch, in alternating order: the server's CPU per token
+ * was 0.034 ms lower on the event loop (median of the pairs, lower in 14 of 17; medians 0.172
+ * against 0.232 ms), as much as the signature itself, for the same tokens/s (median ratio 1.01,
+ * the event loop ahead in 9 of 17). The pool frees the event loop of about 25 µs per token, which
+ * pays only where cores sit idle; where CPU runs out, it costs tokens (figure 3 in four
+ * `npm run bench -- --only=tokens` runs each way, busy machine: 0.45×, 0.25×, 0.24×, 0.28× on the
+ * event loop, 0.25×, 0.21×, 0.21×, 0.32× on the pool). RS256 on the event loop would cap it near
+ * 3,800 tokens/s (1 ÷ 0.26 ms), under figure 1's 4,980 (docs/performance.md): there the pool's
+ * 30 µs buy 0.26 ms of event loop.
  */
 const SIGNING: Record<SigningAlgorithm, { digest: string | null; path: SigningPath }> = {
   RS256: { digest: 'sha256', path: 'thread-pool' },
