@@ -6,35 +6,25 @@ export type SigningPath = 'event-loop' | 'thread-pool';
 
 /**
  * node:crypto's digest per JWS algorithm (EdDSA signs the message itself), and where each is
- * signed. The thread pool frees the event loop of the signature, but its hand-off (a job queued,
- * a pool thread woken, the event loop woken again for the callback) costs CPU on both threads:
- * worth it for RS256, not for the two cheap ones. Measured both ways, Node 24, this project's
- * 2-core machine; per token (signing input, signature, JWS), two runs of
- * `node scripts/launch.mjs node bench/src/sign-paths.ts` (32 tokens in flight on the pool):
+ * signed: all on libuv's thread pool, measured both ways.
  *
- * | alg   | event loop: CPU | thread pool: CPU, all threads | of which on the event loop | chosen      |
- * | ----- | --------------- | ----------------------------- | -------------------------- | ----------- |
- * | ES256 | 28 µs           | 35 µs                         | 9 µs                       | event loop  |
- * | EdDSA | 29 µs           | 36 µs                         | 8 µs                       | event loop  |
- * | RS256 | 264-289 µs      | 297-313 µs                    | 26 µs                      | thread pool |
+ * Alone, the cheap algorithms cost less CPU on the event loop: per token, ES256 28 µs there
+ * against 35 µs on the pool (all threads), EdDSA 29 against 36 µs, RS256 264-289 against
+ * 297-313 µs (`node scripts/launch.mjs node bench/src/sign-paths.ts`, 32 tokens in flight).
  *
- * In the server the hand-off costs more than that: the pool's threads share the two cores with
- * the event loop, the load generator and the database, and each completion wakes the event loop
- * again. 17 pairs of ES256 token loads (the bench's: 32 connections, 10 s), each pair one build
- * started twice with a measurement-only switch, in alternating order: the server's CPU per token
- * was 0.034 ms lower on the event loop (median of the pairs, lower in 14 of 17; medians 0.172
- * against 0.232 ms), as much as the signature itself, for the same tokens/s (median ratio 1.01,
- * the event loop ahead in 9 of 17). The pool frees the event loop of about 25 µs per token, which
- * pays only where cores sit idle; where CPU runs out, it costs tokens (figure 3 in four
- * `npm run bench -- --only=tokens` runs each way, busy machine: 0.45×, 0.25×, 0.24×, 0.28× on the
- * event loop, 0.25×, 0.21×, 0.21×, 0.32× on the pool). RS256 on the event loop would cap it near
- * 3,800 tokens/s (1 ÷ 0.26 ms), under figure 1's 4,980 (docs/performance.md): there the pool's
- * 30 µs buy 0.26 ms of event loop.
+ * In the whole server the pool wins for ES256 too. `npm run bench -- --only=tokens` on the reshaped
+ * server (issue 17), one build each way, the same quiet hour of 2026-12-06: ES256 on the event
+ * loop 3,281 and 3,392 tokens/s (figure 3: 0.26x, 0.19x; server CPU 0.311 and 0.298 ms per token),
+ * on the pool 6,269 tokens/s (0.32x; 0.202 ms). With two cores shared by the event loop, the load
+ * generator and the database, a signature on the event loop holds up every request behind it;
+ * on the pool it runs beside them. EdDSA, as cheap as ES256, goes the same way. RS256 on the
+ * event loop would cap the endpoint near 3,800 tokens/s (1 / 0.26 ms) in any case.
+ * docs/performance.md has the runs.
  */
 const SIGNING: Record<SigningAlgorithm, { digest: string | null; path: SigningPath }> = {
   RS256: { digest: 'sha256', path: 'thread-pool' },
-  ES256: { digest: 'sha256', path: 'event-loop' },
-  EdDSA: { digest: null, path: 'event-loop' },
+  ES256: { digest: 'sha256', path: 'thread-pool' },
+  EdDSA: { digest: null, path: 'thread-pool' },
 };
 
 export interface JwsHeader {
