@@ -4,7 +4,7 @@ import { NotFoundError } from '../errors/api-error.ts';
 import type { HotPathCache } from '../hot-path/hot-path.service.ts';
 import { OAuthError } from '../oauth-protocol/oauth-error.ts';
 import { formOf, param, parseOAuthForm, preventCaching, sendOAuthError } from '../oauth-protocol/oauth-form.ts';
-import { authenticateClient, CONFIDENTIAL_CLIENT_AUTH_METHODS } from './client-auth/index.ts';
+import { authenticateClient, CONFIDENTIAL_CLIENT_AUTH_METHODS, clientsThrough } from './client-auth/index.ts';
 import { type IntrospectionDeps, introspect } from './introspection.ts';
 
 /**
@@ -17,10 +17,7 @@ export function introspectionEndpoint(
   applications: Pick<ApplicationService, 'verifySecret'>,
   deps: IntrospectionDeps,
 ): RequestHandler[] {
-  const clientAuth = {
-    findClient: (realmId: string, clientId: string) => cache.application(realmId, clientId),
-    verifier: applications,
-  };
+  const clientAuth = clientsThrough(cache, applications);
   const handle: RequestHandler = async (req, res, next) => {
     preventCaching(res);
     try {

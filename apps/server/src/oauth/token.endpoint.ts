@@ -12,7 +12,7 @@ import {
   sendOAuthError,
 } from '../oauth-protocol/oauth-form.ts';
 import type { AccessTokenService } from './access-tokens.ts';
-import { authenticateClient } from './client-auth/index.ts';
+import { authenticateClient, clientsThrough } from './client-auth/index.ts';
 import { grantOf } from './grants/index.ts';
 
 export interface TokenEndpointDeps {
@@ -34,10 +34,7 @@ export function tokenEndpoint(
   hooks: { afterParse?: RequestHandler | undefined } = {},
 ): RequestHandler[] {
   const services = { cache: deps.cache, tokens: deps.tokens };
-  const clientAuth = {
-    findClient: (realmId: string, clientId: string) => deps.cache.application(realmId, clientId),
-    verifier: deps.applications,
-  };
+  const clientAuth = clientsThrough(deps.cache, deps.applications);
   const handle: RequestHandler = async (req, res, next) => {
     preventCaching(res);
     try {

@@ -1,5 +1,6 @@
 import { CLIENT_SECRET_METHODS, type TokenEndpointAuthMethod } from '@realmkit/contract';
 import type { Application } from '../../applications/application.entity.ts';
+import type { HotPathCache } from '../../hot-path/hot-path.service.ts';
 import { OAuthError } from '../../oauth-protocol/oauth-error.ts';
 import type { ClientAuthMethod, ClientAuthRequest, ClientVerifier } from './client-auth-method.ts';
 import { clientSecretBasic } from './client-secret-basic.ts';
@@ -29,6 +30,11 @@ const SECRET_METHODS: ReadonlySet<TokenEndpointAuthMethod> = new Set(CLIENT_SECR
 /** Whether a client registered with `registered` may authenticate with `used` (decision 0018). */
 function admits(registered: TokenEndpointAuthMethod, used: TokenEndpointAuthMethod): boolean {
   return registered === used || (SECRET_METHODS.has(registered) && SECRET_METHODS.has(used));
+}
+
+/** Clients read through the hot-path cache, secrets checked by `verifier` (the application service). */
+export function clientsThrough(cache: Pick<HotPathCache, 'application'>, verifier: ClientVerifier): ClientAuthDeps {
+  return { findClient: (realmId, clientId) => cache.application(realmId, clientId), verifier };
 }
 
 export interface ClientAuthDeps {
