@@ -26,6 +26,20 @@ export async function rawArgon2Rate(s: Settings): Promise<{ perSecond: number; c
   return runNodeJson<{ perSecond: number; cpuMsPerHash: number }>(path.join(children, 'raw-argon2.ts'), [
     String(Math.max(s.rawMs, 2000)),
     String(CONNECTIONS),
+    'hash',
+  ]);
+}
+
+/**
+ * argon2id verifications per second (the right password against hashes of the server's
+ * parameters) with the server's verifyPassword, as many in flight as the load has connections,
+ * and the CPU time each took: what a sign-in cannot go faster than.
+ */
+export async function rawArgon2VerifyRate(s: Settings): Promise<{ perSecond: number; cpuMsPerHash: number }> {
+  return runNodeJson<{ perSecond: number; cpuMsPerHash: number }>(path.join(children, 'raw-argon2.ts'), [
+    String(Math.max(s.rawMs, 2000)),
+    String(CONNECTIONS),
+    'verify',
   ]);
 }
 

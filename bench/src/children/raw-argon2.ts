@@ -1,11 +1,17 @@
-// Baseline: argon2id hashes per second with the server's own parameters and thread pool (its
-// hashPassword, libuv's pool as the server has it), `concurrency` hashes in flight as a loaded
-// server would have. Prints one JSON line: { perSecond, cpuMsPerHash }.
-import { hashPassword } from '../../../apps/server/src/users/password.ts';
+// Baseline: argon2id hashes, or verifications, per second with the server's own parameters and
+// thread pool (its hashPassword and verifyPassword, libuv's pool as the server has it),
+// `concurrency` in flight as a loaded server would have. `verify` checks the right password
+// against hashes hashPassword made (m=19456 KiB, t=2, p=1), as a sign-in does.
+// Prints one JSON line: { perSecond, cpuMsPerHash }.
+import { hashPassword, verifyPassword } from '../../../apps/server/src/users/password.ts';
 
-const [durationArg = '3000', concurrencyArg = '32'] = process.argv.slice(2);
+const [durationArg = '3000', concurrencyArg = '32', mode = 'hash'] = process.argv.slice(2);
 const durationMs = Number(durationArg);
 const concurrency = Number(concurrencyArg);
+if (mode !== 'hash' && mode !== 'verify') throw new Error(`mode must be hash or verify, not ${mode}`);
+
+const PASSWORD = 'correct horse battery staple';
+const hashes = mode === 'verify' ? await Promise.all(Array.from({ length: 8 }, () => hashPassword(PASSWORD))) : [];
 
 async function rate(ms: number): Promise<{ perSecond: number; cpuMsPerHash: number }> {
   let count = 0;
@@ -15,7 +21,12 @@ async function rate(ms: number): Promise<{ perSecond: number; cpuMsPerHash: numb
   const end = start + ms;
   async function worker(): Promise<void> {
     while (performance.now() < end) {
-      await hashPassword(`correct horse battery ${n++}`);
+      const i = n++;
+      if (mode === 'hash') {
+        await hashPassword(`correct horse battery ${i}`);
+      } else if (!(await verifyPassword(hashes[i % hashes.length] as string, PASSWORD))) {
+        throw new Error('verifyPassword rejected the right password');
+      }
       count++;
     }
   }
