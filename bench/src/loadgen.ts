@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { runNodeJson, SRC } from './processes.ts';
+import type { SignInClient, User } from './signin-flow.ts';
 
 /** What the load generator sends: one request shape, many paths or bodies. */
 export interface LoadSpec {
@@ -19,16 +20,59 @@ export interface LoadSpec {
   amount?: number;
   /** The server's process: its CPU time over the measured phase is reported per request. */
   serverPid?: number;
+  /**
+   * A stateful load instead of one request shape (load.ts): each connection keeps a chain of
+   * refresh tokens, or makes whole sign-ins. A "request" of the result is then one refresh or
+   * one whole sign-in, counted when its last answer is right.
+   */
+  scenario?: RefreshScenario | SignInScenario;
+}
+
+/**
+ * The refresh_token grant, rotating: each connection takes a refresh token of `tokens` of its own
+ * and sends each answer's new refresh token with its next request, one chain per connection.
+ * The warm-up's connections and the measured phase's take fresh chains (a load stopped mid-way
+ * leaves its last token used by the server but unanswered); a chain that breaks (a wrong
+ * answer, a timeout) is counted as a failure and replaced by a spare.
+ */
+export interface RefreshScenario {
+  kind: 'refresh';
+  tokenPath: string;
+  clientId: string;
+  tokens: string[];
+}
+
+/**
+ * Whole sign-ins, one after another on each connection, each with the next user of `users`:
+ * GET the authorization request (the login page, its cookie), POST the login form with the
+ * cookie (a redirect with the code), POST the code exchange (tokens).
+ */
+export interface SignInScenario {
+  kind: 'signin';
+  client: SignInClient;
+  users: User[];
+}
+
+/** Refresh tokens a refresh load needs: a chain per connection for each phase, and spares. */
+export function chainsNeeded(connections: number, warmupS: number): number {
+  return connections * (warmupS > 0 ? 2 : 1) + Math.max(8, connections / 2);
 }
 
 export interface LoadResult {
-  /** 2xx responses per second; others are counted apart and make the figure invalid. */
+  /**
+   * 2xx responses per second; others are counted apart and make the figure invalid. For a
+   * scenario: whole refreshes or sign-ins per second, and `non2xx` counts the answers that broke
+   * one (a wrong status or body).
+   */
   requestsPerSecond: number;
   ok: number;
   non2xx: number;
   errors: number;
   durationS: number;
+  /** Of each request; for a sign-in, of the whole flow (its three requests). */
   latencyMs: { p50: number; p95: number; p99: number; max: number };
+  /** The first few answers that broke a scenario's flow, to say why. */
+  failures?: string[];
   /**
    * The server's CPU time (all its threads: the event loop and libuv's pool, user and system) per
    * answered request in the measured phase, when `serverPid` was given and `/proc` exists.
@@ -59,7 +103,10 @@ export async function load(
   };
   const result = await runNodeJson<LoadResult>(path.join(SRC, 'load.ts'), [JSON.stringify(full)]);
   if (result.ok === 0) {
-    throw new Error(`no request to ${full.paths[0]} succeeded (${result.non2xx} non-2xx, ${result.errors} errors)`);
+    const why = result.failures ? `: ${result.failures.join(' | ')}` : '';
+    throw new Error(
+      `no request to ${full.paths[0]} succeeded (${result.non2xx} non-2xx, ${result.errors} errors)${why}`,
+    );
   }
   return result;
 }
