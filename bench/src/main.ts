@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { coldStart, idleRss, rssRows, sourceIdleRow } from './figures/footprint.ts';
 import { managementFigures } from './figures/management.ts';
 import { millionFigures } from './figures/million.ts';
+import { signInFigures } from './figures/signin.ts';
 import { RESOURCE, tokenFigures } from './figures/tokens.ts';
 import { ROOT } from './processes.ts';
 import { profiledLoads, profileServer } from './profile.ts';
@@ -15,7 +16,7 @@ import { startRealmkit } from './realmkit.ts';
 import { cpuTable, progress, type Row, table } from './report.ts';
 import { adminSql, freshDatabase, settings } from './settings.ts';
 
-const SECTIONS = ['tokens', 'management', 'million', 'profile'] as const;
+const SECTIONS = ['tokens', 'management', 'signin', 'million', 'profile'] as const;
 type Section = (typeof SECTIONS)[number];
 const MIN_NODE = [22, 17];
 
@@ -34,8 +35,8 @@ Exit status: 0 when every figure was measured (met or not: this is not a test), 
 harness failed, 3 when a figure got error answers (it is printed, flagged, and not to be trusted).
 
 Environment: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432), BENCH_DB_PREFIX
-(default realmkit_bench: databases <prefix>_run, dropped and made anew each run, and
-<prefix>_users_<N>, kept and reused while it holds N users).`;
+(default realmkit_bench: databases <prefix>_run and <prefix>_peer (node-oidc-provider's, figure
+8), dropped and made anew each run, and <prefix>_users_<N>, kept and reused while it holds N users).`;
 
 /**
  * Every figure and its baseline must come from one Node: Express answers 3.7× faster on 24 than
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
 
   const rows: Row[] = [];
   const profiles: string[] = [];
-  if (sections.has('tokens') || sections.has('management') || sections.has('profile')) {
+  if (sections.has('tokens') || sections.has('management') || sections.has('signin') || sections.has('profile')) {
     // The figures are of the server the package ships (and the Dockerfile runs): its build.
     progress('building the server (npm run build)');
     const buildLog = openSync(path.join(s.workDir, 'build.log'), 'a');
@@ -118,6 +119,7 @@ async function main(): Promise<void> {
       let peakRss: number | undefined;
       if (sections.has('tokens')) ({ peakRss, client } = await tokenFigures(s, rk, rows));
       if (sections.has('management')) await managementFigures(s, rk, rows);
+      if (sections.has('signin')) await signInFigures(s, rk, rows);
       if (sections.has('tokens')) rows.push(...rssRows(idle, peakRss, 'PostgreSQL'));
       if (sections.has('tokens')) rows.push(await sourceIdleRow(s, serverOptions));
       if (sections.has('profile') && !client) client = await rk.admin.m2mClient('bench', RESOURCE, ['read', 'write']);
@@ -144,7 +146,7 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${table(rows)}\n${cpuTable()}`);
   for (const profile of profiles) process.stdout.write(`\nProfile of ${profile}\n`);
   if (values['drop-databases']) {
-    for (const name of [`${s.dbPrefix}_run`, `${s.dbPrefix}_users_${s.users}`]) {
+    for (const name of [`${s.dbPrefix}_run`, `${s.dbPrefix}_peer`, `${s.dbPrefix}_users_${s.users}`]) {
       await adminSql(s, `drop database if exists ${name} with (force)`);
     }
   }

@@ -167,4 +167,24 @@ export class AdminApi {
     await this.expect('POST', `${api}/applications/${app.id}/roles`, { role_ids: [role.id] });
     return { clientId: app.client_id as string, clientSecret: app.client_secret as string };
   }
+
+  /**
+   * An application of `realm` that users sign in to (`spa`: a public client with PKCE;
+   * `traditional`: confidential), with `redirectUri` registered.
+   */
+  async signInApp(realm: string, type: 'spa' | 'traditional', redirectUri: string) {
+    const suffix = Math.random().toString(36).slice(2, 8);
+    const app = await this.expect('POST', `/api/v1/${realm}/applications`, {
+      name: `bench-signin-${suffix}`,
+      type,
+      redirect_uris: [redirectUri],
+      post_logout_redirect_uris: [],
+    });
+    return { clientId: app.client_id as string, clientSecret: app.client_secret as string | undefined };
+  }
+
+  /** A user of `realm` with a password (hashed by the server: argon2id). */
+  async userWithPassword(realm: string, email: string, password: string): Promise<{ id: string; email: string }> {
+    return this.expect('POST', `/api/v1/${realm}/users`, { email, password, name: email.split('@')[0] });
+  }
 }
