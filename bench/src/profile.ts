@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { load } from './loadgen.ts';
+import { setUpSignIn } from './figures/signin.ts';
+import { CONNECTIONS, chainsNeeded, load } from './loadgen.ts';
 import { ROOT } from './processes.ts';
 import { type Realmkit, startRealmkit, tokenRequest } from './realmkit.ts';
 import { progress } from './report.ts';
@@ -128,7 +129,7 @@ export function summarize(profile: CpuProfile, skipMs: number, top = 25): string
 /** What to profile: a name for the files, and the load on a started server (as {@link load} takes it). */
 export interface ProfiledLoad {
   name: string;
-  spec: (rk: Realmkit) => Promise<Omit<Parameters<typeof load>[0], 'url' | 'warmupS' | 'durationS'>>;
+  spec: (rk: Realmkit, s: Settings) => Promise<Omit<Parameters<typeof load>[0], 'url' | 'warmupS' | 'durationS'>>;
 }
 
 /**
@@ -146,7 +147,7 @@ export async function profileServer(s: Settings, databaseUrl: string, work: Prof
     nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
   });
   try {
-    const spec = await work.spec(rk);
+    const spec = await work.spec(rk, s);
     progress(`profiling ${work.name} (--cpu-prof into ${dir})`);
     await load({ ...spec, url: rk.url, warmupS: s.warmupS, durationS: s.durationS });
   } finally {
@@ -162,7 +163,10 @@ export async function profileServer(s: Settings, databaseUrl: string, work: Prof
   return `${work.name}: ${path.join(dir, file)}\n\n${summarize(profile, rk.readyAt - rk.startedAt)}`;
 }
 
-/** The paths the figures ask most of: the token endpoint (figures 1 and 3) and a user by id (figure 4). */
+/**
+ * The paths the figures ask most of: the token endpoint (figures 1 and 3), a user by id (figure 4),
+ * the refresh_token grant (figure 8) and a whole sign-in (figure 9).
+ */
 export function profiledLoads(client: { clientId: string; clientSecret: string }, resource: string): ProfiledLoad[] {
   const { headers, body } = tokenRequest(client, { resource, scope: 'read' });
   return [
@@ -188,6 +192,21 @@ export function profiledLoads(client: { clientId: string; clientSecret: string }
           email: `profiled-${Date.now()}@bench.test`,
         });
         return { headers: { authorization: `Bearer ${rk.admin.token}` }, paths: [`/api/v1/bench/users/${user.id}`] };
+      },
+    },
+    {
+      name: 'refresh-grant',
+      spec: async (rk, s) => {
+        const { client, tokens } = await setUpSignIn(rk, 8, chainsNeeded(CONNECTIONS, s.warmupS));
+        const { tokenPath, clientId } = client;
+        return { paths: [tokenPath], scenario: { kind: 'refresh', tokenPath, clientId, tokens } };
+      },
+    },
+    {
+      name: 'sign-in',
+      spec: async (rk) => {
+        const { client, users } = await setUpSignIn(rk, 64, 0);
+        return { paths: [client.authorizePath], scenario: { kind: 'signin', client, users } };
       },
     },
   ];

@@ -134,36 +134,47 @@ async function peerRefreshLoad(
 }
 
 /**
- * Figures 8 and 9: the refresh_token grant (rotating) against node-oidc-provider's, on
- * PostgreSQL and, for information, on its in-memory development adapter; whole sign-ins per
- * second (authorize, login form, code exchange) against raw argon2id verifications per second.
+ * What both figures need of Realmkit: a `spa` application of realm `bench` (discovered
+ * endpoints), `userCount` users with a password, and, unless `chains` is 0, that many refresh
+ * tokens, each from a real sign-in (authorize, login form, code exchange with PKCE,
+ * `openid offline_access`).
  */
-export async function signInFigures(s: Settings, rk: Realmkit, rows: Row[]): Promise<void> {
+export async function setUpSignIn(
+  rk: Realmkit,
+  userCount: number,
+  chains: number,
+): Promise<{ client: SignInClient; users: User[]; tokens: string[] }> {
   await rk.admin.ensureRealm(REALM);
-  const issuer = `${rk.url}/oauth2/${REALM}`;
   const app = await rk.admin.signInApp(REALM, 'spa', REDIRECT_URI);
   const client: SignInClient = {
-    ...(await discover(issuer)),
+    ...(await discover(`${rk.url}/oauth2/${REALM}`)),
     clientId: app.clientId,
     redirectUri: REDIRECT_URI,
     scope: SCOPE,
   };
-  const userCount = s.tiny ? 8 : 64;
-  progress(`Realmkit sign-in set-up: ${userCount} users, a spa application`);
+  progress(`Realmkit sign-in set-up: ${userCount} users, a spa application, ${chains} sign-ins for refresh tokens`);
   const stamp = Date.now().toString(36);
   const users: User[] = await inPool(userCount, 4, async (i) => {
     const email = `signin-${stamp}-${i}@bench.test`;
     await rk.admin.userWithPassword(REALM, email, PASSWORD);
     return { identifier: email, password: PASSWORD };
   });
-
-  // Figure 8: each chain starts with a real sign-in.
-  const chains = chainsNeeded(CONNECTIONS, s.warmupS) + 1;
-  progress(`Realmkit: ${chains} sign-ins for the refresh token chains`);
   const tokens = await inPool(chains, 4, async (i) => {
     const signedIn = await signIn(client, users[i % users.length] as User);
     return signedIn.refresh_token as string;
   });
+  return { client, users, tokens };
+}
+
+/**
+ * Figures 8 and 9: the refresh_token grant (rotating) against node-oidc-provider's, on
+ * PostgreSQL and, for information, on its in-memory development adapter; whole sign-ins per
+ * second (authorize, login form, code exchange) against raw argon2id verifications per second.
+ */
+export async function signInFigures(s: Settings, rk: Realmkit, rows: Row[]): Promise<void> {
+  const userCount = s.tiny ? 8 : 64;
+  // Figure 8: each chain starts with a real sign-in; one more checks the rotation first.
+  const { client, users, tokens } = await setUpSignIn(rk, userCount, chainsNeeded(CONNECTIONS, s.warmupS) + 1);
   const realmkitShape = await checkRotation(client.origin, client.tokenPath, client.clientId, tokens.pop() as string);
   progress(`Realmkit refresh_token grant (${realmkitShape}, refresh token rotated)`);
   const realmkit = await refreshLoad(s, client.origin, client.tokenPath, client.clientId, tokens, rk.child.pid);
