@@ -222,11 +222,14 @@ export async function signInFigures(s: Settings, rk: Realmkit, rows: Row[]): Pro
   const verify = await rawArgon2VerifyRate(s);
   noteCpu('raw argon2id verify (no load generator)', { serverCpuMsPerRequest: verify.cpuMsPerHash });
   progress('Realmkit full sign-ins (authorize, login form, code exchange)');
+  // A sign-in takes hundreds of milliseconds under load (32 argon2id verifications queue for the
+  // pool's 4 threads): a load that starts measuring cold counts too few, and a 1 s one may count
+  // none. A tiny run too warms up for 1 s, then measures for 2.
   const signIns = await load({
     url: client.origin,
     paths: [client.authorizePath],
-    warmupS: s.warmupS,
-    durationS: s.durationS,
+    warmupS: Math.max(s.warmupS, 1),
+    durationS: Math.max(s.durationS, 2),
     serverPid: rk.child.pid,
     scenario: { kind: 'signin', client, users },
   });
