@@ -165,6 +165,8 @@ describe('login page', () => {
     expect(csp).toContain("form-action 'self' http://localhost:5173");
     expect(response.headers.get('x-frame-options')).toBe('DENY');
     expect(response.headers.get('cache-control')).toBe('no-store');
+    // A browser sends `Origin: null` with a form posted under no-referrer, and the CSRF check refuses that.
+    expect(response.headers.get('referrer-policy')).toBe('same-origin');
     const cookie = response.headers.getSetCookie().find((line) => line.startsWith('rk_form='));
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
@@ -228,6 +230,7 @@ describe('login page', () => {
     expect((await post({})).status).toBe(403);
     expect((await post({ cookie: 'rk_form=AAAAAAAAAAAAAAAAAAAAAA' })).status).toBe(403);
     expect((await post({ cookie, origin: 'https://evil.example' })).status).toBe(403);
+    expect((await post({ cookie, origin: 'null' })).status).toBe(403);
     expect((await post({ cookie, origin: server.url })).status).toBe(303);
   });
 

@@ -82,7 +82,7 @@ export interface SignInRealm {
   realm: { id: string; name: string };
   admin: string;
   user: { id: string; email: string; username: string; password: string };
-  spa: { clientId: string; redirectUri: string; postLogoutRedirectUri: string };
+  spa: { applicationId: string; clientId: string; redirectUri: string; postLogoutRedirectUri: string };
   web: { clientId: string; clientSecret: string; redirectUri: string; postLogoutRedirectUri: string };
   api: { id: string; indicator: string };
 }
@@ -154,6 +154,7 @@ export async function signInRealm(server: TestServer, prefix: string): Promise<S
     admin,
     user: { id: user.id, email: user.email, username: user.username, password },
     spa: {
+      applicationId: spa.id,
       clientId: spa.client_id,
       redirectUri: 'http://localhost:5173/callback',
       postLogoutRedirectUri: 'http://localhost:5173/',
