@@ -1,4 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RATE_LIMITS_OFF } from '../src/config/rate-limit-config.ts';
@@ -502,6 +505,51 @@ describe('login rate limit', () => {
       expect(other.status).toBe(401);
     } finally {
       await limited.close();
+    }
+  });
+});
+
+describe('login page templates', () => {
+  it("renders a realm's own login.html from REALMKIT_TEMPLATES_DIR, its inline style allowed by hash", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'realmkit-templates-'));
+    const custom = await startSignInServer({}, { templatesDir: dir });
+    try {
+      const local = await signInRealm(custom, 'themed');
+      mkdirSync(path.join(dir, local.realm.name));
+      const style = 'body{background:#123456}';
+      writeFileSync(
+        path.join(dir, local.realm.name, 'login.html'),
+        `<!doctype html><title>Acme</title><style>${style}</style><h1>Welcome to {{application_name}}</h1>` +
+          '<form method="post" action="{{action}}"><input type="hidden" name="interaction" value="{{form}}">' +
+          '<label>Login <input name="identifier"></label><label>Secret <input type="password" name="password"></label>' +
+          '<p>{{error}}</p><button>Go</button></form>',
+      );
+      const url = `${custom.url}/oauth2/${local.realm.name}/authorize?${new URLSearchParams({
+        client_id: local.spa.clientId,
+        redirect_uri: local.spa.redirectUri,
+        response_type: 'code',
+        code_challenge: pkce().challenge,
+        code_challenge_method: 'S256',
+      })}`;
+      const page = await fetch(url);
+      const html = await page.text();
+      expect(html).toContain('Welcome to Notes (SPA)');
+      const hash = createHash('sha256').update(style).digest('base64');
+      expect(page.headers.get('content-security-policy')).toContain(`style-src 'sha256-${hash}'`);
+      // The overridden form still signs in.
+      const answer = await submitLogin(new CookieJar(), custom.url, url, {
+        identifier: local.user.email,
+        password: local.user.password,
+      });
+      expect(answer.status).toBe(303);
+      // Another realm keeps the built-in page.
+      const other = await signInRealm(custom, 'plain');
+      const builtIn = await fetch(
+        url.replace(local.realm.name, other.realm.name).replace(local.spa.clientId, other.spa.clientId),
+      );
+      expect(await builtIn.text()).toContain('Email or username');
+    } finally {
+      await custom.close();
     }
   });
 });

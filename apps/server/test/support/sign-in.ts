@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import type { Config } from '../../src/config/config.ts';
 import type { StartOptions } from '../../src/server.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
 
@@ -21,9 +22,9 @@ async function freePort(): Promise<number> {
  * A test server whose issuer is its own address, as relying-party libraries need: they fetch the
  * discovery document from the issuer and check that it names that issuer.
  */
-export async function startSignInServer(start: StartOptions = {}): Promise<TestServer> {
+export async function startSignInServer(start: StartOptions = {}, config: Partial<Config> = {}): Promise<TestServer> {
   const port = await freePort();
-  return startTestServer({ config: { port, issuerUrl: `http://127.0.0.1:${port}` }, start });
+  return startTestServer({ config: { ...config, port, issuerUrl: `http://127.0.0.1:${port}` }, start });
 }
 
 /**
