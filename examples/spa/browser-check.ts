@@ -199,10 +199,11 @@ try {
     check(logout.searchParams.get('id_token_hint'), 'expected id_token_hint in the logout request');
     const back = logout.searchParams.get('post_logout_redirect_uri');
     check(back === `${SPA_URL}/signed-out`, `expected post_logout_redirect_uri ${SPA_URL}/signed-out, got ${back}`);
-    check(
-      requests.some((url) => url.href.startsWith(`${SPA_URL}/signed-out`)),
-      'expected Realmkit to send the browser back to /signed-out',
-    );
+    const state = logout.searchParams.get('state');
+    check(state, 'expected a state in the logout request');
+    const signedOut = requests.find((url) => url.href.startsWith(`${SPA_URL}/signed-out`));
+    check(signedOut, 'expected Realmkit to send the browser back to /signed-out');
+    check(signedOut.searchParams.get('state') === state, `expected state=${state} in ${signedOut.href}`);
   });
 
   await run('reload: still signed out (no user in sessionStorage)', async () => {

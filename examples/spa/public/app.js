@@ -101,9 +101,10 @@ element('create-post').addEventListener('click', () => {
   callApi('POST').catch(showError);
 });
 element('sign-out').addEventListener('click', () => {
-  // RP-initiated logout: the end_session_endpoint with id_token_hint, client_id and
-  // post_logout_redirect_uri; the user is removed from sessionStorage first.
-  userManager.signoutRedirect().catch(showError);
+  // RP-initiated logout: the end_session_endpoint with id_token_hint, post_logout_redirect_uri and
+  // a state (given state data, oidc-client-ts sends one and checks it on /signed-out); the user
+  // is removed from sessionStorage first.
+  userManager.signoutRedirect({ state: { from: location.pathname } }).catch(showError);
 });
 
 try {
@@ -113,6 +114,7 @@ try {
     history.replaceState(null, '', '/');
     render(user);
   } else if (location.pathname === '/signed-out') {
+    // Checks the state that Realmkit sent back.
     await userManager.signoutRedirectCallback();
     history.replaceState(null, '', '/');
     render(null);
