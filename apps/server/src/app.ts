@@ -1,4 +1,4 @@
-import { contract, VERIFY_EMAIL_PAGE_PATH } from '@realmkit/contract';
+import { AUTHORIZE_PATH, contract, END_SESSION_PATH, LOGIN_PATH, VERIFY_EMAIL_PAGE_PATH } from '@realmkit/contract';
 import { createExpressEndpoints } from '@ts-rest/express';
 import express, { type Express, type NextFunction, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
@@ -11,7 +11,7 @@ import { clearHotPathAfterWrites, clearHotPathStep } from './hot-path/hot-path.s
 import { accessLog } from './http/access-log.ts';
 import { bearerAuth } from './http/bearer-auth.ts';
 import { notModified, notModifiedStep } from './http/conditional-requests.ts';
-import { corsFor } from './http/cors.ts';
+import { corsFor, oauthCors } from './http/cors.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { jsonBody } from './http/json-body.ts';
 import { requestContext } from './http/request-context.ts';
@@ -23,13 +23,22 @@ import { idempotency, idempotencyStep } from './idempotency/idempotency.middlewa
 import { discoveryContract, discoveryRoutes } from './oauth/discovery.routes.ts';
 import { introspectionEndpoint } from './oauth/introspection.endpoint.ts';
 import { oauthPathErrors } from './oauth/oauth-path-errors.ts';
+import { revocationEndpoint } from './oauth/revocation.endpoint.ts';
 import { tokenEndpoint } from './oauth/token.endpoint.ts';
+import { userinfoEndpoint } from './oauth/userinfo.endpoint.ts';
 import type { RateLimits } from './rate-limits/rate-limits.ts';
 import { realmKeysRoutes } from './realms/realm-keys.routes.ts';
 import { realmsRoutes } from './realms/realms.routes.ts';
 import { resourcesRoutes } from './resources/resources.routes.ts';
 import { rolesRoutes } from './roles/roles.routes.ts';
 import type { Services } from './services.ts';
+import { authorizeEndpoint } from './sign-in/authorize.endpoint.ts';
+import { SignInCookies } from './sign-in/cookies.ts';
+import { endSessionEndpoint } from './sign-in/end-session.endpoint.ts';
+import { loginEndpoint } from './sign-in/login.endpoint.ts';
+import { SignInPages } from './sign-in/pages.ts';
+import type { SignInDeps } from './sign-in/sign-in-flow.ts';
+import { TemplateFiles } from './templates/template-files.ts';
 import { usersRoutes } from './users/users.routes.ts';
 import { usersByRealmNameRoutes } from './users/users-by-realm-name.routes.ts';
 import { verifyEmailPage } from './users/verify-email.page.ts';
@@ -51,6 +60,8 @@ export interface AppOptions {
   rateLimits?: RateLimits;
   /** Browser origins allowed by CORS; none (the default) leaves CORS off. */
   corsOrigins?: readonly string[];
+  /** Overrides of the built-in templates (`REALMKIT_TEMPLATES_DIR`): the sign-in pages read it. */
+  templatesDir?: string | undefined;
 }
 
 /** The Express app, without listening: tests start it on port 0. */
@@ -61,6 +72,7 @@ export function createApp({
   trustProxy,
   rateLimits,
   corsOrigins = [],
+  templatesDir,
 }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -70,17 +82,74 @@ export function createApp({
   app.use(requestId);
   app.use(accessLog(logger));
   app.use(securityHeaders());
+  // The endpoints that browser apps call themselves answer any origin, before the configured CORS.
+  app.use(
+    [
+      contract.oauth.token.path,
+      contract.oauth.userinfo.path,
+      contract.oauth.revoke.path,
+      contract.oauth.jwks.path,
+      contract.oauth.openidConfiguration.path,
+      contract.oauth.authorizationServerMetadataInRealm.path,
+    ],
+    oauthCors(),
+  );
   const cors = corsFor(corsOrigins);
   if (cors) app.use(cors);
   // Before the request context and every other route: the busiest route reads through the
-  // hot-path cache (whose loaders fork their own EntityManager) and needs nothing below.
+  // hot-path cache (whose loaders fork their own EntityManager) and needs nothing below. So do the
+  // other OAuth and sign-in endpoints: their services fork their own.
+  const grantServices = {
+    cache: services.hotPath,
+    tokens: services.accessTokens,
+    idTokens: services.idTokens,
+    issuers: services.issuers,
+    codes: services.authorizationCodes,
+    store: services.tokenStore,
+    users: services.users,
+    roles: services.roles,
+  };
   app.post(
     contract.oauth.token.path,
-    ...tokenEndpoint(
-      { cache: services.hotPath, applications: services.applications, tokens: services.accessTokens },
-      { afterParse: rateLimits?.token },
-    ),
+    ...tokenEndpoint({ ...grantServices, applications: services.applications }, { afterParse: rateLimits?.token }),
   );
+  const userinfo = userinfoEndpoint({
+    cache: services.hotPath,
+    tokens: services.accessTokens,
+    users: services.users,
+    issuers: services.issuers,
+  });
+  app.get(contract.oauth.userinfo.path, userinfo);
+  app.post(contract.oauth.userinfo.path, userinfo);
+  app.post(
+    contract.oauth.revoke.path,
+    ...revocationEndpoint({
+      cache: services.hotPath,
+      applications: services.applications,
+      tokens: services.accessTokens,
+      store: services.tokenStore,
+    }),
+  );
+  const signIn: SignInDeps = {
+    cache: services.hotPath,
+    users: services.users,
+    sessions: services.sessions,
+    codes: services.authorizationCodes,
+    keys: services.signingKeys,
+    pages: new SignInPages(new TemplateFiles(templatesDir)),
+    cookies: new SignInCookies(issuerUrl),
+    issuers: services.issuers,
+    formKey: services.signInFormKey,
+    clock: services.clock,
+    loginLimit: rateLimits?.login,
+  };
+  const authorize = authorizeEndpoint(signIn);
+  app.get(AUTHORIZE_PATH, authorize);
+  app.post(AUTHORIZE_PATH, authorize);
+  app.post(LOGIN_PATH, loginEndpoint(signIn));
+  const endSession = endSessionEndpoint(signIn);
+  app.get(END_SESSION_PATH, endSession);
+  app.post(END_SESSION_PATH, endSession);
   app.use(requestContext(services.orm));
 
   app.use(docsRoutes({ issuerUrl }));
@@ -90,6 +159,7 @@ export function createApp({
     ...introspectionEndpoint(services.hotPath, services.applications, {
       resources: services.resources,
       tokens: services.accessTokens,
+      issuers: services.issuers,
     }),
   );
 

@@ -2,9 +2,12 @@ import { ApplicationEntity } from './applications/application.entity.ts';
 import { AuditLogEntity } from './audit/audit-log.entity.ts';
 import { OutboxEventEntity } from './events/outbox-event.entity.ts';
 import { SigningKeyEntity } from './keys/signing-key.entity.ts';
+import { RefreshTokenEntity, RevokedAccessTokenEntity } from './oauth/refresh-token.entity.ts';
 import { RealmEntity } from './realms/realm.entity.ts';
 import { ResourceEntity, ResourceScopeEntity } from './resources/resource.entity.ts';
 import { ApplicationRoleEntity, RoleEntity, RoleScopeEntity, UserRoleEntity } from './roles/role.entity.ts';
+import { AuthorizationCodeEntity } from './sign-in/authorization-code.entity.ts';
+import { SessionEntity } from './sign-in/session.entity.ts';
 import { EmailVerificationEntity } from './users/email-verification.entity.ts';
 import { UserEntity, UserIdentityEntity } from './users/user.entity.ts';
 
@@ -28,4 +31,8 @@ export const entities = [
   EmailVerificationEntity,
   OutboxEventEntity,
   AuditLogEntity,
+  SessionEntity,
+  AuthorizationCodeEntity,
+  RefreshTokenEntity,
+  RevokedAccessTokenEntity,
 ];

@@ -51,6 +51,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       trustProxy: config.trustProxy,
       corsOrigins: config.corsOrigins,
       rateLimits,
+      templatesDir: config.templatesDir,
     });
     const server = await new Promise<Server>((resolve, reject) => {
       // Express 5 hands a listen error (EADDRINUSE) to this callback instead of throwing it.

@@ -9,10 +9,14 @@ import { HotPathCache } from './hot-path/hot-path.service.ts';
 import { IdempotencyStore } from './idempotency/idempotency.store.ts';
 import { SigningKeyService } from './keys/signing-key.service.ts';
 import { AccessTokenService } from './oauth/access-tokens.ts';
+import { IdTokenService } from './oauth/id-tokens.ts';
+import { TokenStoreService } from './oauth/token-store.service.ts';
 import { Issuers } from './oauth-protocol/issuer.ts';
 import { RealmService } from './realms/realm.service.ts';
 import { ResourceService } from './resources/resource.service.ts';
 import { RoleService } from './roles/role.service.ts';
+import { AuthorizationCodeService } from './sign-in/authorization-code.service.ts';
+import { SessionService } from './sign-in/session.service.ts';
 import { EmailVerificationService } from './users/email-verification.service.ts';
 import { UserService } from './users/user.service.ts';
 
@@ -24,6 +28,16 @@ export interface Services {
   /** Realms, applications, resources and grants as token requests and bearer checks read them. */
   hotPath: HotPathCache;
   accessTokens: AccessTokenService;
+  idTokens: IdTokenService;
+  /** Refresh tokens, and access tokens revoked before they expire. */
+  tokenStore: TokenStoreService;
+  /** Login sessions (single sign-on) and the authorization codes the sign-in pages issue. */
+  sessions: SessionService;
+  authorizationCodes: AuthorizationCodeService;
+  /** Seals what a sign-in page's form carries to its post. */
+  signInFormKey: Buffer;
+  /** What token times, sessions, key retirement and secret grace periods read. */
+  clock: Clock;
   realms: RealmService;
   resources: ResourceService;
   roles: RoleService;
@@ -54,17 +68,25 @@ export function createServices(
   const applications = new ApplicationService(orm, secretKey, roles, clock);
   const outbox = new OutboxSignal();
   const hotPath = new HotPathCache({ orm, realms, applications, resources, roles }, clock);
+  const users = new UserService(orm, roles);
+  const tokenStore = new TokenStoreService(orm, clock);
   return {
     orm,
     issuers,
     signingKeys,
     hotPath,
-    accessTokens: new AccessTokenService(signingKeys, hotPath, issuers, clock),
+    accessTokens: new AccessTokenService(signingKeys, hotPath, issuers, clock, { store: tokenStore, users }),
+    idTokens: new IdTokenService(signingKeys, issuers, clock),
+    tokenStore,
+    sessions: new SessionService(orm, clock),
+    authorizationCodes: new AuthorizationCodeService(orm, clock),
+    signInFormKey: secretKey.signInFormKey,
+    clock,
     realms,
     resources,
     roles,
     applications,
-    users: new UserService(orm, roles),
+    users,
     emailVerifications: new EmailVerificationService(orm, secretKey.emailVerificationKey, () => outbox.notify()),
     auditLogs: new AuditLogService(orm, hotPath),
     outbox,

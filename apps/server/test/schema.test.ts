@@ -37,13 +37,17 @@ const UNMAPPED_TABLES = ['idempotency_keys', 'realm_user_counts', 'system_settin
  */
 const FOREIGN_KEYS: Record<string, string[]> = {
   applications: ['realm_id'],
+  authorization_codes: ['application_id', 'realm_id', 'user_id'],
   application_roles: ['application_id', 'realm_id', 'role_id'],
   email_verifications: ['realm_id', 'user_id'],
   outbox_events: ['realm_id'],
+  refresh_tokens: ['application_id', 'realm_id', 'user_id'],
+  revoked_access_tokens: ['realm_id'],
   resources: ['realm_id'],
   resource_scopes: ['realm_id', 'resource_id'],
   roles: ['realm_id'],
   role_scopes: ['realm_id', 'role_id', 'scope_id'],
+  sessions: ['realm_id', 'user_id'],
   signing_keys: ['realm_id'],
   users: ['realm_id'],
   user_identities: ['realm_id', 'user_id'],

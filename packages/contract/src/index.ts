@@ -21,6 +21,7 @@ export * from './health/health.schemas.ts';
 export * from './oauth/oauth.contract.ts';
 export * from './oauth/oauth.schemas.ts';
 export * from './oauth/oauth-errors.ts';
+export * from './oauth/oidc.ts';
 export * from './openapi/generate-openapi.ts';
 export * from './realms/realm.schemas.ts';
 export * from './realms/realms.contract.ts';

@@ -18,6 +18,8 @@ export const ApplicationEntity = defineEntity({
     previousClientSecretHash: p.text().nullable().hidden(),
     previousClientSecretExpiresAt: p.datetime().nullable(),
     redirectUris: p.json<string[]>().defaultRaw("'[]'"),
+    /** Where RP-initiated logout may send the user back to (OIDC RP-Initiated Logout 1.0 §3.1). */
+    postLogoutRedirectUris: p.json<string[]>().defaultRaw("'[]'"),
     /** RFC 7591 `grant_types`: the grants the token endpoint lets this client use. */
     grantTypes: p.array<GrantType>(),
     /** RFC 7591 `token_endpoint_auth_method`. */

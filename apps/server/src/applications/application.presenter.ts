@@ -10,6 +10,7 @@ export function presentApplication(application: Application): ApplicationBody {
     type: application.type,
     client_id: application.clientId,
     redirect_uris: application.redirectUris,
+    post_logout_redirect_uris: application.postLogoutRedirectUris,
     grant_types: application.grantTypes,
     token_endpoint_auth_method: application.tokenEndpointAuthMethod,
     created_at: application.createdAt.toISOString(),

@@ -42,9 +42,10 @@ export interface RotatedSecret {
   previousSecretExpiresAt: Date;
 }
 
-function checkedRedirectUris(type: ApplicationType, uris: readonly string[]): string[] {
-  const problems = redirectUriProblems(type, uris);
-  if (problems.length > 0) throw new ValidationError(`Invalid redirect URIs for a ${type} application`, problems);
+/** `field`: `redirect_uris`, or `post_logout_redirect_uris` (the same rules, OIDC RP-Initiated Logout §3.1). */
+function checkedRedirectUris(type: ApplicationType, uris: readonly string[], field = 'redirect_uris'): string[] {
+  const problems = redirectUriProblems(type, uris, field);
+  if (problems.length > 0) throw new ValidationError(`Invalid ${field} for a ${type} application`, problems);
   return [...new Set(uris)];
 }
 
@@ -119,6 +120,11 @@ export class ApplicationService {
 
   async create(realmId: string, input: CreateApplicationBody): Promise<ApplicationAndSecret> {
     const redirectUris = checkedRedirectUris(input.type, input.redirect_uris);
+    const postLogoutRedirectUris = checkedRedirectUris(
+      input.type,
+      input.post_logout_redirect_uris,
+      'post_logout_redirect_uris',
+    );
     const settings = checkedClientSettings(input.type, input);
     const clientSecret = CONFIDENTIAL_TYPES.has(input.type) ? generateClientSecret() : undefined;
     const application = this.#orm.em.create(ApplicationEntity, {
@@ -130,6 +136,7 @@ export class ApplicationService {
       clientId: generateClientId(),
       clientSecretHash: clientSecret ? this.#hash(clientSecret) : null,
       redirectUris,
+      postLogoutRedirectUris,
       ...settings,
     });
     await this.#orm.em.flush();
@@ -141,6 +148,13 @@ export class ApplicationService {
     return updateRow(this.#orm.em, ApplicationEntity, { id, realmId }, { check, notFound }, (application) => {
       if (input.redirect_uris !== undefined) {
         application.redirectUris = checkedRedirectUris(application.type, input.redirect_uris);
+      }
+      if (input.post_logout_redirect_uris !== undefined) {
+        application.postLogoutRedirectUris = checkedRedirectUris(
+          application.type,
+          input.post_logout_redirect_uris,
+          'post_logout_redirect_uris',
+        );
       }
       if (input.grant_types !== undefined || input.token_endpoint_auth_method !== undefined) {
         Object.assign(application, checkedClientSettings(application.type, input, application));
@@ -226,6 +240,7 @@ export class ApplicationService {
       clientId: input.clientId ?? generateClientId(),
       clientSecretHash: this.#hash(clientSecret),
       redirectUris: [],
+      postLogoutRedirectUris: [],
       ...checkedClientSettings('m2m', {}),
     });
     return { application, clientSecret };

@@ -28,14 +28,16 @@ function problemOf(type: ApplicationType, uri: string): string | undefined {
  * What is wrong with an application's redirect URIs, one detail per URI (RFC 6749 §3.1.2,
  * RFC 8252 for native apps). Machine-to-machine applications never redirect, so they have none.
  */
-export function redirectUriProblems(type: ApplicationType, uris: readonly string[]): ErrorDetail[] {
+export function redirectUriProblems(
+  type: ApplicationType,
+  uris: readonly string[],
+  field = 'redirect_uris',
+): ErrorDetail[] {
   if (type === 'm2m') {
-    return uris.length > 0
-      ? [{ path: 'redirect_uris', message: 'Machine-to-machine applications have no redirect URIs' }]
-      : [];
+    return uris.length > 0 ? [{ path: field, message: 'Machine-to-machine applications have no redirect URIs' }] : [];
   }
   return uris.flatMap((uri, index) => {
     const problem = problemOf(type, uri);
-    return problem ? [{ path: `redirect_uris.${index}`, message: `${uri} ${problem}` }] : [];
+    return problem ? [{ path: `${field}.${index}`, message: `${uri} ${problem}` }] : [];
   });
 }

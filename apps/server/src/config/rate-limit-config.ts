@@ -12,6 +12,10 @@ export interface RateLimitsConfig {
   readonly tokenPerIp: RateLimit | undefined;
   /** Management API requests per token client (`REALMKIT_RATE_LIMIT_MANAGEMENT_PER_CLIENT`). */
   readonly managementPerClient: RateLimit | undefined;
+  /** Login form posts per realm and typed identifier (`REALMKIT_RATE_LIMIT_LOGIN_PER_ACCOUNT`). */
+  readonly loginPerAccount: RateLimit | undefined;
+  /** Login form posts per client IP address (`REALMKIT_RATE_LIMIT_LOGIN_PER_IP`). */
+  readonly loginPerIp: RateLimit | undefined;
 }
 
 /**
@@ -23,12 +27,18 @@ export const DEFAULT_RATE_LIMITS = {
   REALMKIT_RATE_LIMIT_TOKEN_PER_CLIENT: '30/s',
   REALMKIT_RATE_LIMIT_TOKEN_PER_IP: '100/s',
   REALMKIT_RATE_LIMIT_MANAGEMENT_PER_CLIENT: '50/s',
+  // Ten tries a minute at one account is more than a person types; an office behind one NAT signs in
+  // many people, hence the wider per-IP limit (Auth0's brute-force protection counts 10 per account and IP).
+  REALMKIT_RATE_LIMIT_LOGIN_PER_ACCOUNT: '10/m',
+  REALMKIT_RATE_LIMIT_LOGIN_PER_IP: '100/m',
 } as const;
 
 export const RATE_LIMITS_OFF: RateLimitsConfig = {
   tokenPerClient: undefined,
   tokenPerIp: undefined,
   managementPerClient: undefined,
+  loginPerAccount: undefined,
+  loginPerIp: undefined,
 };
 
 /** `off`, or `<requests>/<window>` with the window in seconds, minutes or hours: `30/s`, `600/10m`, `5000/h`. */

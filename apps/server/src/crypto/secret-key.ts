@@ -19,6 +19,8 @@ export class SecretKey {
   readonly idempotencyResponseKey: Buffer;
   /** HMAC-SHA-256 key for the fingerprints of idempotent requests (their bodies can hold passwords). */
   readonly idempotencyFingerprintKey: Buffer;
+  /** AES-256-GCM key for what a sign-in page carries between its form and its post (the authorization request). */
+  readonly signInFormKey: Buffer;
   /** Identifies the key without revealing it; stored in the database to catch a mismatch. */
   readonly fingerprint: string;
 
@@ -29,6 +31,7 @@ export class SecretKey {
     this.emailVerificationKey = derive(root, 'realmkit/email-verification-link/v1');
     this.idempotencyResponseKey = derive(root, 'realmkit/idempotency-response-encryption/v1');
     this.idempotencyFingerprintKey = derive(root, 'realmkit/idempotency-fingerprint/v1');
+    this.signInFormKey = derive(root, 'realmkit/sign-in-form/v1');
     this.fingerprint = createHmac('sha256', derive(root, 'realmkit/fingerprint/v1')).update('realmkit').digest('hex');
   }
 

@@ -30,3 +30,20 @@ export function corsFor(origins: readonly string[]): RequestHandler | undefined 
     maxAge: 600,
   });
 }
+
+/**
+ * CORS of the OAuth and OpenID Connect endpoints that browser apps call themselves (discovery,
+ * JWKS, token, userinfo, revocation): any origin, as node-oidc-provider and Logto answer, since a
+ * single-page app's origin is wherever it is served, and these endpoints take no cookies (no
+ * credentials), only what the request itself carries.
+ */
+export function oauthCors(): RequestHandler {
+  return cors({
+    origin: '*',
+    credentials: false,
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['Authorization', 'Content-Type'],
+    exposedHeaders: EXPOSED_HEADERS,
+    maxAge: 600,
+  });
+}

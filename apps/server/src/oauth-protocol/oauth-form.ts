@@ -53,7 +53,7 @@ export function sendOAuthError(res: ServerResponse, error: OAuthError): void {
 }
 
 /** The form that {@link parseOAuthForm} read, or `invalid_request` when the request sent none. */
-export function formOf(req: Request, what: 'token' | 'introspection'): OAuthForm {
+export function formOf(req: Request, what: 'token' | 'introspection' | 'revocation'): OAuthForm {
   const form = req.body as OAuthForm | undefined;
   if (!form) throw new OAuthError('invalid_request', `Send the ${what} request as application/x-www-form-urlencoded`);
   return form;

@@ -6,6 +6,8 @@ import type { HotPathCache } from '../hot-path/hot-path.service.ts';
 import { invalidToken, type Principal } from '../http/bearer-auth.ts';
 import type { SigningKeyService } from '../keys/signing-key.service.ts';
 import type { Issuers } from '../oauth-protocol/issuer.ts';
+import type { UserService } from '../users/user.service.ts';
+import type { TokenStoreService } from './token-store.service.ts';
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 /**
@@ -17,6 +19,10 @@ export const CLOCK_TOLERANCE_S = 5;
 export interface IssueRequest {
   realm: { id: string; name: string };
   clientId: string;
+  /** The user the token acts for (RFC 9068 §2.2 `sub`); the client itself when absent (client_credentials). */
+  userId?: string;
+  /** Its `jti`; a fresh random one when absent. */
+  jti?: string;
   audience: string;
   scopes: readonly string[];
   ttlSeconds: number;
@@ -32,6 +38,11 @@ export interface AccessTokenClaims extends JWTPayload {
   jti: string;
   client_id: string;
   scope: string;
+}
+
+/** Whether a token acts for a user (a sign-in) rather than for its client (client_credentials, `sub` = `client_id`). */
+export function isUserToken(claims: Pick<AccessTokenClaims, 'sub' | 'client_id'>): boolean {
+  return claims.sub !== claims.client_id;
 }
 
 /** Bounds memory when many distinct tokens are presented between two writes. */
@@ -70,11 +81,22 @@ export class AccessTokenService {
    */
   readonly #verified = new Map<string, VerifiedToken>();
 
-  constructor(keys: SigningKeyService, cache: HotPathCache, issuers: Issuers, clock: Clock) {
+  readonly #store: Pick<TokenStoreService, 'isAccessTokenRevoked'>;
+  readonly #users: Pick<UserService, 'findActive'>;
+
+  constructor(
+    keys: SigningKeyService,
+    cache: HotPathCache,
+    issuers: Issuers,
+    clock: Clock,
+    lookups: { store: Pick<TokenStoreService, 'isAccessTokenRevoked'>; users: Pick<UserService, 'findActive'> },
+  ) {
     this.#keys = keys;
     this.#cache = cache;
     this.#issuers = issuers;
     this.#clock = clock;
+    this.#store = lookups.store;
+    this.#users = lookups.users;
   }
 
   async issue(request: IssueRequest): Promise<string> {
@@ -84,11 +106,11 @@ export class AccessTokenService {
       ACCESS_TOKEN_TYPE,
       {
         iss: this.#issuers.issuerOf(request.realm.name),
-        sub: request.clientId,
+        sub: request.userId ?? request.clientId,
         aud: request.audience,
         iat: now,
         exp: now + request.ttlSeconds,
-        jti: randomUUID(),
+        jti: request.jti ?? randomUUID(),
         client_id: request.clientId,
         scope: request.scopes.join(' '),
       },
@@ -142,7 +164,8 @@ export class AccessTokenService {
   /**
    * The claims of a token issued by `realm` (for `audience` when given), or an
    * {@link InvalidAccessToken} saying why not. A token of an application that no longer exists is
-   * refused even before it expires: deleting an application is how an operator stops it.
+   * refused even before it expires: deleting an application is how an operator stops it. So is a
+   * revoked token (RFC 7009), and a user's token once the user is suspended or deleted.
    */
   async verify(realm: { id: string; name: string }, token: string, audience?: string): Promise<AccessTokenClaims> {
     const { keySet, algorithms } = await this.#keys.verificationKeys(realm.id);
@@ -173,6 +196,10 @@ export class AccessTokenService {
     if (typeof claims.scope !== 'string') claims.scope = '';
     if (!(await this.#cache.application(realm.id, claims.client_id))) {
       throw new InvalidAccessToken('The application of this access token no longer exists');
+    }
+    if (await this.#store.isAccessTokenRevoked(claims.jti)) throw new InvalidAccessToken('The access token is revoked');
+    if (isUserToken(claims) && !(await this.#users.findActive(realm.id, claims.sub))) {
+      throw new InvalidAccessToken('The user of this access token is suspended or no longer exists');
     }
     return claims;
   }

@@ -1,4 +1,13 @@
-import { contract } from '@realmkit/contract';
+import {
+  AUTHORIZE_PATH,
+  CODE_CHALLENGE_METHODS,
+  contract,
+  END_SESSION_PATH,
+  ID_TOKEN_CLAIMS,
+  OIDC_SCOPES,
+  PROMPT_VALUES,
+  RESPONSE_TYPES,
+} from '@realmkit/contract';
 import { initServer } from '@ts-rest/express';
 import type { SigningKeyService } from '../keys/signing-key.service.ts';
 import type { Issuers } from '../oauth-protocol/issuer.ts';
@@ -7,10 +16,13 @@ import { managementScopesOf } from '../resources/resource.service.ts';
 import { CLIENT_AUTH_METHOD_NAMES, CONFIDENTIAL_CLIENT_AUTH_METHODS } from './client-auth/index.ts';
 import { GRANT_TYPE_NAMES } from './grants/index.ts';
 
-/** The OAuth routes ts-rest serves: all but the token and introspection endpoints (served on their own). */
+/** The OAuth routes ts-rest serves: JWKS and discovery (the others are served on their own). */
 const {
   token: _servedByTokenEndpoint,
   introspect: _servedByIntrospectionEndpoint,
+  revoke: _servedByRevocationEndpoint,
+  userinfo: _servedByUserinfoEndpoint,
+  userinfoPost: _servedByUserinfoEndpointToo,
   ...discoveryContract
 } = contract.oauth;
 
@@ -26,14 +38,25 @@ export function discoveryRoutes(realms: RealmService, keys: SigningKeyService, i
       status: 200 as const,
       body: {
         issuer,
+        authorization_endpoint: issuers.urlOf(AUTHORIZE_PATH, realm.name),
         token_endpoint: issuers.urlOf(contract.oauth.token.path, realm.name),
+        userinfo_endpoint: issuers.urlOf(contract.oauth.userinfo.path, realm.name),
+        end_session_endpoint: issuers.urlOf(END_SESSION_PATH, realm.name),
+        revocation_endpoint: issuers.urlOf(contract.oauth.revoke.path, realm.name),
+        revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHOD_NAMES,
         jwks_uri: issuers.urlOf(contract.oauth.jwks.path, realm.name),
         grant_types_supported: GRANT_TYPE_NAMES,
         token_endpoint_auth_methods_supported: CLIENT_AUTH_METHOD_NAMES,
         introspection_endpoint: issuers.urlOf(contract.oauth.introspect.path, realm.name),
         introspection_endpoint_auth_methods_supported: CONFIDENTIAL_CLIENT_AUTH_METHODS,
-        scopes_supported: [...managementScopesOf(realm.name)],
-        response_types_supported: ['token'],
+        scopes_supported: [...OIDC_SCOPES, ...managementScopesOf(realm.name)],
+        response_types_supported: [...RESPONSE_TYPES],
+        response_modes_supported: ['query'],
+        code_challenge_methods_supported: [...CODE_CHALLENGE_METHODS],
+        prompt_values_supported: [...PROMPT_VALUES],
+        // RFC 9207: authorization responses carry `iss`.
+        authorization_response_iss_parameter_supported: true,
+        claims_supported: [...ID_TOKEN_CLAIMS],
         // The algorithms of the published keys, the active key's first: what tokens are signed with.
         id_token_signing_alg_values_supported: algorithms,
         subject_types_supported: ['public'],

@@ -1,11 +1,11 @@
 import type { RequestHandler } from 'express';
 import type { ApplicationService } from '../applications/application.service.ts';
-import { NotFoundError } from '../errors/api-error.ts';
 import type { HotPathCache } from '../hot-path/hot-path.service.ts';
 import { OAuthError } from '../oauth-protocol/oauth-error.ts';
-import { formOf, param, parseOAuthForm, preventCaching, sendOAuthError } from '../oauth-protocol/oauth-form.ts';
+import { param, sendJson } from '../oauth-protocol/oauth-form.ts';
 import { authenticateClient, CONFIDENTIAL_CLIENT_AUTH_METHODS, clientsThrough } from './client-auth/index.ts';
 import { type IntrospectionDeps, introspect } from './introspection.ts';
+import { oauthFormEndpoint } from './oauth-endpoint.ts';
 
 /**
  * `POST /oauth2/{realm}/introspect` (RFC 7662). Served outside ts-rest, like the token endpoint,
@@ -18,27 +18,17 @@ export function introspectionEndpoint(
   deps: IntrospectionDeps,
 ): RequestHandler[] {
   const clientAuth = clientsThrough(cache, applications);
-  const handle: RequestHandler = async (req, res, next) => {
-    preventCaching(res);
-    try {
-      const realm = await cache.realm(String(req.params.realm));
-      if (!realm) throw new NotFoundError(`Realm ${req.params.realm} not found`);
-      const form = formOf(req, 'introspection');
-      const token = param(form, 'token');
-      // RFC 7662 §2.1: the hint is optional and may be ignored, but it is still one parameter.
-      param(form, 'token_type_hint');
-      await authenticateClient(
-        realm.id,
-        { authorization: req.get('authorization'), form },
-        clientAuth,
-        CONFIDENTIAL_CLIENT_AUTH_METHODS,
-      );
-      if (!token) throw new OAuthError('invalid_request', 'The token parameter is required');
-      res.json(await introspect(deps, realm, token));
-    } catch (error) {
-      if (error instanceof OAuthError) sendOAuthError(res, error);
-      else next(error);
-    }
-  };
-  return [parseOAuthForm, handle];
+  return oauthFormEndpoint(cache, 'introspection', async ({ req, res, realm, form }) => {
+    const token = param(form, 'token');
+    // RFC 7662 §2.1: the hint is optional and may be ignored, but it is still one parameter.
+    param(form, 'token_type_hint');
+    await authenticateClient(
+      realm.id,
+      { authorization: req.get('authorization'), form },
+      clientAuth,
+      CONFIDENTIAL_CLIENT_AUTH_METHODS,
+    );
+    if (!token) throw new OAuthError('invalid_request', 'The token parameter is required');
+    sendJson(res, 200, await introspect(deps, realm, token));
+  });
 }

@@ -1,10 +1,12 @@
-import type { IntrospectionResponse } from '@realmkit/contract';
+import { contract, type IntrospectionResponse } from '@realmkit/contract';
+import type { Issuers } from '../oauth-protocol/issuer.ts';
 import type { ResourceService } from '../resources/resource.service.ts';
 import { type AccessTokenService, InvalidAccessToken } from './access-tokens.ts';
 
 export interface IntrospectionDeps {
   resources: ResourceService;
   tokens: AccessTokenService;
+  issuers: Issuers;
 }
 
 const INACTIVE: IntrospectionResponse = { active: false };
@@ -12,8 +14,9 @@ const INACTIVE: IntrospectionResponse = { active: false };
 /**
  * RFC 7662 token introspection, for a confidential client of the realm that has authenticated
  * (introspection.endpoint.ts). A token is active when it verifies as the Management API's bearer check would (this
- * realm's key, issuer, `typ`, times, an application that still exists) and its audience is still
- * one of the realm's resources; otherwise the answer is `{ active: false }` and nothing more.
+ * realm's key, issuer, `typ`, times, an application that still exists, not revoked, a user who is
+ * not suspended) and its audience is still one of the realm's resources or its userinfo endpoint;
+ * otherwise the answer is `{ active: false }` and nothing more.
  */
 export async function introspect(
   deps: IntrospectionDeps,
@@ -27,7 +30,8 @@ export async function introspect(
     if (error instanceof InvalidAccessToken) return INACTIVE;
     throw error;
   }
-  if (!(await deps.resources.findTarget(realm.id, claims.aud))) return INACTIVE;
+  const forUserinfo = claims.aud === deps.issuers.urlOf(contract.oauth.userinfo.path, realm.name);
+  if (!forUserinfo && !(await deps.resources.findTarget(realm.id, claims.aud))) return INACTIVE;
   return {
     active: true,
     scope: claims.scope,

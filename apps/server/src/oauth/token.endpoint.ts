@@ -1,26 +1,14 @@
 import type { RequestHandler } from 'express';
 import type { ApplicationService } from '../applications/application.service.ts';
-import { NotFoundError } from '../errors/api-error.ts';
-import type { HotPathCache } from '../hot-path/hot-path.service.ts';
 import { OAuthError } from '../oauth-protocol/oauth-error.ts';
-import {
-  formOf,
-  param,
-  parseOAuthForm,
-  preventCaching,
-  sendJson,
-  sendOAuthError,
-} from '../oauth-protocol/oauth-form.ts';
-import type { AccessTokenService } from './access-tokens.ts';
+import { param, sendJson } from '../oauth-protocol/oauth-form.ts';
 import { authenticateClient, clientsThrough } from './client-auth/index.ts';
-import { grantOf } from './grants/index.ts';
+import { type GrantServices, grantOf } from './grants/index.ts';
+import { oauthFormEndpoint } from './oauth-endpoint.ts';
 
-export interface TokenEndpointDeps {
-  /** Realms, applications, resources and granted scopes, read through the hot-path cache. */
-  cache: HotPathCache;
+export interface TokenEndpointDeps extends GrantServices {
   /** Checks client secrets. */
   applications: Pick<ApplicationService, 'verifySecret'>;
-  tokens: AccessTokenService;
 }
 
 /**
@@ -30,17 +18,14 @@ export interface TokenEndpointDeps {
  * `hooks.afterParse` runs once the form is parsed (the rate limits, which need the claimed client_id).
  */
 export function tokenEndpoint(
-  deps: TokenEndpointDeps,
+  { applications, ...services }: TokenEndpointDeps,
   hooks: { afterParse?: RequestHandler | undefined } = {},
 ): RequestHandler[] {
-  const services = { cache: deps.cache, tokens: deps.tokens };
-  const clientAuth = clientsThrough(deps.cache, deps.applications);
-  const handle: RequestHandler = async (req, res, next) => {
-    preventCaching(res);
-    try {
-      const realm = await deps.cache.realm(String(req.params.realm));
-      if (!realm) throw new NotFoundError(`Realm ${req.params.realm} not found`);
-      const form = formOf(req, 'token');
+  const clientAuth = clientsThrough(services.cache, applications);
+  return oauthFormEndpoint(
+    services.cache,
+    'token',
+    async ({ req, res, realm, form }) => {
       const grantType = param(form, 'grant_type');
       if (!grantType) throw new OAuthError('invalid_request', 'The grant_type parameter is required');
       const grant = grantOf(grantType);
@@ -52,10 +37,7 @@ export function tokenEndpoint(
         throw new OAuthError('unauthorized_client', `This client may not use the ${grantType} grant`);
       }
       sendJson(res, 200, await grant.handler({ realm, client, params, services }));
-    } catch (error) {
-      if (error instanceof OAuthError) sendOAuthError(res, error);
-      else next(error);
-    }
-  };
-  return hooks.afterParse ? [parseOAuthForm, hooks.afterParse, handle] : [parseOAuthForm, handle];
+    },
+    hooks.afterParse,
+  );
 }

@@ -202,16 +202,31 @@ export class RoleService {
   }
 
   /** Names of the scopes of `resourceId` that the application's roles hold. */
-  async scopesGrantedToApplication(realmId: string, applicationId: string, resourceId: string): Promise<string[]> {
+  scopesGrantedToApplication(realmId: string, applicationId: string, resourceId: string): Promise<string[]> {
+    return this.#scopesGranted('application_roles', 'application_id', realmId, applicationId, resourceId);
+  }
+
+  /** Names of the scopes of `resourceId` that the user's roles hold: what a user's access token for it carries. */
+  scopesGrantedToUser(realmId: string, userId: string, resourceId: string): Promise<string[]> {
+    return this.#scopesGranted('user_roles', 'user_id', realmId, userId, resourceId);
+  }
+
+  async #scopesGranted(
+    table: 'application_roles' | 'user_roles',
+    holderColumn: 'application_id' | 'user_id',
+    realmId: string,
+    holderId: string,
+    resourceId: string,
+  ): Promise<string[]> {
     // A fork: the token endpoint, which asks this through the hot-path cache, has no request context.
     const rows: { name: string }[] = await this.#orm.em.fork().execute(
       `select distinct s.name
-         from application_roles ar
-         join role_scopes rs on rs.role_id = ar.role_id and rs.realm_id = ar.realm_id
-         join resource_scopes s on s.id = rs.scope_id and s.realm_id = ar.realm_id
-        where ar.realm_id = ? and ar.application_id = ? and s.resource_id = ?
+         from ${table} h
+         join role_scopes rs on rs.role_id = h.role_id and rs.realm_id = h.realm_id
+         join resource_scopes s on s.id = rs.scope_id and s.realm_id = h.realm_id
+        where h.realm_id = ? and h.${holderColumn} = ? and s.resource_id = ?
         order by s.name`,
-      [realmId, applicationId, resourceId],
+      [realmId, holderId, resourceId],
     );
     return rows.map((row) => row.name);
   }

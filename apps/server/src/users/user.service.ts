@@ -1,4 +1,5 @@
-import { LockMode } from '@mikro-orm/core';
+import { randomBytes } from 'node:crypto';
+import { LockMode, raw } from '@mikro-orm/core';
 import type { CreateUserBody, CursorListQuery, ListQuery, UpdateUserBody } from '@realmkit/contract';
 import { findInRealm } from '../db/find-in-realm.ts';
 import { newId } from '../db/ids.ts';
@@ -40,6 +41,10 @@ function importedDigest(algorithm: keyof typeof IMPORTED_DIGESTS, digest: string
   }
   return digest;
 }
+
+let absentUserHashValue: Promise<string> | undefined;
+/** An argon2id hash of a random password, made once, that unknown accounts are checked against. */
+const absentUserHash = () => (absentUserHashValue ??= hashPassword(randomBytes(24).toString('base64url')));
 
 /** Users of a realm. Every query is filtered by `realmId`. */
 export class UserService {
@@ -158,6 +163,38 @@ export class UserService {
     return this.#write(realmId, id, check, (user) => {
       user.isSuspended = isSuspended;
     });
+  }
+
+  /**
+   * The user if it exists and is not suspended, else `null`: whether a user's tokens still work.
+   * A fork of its own: the token endpoint that asks has no request context.
+   */
+  async findActive(realmId: string, id: string): Promise<User | null> {
+    const user = await findInRealm(this.#orm.em.fork(), UserEntity, id, realmId);
+    return user && !user.isSuspended ? user : null;
+  }
+
+  /**
+   * The user whose email or username (case-insensitive) is `identifier` and whose password is
+   * `password`, or `null`. The same work either way: an unknown identifier, or a user without a
+   * password, is checked against a throwaway hash, so that time does not tell whether the account
+   * exists. Suspension is the caller's to judge. A right password under an old hash is rehashed.
+   */
+  async checkCredentials(realmId: string, identifier: string, password: string): Promise<User | null> {
+    const key = identifier.trim().toLowerCase();
+    const em = this.#orm.em.fork();
+    const user = await em.findOne(UserEntity, {
+      realmId,
+      // The expressions of the unique indexes users_realm_email_unique and users_realm_username_unique.
+      $or: [{ [raw('lower(email)')]: key }, { [raw('lower(username)')]: key }],
+    });
+    const valid = await verifyPassword(user?.passwordHash ?? (await absentUserHash()), password);
+    if (!user?.passwordHash || !valid) return null;
+    if (await needsRehash(user.passwordHash)) {
+      user.passwordHash = await hashPassword(password);
+      await em.flush();
+    }
+    return user;
   }
 
   /** 204 or 422, as Logto's verify-password: the same answer for a wrong password and no password. */

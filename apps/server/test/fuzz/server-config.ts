@@ -14,6 +14,12 @@ const HIGH: RateLimit = { points: 1_000_000, durationSeconds: 60 };
  * with 429); CORS on for one origin, so that its middleware is fuzzed too.
  */
 export const FUZZ_SERVER_CONFIG: Pick<Config, 'rateLimits' | 'corsOrigins'> = {
-  rateLimits: { tokenPerClient: HIGH, tokenPerIp: HIGH, managementPerClient: HIGH },
+  rateLimits: {
+    tokenPerClient: HIGH,
+    tokenPerIp: HIGH,
+    managementPerClient: HIGH,
+    loginPerAccount: HIGH,
+    loginPerIp: HIGH,
+  },
   corsOrigins: [FUZZ_CORS_ORIGIN],
 };

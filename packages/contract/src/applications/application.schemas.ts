@@ -15,6 +15,14 @@ const RedirectUris = z
     example: ['https://myapp.com/callback'],
   });
 
+/** Checked per type by the server (422), like `redirect_uris`: where RP-initiated logout may return. */
+const PostLogoutRedirectUris = RedirectUris.meta({
+  description:
+    'Where the end-session endpoint may send the user after logout (OIDC RP-Initiated Logout ' +
+    '`post_logout_redirect_uri`, matched exactly). The same rules as `redirect_uris`.',
+  example: ['https://myapp.com/'],
+});
+
 const ApplicationName = z.string().trim().min(1).max(256);
 const Description = z.string().max(1024);
 
@@ -26,6 +34,7 @@ export const Application = z
     type: ApplicationType,
     client_id: z.string().meta({ description: 'Generated, URL-safe, unique.', example: 'Yc3lP0wq9xQhJ1u2mN4bZA' }),
     redirect_uris: z.array(z.string()),
+    post_logout_redirect_uris: z.array(z.string()),
     grant_types: GrantTypes,
     token_endpoint_auth_method: ApplicationAuthMethod,
     created_at: Timestamp,
@@ -79,6 +88,7 @@ export const CreateApplicationBody = z
     description: Description.optional(),
     type: ApplicationType,
     redirect_uris: RedirectUris.default([]),
+    post_logout_redirect_uris: PostLogoutRedirectUris.default([]),
     grant_types: GrantTypes.optional(),
     token_endpoint_auth_method: ApplicationAuthMethod.optional(),
   })
@@ -93,6 +103,7 @@ export const UpdateApplicationBody = z
     name: ApplicationName.optional(),
     description: Description.nullable().optional(),
     redirect_uris: RedirectUris.optional(),
+    post_logout_redirect_uris: PostLogoutRedirectUris.optional(),
     grant_types: GrantTypes.optional(),
     token_endpoint_auth_method: ApplicationAuthMethod.optional(),
   })

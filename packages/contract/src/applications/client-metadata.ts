@@ -4,7 +4,9 @@ export const APPLICATION_TYPES = ['spa', 'native', 'traditional', 'm2m'] as cons
 export const ApplicationType = z.enum(APPLICATION_TYPES).meta({
   id: 'ApplicationType',
   description:
-    '`traditional` and `m2m` are confidential (they get a client secret); only `m2m` may use client_credentials and hold roles.',
+    '`traditional` and `m2m` are confidential (they get a client secret), `spa` and `native` are public. ' +
+    '`spa`, `native` and `traditional` sign users in (authorization code with PKCE, refresh tokens); only `m2m` ' +
+    'may use client_credentials and hold roles.',
 });
 export type ApplicationType = z.infer<typeof ApplicationType>;
 
@@ -12,7 +14,7 @@ export type ApplicationType = z.infer<typeof ApplicationType>;
  * The grant types (RFC 6749 `grant_type`) the token endpoint serves: each is one module of the
  * server's grant registry, and discovery's `grant_types_supported` lists them.
  */
-export const GRANT_TYPES = ['client_credentials'] as const;
+export const GRANT_TYPES = ['authorization_code', 'client_credentials', 'refresh_token'] as const;
 export const GrantType = z.enum(GRANT_TYPES).meta({ id: 'GrantType' });
 export type GrantType = z.infer<typeof GrantType>;
 
@@ -46,10 +48,14 @@ export interface ClientRules {
   };
 }
 
+/** The grants of applications that sign users in: the code flow, and refresh tokens (issued only for `offline_access`). */
+export const SIGN_IN_GRANT_TYPES = ['authorization_code', 'refresh_token'] as const satisfies readonly GrantType[];
+
 /**
  * Per application type: confidential types (`traditional`, `m2m`) prove a secret; public ones
  * (`spa`, `native`: code in a browser or on a device, which can keep no secret) use `none`. Only
- * `m2m` may use `client_credentials` (RFC 6749 §4.4: confidential clients, acting for themselves).
+ * `m2m` may use `client_credentials` (RFC 6749 §4.4: confidential clients, acting for themselves);
+ * the others sign users in.
  */
 export const CLIENT_RULES: Readonly<Record<ApplicationType, ClientRules>> = {
   m2m: {
@@ -58,12 +64,20 @@ export const CLIENT_RULES: Readonly<Record<ApplicationType, ClientRules>> = {
     defaults: { grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic' },
   },
   traditional: {
-    grantTypes: [],
+    grantTypes: SIGN_IN_GRANT_TYPES,
     authMethods: CLIENT_SECRET_METHODS,
-    defaults: { grant_types: [], token_endpoint_auth_method: 'client_secret_basic' },
+    defaults: { grant_types: SIGN_IN_GRANT_TYPES, token_endpoint_auth_method: 'client_secret_basic' },
   },
-  spa: { grantTypes: [], authMethods: ['none'], defaults: { grant_types: [], token_endpoint_auth_method: 'none' } },
-  native: { grantTypes: [], authMethods: ['none'], defaults: { grant_types: [], token_endpoint_auth_method: 'none' } },
+  spa: {
+    grantTypes: SIGN_IN_GRANT_TYPES,
+    authMethods: ['none'],
+    defaults: { grant_types: SIGN_IN_GRANT_TYPES, token_endpoint_auth_method: 'none' },
+  },
+  native: {
+    grantTypes: SIGN_IN_GRANT_TYPES,
+    authMethods: ['none'],
+    defaults: { grant_types: SIGN_IN_GRANT_TYPES, token_endpoint_auth_method: 'none' },
+  },
 };
 
 function describeRules(pick: (rules: ClientRules) => readonly string[]): string {

@@ -17,6 +17,15 @@ export const REALMS_API_PATH = '/api/v1/realms';
 export const VERIFY_EMAIL_PAGE_PATH = '/verify-email';
 
 /**
+ * The pages of each realm's sign-in, under its issuer, served outside ts-rest (HTML and redirects,
+ * for browsers): the authorization endpoint (OIDC Core §3.1.2, GET and POST), where its login form
+ * posts, and the end-session endpoint (OIDC RP-Initiated Logout, GET and POST).
+ */
+export const AUTHORIZE_PATH = `${REALM_ISSUER_PATH}/authorize`;
+export const LOGIN_PATH = `${REALM_ISSUER_PATH}/login`;
+export const END_SESSION_PATH = `${REALM_ISSUER_PATH}/logout`;
+
+/**
  * `path` (one of the contract's, with `:realm`) for the realm named `realm`.
  *
  * @example

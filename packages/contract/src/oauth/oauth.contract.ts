@@ -9,9 +9,11 @@ import {
   IntrospectionResponse,
   Jwks,
   OAuthErrorBody,
+  RevocationRequest,
   ServerMetadata,
   TokenRequest,
   TokenResponse,
+  UserInfo,
 } from './oauth.schemas.ts';
 
 const c = initContract();
@@ -32,16 +34,21 @@ export const oauthContract = c.router(
         401: OAuthErrorBody,
         429: OAuthErrorBody,
       },
-      summary: 'Issue an access token (client_credentials)',
+      summary: 'Issue tokens (authorization_code, client_credentials, refresh_token)',
       description:
-        'Client authentication by `client_secret_basic` or `client_secret_post`. ' +
-        "Granted scopes are the requested ones that the application's roles hold for the resource. " +
-        'Failures are RFC 6749 errors, `{ error, error_description }`: 401 `invalid_client`, 400 for the others, ' +
-        '429 `rate_limited` past the per-client or per-IP rate limit.',
+        "Client authentication by the application's `token_endpoint_auth_method`: `client_secret_basic` or " +
+        '`client_secret_post` for confidential applications, `client_id` alone for public ones (`none`). ' +
+        "client_credentials: the granted scopes are the requested ones that the application's roles hold for the " +
+        'resource. authorization_code (with the PKCE `code_verifier`): an access token for the userinfo endpoint, ' +
+        "or for the `resource` of the authorization request with the scopes the user's roles hold there; an ID " +
+        'token for `openid`; a refresh token for `offline_access`. refresh_token: the same again, and a new refresh ' +
+        'token. Failures are RFC 6749 errors, `{ error, error_description }`: 401 `invalid_client`, 400 for the ' +
+        'others, 429 `rate_limited` past the per-client or per-IP rate limit.',
       metadata: publicRoute(TAG, {
         oauthErrors: [
           'invalid_request',
           'invalid_client',
+          'invalid_grant',
           'unauthorized_client',
           'unsupported_grant_type',
           'invalid_scope',
@@ -66,6 +73,44 @@ export const oauthContract = c.router(
         'claims; anything else answers only `{ "active": false }`.',
       metadata: publicRoute(TAG, { oauthErrors: ['invalid_request', 'invalid_client'] }),
     },
+    revoke: {
+      method: 'POST',
+      path: `${REALM_ISSUER_PATH}/revoke`,
+      pathParams: RealmPathParams,
+      contentType: 'application/x-www-form-urlencoded',
+      body: RevocationRequest,
+      responses: { 200: c.noBody(), 400: OAuthErrorBody, 401: OAuthErrorBody },
+      summary: 'Revoke a refresh or access token (RFC 7009)',
+      description:
+        'The client that holds the token revokes it: a refresh token with every token rotated from the same ' +
+        'sign-in, an access token until it expires (the userinfo endpoint and introspection refuse it; resource ' +
+        'servers that verify tokens themselves see it until `exp`). An unknown token, or one of another client, ' +
+        'answers 200 and changes nothing (RFC 7009 §2.2).',
+      metadata: publicRoute(TAG, { oauthErrors: ['invalid_request', 'invalid_client'] }),
+    },
+    userinfo: {
+      method: 'GET',
+      path: `${REALM_ISSUER_PATH}/userinfo`,
+      pathParams: RealmPathParams,
+      responses: { 200: UserInfo, 401: OAuthErrorBody, 403: OAuthErrorBody },
+      summary: "The signed-in user's claims (OpenID Connect userinfo)",
+      description:
+        'With `Authorization: Bearer <access token>` from a sign-in whose scope holds `openid`: the claims its ' +
+        'scopes release (OIDC Core §5.3, §5.4). POST with the same header answers the same. A missing, invalid, ' +
+        'expired or revoked token, or one whose user is suspended or deleted, is 401 `invalid_token` with ' +
+        '`WWW-Authenticate: Bearer` (RFC 6750 §3); a token without `openid`, 403 `insufficient_scope`.',
+      metadata: publicRoute(TAG, { oauthErrors: ['invalid_token', 'insufficient_scope'] }),
+    },
+    userinfoPost: {
+      method: 'POST',
+      path: `${REALM_ISSUER_PATH}/userinfo`,
+      pathParams: RealmPathParams,
+      body: c.noBody(),
+      responses: { 200: UserInfo, 401: OAuthErrorBody, 403: OAuthErrorBody },
+      summary: "The signed-in user's claims, by POST",
+      description: 'The same as `GET` (OIDC Core §5.3.1: the endpoint answers both).',
+      metadata: publicRoute(TAG, { oauthErrors: ['invalid_token', 'insufficient_scope'] }),
+    },
     jwks: {
       method: 'GET',
       path: `${REALM_ISSUER_PATH}/jwks`,
@@ -85,8 +130,9 @@ export const oauthContract = c.router(
       responses: { 200: ServerMetadata },
       summary: 'Discovery document',
       description:
-        "OpenID Connect Discovery location of the realm's authorization server metadata: issuer, token and " +
-        'introspection endpoints, JWKS URI, grant types, authentication methods, scopes and signing algorithms.',
+        "OpenID Connect Discovery location of the realm's OpenID provider metadata: issuer, the authorization, " +
+        'token, userinfo, end-session, revocation and introspection endpoints, JWKS URI, grant and response types, ' +
+        'authentication methods, scopes, claims and signing algorithms.',
       metadata: publicRoute(TAG),
     },
     authorizationServerMetadataInRealm: {

@@ -2,19 +2,41 @@ import { z } from 'zod';
 import { OAUTH_ERROR_CODES } from './oauth-errors.ts';
 
 /**
- * The token request as RFC 6749 §4.4 and RFC 8707 define it. Fields are checked by the
- * token endpoint itself so that every failure is an RFC 6749 error, not a generic 400.
+ * The token request as RFC 6749 §4.1.3, §4.4 and §6, RFC 7636 and RFC 8707 define it. Fields are
+ * checked by the token endpoint itself so that every failure is an RFC 6749 error, not a generic 400.
  */
 export const TokenRequest = z
   .object({
-    grant_type: z.string().meta({ description: 'Must be `client_credentials`.', example: 'client_credentials' }),
-    client_id: z.string().optional().meta({ description: 'With `client_secret_post`.' }),
-    client_secret: z.string().optional().meta({ description: 'With `client_secret_post`.' }),
-    scope: z.string().optional().meta({ description: 'Space-separated scopes; default: every scope granted.' }),
-    resource: z
+    grant_type: z.string().meta({
+      description: '`authorization_code`, `client_credentials` or `refresh_token`.',
+      example: 'client_credentials',
+    }),
+    client_id: z
       .string()
       .optional()
-      .meta({ description: "RFC 8707 resource indicator; default: the realm's Management API." }),
+      .meta({ description: 'With `client_secret_post`, and for public clients (`none`).' }),
+    client_secret: z.string().optional().meta({ description: 'With `client_secret_post`.' }),
+    scope: z
+      .string()
+      .optional()
+      .meta({
+        description:
+          'Space-separated scopes. client_credentials: default every scope granted. refresh_token: a subset of the ' +
+          "original grant's, default all of them.",
+      }),
+    resource: z.string().optional().meta({
+      description: "RFC 8707 resource indicator (client_credentials); default: the realm's Management API.",
+    }),
+    code: z.string().optional().meta({ description: 'authorization_code: the code the authorization endpoint gave.' }),
+    redirect_uri: z
+      .string()
+      .optional()
+      .meta({ description: 'authorization_code: the redirect_uri of the authorization request, exactly.' }),
+    code_verifier: z
+      .string()
+      .optional()
+      .meta({ description: "authorization_code: the RFC 7636 PKCE verifier of the request's S256 code_challenge." }),
+    refresh_token: z.string().optional().meta({ description: 'refresh_token: the refresh token to use (and rotate).' }),
   })
   .meta({
     id: 'TokenRequest',
@@ -32,6 +54,15 @@ export const TokenResponse = z
     token_type: z.literal('Bearer'),
     expires_in: z.number().int(),
     scope: z.string(),
+    id_token: z.string().optional().meta({ description: 'OpenID Connect ID token, when `openid` was granted.' }),
+    refresh_token: z
+      .string()
+      .optional()
+      .meta({
+        description:
+          'When `offline_access` was granted to a client with the refresh_token grant. Single use: each refresh ' +
+          'answers a new one, and using an old one again revokes them all (RFC 9700 §4.14).',
+      }),
   })
   .meta({
     id: 'TokenResponse',
@@ -95,6 +126,46 @@ export const IntrospectionResponse = z
   });
 export type IntrospectionResponse = z.infer<typeof IntrospectionResponse>;
 
+/** RFC 7009 §2.1: the token to revoke, sent by its client (public clients send `client_id`). */
+export const RevocationRequest = z
+  .object({
+    token: z.string().meta({ description: 'A refresh token or an access token of this client.' }),
+    token_type_hint: z
+      .string()
+      .optional()
+      .meta({ description: '`refresh_token` or `access_token`: where to look first; both are looked at.' }),
+    client_id: z.string().optional().meta({ description: 'With `client_secret_post`, and for public clients.' }),
+    client_secret: z.string().optional().meta({ description: 'With `client_secret_post`.' }),
+  })
+  .meta({ id: 'RevocationRequest', example: { token: 'Zq3...', token_type_hint: 'refresh_token' } });
+
+/**
+ * OIDC Core §5.3.2: the user's claims that the access token's scopes release (`sub` always;
+ * `profile` and `email` as OIDC Core §5.4 lists them).
+ */
+export const UserInfo = z
+  .object({
+    sub: z.string().meta({ description: "The user's id." }),
+    name: z.string().optional(),
+    given_name: z.string().optional(),
+    family_name: z.string().optional(),
+    preferred_username: z.string().optional(),
+    updated_at: z.number().int().optional().meta({ description: 'Seconds since the epoch.' }),
+    email: z.string().optional(),
+    email_verified: z.boolean().optional(),
+  })
+  .meta({
+    id: 'UserInfo',
+    example: {
+      sub: '0199b2f6-3c6e-7d4a-9b1e-2f4f8a6c1d20',
+      name: 'Ada Lovelace',
+      preferred_username: 'ada',
+      email: 'ada@example.com',
+      email_verified: true,
+    },
+  });
+export type UserInfo = z.infer<typeof UserInfo>;
+
 /** RFC 6749 §5.2 error, with `message` too so that it reads like every other Realmkit error. */
 export const OAuthErrorBody = z
   .object({
@@ -121,7 +192,18 @@ export const ServerMetadata = z
     introspection_endpoint: z.string(),
     introspection_endpoint_auth_methods_supported: z.array(z.string()),
     id_token_signing_alg_values_supported: z.array(z.string()).meta({
-      description: "Algorithms of the realm's published keys (the active key's first): what its access tokens use.",
+      description: "Algorithms of the realm's published keys (the active key's first): what its tokens use.",
     }),
+    authorization_endpoint: z.string(),
+    userinfo_endpoint: z.string(),
+    end_session_endpoint: z.string(),
+    revocation_endpoint: z.string(),
+    revocation_endpoint_auth_methods_supported: z.array(z.string()),
+    code_challenge_methods_supported: z.array(z.string()),
+    response_modes_supported: z.array(z.string()),
+    prompt_values_supported: z.array(z.string()),
+    claims_supported: z.array(z.string()),
+    subject_types_supported: z.array(z.string()),
+    authorization_response_iss_parameter_supported: z.boolean(),
   })
   .meta({ id: 'AuthorizationServerMetadata' });

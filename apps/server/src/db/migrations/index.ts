@@ -6,6 +6,7 @@ import { Migration20261128000000AuditLogs } from './Migration20261128000000Audit
 import { Migration20261128100000ConcurrencyControl } from './Migration20261128100000ConcurrencyControl.ts';
 import { Migration20261129000000SigningKeyAlgorithmCheck } from './Migration20261129000000SigningKeyAlgorithmCheck.ts';
 import { Migration20261206000000ClientMetadata } from './Migration20261206000000ClientMetadata.ts';
+import { Migration20261207000000SignIn } from './Migration20261207000000SignIn.ts';
 
 /** Every migration, in order. Listed explicitly: no file globbing at run time. */
 export const migrations = [
@@ -20,4 +21,5 @@ export const migrations = [
   { name: 'Migration20261128100000ConcurrencyControl', class: Migration20261128100000ConcurrencyControl },
   { name: 'Migration20261129000000SigningKeyAlgorithmCheck', class: Migration20261129000000SigningKeyAlgorithmCheck },
   { name: 'Migration20261206000000ClientMetadata', class: Migration20261206000000ClientMetadata },
+  { name: 'Migration20261207000000SignIn', class: Migration20261207000000SignIn },
 ];

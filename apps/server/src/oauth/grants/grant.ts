@@ -1,13 +1,27 @@
 import type { TokenResponse } from '@realmkit/contract';
 import type { Application } from '../../applications/application.entity.ts';
 import type { HotPathCache } from '../../hot-path/hot-path.service.ts';
+import type { Issuers } from '../../oauth-protocol/issuer.ts';
+import type { RoleService } from '../../roles/role.service.ts';
+import type { AuthorizationCodeService } from '../../sign-in/authorization-code.service.ts';
+import type { UserService } from '../../users/user.service.ts';
 import type { AccessTokenService } from '../access-tokens.ts';
+import type { IdTokenService } from '../id-tokens.ts';
+import type { TokenStoreService } from '../token-store.service.ts';
 
-/** What a grant issues with. */
+/** What grants issue with. */
 export interface GrantServices {
   /** Resources and granted scopes, read through the hot-path cache. */
   cache: HotPathCache;
   tokens: AccessTokenService;
+  idTokens: IdTokenService;
+  issuers: Issuers;
+  /** The authorization codes the sign-in pages issue. */
+  codes: Pick<AuthorizationCodeService, 'redeem'>;
+  /** Refresh tokens, and access tokens revoked early. */
+  store: TokenStoreService;
+  users: Pick<UserService, 'findActive'>;
+  roles: Pick<RoleService, 'scopesGrantedToUser'>;
 }
 
 /** A token request whose client has authenticated and may use the grant. */

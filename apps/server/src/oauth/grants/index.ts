@@ -1,6 +1,8 @@
 import type { GrantType } from '@realmkit/contract';
+import * as authorizationCode from './authorization-code.ts';
 import * as clientCredentials from './client-credentials.ts';
 import type { Grant } from './grant.ts';
+import * as refreshToken from './refresh-token.ts';
 
 export type { Grant, GrantContext, GrantServices } from './grant.ts';
 
@@ -10,7 +12,9 @@ export type { Grant, GrantContext, GrantServices } from './grant.ts';
  * in the contract's GRANT_TYPES, which this table must match).
  */
 export const grants = {
+  authorization_code: authorizationCode,
   client_credentials: clientCredentials,
+  refresh_token: refreshToken,
 } as const satisfies Record<GrantType, Grant>;
 
 export const GRANT_TYPE_NAMES = Object.keys(grants) as GrantType[];
