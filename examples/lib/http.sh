@@ -10,6 +10,7 @@
 #                     CLIENT_SECRET (exits 2 when either is missing).
 #   NOTE              optional, per call (NOTE=... call ...): appended to the step's line.
 #   FULL_URL_IN_STEP  1: the step's line shows the full URL; otherwise the URL as given.
+#   QUERY_IN_STEP     0: the step's line shows `?…` for the URL's query (long, or with tokens).
 #   ON_FAIL           optional name of a function `fail` runs after printing the response body,
 #                     to print more (a log, say) to stderr before the summary line.
 # Sets:
@@ -38,7 +39,7 @@ RUN_ID="$(node -e 'process.stdout.write(require("crypto").randomBytes(4).toStrin
 
 BODY_FILE="$(mktemp)" HEADER_FILE="$(mktemp)"
 STATUS="" BODY="" HEADERS="" STEP="" NOTE="" PASSED=0
-FULL_URL_IN_STEP="${FULL_URL_IN_STEP:-0}" ON_FAIL="${ON_FAIL:-}"
+FULL_URL_IN_STEP="${FULL_URL_IN_STEP:-0}" QUERY_IN_STEP="${QUERY_IN_STEP:-1}" ON_FAIL="${ON_FAIL:-}"
 # shellcheck disable=SC2034 # JSON is for the scripts that source this file.
 JSON=(-H 'Content-Type: application/json')
 
@@ -68,6 +69,7 @@ call() {
   shift 3
   [[ "$url" == /* ]] && url="$BASE_URL$url"
   [[ "$FULL_URL_IN_STEP" == 1 ]] && shown="$url"
+  [[ "$QUERY_IN_STEP" == 0 && "$shown" == *'?'* ]] && shown="${shown%%\?*}?…"
   STEP="$method $shown${NOTE:+ ($NOTE)}"
   STATUS="$(curl -sS -o "$BODY_FILE" -D "$HEADER_FILE" -w '%{http_code}' -X "$method" "$@" "$url")" ||
     { BODY=""; fail "curl could not reach $url"; }
@@ -135,8 +137,10 @@ html_text() {
     const id = process.argv[1].replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     const match = new RegExp(`<([a-z0-9]+)[^>]*\\sid="${id}"[^>]*>([\\s\\S]*?)</\\1>`, "i").exec(html);
     if (!match) process.exit(3);
-    const entities = { amp: "&", lt: "<", gt: ">", quot: "\"", "#39": "\x27", apos: "\x27" };
-    process.stdout.write(match[2].replace(/<[^>]*>/g, "").replace(/&(#?\w+);/g, (all, name) => entities[name] ?? all));
+    const named = { amp: "&", lt: "<", gt: ">", quot: "\"", apos: "\x27" };
+    const decode = (v) => v.replace(/&(?:#x([0-9a-f]+)|#(\d+)|(\w+));/gi, (all, hex, dec, name) =>
+      hex ? String.fromCodePoint(parseInt(hex, 16)) : dec ? String.fromCodePoint(Number(dec)) : (named[name] ?? all));
+    process.stdout.write(decode(match[2].replace(/<[^>]*>/g, "")));
   ' "$1" <<<"$BODY" || fail "no element with id $1 in the page"
 }
 
@@ -148,7 +152,9 @@ html_attr() {
   node -e '
     const [tag, attribute, name] = process.argv.slice(1);
     const html = require("fs").readFileSync(0, "utf8");
-    const decode = (v) => v.replace(/&quot;/g, "\"").replace(/&#39;|&apos;/g, "\x27").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+    const named = { amp: "&", lt: "<", gt: ">", quot: "\"", apos: "\x27" };
+    const decode = (v) => v.replace(/&(?:#x([0-9a-f]+)|#(\d+)|(\w+));/gi, (all, hex, dec, name) =>
+      hex ? String.fromCodePoint(parseInt(hex, 16)) : dec ? String.fromCodePoint(Number(dec)) : (named[name] ?? all));
     for (const [element] of html.matchAll(new RegExp(`<${tag}\\b[^>]*>`, "gi"))) {
       const attributes = {};
       for (const [, key, , double, single, bare] of element.matchAll(/([\w:-]+)(\s*=\s*(?:"([^"]*)"|\x27([^\x27]*)\x27|([^\s>]+)))?/g)) {

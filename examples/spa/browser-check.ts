@@ -3,7 +3,7 @@
 // first), read the claims, call the API, sign out, and find Realmkit's session ended. No request
 // may leave this machine.
 //
-// Reads SPA_URL, ISSUER, CLIENT_ID, USER_ID, USER_EMAIL, USER_PASSWORD, API_URL, API_AUDIENCE,
+// Reads SPA_URL, ISSUER, CLIENT_ID, USER_ID, USER_EMAIL, USER_NAME, USER_PASSWORD, API_URL, API_AUDIENCE,
 // API_SCOPE (the scope the user's role holds), API_MISSING_SCOPE (one it lacks); CHROMIUM_PATH (default
 // /usr/bin/chromium) and SCREENSHOT (a PNG of the signed-in page) are optional.
 // Prints `ok  <step>` per passed step; at the first failure `FAIL <step>: <why>` and exits 1.
@@ -23,6 +23,7 @@ const ISSUER = env('ISSUER');
 const CLIENT_ID = env('CLIENT_ID');
 const USER_ID = env('USER_ID');
 const USER_EMAIL = env('USER_EMAIL');
+const USER_NAME = env('USER_NAME');
 const USER_PASSWORD = env('USER_PASSWORD');
 const API_URL = env('API_URL').replace(/\/+$/, '');
 const API_AUDIENCE = env('API_AUDIENCE');
@@ -161,12 +162,15 @@ try {
     await waitForText(current, '#status', 'You are signed in');
   });
 
-  await run("the ID token's claims: sub, iss, aud", async () => {
+  await run("the ID token's claims: sub, iss, aud, email, name", async () => {
     const claims = JSON.parse(await text(current, '#claims')) as Record<string, unknown>;
     check(claims.sub === USER_ID, `expected sub ${USER_ID}, got ${String(claims.sub)}`);
     check(claims.iss === ISSUER, `expected iss ${ISSUER}, got ${String(claims.iss)}`);
     const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     check(aud.includes(CLIENT_ID), `expected aud to include ${CLIENT_ID}, got ${JSON.stringify(claims.aud)}`);
+    // The profile and email scopes' claims (OIDC Core §5.4).
+    check(claims.email === USER_EMAIL, `expected email ${USER_EMAIL}, got ${String(claims.email)}`);
+    check(claims.name === USER_NAME, `expected name ${USER_NAME}, got ${String(claims.name)}`);
   });
 
   await run(`the access token's scope has ${API_SCOPE}, not ${API_MISSING_SCOPE}`, async () => {

@@ -133,7 +133,7 @@ expect client_id "$APP_CLIENT_ID"
 STEP="the browser check (browser-check.ts)"
 status=0
 SPA_URL="$SPA" ISSUER="$ISSUER" CLIENT_ID="$APP_CLIENT_ID" USER_ID="$USER_ID" USER_EMAIL="$USER_EMAIL" \
-  USER_PASSWORD="$USER_PASSWORD" API_URL="$API_URL" API_AUDIENCE="$AUDIENCE" API_SCOPE=read:posts \
+  USER_NAME='Grace Hopper' USER_PASSWORD="$USER_PASSWORD" API_URL="$API_URL" API_AUDIENCE="$AUDIENCE" API_SCOPE=read:posts \
   API_MISSING_SCOPE=write:posts CHROMIUM_PATH="$CHROMIUM" \
   node "$ROOT/scripts/launch.mjs" node "$ROOT/examples/spa/browser-check.ts" 2>&1 | tee "$CHECK_LOG" || status=$?
 PASSED=$((PASSED + $(grep -c '^ok  ' "$CHECK_LOG" || true)))

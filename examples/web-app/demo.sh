@@ -20,9 +20,10 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 AUDIENCE="https://api.myapp.com"
 
 # The step helpers (call, json, expect, header, html_text, html_attr, free_port, fail...): see
-# lib/http.sh. Steps show full URLs: some are on Realmkit, some on the web app or the API.
+# lib/http.sh. Steps show full URLs: some are on Realmkit, some on the web app or the API; not
+# their queries (an authorization request is long, a logout request carries the ID token).
 # shellcheck disable=SC2034 # read by lib/http.sh
-FULL_URL_IN_STEP=1 ON_FAIL=print_logs
+FULL_URL_IN_STEP=1 QUERY_IN_STEP=0 ON_FAIL=print_logs
 # shellcheck source-path=SCRIPTDIR source=../lib/http.sh disable=SC1091 # followed with shellcheck -x
 source "$ROOT/examples/lib/http.sh"
 API_LOG="$(mktemp)" APP_LOG="$(mktemp)" JAR="$(mktemp)"
@@ -180,7 +181,11 @@ expect sub "$USER_ID"
 expect iss "$ISSUER"
 [[ "$(json aud)" == "$APP_CLIENT_ID" || "$(json aud)" == *"\"$APP_CLIENT_ID\""* ]] || fail "expected aud $APP_CLIENT_ID"
 [[ -n "$(json nonce)" ]] || fail 'expected a nonce'
-echo "ok  the ID token's claims: sub, iss, aud, nonce"
+# The profile and email scopes' claims (OIDC Core §5.4).
+expect email "$USER_EMAIL"
+expect name 'Ada Lovelace'
+expect preferred_username "ada-$RUN_ID"
+echo "ok  the ID token's claims: sub, iss, aud, nonce, email, name, preferred_username"
 PASSED=$((PASSED + 1))
 BODY="$HOME_PAGE"
 STEP="the access token's scope and the refresh token"
