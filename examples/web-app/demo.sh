@@ -151,8 +151,11 @@ LOGIN_URL="$(node -e 'process.stdout.write(new URL(process.argv[1], process.argv
 [[ "$LOGIN_URL" == "$ISSUER/login"* ]] || fail "expected the form to post to $ISSUER/login, got $LOGIN_URL"
 html_attr input autocomplete identifier >/dev/null
 html_attr input type password >/dev/null
-# A browser sends its Origin with a form's POST.
+# A browser sends an Origin with a form's POST: the page's origin, or `null` when the page's
+# Referrer-Policy is no-referrer (Fetch, "serializing a request origin"). Chromium does so on
+# Realmkit's login page; so does this script.
 ORIGIN="$(node -e 'process.stdout.write(new URL(process.argv[1]).origin)' "$ISSUER")"
+[[ "$(header referrer-policy)" == no-referrer ]] && ORIGIN=null
 
 NOTE='wrong password' call 401 POST "$LOGIN_URL" "${BROWSER[@]}" -H "Origin: $ORIGIN" \
   --data-urlencode "interaction=$(html_attr input value interaction)" \
