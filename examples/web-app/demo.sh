@@ -152,8 +152,8 @@ LOGIN_URL="$(node -e 'process.stdout.write(new URL(process.argv[1], process.argv
 html_attr input autocomplete identifier >/dev/null
 html_attr input type password >/dev/null
 # A browser sends an Origin with a form's POST: the page's origin, or `null` when the page's
-# Referrer-Policy is no-referrer (Fetch, "serializing a request origin"). Chromium does so on
-# Realmkit's login page; so does this script.
+# Referrer-Policy is no-referrer (Fetch, "serializing a request origin"); so does this script.
+# Realmkit refuses a login form posted from another origin (CSRF).
 ORIGIN="$(node -e 'process.stdout.write(new URL(process.argv[1]).origin)' "$ISSUER")"
 [[ "$(header referrer-policy)" == no-referrer ]] && ORIGIN=null
 
