@@ -95,6 +95,11 @@ function signedIn(tokens: client.TokenEndpointResponse & client.TokenEndpointRes
   return user;
 }
 
+/**
+ * The refresh token grant. Realmkit rotates refresh tokens and treats a second use of an old one
+ * as a replay (it revokes them all): an app whose pages may refresh at the same time for one
+ * session should let one request refresh and the others wait for it.
+ */
 async function refresh(req: Request): Promise<SignedIn> {
   const user = req.session.user;
   if (!user?.refreshToken) throw new Error('No refresh token: sign in again');
@@ -113,6 +118,7 @@ async function accessToken(req: Request): Promise<string> {
 }
 
 // --- HTML -----------------------------------------------------------------------------------
+/** Escapes text for HTML content and attribute values. */
 function html(text: string): string {
   return text.replace(
     /[&<>"']/g,
