@@ -29,6 +29,16 @@ const ISSUER = `${(process.env.REALMKIT_ISSUER_URL || REALMKIT_URL).replace(/\/+
 /** This API's resource indicator in Realmkit: tokens for other APIs carry another `aud`. */
 const API_AUDIENCE = env('API_AUDIENCE', 'https://api.myapp.com');
 const PORT = Number(env('PORT', '3000'));
+/**
+ * Browser apps allowed to call this API from their own origin (CORS): exact origins such as
+ * http://127.0.0.1:3002, comma-separated. None by default: then no response allows any origin.
+ */
+const CORS_ORIGINS = new Set(
+  (process.env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean),
+);
 
 const jwks = createRemoteJWKSet(new URL(`${REALMKIT_URL}/oauth2/${REALM}/jwks`));
 
@@ -101,6 +111,24 @@ const app = express();
 app.disable('x-powered-by');
 app.use(express.json({ limit: '16kb' }));
 
+// CORS for the origins of CORS_ORIGINS: a single-page app sends its bearer token from the
+// browser (no cookies, so no credentials mode), and its preflight asks for Authorization.
+if (CORS_ORIGINS.size > 0) {
+  app.use((req, res, next) => {
+    res.vary('Origin');
+    const origin = req.get('origin');
+    if (!origin || !CORS_ORIGINS.has(origin)) return next();
+    res.set('Access-Control-Allow-Origin', origin).set('Access-Control-Expose-Headers', 'WWW-Authenticate');
+    if (req.method !== 'OPTIONS' || !req.get('access-control-request-method')) return next();
+    res
+      .set('Access-Control-Allow-Methods', 'GET, POST')
+      .set('Access-Control-Allow-Headers', 'Authorization, Content-Type')
+      .set('Access-Control-Max-Age', '600')
+      .status(204)
+      .end();
+  });
+}
+
 app.get('/posts', requireScope('read:posts'), (_req, res) => {
   res.json({ data: posts });
 });
@@ -123,7 +151,8 @@ app.use((_req, res) => {
 
 const server = app.listen(PORT, (error?: Error) => {
   if (error) throw error;
-  console.log(`resource server on http://localhost:${PORT} (issuer ${ISSUER}, audience ${API_AUDIENCE})`);
+  const cors = CORS_ORIGINS.size > 0 ? `, CORS for ${[...CORS_ORIGINS].join(' ')}` : '';
+  console.log(`resource server on http://localhost:${PORT} (issuer ${ISSUER}, audience ${API_AUDIENCE}${cors})`);
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -68,7 +68,7 @@ describe('application client settings', () => {
     expect(patch.status).toBe(422);
     expect(await server.expectCall(200, 'GET', `${apps()}/${spa.id}`, { token: admin })).toMatchObject({
       name: 's',
-      grant_types: [],
+      grant_types: ['authorization_code', 'refresh_token'],
     });
   });
 

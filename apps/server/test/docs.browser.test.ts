@@ -1,59 +1,16 @@
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, isLocal, launchChromium, screenshotPath } from './support/chromium.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 
-/**
- * The API reference in a real browser: Debian's Chromium (never a downloaded one), driven by
- * playwright-core. Skipped on a machine without Chromium, except in CI (CI=true), where .ci/run
- * installs it and a missing browser fails the run.
- */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium && IN_CI) throw new Error(`CI=true but there is no Chromium at ${CHROMIUM}: .ci/run installs it`);
-
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-
-/** .ci/out/docs.png in CI (kept with the run's other outputs), a fresh temp dir otherwise. */
-function screenshotPath(): string {
-  const dir = IN_CI ? path.join(ROOT, '.ci', 'out') : mkdtempSync(path.join(os.tmpdir(), 'realmkit-docs-'));
-  mkdirSync(dir, { recursive: true });
-  return path.join(dir, 'docs.png');
-}
-
-const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-/** A request that stays on this machine: loopback http(s), or data:/blob: inside the page. */
-function isLocal(url: string): boolean {
-  const parsed = new URL(url);
-  if (parsed.protocol === 'data:' || parsed.protocol === 'blob:') return true;
-  return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && LOCAL_HOSTS.has(parsed.hostname);
-}
-
+/** The API reference in a real browser (support/chromium.ts). */
 let server: TestServer | undefined;
 let browser: Browser | undefined;
 
 beforeAll(async () => {
   if (!hasChromium) return;
   server = await startTestServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    // The flags that work on these machines (no sandbox as root, no background calls home).
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -75,13 +32,17 @@ describe.skipIf(!hasChromium)('the API reference in Chromium', () => {
     const response = await page.goto(`${(server as TestServer).url}/docs`);
     expect(response?.status()).toBe(200);
     // The sidebar lists every operation by its summary once Scalar has read the document.
-    for (const summary of ['Create a user', 'List roles', 'Issue an access token (client_credentials)']) {
+    for (const summary of [
+      'Create a user',
+      'List roles',
+      'Issue tokens (authorization_code, client_credentials, refresh_token)',
+    ]) {
       await page.getByText(summary, { exact: true }).first().waitFor({ state: 'visible', timeout: 20_000 });
     }
     // Time for anything loaded lazily after the first render (fonts, say) to be asked for.
     await page.waitForTimeout(1_000);
 
-    const file = screenshotPath();
+    const file = screenshotPath('docs.png');
     await page.screenshot({ path: file });
     console.log(`docs screenshot: ${file}`);
 

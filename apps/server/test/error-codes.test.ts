@@ -19,7 +19,7 @@ describe("the check that every error code the server sends is in the contract's 
     expect(errorCodeProblem(400, { error: 'bad_thing', message: 'm' })).toMatch(/not in the contract's API_ERRORS/);
     expect(errorCodeProblem(400, { error: 'not_found', message: 'm' })).toMatch(/gives it 404/);
     // An RFC 6749 body is checked against the OAuth table, not the API's.
-    expect(errorCodeProblem(401, { error: 'invalid_token', error_description: 'd' })).toMatch(/OAUTH_ERRORS/);
+    expect(errorCodeProblem(401, { error: 'invalid_dpop_proof', error_description: 'd' })).toMatch(/OAUTH_ERRORS/);
     expect(errorCodeProblem(400, { error: 'invalid_client', error_description: 'd' })).toMatch(/gives it 401/);
     expect(errorCodeProblem(404, { error: 'toString', message: 'm' })).toMatch(/not in the contract's API_ERRORS/);
   });

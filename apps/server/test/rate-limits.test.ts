@@ -65,17 +65,23 @@ describe('configuration', () => {
       tokenPerClient: { points: 30, durationSeconds: 1 },
       tokenPerIp: { points: 100, durationSeconds: 1 },
       managementPerClient: { points: 50, durationSeconds: 1 },
+      loginPerAccount: { points: 10, durationSeconds: 60 },
+      loginPerIp: { points: 100, durationSeconds: 60 },
     });
     const config = loadConfig({
       REALMKIT_RATE_LIMIT_TOKEN_PER_CLIENT: '600/10m',
       REALMKIT_RATE_LIMIT_TOKEN_PER_IP: 'off',
       REALMKIT_RATE_LIMIT_MANAGEMENT_PER_CLIENT: '5000/h',
+      REALMKIT_RATE_LIMIT_LOGIN_PER_ACCOUNT: '5/m',
+      REALMKIT_RATE_LIMIT_LOGIN_PER_IP: 'off',
       REDIS_URL,
     });
     expect(config.rateLimits).toEqual({
       tokenPerClient: { points: 600, durationSeconds: 600 },
       tokenPerIp: undefined,
       managementPerClient: { points: 5000, durationSeconds: 3600 },
+      loginPerAccount: { points: 5, durationSeconds: 60 },
+      loginPerIp: undefined,
     });
     expect(config.redisUrl).toBe(REDIS_URL);
     for (const bad of ['30', '0/s', '30/d', 'none', '30/0s']) {

@@ -29,6 +29,7 @@ function pathOf(route: AppRoute): string {
 function accessOf(route: AppRoute): string {
   const metadata = route.metadata as RouteMetadata | undefined;
   if (metadata?.scope) return `\`${metadata.scope}\`${metadata.masterOnly ? ' (master realm only)' : ''}`;
+  if (metadata?.userToken) return "a user's access token";
   return 401 in route.responses ? 'client authentication' : 'public';
 }
 

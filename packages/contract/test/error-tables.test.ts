@@ -23,13 +23,17 @@ describe('API_ERRORS', () => {
 });
 
 describe('OAUTH_ERRORS', () => {
-  it('gives the statuses of RFC 6749 §5.2, and 429 to rate_limited', () => {
+  it('gives the statuses of RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, and 429 to rate_limited', () => {
     expect(Object.fromEntries(OAUTH_ERROR_CODES.map((code) => [code, OAUTH_ERRORS[code].status]))).toEqual({
       invalid_request: 400,
       invalid_client: 401,
       invalid_grant: 400,
       unauthorized_client: 400,
       unsupported_grant_type: 400,
+      unsupported_response_type: 400,
+      login_required: 400,
+      invalid_token: 401,
+      insufficient_scope: 403,
       invalid_scope: 400,
       invalid_target: 400,
       rate_limited: 429,

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { contract, type RouteMetadata } from '@realmkit/contract';
 import { errorCodeProblem } from '../support/error-codes.ts';
 import type { DocumentedOperation, OpenApiValidator } from '../support/openapi-validator.ts';
 import type { FuzzRequest } from './requests.ts';
@@ -22,8 +23,12 @@ const REPOSITORY = fileURLToPath(new URL('../../../../', import.meta.url));
 /** What a request target may hold (RFC 9112 §3.2, RFC 3986): visible ASCII only. */
 const HTTP_TARGET = /^[!-~]*$/;
 
-/** The operations that answer RFC 6749's error shape (served outside ts-rest). */
-const OAUTH_ERROR_OPERATIONS: ReadonlySet<string> = new Set(['oauth_token', 'oauth_introspect']);
+/** The operations that answer RFC 6749's error shape: the OAuth routes whose metadata lists their codes. */
+const OAUTH_ERROR_OPERATIONS: ReadonlySet<string> = new Set(
+  Object.entries(contract.oauth)
+    .filter(([, route]) => (route.metadata as RouteMetadata | undefined)?.oauthErrors)
+    .map(([name]) => `oauth_${name}`),
+);
 
 /** Text that only an error's internals would put in a response. */
 const STACK_MARKERS: readonly RegExp[] = [
@@ -77,7 +82,7 @@ function parsed(response: RawResponse): unknown {
 /**
  * What is wrong with `response` to `request`: a status ≥ 500, a stack trace or source path in the
  * body, a 4xx body outside the error shapes (`{ error, message, details? }`; RFC 6749's on the
- * token and introspection endpoints), an error code outside the contract's tables or with another
+ * OAuth endpoints), an error code outside the contract's tables or with another
  * status than theirs, or a status or body the OpenAPI document does not declare for the operation.
  */
 export function findingsOf(validator: OpenApiValidator, request: FuzzRequest, response: RawResponse): Finding[] {

@@ -1,5 +1,6 @@
-import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import type { Config } from '../../src/config/config.ts';
 import type { StartOptions } from '../../src/server.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
 
@@ -10,7 +11,9 @@ async function freePort(): Promise<number> {
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -19,9 +22,9 @@ async function freePort(): Promise<number> {
  * A test server whose issuer is its own address, as relying-party libraries need: they fetch the
  * discovery document from the issuer and check that it names that issuer.
  */
-export async function startSignInServer(start: StartOptions = {}): Promise<TestServer> {
+export async function startSignInServer(start: StartOptions = {}, config: Partial<Config> = {}): Promise<TestServer> {
   const port = await freePort();
-  return startTestServer({ config: { port, issuerUrl: `http://127.0.0.1:${port}` }, start });
+  return startTestServer({ config: { ...config, port, issuerUrl: `http://127.0.0.1:${port}` }, start });
 }
 
 /**
@@ -80,7 +83,7 @@ export interface SignInRealm {
   realm: { id: string; name: string };
   admin: string;
   user: { id: string; email: string; username: string; password: string };
-  spa: { clientId: string; redirectUri: string; postLogoutRedirectUri: string };
+  spa: { applicationId: string; clientId: string; redirectUri: string; postLogoutRedirectUri: string };
   web: { clientId: string; clientSecret: string; redirectUri: string; postLogoutRedirectUri: string };
   api: { id: string; indicator: string };
 }
@@ -121,8 +124,14 @@ export async function signInRealm(server: TestServer, prefix: string): Promise<S
     json: { name: 'write:posts' },
   });
   const role = await server.expectCall(201, 'POST', `${base}/roles`, { token: admin, json: { name: 'reader' } });
-  await server.expectCall(204, 'POST', `${base}/roles/${role.id}/scopes`, { token: admin, json: { scope_ids: [read.id] } });
-  await server.expectCall(204, 'POST', `${base}/users/${user.id}/roles`, { token: admin, json: { role_ids: [role.id] } });
+  await server.expectCall(204, 'POST', `${base}/roles/${role.id}/scopes`, {
+    token: admin,
+    json: { scope_ids: [read.id] },
+  });
+  await server.expectCall(204, 'POST', `${base}/users/${user.id}/roles`, {
+    token: admin,
+    json: { role_ids: [role.id] },
+  });
   const spa = await server.expectCall(201, 'POST', `${base}/applications`, {
     token: admin,
     json: {
@@ -146,6 +155,7 @@ export async function signInRealm(server: TestServer, prefix: string): Promise<S
     admin,
     user: { id: user.id, email: user.email, username: user.username, password },
     spa: {
+      applicationId: spa.id,
       clientId: spa.client_id,
       redirectUri: 'http://localhost:5173/callback',
       postLogoutRedirectUri: 'http://localhost:5173/',

@@ -29,6 +29,8 @@ export interface RouteMetadata {
    * lists these, by the status each answers with.
    */
   readonly oauthErrors?: readonly OAuthErrorCode[];
+  /** Called with the access token of a user's sign-in (userinfo), not a client's. */
+  readonly userToken?: boolean;
 }
 
 /**
@@ -42,6 +44,9 @@ export function requires<
 }
 
 /** Metadata of a public route (OAuth endpoints, discovery, probes). */
-export function publicRoute(tag: string, options: { oauthErrors?: RouteMetadata['oauthErrors'] } = {}): RouteMetadata {
+export function publicRoute(
+  tag: string,
+  options: Pick<RouteMetadata, 'oauthErrors' | 'userToken'> = {},
+): RouteMetadata {
   return { tag, ...options };
 }

@@ -7,7 +7,7 @@ export interface OAuthErrorEntry {
 /**
  * Every error the OAuth and OpenID Connect endpoints answer with: RFC 6749 §4.1.2.1's and §5.2's,
  * OIDC Core §3.1.2.6's `login_required`, RFC 6750's `invalid_token` and `insufficient_scope`
- * (userinfo), RFC 7009's `unsupported_token_type`, RFC 8707's `invalid_target`, and `rate_limited`
+ * (userinfo), RFC 8707's `invalid_target`, and `rate_limited`
  * (an extension code, RFC 6749 §8.5, named as in the rest of the API). RFC 6749 sets the statuses:
  * 401 for `invalid_client`, 400 for the others, 500 for `server_error`; RFC 6750 401 and 403; 429
  * for `rate_limited`. The authorization endpoint sends its errors to the redirect URI instead. The server's `OAuthError` takes its status from here, and
@@ -41,7 +41,6 @@ export const OAUTH_ERRORS = {
     description: 'The grant type is not one of authorization_code, client_credentials and refresh_token',
   },
   unsupported_response_type: { status: 400, description: 'The response_type is not code' },
-  access_denied: { status: 400, description: 'The user or the server refused the request' },
   login_required: {
     status: 400,
     description: 'prompt=none was asked, but the user has no session that may be used without a login',
@@ -51,7 +50,6 @@ export const OAUTH_ERRORS = {
     description: 'The access token is missing, invalid, expired or revoked, or its user is suspended or deleted',
   },
   insufficient_scope: { status: 403, description: 'The access token does not carry the openid scope' },
-  unsupported_token_type: { status: 400, description: 'Tokens of this type cannot be revoked' },
   invalid_scope: {
     status: 400,
     description: 'The scope is malformed, or none of the requested scopes can be granted to this client',

@@ -99,7 +99,7 @@ export const oauthContract = c.router(
         'scopes release (OIDC Core §5.3, §5.4). POST with the same header answers the same. A missing, invalid, ' +
         'expired or revoked token, or one whose user is suspended or deleted, is 401 `invalid_token` with ' +
         '`WWW-Authenticate: Bearer` (RFC 6750 §3); a token without `openid`, 403 `insufficient_scope`.',
-      metadata: publicRoute(TAG, { oauthErrors: ['invalid_token', 'insufficient_scope'] }),
+      metadata: publicRoute(TAG, { oauthErrors: ['invalid_token', 'insufficient_scope'], userToken: true }),
     },
     userinfoPost: {
       method: 'POST',
@@ -109,7 +109,7 @@ export const oauthContract = c.router(
       responses: { 200: UserInfo, 401: OAuthErrorBody, 403: OAuthErrorBody },
       summary: "The signed-in user's claims, by POST",
       description: 'The same as `GET` (OIDC Core §5.3.1: the endpoint answers both).',
-      metadata: publicRoute(TAG, { oauthErrors: ['invalid_token', 'insufficient_scope'] }),
+      metadata: publicRoute(TAG, { oauthErrors: ['invalid_token', 'insufficient_scope'], userToken: true }),
     },
     jwks: {
       method: 'GET',

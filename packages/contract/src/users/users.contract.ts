@@ -103,8 +103,8 @@ export const usersContract = c.router(
       responses: { 200: single(User) },
       summary: 'Block or unblock a user',
       description:
-        "Sets `is_suspended`. Realmkit keeps the flag for the caller's sign-in decisions; " +
-        '`verifyPassword` does not look at it.',
+        'Sets `is_suspended`. A suspended user cannot sign in, and the tokens their sign-ins got stop working ' +
+        '(refresh, userinfo, introspection and the Management API refuse them); `verifyPassword` does not look at it.',
       metadata: requires('users:write', TAG, { etag: true }),
     },
     verifyPassword: {

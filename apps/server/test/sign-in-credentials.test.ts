@@ -1,0 +1,44 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { Orm } from '../src/db/orm.ts';
+import type { RoleService } from '../src/roles/role.service.ts';
+import * as password from '../src/users/password.ts';
+import { UserService } from '../src/users/user.service.ts';
+
+vi.mock('../src/users/password.ts', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../src/users/password.ts')>();
+  return { ...original, verifyPassword: vi.fn(original.verifyPassword) };
+});
+
+/** A user service over a database that holds one row, or none, for any lookup. */
+function usersWith(row: object | null): UserService {
+  const em = { findOne: async () => row, flush: async () => undefined };
+  const orm = { em: { fork: () => em } } as unknown as Orm;
+  return new UserService(orm, {} as RoleService);
+}
+
+/**
+ * A failed sign-in costs the same whether or not the account exists: one argon2id verification
+ * each time (the time itself is not asserted: tests never time). Checked by counting them.
+ */
+describe('checkCredentials', () => {
+  it('runs one argon2id verification for an unknown account, an account without a password, and a wrong password', async () => {
+    const verify = vi.mocked(password.verifyPassword);
+    const hash = await password.hashPassword('the right password');
+    const cases: [string, object | null][] = [
+      ['unknown account', null],
+      ['no password', { id: 'u1', passwordHash: null }],
+      ['wrong password', { id: 'u2', passwordHash: hash }],
+    ];
+    for (const [name, row] of cases) {
+      verify.mockClear();
+      expect(await usersWith(row).checkCredentials('realm', 'ada@example.com', 'a wrong password'), name).toBeNull();
+      expect(verify, name).toHaveBeenCalledTimes(1);
+      expect(verify.mock.calls[0]?.[0], name).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+    }
+    verify.mockClear();
+    expect(
+      await usersWith({ id: 'u3', passwordHash: hash }).checkCredentials('realm', 'ada', 'the right password'),
+    ).toEqual(expect.objectContaining({ id: 'u3' }));
+    expect(verify).toHaveBeenCalledTimes(1);
+  });
+});

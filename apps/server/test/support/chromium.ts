@@ -1,0 +1,50 @@
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+
+/**
+ * Debian's Chromium (never a downloaded one), driven by playwright-core. Browser tests are skipped
+ * on a machine without it, except in CI (CI=true), where .ci/run installs it and a missing browser
+ * fails the run.
+ */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
+export const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium && IN_CI) throw new Error(`CI=true but there is no Chromium at ${CHROMIUM}: .ci/run installs it`);
+
+const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
+
+/** `.ci/out/<name>` in CI (kept with the run's other outputs), a fresh temp dir otherwise. */
+export function screenshotPath(name: string): string {
+  const dir = IN_CI ? path.join(ROOT, '.ci', 'out') : mkdtempSync(path.join(os.tmpdir(), 'realmkit-browser-'));
+  mkdirSync(dir, { recursive: true });
+  return path.join(dir, name);
+}
+
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** A request that stays on this machine: loopback http(s), or data:/blob: inside the page. */
+export function isLocal(url: string): boolean {
+  const parsed = new URL(url);
+  if (parsed.protocol === 'data:' || parsed.protocol === 'blob:') return true;
+  return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && LOCAL_HOSTS.has(parsed.hostname);
+}
+
+/** Chromium with the flags that work on these machines (no sandbox as root, no background calls home). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
