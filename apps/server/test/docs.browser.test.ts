@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, isLocal, launchChromium, screenshotPath } from './support/chromium.ts';
+import { hasChromium, isLocal, launchChromium, screenshotPath, watchPage } from './support/chromium.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 
 /** The API reference in a real browser (support/chromium.ts). */
@@ -20,14 +20,7 @@ afterAll(async () => {
 describe.skipIf(!hasChromium)('the API reference in Chromium', () => {
   it('lists the operations of /openapi.json without a single request leaving localhost', async () => {
     const page = await (browser as Browser).newPage({ viewport: { width: 1280, height: 900 } });
-    const requests: string[] = [];
-    const problems: string[] = [];
-    page.on('request', (request) => requests.push(request.url()));
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      // A request the Content-Security-Policy blocked never reaches the 'request' event.
-      if (message.text().includes('Content Security Policy')) problems.push(`console: ${message.text()}`);
-    });
+    const { requests, problems } = watchPage(page);
 
     const response = await page.goto(`${(server as TestServer).url}/docs`);
     expect(response?.status()).toBe(200);

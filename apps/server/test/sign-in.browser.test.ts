@@ -2,9 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeJwt } from 'jose';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, isLocal, launchChromium, screenshotPath } from './support/chromium.ts';
+import { hasChromium, isLocal, launchChromium, screenshotPath, watchPage } from './support/chromium.ts';
 import { type SignInRealm, signInRealm, startSignInServer } from './support/sign-in.ts';
 import type { TestServer } from './support/test-server.ts';
 
@@ -39,18 +39,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** Watches a page for requests that leave the machine and for what the CSP blocked. */
-function watch(page: Page) {
-  const requests: string[] = [];
-  const problems: string[] = [];
-  page.on('request', (request) => requests.push(request.url()));
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.text().includes('Content Security Policy')) problems.push(`console: ${message.text()}`);
-  });
-  return { requests, problems };
-}
-
 describe.skipIf(!hasChromium)('sign-in in Chromium', () => {
   it('signs a user in with the keyboard and lands on the redirect URI with a code', async () => {
     const runningServer = server as TestServer;
@@ -69,7 +57,7 @@ describe.skipIf(!hasChromium)('sign-in in Chromium', () => {
     })}`;
 
     const page = await (browser as Browser).newPage({ viewport: { width: 1024, height: 720 } });
-    const seen = watch(page);
+    const seen = watchPage(page);
     expect((await page.goto(authorize))?.status()).toBe(200);
     await page.screenshot({ path: screenshotPath('login.png') });
 

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 /**
  * Debian's Chromium (never a downloaded one), driven by playwright-core. Browser tests are skipped
@@ -47,4 +47,17 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** Records a page's requests (every URL) and its problems: page errors, and what the CSP blocked. */
+export function watchPage(page: Page): { requests: string[]; problems: string[] } {
+  const requests: string[] = [];
+  const problems: string[] = [];
+  page.on('request', (request) => requests.push(request.url()));
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    // A request the Content-Security-Policy blocked never reaches the 'request' event.
+    if (message.text().includes('Content Security Policy')) problems.push(`console: ${message.text()}`);
+  });
+  return { requests, problems };
 }
