@@ -16,7 +16,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import Provider, { type Configuration, errors, type FindAccount } from 'oidc-provider';
-import { setStorage } from 'oidc-provider/lib/adapters/memory_adapter.js';
+import MemoryAdapter from 'oidc-provider/lib/adapters/memory_adapter.js';
 import LRU from 'oidc-provider/lib/helpers/lru.js';
 import pg from 'pg';
 import { createTable, pgAdapter } from './oidc-pg-adapter.ts';
@@ -73,10 +73,11 @@ if (store === 'postgres') {
   findAccountRow = async (id) =>
     (await pool.query<Account>('select * from oidc_accounts where id = $1', [id])).rows[0] ?? undefined;
 } else if (store === 'memory') {
-  // The development adapter keeps 1,000 entries (an LRU of two generations): a load of a few
-  // hundred refreshes a second evicts the chains waiting their turn (the measured phase's fresh
-  // ones first). The same adapter, with room for the run.
-  setStorage(new LRU({ maxSize: 1_000_000 }));
+  // The development adapter keeps 1,000 entries (an LRU of two generations): a load of a thousand
+  // refreshes a second evicts the chains waiting their turn (the measured phase's fresh ones
+  // first). The same adapter class, given a store with room for the run.
+  const memory = new LRU({ maxSize: 1_000_000 });
+  adapter = (name: string) => new MemoryAdapter(name, memory);
   const byId = new Map(accounts.map((a) => [a.id, a]));
   findAccountRow = async (id) => byId.get(id);
 } else {

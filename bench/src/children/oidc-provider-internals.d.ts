@@ -6,5 +6,15 @@ declare module 'oidc-provider/lib/helpers/lru.js' {
   }
 }
 declare module 'oidc-provider/lib/adapters/memory_adapter.js' {
-  export function setStorage(store: unknown): void;
+  import type { Adapter } from 'oidc-provider';
+  export default class MemoryAdapter implements Adapter {
+    constructor(model: string, store?: unknown, clockTolerance?: number);
+    upsert: Adapter['upsert'];
+    find: Adapter['find'];
+    findByUserCode: Adapter['findByUserCode'];
+    findByUid: Adapter['findByUid'];
+    consume: Adapter['consume'];
+    destroy: Adapter['destroy'];
+    revokeByGrantId: Adapter['revokeByGrantId'];
+  }
 }
