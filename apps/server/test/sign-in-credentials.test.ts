@@ -11,7 +11,11 @@ vi.mock('../src/users/password.ts', async (importOriginal) => {
 
 /** A user service over a database that holds one row, or none, for any lookup. */
 function usersWith(row: object | null): UserService {
-  const em = { findOne: async () => row, flush: async () => undefined };
+  const em = {
+    getConnection: () => ({ execute: async () => row ?? undefined }),
+    map: (_entity: unknown, data: object) => ({ ...data }),
+    flush: async () => undefined,
+  };
   const orm = { em: { fork: () => em } } as unknown as Orm;
   return new UserService(orm, {} as RoleService);
 }

@@ -43,8 +43,8 @@ export function revocationEndpoint(deps: RevocationDeps): RequestHandler[] {
         if (!(error instanceof InvalidAccessToken)) throw error;
       }
     } else {
-      const refresh = await deps.store.find(realm.id, token);
-      if (refresh && refresh.applicationId === client.id) await deps.store.revokeFamily(realm.id, refresh.familyId);
+      const familyId = await deps.store.familyOf(realm.id, client.id, token);
+      if (familyId) await deps.store.revokeFamily(realm.id, familyId);
     }
     res.status(200).setHeader('Content-Length', 0);
     res.end();

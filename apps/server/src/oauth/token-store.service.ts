@@ -3,7 +3,6 @@ import type { Clock } from '../clock/clock.ts';
 import { digestOf, newSecret } from '../crypto/random-secret.ts';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
-import { type RefreshToken, RefreshTokenEntity, RevokedAccessTokenEntity } from './refresh-token.entity.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -21,13 +20,41 @@ export interface RefreshGrant {
 
 /** What presenting a refresh token found. */
 export type Rotation =
-  | { status: 'rotated'; token: RefreshToken }
-  | { status: 'reused'; token: RefreshToken }
+  | { status: 'rotated'; grant: RefreshGrant }
+  | { status: 'reused'; familyId: string }
   | { status: 'invalid' };
+
+interface GrantRow {
+  realm_id: string;
+  family_id: string;
+  application_id: string;
+  user_id: string;
+  session_id: string | null;
+  scope: string;
+  resource: string | null;
+  auth_time: Date | string;
+}
+
+const GRANT_COLUMNS = 'realm_id, family_id, application_id, user_id, session_id, scope, resource, auth_time';
+
+function grantOf(row: GrantRow): RefreshGrant {
+  return {
+    realmId: row.realm_id,
+    familyId: row.family_id,
+    applicationId: row.application_id,
+    userId: row.user_id,
+    sessionId: row.session_id,
+    scope: row.scope,
+    resource: row.resource,
+    authTime: new Date(row.auth_time),
+  };
+}
 
 /**
  * Refresh tokens, stored as digests and rotated on every use (RFC 9700 §4.14.2), and access tokens
- * revoked before they expire (RFC 7009).
+ * revoked before they expire (RFC 7009). Plain SQL, one statement per step: a refresh is the
+ * busiest sign-in request (docs/performance.md, figure 8), and each statement here is a round trip
+ * that the ORM's unit of work would have wrapped in a transaction of three.
  */
 export class TokenStoreService {
   readonly #orm: Orm;
@@ -38,72 +65,95 @@ export class TokenStoreService {
     this.#clock = clock;
   }
 
+  #execute<T>(sql: string, params: unknown[], method: 'all' | 'get' | 'run' = 'all'): Promise<T> {
+    return this.#orm.em.getConnection().execute(sql, params, method) as Promise<T>;
+  }
+
   /** A new refresh token of `grant`'s family, valid REFRESH_TOKEN_TTL_SECONDS. */
   async issue(grant: RefreshGrant): Promise<string> {
     const token = newSecret();
-    const em = this.#orm.em.fork();
-    em.create(RefreshTokenEntity, {
-      id: newId(),
-      ...grant,
-      tokenHash: digestOf(token),
-      expiresAt: new Date(this.#clock() + REFRESH_TOKEN_TTL_SECONDS * 1000),
-      usedAt: null,
-      revokedAt: null,
-    });
-    await em.flush();
+    await this.#execute(
+      `insert into refresh_tokens (id, ${GRANT_COLUMNS}, token_hash, expires_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        newId(),
+        grant.realmId,
+        grant.familyId,
+        grant.applicationId,
+        grant.userId,
+        grant.sessionId,
+        grant.scope,
+        grant.resource,
+        grant.authTime,
+        digestOf(token),
+        new Date(this.#clock() + REFRESH_TOKEN_TTL_SECONDS * 1000),
+      ],
+      'run',
+    );
     return token;
   }
 
   /**
-   * Uses a refresh token up, in one statement (of two concurrent uses one wins). A token used
-   * before, whose family is not revoked yet, is `reused`: the family is revoked, as a stolen token
-   * and its thief's successors can no longer be told from the real client's (RFC 9700 §4.14.2).
+   * Uses up the refresh token of `applicationId`, in one statement (of two concurrent uses one
+   * wins; another client's token is left as it is, RFC 6749 §6). A token used before, whose family
+   * is not revoked yet, is `reused`: the family is revoked, as a stolen token and its thief's
+   * successors can no longer be told from the real client's (RFC 9700 §4.14.2).
    */
-  async rotate(realmId: string, token: string): Promise<Rotation> {
-    const em = this.#orm.em.fork();
+  async rotate(realmId: string, applicationId: string, token: string): Promise<Rotation> {
     const tokenHash = digestOf(token);
     const now = new Date(this.#clock());
-    const claimed = await em.nativeUpdate(
-      RefreshTokenEntity,
-      { realmId, tokenHash, usedAt: null, revokedAt: null, expiresAt: { $gt: now } },
-      { usedAt: now },
+    const claimed = await this.#execute<GrantRow | undefined>(
+      `update refresh_tokens set used_at = ?
+        where token_hash = ? and realm_id = ? and application_id = ?
+          and used_at is null and revoked_at is null and expires_at > ?
+        returning ${GRANT_COLUMNS}`,
+      [now, tokenHash, realmId, applicationId, now],
+      'get',
     );
-    const row = await em.findOne(RefreshTokenEntity, { realmId, tokenHash });
-    if (!row) return { status: 'invalid' };
-    if (claimed === 1) return { status: 'rotated', token: row };
-    if (row.usedAt && !row.revokedAt) {
-      await this.revokeFamily(realmId, row.familyId);
-      return { status: 'reused', token: row };
+    if (claimed) return { status: 'rotated', grant: grantOf(claimed) };
+    const row = await this.#execute<{ family_id: string; used_at: Date | null; revoked_at: Date | null } | undefined>(
+      'select family_id, used_at, revoked_at from refresh_tokens where token_hash = ? and realm_id = ? and application_id = ?',
+      [tokenHash, realmId, applicationId],
+      'get',
+    );
+    if (row?.used_at && !row.revoked_at) {
+      await this.revokeFamily(realmId, row.family_id);
+      return { status: 'reused', familyId: row.family_id };
     }
     return { status: 'invalid' };
   }
 
-  /** The refresh token, whatever its state, for revocation; `null` when unknown. */
-  find(realmId: string, token: string): Promise<RefreshToken | null> {
-    return this.#orm.em.fork().findOne(RefreshTokenEntity, { realmId, tokenHash: digestOf(token) });
+  /** The family of a refresh token of `applicationId`, whatever its state, for revocation; `null` when unknown. */
+  async familyOf(realmId: string, applicationId: string, token: string): Promise<string | null> {
+    const row = await this.#execute<{ family_id: string } | undefined>(
+      'select family_id from refresh_tokens where token_hash = ? and realm_id = ? and application_id = ?',
+      [digestOf(token), realmId, applicationId],
+      'get',
+    );
+    return row?.family_id ?? null;
   }
 
   /** Revokes every refresh token of a family (one sign-in's, rotated). */
   async revokeFamily(realmId: string, familyId: string): Promise<void> {
-    await this.#orm.em
-      .fork()
-      .nativeUpdate(RefreshTokenEntity, { realmId, familyId, revokedAt: null }, { revokedAt: new Date(this.#clock()) });
+    await this.#execute(
+      'update refresh_tokens set revoked_at = ? where realm_id = ? and family_id = ? and revoked_at is null',
+      [new Date(this.#clock()), realmId, familyId],
+      'run',
+    );
   }
 
   /** Refuses the access token `jti` until `expiresAt` (RFC 7009 §2); revoking it twice is harmless. */
   async revokeAccessToken(realmId: string, jti: string, expiresAt: Date): Promise<void> {
-    await this.#orm.em
-      .fork()
-      .getConnection()
-      .execute(
-        'insert into revoked_access_tokens (jti, realm_id, expires_at) values (?, ?, ?) on conflict do nothing',
-        [jti, realmId, expiresAt],
-      );
+    await this.#execute(
+      'insert into revoked_access_tokens (jti, realm_id, expires_at) values (?, ?, ?) on conflict do nothing',
+      [jti, realmId, expiresAt],
+      'run',
+    );
   }
 
   /** Whether the access token `jti` was revoked. */
   async isAccessTokenRevoked(jti: string): Promise<boolean> {
     if (!UUID.test(jti)) return false;
-    return (await this.#orm.em.fork().count(RevokedAccessTokenEntity, { jti })) > 0;
+    return Boolean(await this.#execute('select 1 from revoked_access_tokens where jti = ?', [jti], 'get'));
   }
 }

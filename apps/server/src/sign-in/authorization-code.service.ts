@@ -3,7 +3,6 @@ import type { Clock } from '../clock/clock.ts';
 import { digestOf, newSecret } from '../crypto/random-secret.ts';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
-import { type AuthorizationCode, AuthorizationCodeEntity } from './authorization-code.entity.ts';
 
 /** What a code is issued for: the authorization request it answers, for a signed-in user. */
 export interface CodeGrant {
@@ -19,13 +18,59 @@ export interface CodeGrant {
   authTime: Date;
 }
 
+/** A code as its exchange reads it: its id (which names what the exchange issues) and its grant. */
+export interface RedeemedCode extends CodeGrant {
+  id: string;
+  /** When it was first exchanged (for a reused code). */
+  consumedAt: Date | null;
+}
+
 /** What redeeming a code found: a code to exchange, one already exchanged (to revoke what it gave), or nothing. */
 export type Redemption =
-  | { status: 'redeemed'; code: AuthorizationCode }
-  | { status: 'reused'; code: AuthorizationCode }
+  | { status: 'redeemed'; code: RedeemedCode }
+  | { status: 'reused'; code: RedeemedCode }
   | { status: 'invalid' };
 
-/** Authorization codes (RFC 6749 §4.1.2): stored as digests, redeemed once, atomically. */
+interface CodeRow {
+  id: string;
+  realm_id: string;
+  application_id: string;
+  user_id: string;
+  session_id: string;
+  redirect_uri: string;
+  code_challenge: string;
+  scope: string;
+  resource: string | null;
+  nonce: string | null;
+  auth_time: Date | string;
+  consumed_at: Date | string | null;
+}
+
+const COLUMNS =
+  'id, realm_id, application_id, user_id, session_id, redirect_uri, code_challenge, scope, resource, nonce, auth_time';
+
+function codeOf(row: CodeRow): RedeemedCode {
+  return {
+    id: row.id,
+    realmId: row.realm_id,
+    applicationId: row.application_id,
+    userId: row.user_id,
+    sessionId: row.session_id,
+    redirectUri: row.redirect_uri,
+    codeChallenge: row.code_challenge,
+    scope: row.scope,
+    resource: row.resource,
+    nonce: row.nonce,
+    authTime: new Date(row.auth_time),
+    consumedAt: row.consumed_at === null ? null : new Date(row.consumed_at),
+  };
+}
+
+/**
+ * Authorization codes (RFC 6749 §4.1.2): stored as digests, redeemed once, atomically. Plain SQL,
+ * one statement per step, as for refresh tokens (oauth/token-store.service.ts): every sign-in
+ * writes one and exchanges it.
+ */
 export class AuthorizationCodeService {
   readonly #orm: Orm;
   readonly #clock: Clock;
@@ -35,18 +80,32 @@ export class AuthorizationCodeService {
     this.#clock = clock;
   }
 
+  #execute<T>(sql: string, params: unknown[], method: 'get' | 'run'): Promise<T> {
+    return this.#orm.em.getConnection().execute(sql, params, method) as Promise<T>;
+  }
+
   /** A new code for `grant`, valid AUTHORIZATION_CODE_TTL_SECONDS. */
   async issue(grant: CodeGrant): Promise<string> {
     const code = newSecret();
-    const em = this.#orm.em.fork();
-    em.create(AuthorizationCodeEntity, {
-      id: newId(),
-      ...grant,
-      codeHash: digestOf(code),
-      expiresAt: new Date(this.#clock() + AUTHORIZATION_CODE_TTL_SECONDS * 1000),
-      consumedAt: null,
-    });
-    await em.flush();
+    await this.#execute(
+      `insert into authorization_codes (${COLUMNS}, code_hash, expires_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        newId(),
+        grant.realmId,
+        grant.applicationId,
+        grant.userId,
+        grant.sessionId,
+        grant.redirectUri,
+        grant.codeChallenge,
+        grant.scope,
+        grant.resource,
+        grant.nonce,
+        grant.authTime,
+        digestOf(code),
+        new Date(this.#clock() + AUTHORIZATION_CODE_TTL_SECONDS * 1000),
+      ],
+      'run',
+    );
     return code;
   }
 
@@ -55,17 +114,22 @@ export class AuthorizationCodeService {
    * code is `invalid`; a used one is `reused` (RFC 6749 §4.1.2: what it issued should be revoked).
    */
   async redeem(realmId: string, code: string): Promise<Redemption> {
-    const em = this.#orm.em.fork();
     const codeHash = digestOf(code);
     const now = new Date(this.#clock());
-    const claimed = await em.nativeUpdate(
-      AuthorizationCodeEntity,
-      { realmId, codeHash, consumedAt: null, expiresAt: { $gt: now } },
-      { consumedAt: now },
+    const claimed = await this.#execute<CodeRow | undefined>(
+      `update authorization_codes set consumed_at = ?
+        where realm_id = ? and code_hash = ? and consumed_at is null and expires_at > ?
+        returning ${COLUMNS}, null as consumed_at`,
+      [now, realmId, codeHash, now],
+      'get',
     );
-    const row = await em.findOne(AuthorizationCodeEntity, { realmId, codeHash });
-    if (!row) return { status: 'invalid' };
-    if (claimed === 1) return { status: 'redeemed', code: row };
-    return row.consumedAt ? { status: 'reused', code: row } : { status: 'invalid' };
+    if (claimed) return { status: 'redeemed', code: codeOf(claimed) };
+    const used = await this.#execute<CodeRow | undefined>(
+      `select ${COLUMNS}, consumed_at from authorization_codes
+        where realm_id = ? and code_hash = ? and consumed_at is not null`,
+      [realmId, codeHash],
+      'get',
+    );
+    return used ? { status: 'reused', code: codeOf(used) } : { status: 'invalid' };
   }
 }

@@ -3,16 +3,33 @@ import type { Clock } from '../clock/clock.ts';
 import { digestOf, newSecret, sameSecret } from '../crypto/random-secret.ts';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
-import { type Session, SessionEntity } from './session.entity.ts';
 
 /** A session's last use is written at most this often: a burst of sign-ins is not a burst of writes. */
 const TOUCH_INTERVAL_MS = 60_000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** A live login session (sessions table, session.entity.ts). */
+export interface LoginSession {
+  id: string;
+  realmId: string;
+  userId: string;
+  /** When the user last typed their password (OIDC `auth_time`). */
+  authTime: Date;
+}
+
+interface SessionRow {
+  user_id: string;
+  secret_hash: string;
+  auth_time: Date | string;
+  last_active_at: Date | string;
+  expires_at: Date | string;
+}
+
 /**
  * Login sessions: one per browser that signed in to a realm, found by the realm's session cookie
- * `<id>.<secret>` (only the secret's digest is stored). Each query is in its realm.
+ * `<id>.<secret>` (only the secret's digest is stored). Each query is in its realm; plain SQL, one
+ * statement per step (every sign-in starts one).
  */
 export class SessionService {
   readonly #orm: Orm;
@@ -23,22 +40,22 @@ export class SessionService {
     this.#clock = clock;
   }
 
+  #execute<T>(sql: string, params: unknown[], method: 'get' | 'run'): Promise<T> {
+    return this.#orm.em.getConnection().execute(sql, params, method) as Promise<T>;
+  }
+
   /** A new session for a user who has just proven who they are; `cookie` is the value to set. */
-  async start(realmId: string, userId: string): Promise<{ session: Session; cookie: string }> {
+  async start(realmId: string, userId: string): Promise<{ session: LoginSession; cookie: string }> {
     const now = new Date(this.#clock());
     const secret = newSecret();
-    const em = this.#orm.em.fork();
-    const session = em.create(SessionEntity, {
-      id: newId(),
-      realmId,
-      userId,
-      secretHash: digestOf(secret),
-      authTime: now,
-      lastActiveAt: now,
-      expiresAt: new Date(now.getTime() + SESSION_MAX_TTL_SECONDS * 1000),
-    });
-    await em.flush();
-    return { session, cookie: `${session.id}.${secret}` };
+    const id = newId();
+    await this.#execute(
+      `insert into sessions (id, realm_id, user_id, secret_hash, auth_time, last_active_at, expires_at)
+       values (?, ?, ?, ?, ?, ?, ?)`,
+      [id, realmId, userId, digestOf(secret), now, now, new Date(now.getTime() + SESSION_MAX_TTL_SECONDS * 1000)],
+      'run',
+    );
+    return { session: { id, realmId, userId, authTime: now }, cookie: `${id}.${secret}` };
   }
 
   /**
@@ -46,24 +63,27 @@ export class SessionService {
    * secret, past its absolute end, or unused for longer than SESSION_IDLE_TTL_SECONDS. Using it
    * counts as activity.
    */
-  async find(realmId: string, cookie: string | undefined): Promise<Session | null> {
+  async find(realmId: string, cookie: string | undefined): Promise<LoginSession | null> {
     const [id, secret] = (cookie ?? '').split('.');
     if (!id || !secret || !UUID.test(id)) return null;
-    const em = this.#orm.em.fork();
-    const session = await em.findOne(SessionEntity, { id, realmId });
-    if (!session || !sameSecret(session.secretHash, digestOf(secret))) return null;
+    const row = await this.#execute<SessionRow | undefined>(
+      'select user_id, secret_hash, auth_time, last_active_at, expires_at from sessions where id = ? and realm_id = ?',
+      [id, realmId],
+      'get',
+    );
+    if (!row || !sameSecret(row.secret_hash, digestOf(secret))) return null;
     const now = this.#clock();
-    if (session.expiresAt.getTime() <= now) return null;
-    if (session.lastActiveAt.getTime() + SESSION_IDLE_TTL_SECONDS * 1000 <= now) return null;
-    if (now - session.lastActiveAt.getTime() >= TOUCH_INTERVAL_MS) {
-      session.lastActiveAt = new Date(now);
-      await em.flush();
+    const lastActive = new Date(row.last_active_at).getTime();
+    if (new Date(row.expires_at).getTime() <= now) return null;
+    if (lastActive + SESSION_IDLE_TTL_SECONDS * 1000 <= now) return null;
+    if (now - lastActive >= TOUCH_INTERVAL_MS) {
+      await this.#execute('update sessions set last_active_at = ? where id = ?', [new Date(now), id], 'run');
     }
-    return session;
+    return { id, realmId, userId: row.user_id, authTime: new Date(row.auth_time) };
   }
 
   /** Ends a session (logout); nothing happens when it has already ended. */
   async end(realmId: string, id: string): Promise<void> {
-    await this.#orm.em.fork().nativeDelete(SessionEntity, { id, realmId });
+    await this.#execute('delete from sessions where id = ? and realm_id = ?', [id, realmId], 'run');
   }
 }

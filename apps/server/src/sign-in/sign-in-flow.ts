@@ -11,8 +11,7 @@ import type { AuthorizationCodeService } from './authorization-code.service.ts';
 import { type AuthorizationRequest, RedirectableError, SignInPageError } from './authorization-request.ts';
 import type { SignInCookies } from './cookies.ts';
 import { formTargetOf, type SignInPages } from './pages.ts';
-import type { Session } from './session.entity.ts';
-import type { SessionService } from './session.service.ts';
+import type { LoginSession, SessionService } from './session.service.ts';
 import { newCsrfToken, type SignInFormState, sealForm } from './sign-in-form.ts';
 
 /** What the sign-in pages work with. */
@@ -92,7 +91,7 @@ export async function currentSession(
   deps: SignInDeps,
   req: Request,
   realm: Realm,
-): Promise<{ session: Session; userId: string } | null> {
+): Promise<{ session: LoginSession; userId: string } | null> {
   const session = await deps.sessions.find(realm.id, deps.cookies.read(req, SESSION_COOKIE));
   if (!session) return null;
   return (await deps.users.findActive(realm.id, session.userId)) ? { session, userId: session.userId } : null;
@@ -102,7 +101,7 @@ export async function currentSession(
 export async function issueCode(
   deps: SignInDeps,
   res: Response,
-  grant: { realm: Realm; client: Application; request: AuthorizationRequest; session: Session },
+  grant: { realm: Realm; client: Application; request: AuthorizationRequest; session: LoginSession },
 ): Promise<void> {
   const { realm, client, request, session } = grant;
   const code = await deps.codes.issue({

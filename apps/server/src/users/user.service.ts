@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { LockMode, raw } from '@mikro-orm/core';
+import { type EntityDictionary, LockMode } from '@mikro-orm/core';
 import type { CreateUserBody, CursorListQuery, ListQuery, UpdateUserBody } from '@realmkit/contract';
 import { findInRealm } from '../db/find-in-realm.ts';
 import { newId } from '../db/ids.ts';
@@ -183,11 +183,15 @@ export class UserService {
   async checkCredentials(realmId: string, identifier: string, password: string): Promise<User | null> {
     const key = identifier.trim().toLowerCase();
     const em = this.#orm.em.fork();
-    const user = await em.findOne(UserEntity, {
-      realmId,
-      // The expressions of the unique indexes users_realm_email_unique and users_realm_username_unique.
-      $or: [{ [raw('lower(email)')]: key }, { [raw('lower(username)')]: key }],
-    });
+    // The expressions of the unique indexes users_realm_email_unique and users_realm_username_unique.
+    const row = (await em
+      .getConnection()
+      .execute(
+        'select * from users where realm_id = ? and (lower(email) = ? or lower(username) = ?) limit 1',
+        [realmId, key, key],
+        'get',
+      )) as EntityDictionary<User> | undefined;
+    const user = row ? em.map(UserEntity, row) : null;
     const valid = await verifyPassword(user?.passwordHash ?? (await absentUserHash()), password);
     if (!user?.passwordHash || !valid) return null;
     if (await needsRehash(user.passwordHash)) {

@@ -49,10 +49,10 @@ export async function handler({
     client,
     user,
     scopes: code.scope.split(' ').filter(Boolean),
-    resource: code.resource ?? null,
+    resource: code.resource,
     sessionId: code.sessionId,
     authTime: code.authTime,
-    nonce: code.nonce ?? null,
+    nonce: code.nonce,
     familyId: code.id,
     accessTokenJti: code.id,
   });

@@ -18,26 +18,22 @@ export async function handler({
   services,
 }: GrantContext<(typeof parameters)[number]>): Promise<TokenResponse> {
   if (!params.refresh_token) throw new OAuthError('invalid_request', 'The refresh_token parameter is required');
-  // The client is checked before the token is used up: another client cannot spend it (§6).
-  const found = await services.store.find(realm.id, params.refresh_token);
-  if (!found || found.applicationId !== client.id) {
-    throw new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked');
-  }
-  const rotation = await services.store.rotate(realm.id, params.refresh_token);
+  // Only this client's token is used up: another client cannot spend it (§6).
+  const rotation = await services.store.rotate(realm.id, client.id, params.refresh_token);
   if (rotation.status === 'reused') {
     throw new OAuthError('invalid_grant', 'The refresh token was already used; every token of this sign-in is revoked');
   }
   if (rotation.status === 'invalid')
     throw new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked');
-  const { token } = rotation;
-  const scopes = token.scope.split(' ').filter(Boolean);
+  const { grant } = rotation;
+  const scopes = grant.scope.split(' ').filter(Boolean);
   const requested = params.scope === undefined ? undefined : params.scope.split(' ').filter(Boolean);
   if (requested?.some((scope) => !scopes.includes(scope))) {
     throw new OAuthError('invalid_scope', 'The scope asks for more than the refresh token grants');
   }
-  const user = await services.users.findActive(realm.id, token.userId);
+  const user = await services.users.findActive(realm.id, grant.userId);
   if (!user) {
-    await services.store.revokeFamily(realm.id, token.familyId);
+    await services.store.revokeFamily(realm.id, grant.familyId);
     throw new OAuthError('invalid_grant', 'The user is suspended or no longer exists');
   }
   return issueUserTokens(services, {
@@ -46,10 +42,10 @@ export async function handler({
     user,
     scopes,
     ...(requested && requested.length > 0 ? { requested } : {}),
-    resource: token.resource ?? null,
-    sessionId: token.sessionId ?? null,
-    authTime: token.authTime,
+    resource: grant.resource,
+    sessionId: grant.sessionId,
+    authTime: grant.authTime,
     nonce: null,
-    familyId: token.familyId,
+    familyId: grant.familyId,
   });
 }
