@@ -2,13 +2,13 @@ import { ID_TOKEN_TTL_SECONDS } from '@realmkit/contract';
 import type { Clock } from '../clock/clock.ts';
 import type { SigningKeyService } from '../keys/signing-key.service.ts';
 import type { Issuers } from '../oauth-protocol/issuer.ts';
-import type { User } from '../users/user.entity.ts';
+import type { ActiveUser } from '../users/user.service.ts';
 import { userClaims } from './user-claims.ts';
 
 export interface IdTokenRequest {
   realm: { id: string; name: string };
   clientId: string;
-  user: User;
+  user: ActiveUser;
   scopes: readonly string[];
   sessionId: string | null;
   authTime: Date;

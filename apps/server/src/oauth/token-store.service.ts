@@ -20,7 +20,7 @@ export interface RefreshGrant {
 
 /** What presenting a refresh token found. */
 export type Rotation =
-  | { status: 'rotated'; grant: RefreshGrant }
+  | { status: 'rotated'; grant: RefreshGrant /** The new refresh token, of the same grant. */; successor: string }
   | { status: 'reused'; familyId: string }
   | { status: 'invalid' };
 
@@ -94,23 +94,40 @@ export class TokenStoreService {
   }
 
   /**
-   * Uses up the refresh token of `applicationId`, in one statement (of two concurrent uses one
-   * wins; another client's token is left as it is, RFC 6749 §6). A token used before, whose family
-   * is not revoked yet, is `reused`: the family is revoked, as a stolen token and its thief's
-   * successors can no longer be told from the real client's (RFC 9700 §4.14.2).
+   * Uses up the refresh token of `applicationId` and issues its successor in the same family, in
+   * one statement: of two concurrent uses one wins, and no crash can leave a used token without
+   * its successor. Another client's token is left as it is (RFC 6749 §6). A token used before,
+   * whose family is not revoked yet, is `reused`: the family is revoked, as a stolen token and its
+   * thief's successors can no longer be told from the real client's (RFC 9700 §4.14.2).
    */
   async rotate(realmId: string, applicationId: string, token: string): Promise<Rotation> {
     const tokenHash = digestOf(token);
     const now = new Date(this.#clock());
+    const successor = newSecret();
     const claimed = await this.#execute<GrantRow | undefined>(
-      `update refresh_tokens set used_at = ?
-        where token_hash = ? and realm_id = ? and application_id = ?
-          and used_at is null and revoked_at is null and expires_at > ?
-        returning ${GRANT_COLUMNS}`,
-      [now, tokenHash, realmId, applicationId, now],
+      `with used as (
+         update refresh_tokens set used_at = ?
+          where token_hash = ? and realm_id = ? and application_id = ?
+            and used_at is null and revoked_at is null and expires_at > ?
+          returning ${GRANT_COLUMNS}
+       ), successor as (
+         insert into refresh_tokens (id, ${GRANT_COLUMNS}, token_hash, expires_at)
+         select ?, ${GRANT_COLUMNS}, ?, ? from used
+       )
+       select ${GRANT_COLUMNS} from used`,
+      [
+        now,
+        tokenHash,
+        realmId,
+        applicationId,
+        now,
+        newId(),
+        digestOf(successor),
+        new Date(now.getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000),
+      ],
       'get',
     );
-    if (claimed) return { status: 'rotated', grant: grantOf(claimed) };
+    if (claimed) return { status: 'rotated', grant: grantOf(claimed), successor };
     const row = await this.#execute<{ family_id: string; used_at: Date | null; revoked_at: Date | null } | undefined>(
       'select family_id, used_at, revoked_at from refresh_tokens where token_hash = ? and realm_id = ? and application_id = ?',
       [tokenHash, realmId, applicationId],

@@ -1,8 +1,8 @@
 import { CLAIMS_BY_SCOPE, OIDC_SCOPES, type OidcScope, type UserInfo } from '@realmkit/contract';
-import type { User } from '../users/user.entity.ts';
+import type { ActiveUser } from '../users/user.service.ts';
 
 /** Each claim's value for a user; `undefined` when the user has none (the claim is left out). */
-const CLAIM_VALUES: Record<string, (user: User) => string | number | boolean | null | undefined> = {
+const CLAIM_VALUES: Record<string, (user: ActiveUser) => string | number | boolean | null | undefined> = {
   sub: (user) => user.id,
   name: (user) => user.name,
   given_name: (user) => user.givenName,
@@ -19,7 +19,7 @@ export function oidcScopesOf(scopes: readonly string[]): OidcScope[] {
 }
 
 /** The user's claims that `scopes` release (OIDC Core §5.4), `sub` always. */
-export function userClaims(user: User, scopes: readonly string[]): UserInfo {
+export function userClaims(user: ActiveUser, scopes: readonly string[]): UserInfo {
   const claims: Record<string, unknown> = { sub: user.id };
   for (const scope of oidcScopesOf(scopes)) {
     for (const claim of CLAIMS_BY_SCOPE[scope]) {

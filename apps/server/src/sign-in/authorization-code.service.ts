@@ -84,12 +84,17 @@ export class AuthorizationCodeService {
     return this.#orm.em.getConnection().execute(sql, params, method) as Promise<T>;
   }
 
-  /** A new code for `grant`, valid AUTHORIZATION_CODE_TTL_SECONDS. */
-  async issue(grant: CodeGrant): Promise<string> {
+  /**
+   * A new code for `grant`, valid AUTHORIZATION_CODE_TTL_SECONDS. `withSession`: the statement that
+   * stores the session it was issued in, run in the same statement (a data-modifying CTE).
+   */
+  async issue(grant: CodeGrant, withSession?: { sql: string; params: unknown[] }): Promise<string> {
     const code = newSecret();
+    const insert = `insert into authorization_codes (${COLUMNS}, code_hash, expires_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
     await this.#execute(
-      `insert into authorization_codes (${COLUMNS}, code_hash, expires_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      withSession ? `with session as (${withSession.sql}) ${insert}` : insert,
       [
+        ...(withSession?.params ?? []),
         newId(),
         grant.realmId,
         grant.applicationId,

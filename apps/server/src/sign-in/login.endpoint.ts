@@ -85,9 +85,9 @@ export function loginEndpoint(deps: SignInDeps): RequestHandler {
 
       const previous = await currentSession(deps, req, realm);
       if (previous) await deps.sessions.end(realm.id, previous.session.id);
-      const { session, cookie } = await deps.sessions.start(realm.id, user.id);
+      const { session, cookie, insert } = deps.sessions.create(realm.id, user.id);
       deps.cookies.setSession(res, realm.name, cookie);
-      await issueCode(deps, res, { realm, client, request, session });
+      await issueCode(deps, res, { realm, client, request, session }, insert);
     } catch (error) {
       if (!(await answerSignInError(deps, res, shownRealm, error))) next(error);
     }

@@ -18,6 +18,13 @@ export interface LoginSession {
   authTime: Date;
 }
 
+/** A session made by {@link SessionService.create}: the session, its cookie, and the statement that stores it. */
+export interface NewSession {
+  session: LoginSession;
+  cookie: string;
+  insert: { sql: string; params: unknown[] };
+}
+
 interface SessionRow {
   user_id: string;
   secret_hash: string;
@@ -44,18 +51,32 @@ export class SessionService {
     return this.#orm.em.getConnection().execute(sql, params, method) as Promise<T>;
   }
 
-  /** A new session for a user who has just proven who they are; `cookie` is the value to set. */
-  async start(realmId: string, userId: string): Promise<{ session: LoginSession; cookie: string }> {
+  /**
+   * A new session for a user who has just proven who they are, not stored yet: `cookie` is the value
+   * to set, `insert` the statement that stores it, run with the sign-in's authorization code
+   * (AuthorizationCodeService.issue: one round trip for both).
+   */
+  create(realmId: string, userId: string): NewSession {
     const now = new Date(this.#clock());
     const secret = newSecret();
     const id = newId();
-    await this.#execute(
-      `insert into sessions (id, realm_id, user_id, secret_hash, auth_time, last_active_at, expires_at)
-       values (?, ?, ?, ?, ?, ?, ?)`,
-      [id, realmId, userId, digestOf(secret), now, now, new Date(now.getTime() + SESSION_MAX_TTL_SECONDS * 1000)],
-      'run',
-    );
-    return { session: { id, realmId, userId, authTime: now }, cookie: `${id}.${secret}` };
+    return {
+      session: { id, realmId, userId, authTime: now },
+      cookie: `${id}.${secret}`,
+      insert: {
+        sql: `insert into sessions (id, realm_id, user_id, secret_hash, auth_time, last_active_at, expires_at)
+              values (?, ?, ?, ?, ?, ?, ?)`,
+        params: [
+          id,
+          realmId,
+          userId,
+          digestOf(secret),
+          now,
+          now,
+          new Date(now.getTime() + SESSION_MAX_TTL_SECONDS * 1000),
+        ],
+      },
+    };
   }
 
   /**

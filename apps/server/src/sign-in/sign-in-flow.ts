@@ -102,20 +102,25 @@ export async function issueCode(
   deps: SignInDeps,
   res: Response,
   grant: { realm: Realm; client: Application; request: AuthorizationRequest; session: LoginSession },
+  /** A session started by this request, stored with the code (NewSession.insert). */
+  newSession?: { sql: string; params: unknown[] },
 ): Promise<void> {
   const { realm, client, request, session } = grant;
-  const code = await deps.codes.issue({
-    realmId: realm.id,
-    applicationId: client.id,
-    userId: session.userId,
-    sessionId: session.id,
-    redirectUri: request.redirectUri,
-    codeChallenge: request.codeChallenge,
-    scope: request.scopes.join(' '),
-    resource: request.resource,
-    nonce: request.nonce,
-    authTime: session.authTime,
-  });
+  const code = await deps.codes.issue(
+    {
+      realmId: realm.id,
+      applicationId: client.id,
+      userId: session.userId,
+      sessionId: session.id,
+      redirectUri: request.redirectUri,
+      codeChallenge: request.codeChallenge,
+      scope: request.scopes.join(' '),
+      resource: request.resource,
+      nonce: request.nonce,
+      authTime: session.authTime,
+    },
+    newSession,
+  );
   redirectWith(res, request.redirectUri, { code, state: request.state, iss: deps.issuers.issuerOf(realm.name) });
 }
 

@@ -42,6 +42,23 @@ function importedDigest(algorithm: keyof typeof IMPORTED_DIGESTS, digest: string
   return digest;
 }
 
+/** What a signed-in user's tokens and claims need of them (findActive). */
+export type ActiveUser = Pick<
+  User,
+  'id' | 'email' | 'username' | 'name' | 'givenName' | 'familyName' | 'emailVerified' | 'updatedAt'
+>;
+
+interface ActiveUserRow {
+  id: string;
+  email: string;
+  username: string | null;
+  name: string | null;
+  given_name: string | null;
+  family_name: string | null;
+  email_verified: boolean;
+  updated_at: Date | string;
+}
+
 let absentUserHashValue: Promise<string> | undefined;
 /** An argon2id hash of a random password, made once, that unknown accounts are checked against. */
 const absentUserHash = () => (absentUserHashValue ??= hashPassword(randomBytes(24).toString('base64url')));
@@ -166,12 +183,28 @@ export class UserService {
   }
 
   /**
-   * The user if it exists and is not suspended, else `null`: whether a user's tokens still work.
-   * A fork of its own: the token endpoint that asks has no request context.
+   * The user if it exists and is not suspended, else `null`: whether a user's tokens still work, and
+   * what their claims say. Plain SQL and no entity: every refresh and code exchange asks it.
    */
-  async findActive(realmId: string, id: string): Promise<User | null> {
-    const user = await findInRealm(this.#orm.em.fork(), UserEntity, id, realmId);
-    return user && !user.isSuspended ? user : null;
+  async findActive(realmId: string, id: string): Promise<ActiveUser | null> {
+    const row = (await this.#orm.em.getConnection().execute(
+      `select id, email, username, name, given_name, family_name, email_verified, updated_at from users
+          where id = ? and realm_id = ? and not is_suspended`,
+      [id, realmId],
+      'get',
+    )) as ActiveUserRow | undefined;
+    return row
+      ? {
+          id: row.id,
+          email: row.email,
+          username: row.username,
+          name: row.name,
+          givenName: row.given_name,
+          familyName: row.family_name,
+          emailVerified: row.email_verified,
+          updatedAt: new Date(row.updated_at),
+        }
+      : null;
   }
 
   /**

@@ -47,5 +47,6 @@ export async function handler({
     authTime: grant.authTime,
     nonce: null,
     familyId: grant.familyId,
+    refreshToken: rotation.successor,
   });
 }

@@ -6,7 +6,7 @@ import {
 } from '@realmkit/contract';
 import type { Application } from '../../applications/application.entity.ts';
 import { OAuthError } from '../../oauth-protocol/oauth-error.ts';
-import type { User } from '../../users/user.entity.ts';
+import type { ActiveUser } from '../../users/user.service.ts';
 import { oidcScopesOf } from '../user-claims.ts';
 import type { GrantServices } from './grant.ts';
 
@@ -14,7 +14,7 @@ import type { GrantServices } from './grant.ts';
 export interface UserGrant {
   realm: { id: string; name: string };
   client: Application;
-  user: User;
+  user: ActiveUser;
   /** The scopes granted at sign-in; `requested` may narrow them (a refresh with `scope`). */
   scopes: readonly string[];
   requested?: readonly string[];
@@ -26,6 +26,8 @@ export interface UserGrant {
   familyId: string;
   /** The access token's `jti` (the code's id on its exchange, so a reused code can revoke it). */
   accessTokenJti?: string;
+  /** The refresh token already issued with this request (a refresh's successor); else one is issued here. */
+  refreshToken?: string;
 }
 
 /**
@@ -57,7 +59,23 @@ export async function issueUserTokens(services: GrantServices, grant: UserGrant)
   }
   ttlSeconds = Math.min(ttlSeconds, MAX_ACCESS_TOKEN_TTL);
 
-  const [accessToken, idToken, refreshToken] = await Promise.all([
+  // The grant's scopes, not this request's: a narrowed refresh still gets its successor (RFC 6749 §6).
+  const refreshToken =
+    grant.refreshToken ??
+    (grant.scopes.includes('offline_access') && client.grantTypes.includes('refresh_token')
+      ? services.store.issue({
+          realmId: realm.id,
+          familyId: grant.familyId,
+          applicationId: client.id,
+          userId: user.id,
+          sessionId: grant.sessionId,
+          // The refresh token keeps the whole grant, whatever this request narrowed (RFC 6749 §6).
+          scope: grant.scopes.join(' '),
+          resource: grant.resource,
+          authTime: grant.authTime,
+        })
+      : undefined);
+  const [accessToken, idToken, issuedRefreshToken] = await Promise.all([
     services.tokens.issue({
       realm,
       clientId: client.clientId,
@@ -78,20 +96,7 @@ export async function issueUserTokens(services: GrantServices, grant: UserGrant)
           nonce: grant.nonce,
         })
       : undefined,
-    // The grant's, not this request's: a narrowed refresh still gets its successor (RFC 6749 §6).
-    grant.scopes.includes('offline_access') && client.grantTypes.includes('refresh_token')
-      ? services.store.issue({
-          realmId: realm.id,
-          familyId: grant.familyId,
-          applicationId: client.id,
-          userId: user.id,
-          sessionId: grant.sessionId,
-          // The refresh token keeps the whole grant, whatever this request narrowed (RFC 6749 §6).
-          scope: grant.scopes.join(' '),
-          resource: grant.resource,
-          authTime: grant.authTime,
-        })
-      : undefined,
+    refreshToken,
   ]);
   const granted = grant.resource ? [...oidcScopes, ...accessScopes] : oidcScopes;
   return {
@@ -100,6 +105,6 @@ export async function issueUserTokens(services: GrantServices, grant: UserGrant)
     expires_in: ttlSeconds,
     scope: granted.join(' '),
     ...(idToken ? { id_token: idToken } : {}),
-    ...(refreshToken ? { refresh_token: refreshToken } : {}),
+    ...(issuedRefreshToken ? { refresh_token: issuedRefreshToken } : {}),
   };
 }
