@@ -11,12 +11,13 @@ vi.mock('../src/users/password.ts', async (importOriginal) => {
 
 /** A user service over a database that holds one row, or none, for any lookup. */
 function usersWith(row: object | null): UserService {
+  const connection = { getClient: () => ({ executeQuery: async () => ({ rows: row ? [row] : [] }) }) };
   const em = {
-    getConnection: () => ({ execute: async () => row ?? undefined }),
+    getConnection: () => connection,
     map: (_entity: unknown, data: object) => ({ ...data }),
     flush: async () => undefined,
   };
-  const orm = { em: { fork: () => em } } as unknown as Orm;
+  const orm = { em: { ...em, fork: () => em } } as unknown as Orm;
   return new UserService(orm, {} as RoleService);
 }
 

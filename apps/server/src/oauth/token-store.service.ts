@@ -3,6 +3,7 @@ import type { Clock } from '../clock/clock.ts';
 import { digestOf, newSecret } from '../crypto/random-secret.ts';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
+import { runStatement } from '../db/statement.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -65,8 +66,10 @@ export class TokenStoreService {
     this.#clock = clock;
   }
 
-  #execute<T>(sql: string, params: unknown[], method: 'all' | 'get' | 'run' = 'all'): Promise<T> {
-    return this.#orm.em.getConnection().execute(sql, params, method) as Promise<T>;
+  /** One statement, with bind parameters (db/statement.ts): `get` answers its first row. */
+  async #execute<T>(sql: string, params: unknown[], method: 'all' | 'get' | 'run' = 'all'): Promise<T> {
+    const rows = await runStatement<unknown>(this.#orm, sql, params);
+    return (method === 'get' ? rows[0] : rows) as T;
   }
 
   /** A new refresh token of `grant`'s family, valid REFRESH_TOKEN_TTL_SECONDS. */

@@ -3,6 +3,7 @@ import type { Clock } from '../clock/clock.ts';
 import { digestOf, newSecret } from '../crypto/random-secret.ts';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
+import { runStatement } from '../db/statement.ts';
 
 /** What a code is issued for: the authorization request it answers, for a signed-in user. */
 export interface CodeGrant {
@@ -80,8 +81,10 @@ export class AuthorizationCodeService {
     this.#clock = clock;
   }
 
-  #execute<T>(sql: string, params: unknown[], method: 'get' | 'run'): Promise<T> {
-    return this.#orm.em.getConnection().execute(sql, params, method) as Promise<T>;
+  /** One statement, with bind parameters (db/statement.ts): `get` answers its first row. */
+  async #execute<T>(sql: string, params: unknown[], method: 'all' | 'get' | 'run' = 'all'): Promise<T> {
+    const rows = await runStatement<unknown>(this.#orm, sql, params);
+    return (method === 'get' ? rows[0] : rows) as T;
   }
 
   /**

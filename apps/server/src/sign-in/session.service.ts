@@ -3,6 +3,7 @@ import type { Clock } from '../clock/clock.ts';
 import { digestOf, newSecret, sameSecret } from '../crypto/random-secret.ts';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
+import { runStatement } from '../db/statement.ts';
 
 /** A session's last use is written at most this often: a burst of sign-ins is not a burst of writes. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -47,8 +48,10 @@ export class SessionService {
     this.#clock = clock;
   }
 
-  #execute<T>(sql: string, params: unknown[], method: 'get' | 'run'): Promise<T> {
-    return this.#orm.em.getConnection().execute(sql, params, method) as Promise<T>;
+  /** One statement, with bind parameters (db/statement.ts): `get` answers its first row. */
+  async #execute<T>(sql: string, params: unknown[], method: 'all' | 'get' | 'run' = 'all'): Promise<T> {
+    const rows = await runStatement<unknown>(this.#orm, sql, params);
+    return (method === 'get' ? rows[0] : rows) as T;
   }
 
   /**

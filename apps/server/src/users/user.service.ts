@@ -13,6 +13,7 @@ import {
   searchFilter,
 } from '../db/pagination.ts';
 import { deleteRow, type RowCheck, updateRow } from '../db/row-version.ts';
+import { runStatement } from '../db/statement.ts';
 import { withConflicts } from '../db/unique-violation.ts';
 import { ApiError, NotFoundError, ValidationError } from '../errors/api-error.ts';
 import type { Role } from '../roles/role.entity.ts';
@@ -217,13 +218,11 @@ export class UserService {
     const key = identifier.trim().toLowerCase();
     const em = this.#orm.em.fork();
     // The expressions of the unique indexes users_realm_email_unique and users_realm_username_unique.
-    const row = (await em
-      .getConnection()
-      .execute(
-        'select * from users where realm_id = ? and (lower(email) = ? or lower(username) = ?) limit 1',
-        [realmId, key, key],
-        'get',
-      )) as EntityDictionary<User> | undefined;
+    const [row] = await runStatement<EntityDictionary<User>>(
+      this.#orm,
+      'select * from users where realm_id = ? and (lower(email) = ? or lower(username) = ?) limit 1',
+      [realmId, key, key],
+    );
     const user = row ? em.map(UserEntity, row) : null;
     const valid = await verifyPassword(user?.passwordHash ?? (await absentUserHash()), password);
     if (!user?.passwordHash || !valid) return null;
