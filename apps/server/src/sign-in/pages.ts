@@ -20,13 +20,8 @@ export function formTargetOf(uri: string): string {
  * only to this server and to where their answer redirects (`formTargets`: browsers apply
  * `form-action` to redirects too); no page may frame it (clickjacking).
  */
-function contentSecurityPolicy(html: string, formTargets: readonly string[]): string {
-  const styleHashes = [...html.matchAll(STYLE)].map(
-    (match) =>
-      `'sha256-${createHash('sha256')
-        .update(match[1] ?? '')
-        .digest('base64')}'`,
-  );
+function contentSecurityPolicy(template: string, formTargets: readonly string[]): string {
+  const styleHashes = styleHashesOf(template);
   return [
     "default-src 'none'",
     `style-src ${styleHashes.length > 0 ? [...new Set(styleHashes)].join(' ') : "'none'"}`,
@@ -34,6 +29,29 @@ function contentSecurityPolicy(html: string, formTargets: readonly string[]): st
     "frame-ancestors 'none'",
     "base-uri 'none'",
   ].join('; ');
+}
+
+/** The style-src sources of a template's inline stylesheets, by the template's text (the same for every render). */
+const styleSources = new Map<string, string[]>();
+const MAX_TEMPLATES = 100;
+
+/**
+ * Hashes of the template's `<style>` elements. Taken from the template, not the page: a
+ * stylesheet holds no mustache tag (it would be escaped for HTML, not CSS), so both are the same.
+ */
+function styleHashesOf(template: string): string[] {
+  let hashes = styleSources.get(template);
+  if (!hashes) {
+    hashes = [...template.matchAll(STYLE)].map(
+      (match) =>
+        `'sha256-${createHash('sha256')
+          .update(match[1] ?? '')
+          .digest('base64')}'`,
+    );
+    if (styleSources.size >= MAX_TEMPLATES) styleSources.clear();
+    styleSources.set(template, hashes);
+  }
+  return hashes;
 }
 
 /** Renders the sign-in pages of a realm from its templates (mustache, HTML-escaped). */
@@ -50,16 +68,14 @@ export class SignInPages {
     template: SignInTemplate,
     page: { status: number; view: Record<string, unknown>; formTargets?: readonly string[] },
   ): Promise<void> {
-    const html = Mustache.render(await this.#files.read(template, realm.name), {
-      realm_display_name: realm.displayName || realm.name,
-      ...page.view,
-    });
+    const text = await this.#files.read(template, realm.name);
+    const html = Mustache.render(text, { realm_display_name: realm.displayName || realm.name, ...page.view });
     res
       .status(page.status)
       .set({
         'Cache-Control': 'no-store',
         Pragma: 'no-cache',
-        'Content-Security-Policy': contentSecurityPolicy(html, page.formTargets ?? []),
+        'Content-Security-Policy': contentSecurityPolicy(text, page.formTargets ?? []),
         'X-Frame-Options': 'DENY',
         // Not no-referrer: under it a browser sends `Origin: null` with the page's form, which the
         // CSRF check must then refuse (Fetch §3.2.5). No Referer leaves for another site either way.
