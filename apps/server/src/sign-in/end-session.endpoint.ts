@@ -1,4 +1,4 @@
-import { END_SESSION_PATH, realmPath, SESSION_COOKIE } from '@realmkit/contract';
+import { END_SESSION_PATH, LOGIN_FORM_COOKIE, realmPath, SESSION_COOKIE } from '@realmkit/contract';
 import type { Request, RequestHandler, Response } from 'express';
 import { decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
 import { sameSecret } from '../crypto/random-secret.ts';
@@ -85,7 +85,7 @@ export function endSessionEndpoint(deps: SignInDeps): RequestHandler {
       const confirmation = single(params, 'interaction');
       if (confirmation !== null) {
         const sealed = openForm(deps.formKey, realm.id, confirmation, deps.clock());
-        const csrf = deps.cookies.read(req, 'rk_form');
+        const csrf = deps.cookies.read(req, LOGIN_FORM_COOKIE);
         if (sealed?.state.kind !== 'logout' || !csrf || !sameSecret(csrf, sealed.csrf)) {
           throw INVALID('This sign-out page has expired. Go back to the application and sign out again.');
         }

@@ -1,4 +1,4 @@
-import { MAX_LOGIN_IDENTIFIER_LENGTH, PASSWORD_MAX_LENGTH } from '@realmkit/contract';
+import { LOGIN_FORM_COOKIE, MAX_LOGIN_IDENTIFIER_LENGTH, PASSWORD_MAX_LENGTH } from '@realmkit/contract';
 import type { Request, RequestHandler } from 'express';
 import { sameSecret } from '../crypto/random-secret.ts';
 import { readOAuthForm } from '../oauth-protocol/oauth-form-body.ts';
@@ -54,7 +54,7 @@ export function loginEndpoint(deps: SignInDeps): RequestHandler {
       const form = await readOAuthForm(req).catch(() => undefined);
       const sealed = form ? openForm(deps.formKey, realm.id, field(form, 'interaction'), deps.clock()) : null;
       if (!form || !sealed || sealed.state.kind !== 'login') throw EXPIRED();
-      const csrf = deps.cookies.read(req, 'rk_form');
+      const csrf = deps.cookies.read(req, LOGIN_FORM_COOKIE);
       if (!csrf || !sameSecret(csrf, sealed.csrf) || !sameOrigin(req, deps.issuers.issuerOf(realm.name))) {
         throw FORGED();
       }

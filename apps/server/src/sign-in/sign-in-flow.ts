@@ -1,4 +1,4 @@
-import { LOGIN_PATH, realmPath, SESSION_COOKIE } from '@realmkit/contract';
+import { LOGIN_FORM_COOKIE, LOGIN_PATH, realmPath, SESSION_COOKIE } from '@realmkit/contract';
 import type { Request, Response } from 'express';
 import type { Application } from '../applications/application.entity.ts';
 import type { Clock } from '../clock/clock.ts';
@@ -47,7 +47,7 @@ export function redirectWith(res: Response, uri: string, params: Record<string, 
 
 /** The form cookie's value, reused while it is sound (several sign-in tabs share it), else a new one set. */
 export function csrfTokenFor(deps: SignInDeps, req: Request, res: Response, realmName: string): string {
-  const existing = deps.cookies.read(req, 'rk_form');
+  const existing = deps.cookies.read(req, LOGIN_FORM_COOKIE);
   const csrf = existing && CSRF_TOKEN.test(existing) ? existing : newCsrfToken();
   deps.cookies.setForm(res, realmName, csrf);
   return csrf;
