@@ -14,6 +14,7 @@ function usersWith(row: object | null): UserService {
   const connection = { getClient: () => ({ executeQuery: async () => ({ rows: row ? [row] : [] }) }) };
   const em = {
     getConnection: () => connection,
+    getPlatform: () => ({ formatQuery: (sql: string) => sql }),
     map: (_entity: unknown, data: object) => ({ ...data }),
     flush: async () => undefined,
   };
