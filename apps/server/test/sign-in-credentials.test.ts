@@ -11,7 +11,10 @@ vi.mock('../src/users/password.ts', async (importOriginal) => {
 
 /** A user service over a database that holds one row, or none, for any lookup. */
 function usersWith(row: object | null): UserService {
-  const connection = { getClient: () => ({ executeQuery: async () => ({ rows: row ? [row] : [] }) }) };
+  const connection = {
+    execute: async () => ({ version: 'PostgreSQL 18.6 (PGlite 0.5.14)' }),
+    getClient: () => ({ executeQuery: async () => ({ rows: row ? [row] : [] }) }),
+  };
   const em = {
     getConnection: () => connection,
     getPlatform: () => ({ formatQuery: (sql: string) => sql }),

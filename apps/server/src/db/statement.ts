@@ -2,20 +2,58 @@ import type { AbstractSqlConnection } from '@mikro-orm/sql';
 import { CompiledQuery } from 'kysely';
 import type { Orm } from './orm.ts';
 
+/** `?` placeholders as PostgreSQL's `$1, $2…`, converted once per statement text. */
+const numbered = new Map<string, string>();
+const MAX_STATEMENTS = 500;
+
+function numberedSql(sql: string): string {
+  let text = numbered.get(sql);
+  if (text === undefined) {
+    let n = 0;
+    text = sql.replace(/\?/g, () => `$${++n}`);
+    if (numbered.size >= MAX_STATEMENTS) numbered.clear();
+    numbered.set(sql, text);
+  }
+  return text;
+}
+
+/** Whether a `select version()` answer is PGlite's. */
+export const isPglite = (version: string) => version.includes('PGlite');
+
 /**
- * Runs one SQL statement (`?` placeholders) on the ORM's pool, around its query layer: the
- * parameters are written into the text by the ORM's own platform (escaping as `em.execute`
- * does: the simple query protocol, which pglite-socket needs when it multiplexes connections
- * onto one session), but without `em.execute`'s wrapper, which formatted each statement again
- * for its log and was a fifth of a refresh's main-thread time (docs/performance.md, figure 8).
- * For the few statements every sign-in and refresh runs.
+ * Whether the database takes bind parameters from several connections at once. PGlite behind
+ * pglite-socket does not: it multiplexes every connection onto one session, and one connection's
+ * Parse/Bind met another's (other requests failed with 500 while sign-ins ran). Asked once per ORM.
+ */
+const bindsParameters = new WeakMap<Orm, Promise<boolean>>();
+
+function bindingOf(orm: Orm): Promise<boolean> {
+  let binds = bindsParameters.get(orm);
+  if (!binds) {
+    const asked = orm.em.getConnection().execute('select version() as version', [], 'get') as Promise<{
+      version: string;
+    }>;
+    binds = asked.then((row) => !isPglite(row.version));
+    bindsParameters.set(orm, binds);
+    binds.catch(() => bindsParameters.delete(orm));
+  }
+  return binds;
+}
+
+/**
+ * Runs one SQL statement (`?` placeholders, and no `?` anywhere else) on the ORM's pool, around
+ * its query layer: on PostgreSQL with bind parameters, on PGlite with the parameters written into
+ * the text by the ORM's own platform (as `em.execute` always does). `em.execute` also wraps and
+ * formats each statement again for its log; skipping both was a third of a refresh's server CPU
+ * (docs/performance.md, figure 8). For the few statements every sign-in and refresh runs.
  *
  * @example
  * const rows = await runStatement<{ id: string }>(orm, 'select id from users where realm_id = ?', [realmId]);
  */
 export async function runStatement<T>(orm: Orm, sql: string, params: readonly unknown[]): Promise<T[]> {
-  const connection = orm.em.getConnection() as unknown as AbstractSqlConnection;
-  const text = orm.em.getPlatform().formatQuery(sql, [...params]);
-  const result = await connection.getClient().executeQuery<T>(CompiledQuery.raw(text));
-  return result.rows;
+  const client = (orm.em.getConnection() as unknown as AbstractSqlConnection).getClient();
+  const query = (await bindingOf(orm))
+    ? CompiledQuery.raw(numberedSql(sql), [...params])
+    : CompiledQuery.raw(orm.em.getPlatform().formatQuery(sql, [...params]));
+  return (await client.executeQuery<T>(query)).rows;
 }
