@@ -553,3 +553,28 @@ describe('login page templates', () => {
     }
   });
 });
+
+describe('CORS of the OAuth endpoints', () => {
+  it('answers any browser origin without credentials, and adds nothing to a request without Origin', async () => {
+    const preflight = await fetch(`${issuer}/token`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://localhost:5173',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
+    const discovery = await fetch(`${issuer}/.well-known/openid-configuration`, {
+      headers: { origin: 'http://localhost:5173' },
+    });
+    expect(discovery.headers.get('access-control-allow-origin')).toBe('*');
+    const serverToServer = await fetch(`${issuer}/.well-known/openid-configuration`);
+    expect(serverToServer.headers.get('access-control-allow-origin')).toBeNull();
+    // The pages are not for other origins' scripts.
+    const page = await fetch(authorizeUrl(), { headers: { origin: 'http://localhost:5173' } });
+    expect(page.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
