@@ -57,3 +57,8 @@ export async function runStatement<T>(orm: Orm, sql: string, params: readonly un
     : CompiledQuery.raw(orm.em.getPlatform().formatQuery(sql, [...params]));
   return (await client.executeQuery<T>(query)).rows;
 }
+
+/** The first row {@link runStatement} answers, or `undefined`. */
+export async function firstRow<T>(orm: Orm, sql: string, params: readonly unknown[]): Promise<T | undefined> {
+  return (await runStatement<T>(orm, sql, params))[0];
+}

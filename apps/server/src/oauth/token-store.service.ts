@@ -3,7 +3,7 @@ import type { Clock } from '../clock/clock.ts';
 import { digestOf, newSecret } from '../crypto/random-secret.ts';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
-import { runStatement } from '../db/statement.ts';
+import { firstRow, runStatement } from '../db/statement.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -66,16 +66,11 @@ export class TokenStoreService {
     this.#clock = clock;
   }
 
-  /** One statement, with bind parameters (db/statement.ts): `get` answers its first row. */
-  async #execute<T>(sql: string, params: unknown[], method: 'all' | 'get' | 'run' = 'all'): Promise<T> {
-    const rows = await runStatement<unknown>(this.#orm, sql, params);
-    return (method === 'get' ? rows[0] : rows) as T;
-  }
-
   /** A new refresh token of `grant`'s family, valid REFRESH_TOKEN_TTL_SECONDS. */
   async issue(grant: RefreshGrant): Promise<string> {
     const token = newSecret();
-    await this.#execute(
+    await runStatement(
+      this.#orm,
       `insert into refresh_tokens (id, ${GRANT_COLUMNS}, token_hash, expires_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
@@ -91,7 +86,6 @@ export class TokenStoreService {
         digestOf(token),
         new Date(this.#clock() + REFRESH_TOKEN_TTL_SECONDS * 1000),
       ],
-      'run',
     );
     return token;
   }
@@ -107,7 +101,8 @@ export class TokenStoreService {
     const tokenHash = digestOf(token);
     const now = new Date(this.#clock());
     const successor = newSecret();
-    const claimed = await this.#execute<GrantRow | undefined>(
+    const claimed = await firstRow<GrantRow>(
+      this.#orm,
       `with used as (
          update refresh_tokens set used_at = ?
           where token_hash = ? and realm_id = ? and application_id = ?
@@ -128,13 +123,12 @@ export class TokenStoreService {
         digestOf(successor),
         new Date(now.getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000),
       ],
-      'get',
     );
     if (claimed) return { status: 'rotated', grant: grantOf(claimed), successor };
-    const row = await this.#execute<{ family_id: string; used_at: Date | null; revoked_at: Date | null } | undefined>(
+    const row = await firstRow<{ family_id: string; used_at: Date | null; revoked_at: Date | null }>(
+      this.#orm,
       'select family_id, used_at, revoked_at from refresh_tokens where token_hash = ? and realm_id = ? and application_id = ?',
       [tokenHash, realmId, applicationId],
-      'get',
     );
     if (row?.used_at && !row.revoked_at) {
       await this.revokeFamily(realmId, row.family_id);
@@ -145,35 +139,35 @@ export class TokenStoreService {
 
   /** The family of a refresh token of `applicationId`, whatever its state, for revocation; `null` when unknown. */
   async familyOf(realmId: string, applicationId: string, token: string): Promise<string | null> {
-    const row = await this.#execute<{ family_id: string } | undefined>(
+    const row = await firstRow<{ family_id: string }>(
+      this.#orm,
       'select family_id from refresh_tokens where token_hash = ? and realm_id = ? and application_id = ?',
       [digestOf(token), realmId, applicationId],
-      'get',
     );
     return row?.family_id ?? null;
   }
 
   /** Revokes every refresh token of a family (one sign-in's, rotated). */
   async revokeFamily(realmId: string, familyId: string): Promise<void> {
-    await this.#execute(
+    await runStatement(
+      this.#orm,
       'update refresh_tokens set revoked_at = ? where realm_id = ? and family_id = ? and revoked_at is null',
       [new Date(this.#clock()), realmId, familyId],
-      'run',
     );
   }
 
   /** Refuses the access token `jti` until `expiresAt` (RFC 7009 §2); revoking it twice is harmless. */
   async revokeAccessToken(realmId: string, jti: string, expiresAt: Date): Promise<void> {
-    await this.#execute(
+    await runStatement(
+      this.#orm,
       'insert into revoked_access_tokens (jti, realm_id, expires_at) values (?, ?, ?) on conflict do nothing',
       [jti, realmId, expiresAt],
-      'run',
     );
   }
 
   /** Whether the access token `jti` was revoked. */
   async isAccessTokenRevoked(jti: string): Promise<boolean> {
     if (!UUID.test(jti)) return false;
-    return Boolean(await this.#execute('select 1 from revoked_access_tokens where jti = ?', [jti], 'get'));
+    return (await firstRow(this.#orm, 'select 1 from revoked_access_tokens where jti = ?', [jti])) !== undefined;
   }
 }

@@ -3,7 +3,7 @@ import type { Clock } from '../clock/clock.ts';
 import { digestOf, newSecret } from '../crypto/random-secret.ts';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
-import { runStatement } from '../db/statement.ts';
+import { firstRow, runStatement } from '../db/statement.ts';
 
 /** What a code is issued for: the authorization request it answers, for a signed-in user. */
 export interface CodeGrant {
@@ -81,12 +81,6 @@ export class AuthorizationCodeService {
     this.#clock = clock;
   }
 
-  /** One statement, with bind parameters (db/statement.ts): `get` answers its first row. */
-  async #execute<T>(sql: string, params: unknown[], method: 'all' | 'get' | 'run' = 'all'): Promise<T> {
-    const rows = await runStatement<unknown>(this.#orm, sql, params);
-    return (method === 'get' ? rows[0] : rows) as T;
-  }
-
   /**
    * A new code for `grant`, valid AUTHORIZATION_CODE_TTL_SECONDS. `withSession`: the statement that
    * stores the session it was issued in, run in the same statement (a data-modifying CTE).
@@ -94,26 +88,22 @@ export class AuthorizationCodeService {
   async issue(grant: CodeGrant, withSession?: { sql: string; params: unknown[] }): Promise<string> {
     const code = newSecret();
     const insert = `insert into authorization_codes (${COLUMNS}, code_hash, expires_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-    await this.#execute(
-      withSession ? `with session as (${withSession.sql}) ${insert}` : insert,
-      [
-        ...(withSession?.params ?? []),
-        newId(),
-        grant.realmId,
-        grant.applicationId,
-        grant.userId,
-        grant.sessionId,
-        grant.redirectUri,
-        grant.codeChallenge,
-        grant.scope,
-        grant.resource,
-        grant.nonce,
-        grant.authTime,
-        digestOf(code),
-        new Date(this.#clock() + AUTHORIZATION_CODE_TTL_SECONDS * 1000),
-      ],
-      'run',
-    );
+    await runStatement(this.#orm, withSession ? `with session as (${withSession.sql}) ${insert}` : insert, [
+      ...(withSession?.params ?? []),
+      newId(),
+      grant.realmId,
+      grant.applicationId,
+      grant.userId,
+      grant.sessionId,
+      grant.redirectUri,
+      grant.codeChallenge,
+      grant.scope,
+      grant.resource,
+      grant.nonce,
+      grant.authTime,
+      digestOf(code),
+      new Date(this.#clock() + AUTHORIZATION_CODE_TTL_SECONDS * 1000),
+    ]);
     return code;
   }
 
@@ -124,19 +114,19 @@ export class AuthorizationCodeService {
   async redeem(realmId: string, code: string): Promise<Redemption> {
     const codeHash = digestOf(code);
     const now = new Date(this.#clock());
-    const claimed = await this.#execute<CodeRow | undefined>(
+    const claimed = await firstRow<CodeRow>(
+      this.#orm,
       `update authorization_codes set consumed_at = ?
         where realm_id = ? and code_hash = ? and consumed_at is null and expires_at > ?
         returning ${COLUMNS}, null as consumed_at`,
       [now, realmId, codeHash, now],
-      'get',
     );
     if (claimed) return { status: 'redeemed', code: codeOf(claimed) };
-    const used = await this.#execute<CodeRow | undefined>(
+    const used = await firstRow<CodeRow>(
+      this.#orm,
       `select ${COLUMNS}, consumed_at from authorization_codes
         where realm_id = ? and code_hash = ? and consumed_at is not null`,
       [realmId, codeHash],
-      'get',
     );
     return used ? { status: 'reused', code: codeOf(used) } : { status: 'invalid' };
   }

@@ -3,7 +3,7 @@ import type { Clock } from '../clock/clock.ts';
 import { digestOf, newSecret, sameSecret } from '../crypto/random-secret.ts';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
-import { runStatement } from '../db/statement.ts';
+import { firstRow, runStatement } from '../db/statement.ts';
 
 /** A session's last use is written at most this often: a burst of sign-ins is not a burst of writes. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -48,12 +48,6 @@ export class SessionService {
     this.#clock = clock;
   }
 
-  /** One statement, with bind parameters (db/statement.ts): `get` answers its first row. */
-  async #execute<T>(sql: string, params: unknown[], method: 'all' | 'get' | 'run' = 'all'): Promise<T> {
-    const rows = await runStatement<unknown>(this.#orm, sql, params);
-    return (method === 'get' ? rows[0] : rows) as T;
-  }
-
   /**
    * A new session for a user who has just proven who they are, not stored yet: `cookie` is the value
    * to set, `insert` the statement that stores it, run with the sign-in's authorization code
@@ -90,10 +84,10 @@ export class SessionService {
   async find(realmId: string, cookie: string | undefined): Promise<LoginSession | null> {
     const [id, secret] = (cookie ?? '').split('.');
     if (!id || !secret || !UUID.test(id)) return null;
-    const row = await this.#execute<SessionRow | undefined>(
+    const row = await firstRow<SessionRow>(
+      this.#orm,
       'select user_id, secret_hash, auth_time, last_active_at, expires_at from sessions where id = ? and realm_id = ?',
       [id, realmId],
-      'get',
     );
     if (!row || !sameSecret(row.secret_hash, digestOf(secret))) return null;
     const now = this.#clock();
@@ -101,13 +95,13 @@ export class SessionService {
     if (new Date(row.expires_at).getTime() <= now) return null;
     if (lastActive + SESSION_IDLE_TTL_SECONDS * 1000 <= now) return null;
     if (now - lastActive >= TOUCH_INTERVAL_MS) {
-      await this.#execute('update sessions set last_active_at = ? where id = ?', [new Date(now), id], 'run');
+      await runStatement(this.#orm, 'update sessions set last_active_at = ? where id = ?', [new Date(now), id]);
     }
     return { id, realmId, userId: row.user_id, authTime: new Date(row.auth_time) };
   }
 
   /** Ends a session (logout); nothing happens when it has already ended. */
   async end(realmId: string, id: string): Promise<void> {
-    await this.#execute('delete from sessions where id = ? and realm_id = ?', [id, realmId], 'run');
+    await runStatement(this.#orm, 'delete from sessions where id = ? and realm_id = ?', [id, realmId]);
   }
 }
