@@ -116,7 +116,6 @@ export function createApp({
   const userinfo = userinfoEndpoint({
     cache: services.hotPath,
     tokens: services.accessTokens,
-    users: services.users,
     issuers: services.issuers,
   });
   app.get(contract.oauth.userinfo.path, userinfo);

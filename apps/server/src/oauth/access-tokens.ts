@@ -6,7 +6,7 @@ import type { HotPathCache } from '../hot-path/hot-path.service.ts';
 import { invalidToken, type Principal } from '../http/bearer-auth.ts';
 import type { SigningKeyService } from '../keys/signing-key.service.ts';
 import type { Issuers } from '../oauth-protocol/issuer.ts';
-import type { UserService } from '../users/user.service.ts';
+import type { ActiveUser, UserService } from '../users/user.service.ts';
 import type { TokenStoreService } from './token-store.service.ts';
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
@@ -168,6 +168,18 @@ export class AccessTokenService {
    * revoked token (RFC 7009), and a user's token once the user is suspended or deleted.
    */
   async verify(realm: { id: string; name: string }, token: string, audience?: string): Promise<AccessTokenClaims> {
+    return (await this.verifyWithUser(realm, token, audience)).claims;
+  }
+
+  /**
+   * {@link verify}, answering also the user a user's token acts for (`null` for a client's own
+   * token), as the check of that user read it: userinfo needs the user's claims, not a second read.
+   */
+  async verifyWithUser(
+    realm: { id: string; name: string },
+    token: string,
+    audience?: string,
+  ): Promise<{ claims: AccessTokenClaims; user: ActiveUser | null }> {
     const { keySet, algorithms } = await this.#keys.verificationKeys(realm.id);
     let payload: JWTPayload;
     try {
@@ -198,9 +210,10 @@ export class AccessTokenService {
       throw new InvalidAccessToken('The application of this access token no longer exists');
     }
     if (await this.#store.isAccessTokenRevoked(claims.jti)) throw new InvalidAccessToken('The access token is revoked');
-    if (isUserToken(claims) && !(await this.#users.findActive(realm.id, claims.sub))) {
+    const user = isUserToken(claims) ? await this.#users.findActive(realm.id, claims.sub) : null;
+    if (isUserToken(claims) && !user) {
       throw new InvalidAccessToken('The user of this access token is suspended or no longer exists');
     }
-    return claims;
+    return { claims, user };
   }
 }

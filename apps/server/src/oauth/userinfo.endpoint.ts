@@ -5,14 +5,12 @@ import type { HotPathCache } from '../hot-path/hot-path.service.ts';
 import type { Issuers } from '../oauth-protocol/issuer.ts';
 import { OAuthError } from '../oauth-protocol/oauth-error.ts';
 import { preventCaching, sendJson } from '../oauth-protocol/oauth-form.ts';
-import type { UserService } from '../users/user.service.ts';
-import { type AccessTokenService, InvalidAccessToken, isUserToken } from './access-tokens.ts';
+import { type AccessTokenService, InvalidAccessToken } from './access-tokens.ts';
 import { userClaims } from './user-claims.ts';
 
 export interface UserinfoDeps {
   cache: Pick<HotPathCache, 'realm'>;
   tokens: AccessTokenService;
-  users: Pick<UserService, 'findActive'>;
   issuers: Issuers;
 }
 
@@ -37,17 +35,17 @@ export function userinfoEndpoint(deps: UserinfoDeps): RequestHandler {
       const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(req.get('authorization') ?? '');
       if (!match?.[1]) throw new OAuthError('invalid_token', 'Send the access token as Authorization: Bearer');
       const audience = deps.issuers.urlOf(contract.oauth.userinfo.path, realm.name);
-      let claims: Awaited<ReturnType<AccessTokenService['verify']>>;
+      let verified: Awaited<ReturnType<AccessTokenService['verifyWithUser']>>;
       try {
-        claims = await deps.tokens.verify(realm, match[1], audience);
+        verified = await deps.tokens.verifyWithUser(realm, match[1], audience);
       } catch (error) {
         if (error instanceof InvalidAccessToken) throw new OAuthError('invalid_token', error.message);
         throw error;
       }
+      const { claims, user } = verified;
       const scopes = claims.scope.split(' ');
       if (!scopes.includes('openid'))
         throw new OAuthError('insufficient_scope', 'The access token lacks the openid scope');
-      const user = isUserToken(claims) ? await deps.users.findActive(realm.id, claims.sub) : null;
       if (!user)
         throw new OAuthError('invalid_token', 'The user of this access token is suspended or no longer exists');
       sendJson(res, 200, userClaims(user, scopes));
