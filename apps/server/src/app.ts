@@ -1,4 +1,13 @@
-import { AUTHORIZE_PATH, contract, END_SESSION_PATH, LOGIN_PATH, VERIFY_EMAIL_PAGE_PATH } from '@realmkit/contract';
+import {
+  AUTHORIZE_PATH,
+  contract,
+  END_SESSION_PATH,
+  FORGOT_PASSWORD_PATH,
+  LOGIN_PATH,
+  RESET_PASSWORD_PATH,
+  SIGN_IN_VERIFY_EMAIL_PATH,
+  VERIFY_EMAIL_PAGE_PATH,
+} from '@realmkit/contract';
 import { createExpressEndpoints } from '@ts-rest/express';
 import express, { type Express, type NextFunction, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
@@ -35,9 +44,12 @@ import type { Services } from './services.ts';
 import { authorizeEndpoint } from './sign-in/authorize.endpoint.ts';
 import { SignInCookies } from './sign-in/cookies.ts';
 import { endSessionEndpoint } from './sign-in/end-session.endpoint.ts';
-import { loginEndpoint } from './sign-in/login.endpoint.ts';
+import { forgotPasswordEndpoint } from './sign-in/forgot-password.endpoint.ts';
+import { loginEndpoint, loginPage } from './sign-in/login.endpoint.ts';
 import { SignInPages } from './sign-in/pages.ts';
+import { resetPasswordEndpoint } from './sign-in/reset-password.endpoint.ts';
 import type { SignInDeps } from './sign-in/sign-in-flow.ts';
+import { signInVerifyEmailEndpoint } from './sign-in/verify-email.endpoint.ts';
 import { TemplateFiles } from './templates/template-files.ts';
 import { usersRoutes } from './users/users.routes.ts';
 import { usersByRealmNameRoutes } from './users/users-by-realm-name.routes.ts';
@@ -141,11 +153,23 @@ export function createApp({
     formKey: services.signInFormKey,
     clock: services.clock,
     loginLimit: rateLimits?.login,
+    verifications: services.emailVerifications,
+    passwordResets: services.passwordResets,
+    logger,
   };
   const authorize = authorizeEndpoint(signIn);
   app.get(AUTHORIZE_PATH, authorize);
   app.post(AUTHORIZE_PATH, authorize);
+  app.get(LOGIN_PATH, loginPage(signIn));
   app.post(LOGIN_PATH, loginEndpoint(signIn));
+  for (const [path, endpoint] of [
+    [FORGOT_PASSWORD_PATH, forgotPasswordEndpoint(signIn)],
+    [RESET_PASSWORD_PATH, resetPasswordEndpoint(signIn)],
+    [SIGN_IN_VERIFY_EMAIL_PATH, signInVerifyEmailEndpoint(signIn)],
+  ] as const) {
+    app.get(path, endpoint);
+    app.post(path, endpoint);
+  }
   const endSession = endSessionEndpoint(signIn);
   app.get(END_SESSION_PATH, endSession);
   app.post(END_SESSION_PATH, endSession);
@@ -225,7 +249,7 @@ export function createApp({
   createExpressEndpoints(contract.signingKeys, realmKeysRoutes(services.realms), app, routeOptions);
   createExpressEndpoints(
     contract.users,
-    usersRoutes(services.users, services.emailVerifications),
+    usersRoutes(services.users, services.emailVerifications, services.passwordResets),
     app,
     userRouteOptions,
   );
@@ -235,6 +259,7 @@ export function createApp({
       users: services.users,
       realms: services.realms,
       verifications: services.emailVerifications,
+      passwordResets: services.passwordResets,
     }),
     app,
     userRouteOptions,

@@ -9,6 +9,7 @@ import { ApplicationRoleEntity, RoleEntity, RoleScopeEntity, UserRoleEntity } fr
 import { AuthorizationCodeEntity } from './sign-in/authorization-code.entity.ts';
 import { SessionEntity } from './sign-in/session.entity.ts';
 import { EmailVerificationEntity } from './users/email-verification.entity.ts';
+import { PasswordResetEntity } from './users/password-reset.entity.ts';
 import { UserEntity, UserIdentityEntity } from './users/user.entity.ts';
 
 /**
@@ -29,6 +30,7 @@ export const entities = [
   ApplicationRoleEntity,
   UserRoleEntity,
   EmailVerificationEntity,
+  PasswordResetEntity,
   OutboxEventEntity,
   AuditLogEntity,
   SessionEntity,

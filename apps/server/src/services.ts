@@ -18,6 +18,7 @@ import { RoleService } from './roles/role.service.ts';
 import { AuthorizationCodeService } from './sign-in/authorization-code.service.ts';
 import { SessionService } from './sign-in/session.service.ts';
 import { EmailVerificationService } from './users/email-verification.service.ts';
+import { PasswordResetService } from './users/password-reset.service.ts';
 import { UserService } from './users/user.service.ts';
 
 /** Every feature's service, wired once (the composition root). */
@@ -44,6 +45,8 @@ export interface Services {
   applications: ApplicationService;
   users: UserService;
   emailVerifications: EmailVerificationService;
+  /** Password reset emails and their links. */
+  passwordResets: PasswordResetService;
   auditLogs: AuditLogService;
   /** Wakes the in-process notifier; `notify()` after committing an outbox event. */
   outbox: OutboxSignal;
@@ -88,6 +91,7 @@ export function createServices(
     applications,
     users,
     emailVerifications: new EmailVerificationService(orm, secretKey.emailVerificationKey, () => outbox.notify()),
+    passwordResets: new PasswordResetService(orm, secretKey.passwordResetKey, users, clock, () => outbox.notify()),
     auditLogs: new AuditLogService(orm, hotPath),
     outbox,
     idempotency: new IdempotencyStore(orm, {

@@ -23,7 +23,7 @@ import type { PublishedEvent } from '../src/notifier/event-publisher.ts';
 import { NATS_STREAM, NatsJetStreamPublisher, natsSubject } from '../src/notifier/nats-publisher.ts';
 import type { Notifier, NotifierOptions } from '../src/notifier/notifier.ts';
 import { createServices, type Services } from '../src/services.ts';
-import { readVerificationToken } from '../src/users/verification-link.ts';
+import { readLinkToken } from '../src/users/signed-link.ts';
 import { TEST_ISSUER_URL, TEST_SECRET_KEY } from './support/constants.ts';
 import { addVerifyEmailEvent, capturingLogger, outboxRow, outboxRows, waitFor } from './support/outbox-helpers.ts';
 import { type ReceivedEmail, SmtpTestServer } from './support/smtp-test-server.ts';
@@ -130,10 +130,10 @@ describe('notifier: the verification email', () => {
 
     const { link, token } = linkOf(email);
     expect(link.startsWith(`${TEST_ISSUER_URL}/verify-email?token=`)).toBe(true);
-    const read = readVerificationToken(secretKey.emailVerificationKey, token);
+    const read = readLinkToken(secretKey.emailVerificationKey, token);
     expect(read?.id).toBe(payload.verificationId);
     expect(read?.expiresAt.getTime()).toBe(Math.floor(new Date(payload.expiresAt).getTime() / 1000) * 1000);
-    expect(readVerificationToken(secretKey.emailVerificationKey, `${token.slice(0, -2)}xx`)).toBeUndefined();
+    expect(readLinkToken(secretKey.emailVerificationKey, `${token.slice(0, -2)}xx`)).toBeUndefined();
     // The HTML part carries the same link (mustache escapes `=` and `/` as entities).
     const decodedHtml = email.html.replaceAll('&#x3D;', '=').replaceAll('&#x2F;', '/').replaceAll('&amp;', '&');
     expect(decodedHtml).toContain(`href="${link}"`);
@@ -210,9 +210,7 @@ describe('notifier: the verification email', () => {
       const user = await createUser();
       const { payload } = await addVerifyEmailEvent(orm, realm, user);
       const email = await waitFor('the email', () => smtp.to(user.email)[0]);
-      expect(readVerificationToken(secretKey.emailVerificationKey, linkOf(email).token)?.id).toBe(
-        payload.verificationId,
-      );
+      expect(readLinkToken(secretKey.emailVerificationKey, linkOf(email).token)?.id).toBe(payload.verificationId);
     } finally {
       child.kill('SIGTERM');
     }

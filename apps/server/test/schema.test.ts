@@ -40,6 +40,7 @@ const FOREIGN_KEYS: Record<string, string[]> = {
   authorization_codes: ['application_id', 'realm_id', 'user_id'],
   application_roles: ['application_id', 'realm_id', 'role_id'],
   email_verifications: ['realm_id', 'user_id'],
+  password_resets: ['realm_id', 'user_id'],
   outbox_events: ['realm_id'],
   refresh_tokens: ['application_id', 'realm_id', 'user_id'],
   revoked_access_tokens: ['realm_id'],

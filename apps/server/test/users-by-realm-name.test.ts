@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretKey } from '../src/crypto/secret-key.ts';
-import { signVerificationToken } from '../src/users/verification-link.ts';
+import { signLinkToken } from '../src/users/signed-link.ts';
 import { TEST_SECRET_KEY } from './support/constants.ts';
 import { ISO_TIMESTAMP, UUID } from './support/matchers.ts';
 import { startWithRealms, type TestRealm, type TestServer } from './support/test-server.ts';
@@ -249,7 +249,7 @@ describe('send-verify-email and the verification link', () => {
       [alice.id],
     );
     if (!verification) throw new Error('no verification row');
-    const token = signVerificationToken(linkKey, verification.id, new Date(verification.expires_at));
+    const token = signLinkToken(linkKey, verification.id, new Date(verification.expires_at));
 
     const forged = await server.call('GET', `/verify-email?token=${token.slice(0, -2)}xx`);
     expect(forged.status).toBe(400);
@@ -278,7 +278,7 @@ describe('send-verify-email and the verification link', () => {
     ]);
     const expired = await server.call(
       'GET',
-      `/verify-email?token=${encodeURIComponent(signVerificationToken(linkKey, bobs?.id ?? '', past))}`,
+      `/verify-email?token=${encodeURIComponent(signLinkToken(linkKey, bobs?.id ?? '', past))}`,
     );
     expect(expired.status).toBe(410);
 
@@ -295,7 +295,7 @@ describe('send-verify-email and the verification link', () => {
     });
     const stale = await server.call(
       'GET',
-      `/verify-email?token=${encodeURIComponent(signVerificationToken(linkKey, carols?.id ?? '', new Date(carols?.expires_at ?? 0)))}`,
+      `/verify-email?token=${encodeURIComponent(signLinkToken(linkKey, carols?.id ?? '', new Date(carols?.expires_at ?? 0)))}`,
     );
     expect(stale.status).toBe(409);
     expect((await server.call('GET', `/api/users/${carol.id}`, { token: admin })).body.emailVerified).toBe(false);

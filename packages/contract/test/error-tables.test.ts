@@ -32,6 +32,7 @@ describe('OAUTH_ERRORS', () => {
       unsupported_grant_type: 400,
       unsupported_response_type: 400,
       login_required: 400,
+      interaction_required: 400,
       invalid_token: 401,
       insufficient_scope: 403,
       invalid_scope: 400,

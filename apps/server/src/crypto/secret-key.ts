@@ -15,6 +15,8 @@ export class SecretKey {
   readonly clientSecretKey: KeyObject;
   /** HMAC-SHA-256 key for the tokens in email verification links. */
   readonly emailVerificationKey: Buffer;
+  /** HMAC-SHA-256 key for the tokens in password reset links. */
+  readonly passwordResetKey: Buffer;
   /** AES-256-GCM key for the responses kept for `Idempotency-Key` replays (they can hold secrets). */
   readonly idempotencyResponseKey: Buffer;
   /** HMAC-SHA-256 key for the fingerprints of idempotent requests (their bodies can hold passwords). */
@@ -29,6 +31,7 @@ export class SecretKey {
     this.encryptionKey = derive(root, 'realmkit/signing-key-encryption/v1');
     this.clientSecretKey = createSecretKey(derive(root, 'realmkit/client-secret-hmac/v1'));
     this.emailVerificationKey = derive(root, 'realmkit/email-verification-link/v1');
+    this.passwordResetKey = derive(root, 'realmkit/password-reset-link/v1');
     this.idempotencyResponseKey = derive(root, 'realmkit/idempotency-response-encryption/v1');
     this.idempotencyFingerprintKey = derive(root, 'realmkit/idempotency-fingerprint/v1');
     this.signInFormKey = derive(root, 'realmkit/sign-in-form/v1');

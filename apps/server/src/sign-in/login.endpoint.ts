@@ -1,48 +1,28 @@
-import { LOGIN_FORM_COOKIE, MAX_LOGIN_IDENTIFIER_LENGTH, PASSWORD_MAX_LENGTH } from '@realmkit/contract';
-import type { Request, RequestHandler } from 'express';
-import { sameSecret } from '../crypto/random-secret.ts';
-import { readOAuthForm } from '../oauth-protocol/oauth-form-body.ts';
+import { MAX_LOGIN_IDENTIFIER_LENGTH, PASSWORD_MAX_LENGTH } from '@realmkit/contract';
+import type { RequestHandler } from 'express';
 import type { Realm } from '../realms/realm.entity.ts';
-import { SignInPageError } from './authorization-request.ts';
-import { answerSignInError, currentSession, issueCode, NO_REALM, type SignInDeps, showLogin } from './sign-in-flow.ts';
+import { type AuthorizationRequest, SignInPageError } from './authorization-request.ts';
+import { EXPIRED, field, readPageForm } from './page-form.ts';
+import {
+  answerSignInError,
+  holdForVerification,
+  mustVerifyEmail,
+  NO_REALM,
+  type SignInDeps,
+  showLogin,
+  startSession,
+} from './sign-in-flow.ts';
 import { openForm } from './sign-in-form.ts';
 
 /** The same words for an unknown account, a wrong password and an account without one. */
 export const WRONG_CREDENTIALS = 'The email, username or password is not correct.';
 
-const EXPIRED = () =>
-  new SignInPageError(
-    400,
-    'This sign-in page has expired',
-    'Go back to the application and sign in again. Sign-in pages work for 30 minutes.',
-  );
-const FORGED = () =>
-  new SignInPageError(
-    403,
-    'This form could not be verified',
-    'It was not sent from the sign-in page this browser opened. Go back to the application and sign in again.',
-  );
-
-function field(form: Record<string, string | string[]>, name: string): string {
-  const value = form[name];
-  return typeof value === 'string' ? value : '';
-}
-
-/**
- * OWASP's CSRF defence in depth: a cross-site post carries neither the SameSite=Lax form cookie nor
- * this origin. A browser sends `Origin` on every POST; a missing one is accepted (the cookie holds).
- */
-function sameOrigin(req: Request, issuer: string): boolean {
-  const origin = req.get('origin');
-  if (origin === undefined) return true;
-  return origin === new URL(issuer).origin || origin === `${req.protocol}://${req.get('host')}`;
-}
-
 /**
  * `POST /oauth2/{realm}/login`: the login page's form. Checks that this browser's page sent it
  * (sealed form bound to the form cookie, and the origin), counts the attempt against the login rate
  * limits, then the password, the same way for accounts that do and do not exist. Success starts a
- * session (the cookie) and sends the code to the application.
+ * session (the cookie) and sends the code to the application, unless the realm holds the user
+ * until their email is verified.
  */
 export function loginEndpoint(deps: SignInDeps): RequestHandler {
   return async (req, res, next) => {
@@ -51,20 +31,14 @@ export function loginEndpoint(deps: SignInDeps): RequestHandler {
       const realm: Realm | null = await deps.cache.realm(String(req.params.realm));
       if (!realm) throw new SignInPageError(404, 'Page not found', 'There is no sign-in at this address.');
       shownRealm = realm;
-      const form = await readOAuthForm(req).catch(() => undefined);
-      const sealed = form ? openForm(deps.formKey, realm.id, field(form, 'interaction'), deps.clock()) : null;
-      if (!form || !sealed || sealed.state.kind !== 'login') throw EXPIRED();
-      const csrf = deps.cookies.read(req, LOGIN_FORM_COOKIE);
-      if (!csrf || !sameSecret(csrf, sealed.csrf) || !sameOrigin(req, deps.issuers.issuerOf(realm.name))) {
-        throw FORGED();
-      }
-      const { request } = sealed.state;
+      const { fields, state } = await readPageForm(deps, req, realm, 'login');
+      const { request } = state;
       // The application may have changed since the page was shown.
       const client = await deps.cache.application(realm.id, request.clientId);
       if (!client?.redirectUris.includes(request.redirectUri)) throw EXPIRED();
 
-      const identifier = field(form, 'identifier').trim();
-      const password = field(form, 'password');
+      const identifier = field(fields, 'identifier').trim();
+      const password = field(fields, 'password');
       const again = (status: number, error: string) =>
         showLogin(deps, req, res, { realm, client, request, status, error, identifier });
       if (!identifier || !password || identifier.length > MAX_LOGIN_IDENTIFIER_LENGTH) {
@@ -82,14 +56,41 @@ export function loginEndpoint(deps: SignInDeps): RequestHandler {
           : await deps.users.checkCredentials(realm.id, identifier, password);
       if (!user) return await again(401, WRONG_CREDENTIALS);
       if (user.isSuspended) return await again(403, 'This account is suspended. Contact the administrator.');
-
-      const previous = await currentSession(deps, req, realm);
-      if (previous) await deps.sessions.end(realm.id, previous.session.id);
-      const { session, cookie, insert } = deps.sessions.create(realm.id, user.id);
-      deps.cookies.setSession(res, realm.name, cookie);
-      await issueCode(deps, res, { realm, client, request, session }, insert);
+      const authTime = new Date(deps.clock());
+      if (mustVerifyEmail(realm, user)) {
+        return await holdForVerification(deps, req, res, { realm, client, request, user, authTime, send: true });
+      }
+      await startSession(deps, req, res, { realm, client, request, userId: user.id, authTime });
     } catch (error) {
       if (!(await answerSignInError(deps, res, shownRealm, error))) next(error);
     }
   };
+}
+
+/**
+ * `GET /oauth2/{realm}/login?interaction=...`: the login page again, for the request a sealed
+ * login form carries (the account pages' "Back to sign in"). Showing it changes nothing.
+ */
+export function loginPage(deps: SignInDeps): RequestHandler {
+  return async (req, res, next) => {
+    let shownRealm: { name: string; displayName?: string | null } = NO_REALM;
+    try {
+      const realm = await deps.cache.realm(String(req.params.realm));
+      if (!realm) throw new SignInPageError(404, 'Page not found', 'There is no sign-in at this address.');
+      shownRealm = realm;
+      const request = openLoginRequest(deps, realm, req.query.interaction);
+      const client = request ? await deps.cache.application(realm.id, request.clientId) : null;
+      if (!request || !client?.redirectUris.includes(request.redirectUri)) throw EXPIRED();
+      await showLogin(deps, req, res, { realm, client, request });
+    } catch (error) {
+      if (!(await answerSignInError(deps, res, shownRealm, error))) next(error);
+    }
+  };
+}
+
+/** The authorization request of a sealed login form sent in a link (`?interaction=`), or `null`. */
+export function openLoginRequest(deps: SignInDeps, realm: Realm, value: unknown): AuthorizationRequest | null {
+  if (typeof value !== 'string') return null;
+  const sealed = openForm(deps.formKey, realm.id, value, deps.clock());
+  return sealed?.state.kind === 'login' ? sealed.state.request : null;
 }

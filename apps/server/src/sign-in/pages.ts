@@ -4,7 +4,12 @@ import Mustache from 'mustache';
 import type { TemplateFiles } from '../templates/template-files.ts';
 
 /** The sign-in pages' templates, each overridable per realm like the email templates. */
-export type SignInTemplate = 'login.html' | 'sign-in-message.html';
+export type SignInTemplate =
+  | 'login.html'
+  | 'sign-in-message.html'
+  | 'forgot-password.html'
+  | 'reset-password.html'
+  | 'email-not-verified.html';
 
 const STYLE = /<style>([\s\S]*?)<\/style>/g;
 
@@ -85,12 +90,20 @@ export class SignInPages {
       .send(html);
   }
 
-  /** A page that says one thing (an error, or that the user signed out), and maybe offers one button. */
+  /** A page that says one thing (an error, or that the user signed out), and maybe offers one button or link. */
   message(
     res: Response,
     realm: { name: string; displayName?: string | null },
     status: number,
-    view: { title: string; message: string; confirm?: string; action?: string; form?: string },
+    view: {
+      title: string;
+      message: string;
+      confirm?: string;
+      action?: string;
+      form?: string;
+      link_href?: string | undefined;
+      link_text?: string;
+    },
     formTargets?: readonly string[],
   ): Promise<void> {
     return this.send(res, realm, 'sign-in-message.html', { status, view, ...(formTargets ? { formTargets } : {}) });

@@ -53,12 +53,13 @@ export class SessionService {
    * to set, `insert` the statement that stores it, run with the sign-in's authorization code
    * (AuthorizationCodeService.issue: one round trip for both).
    */
-  create(realmId: string, userId: string): NewSession {
+  create(realmId: string, userId: string, options: { authTime?: Date | undefined } = {}): NewSession {
     const now = new Date(this.#clock());
+    const authTime = options.authTime ?? now;
     const secret = newSecret();
     const id = newId();
     return {
-      session: { id, realmId, userId, authTime: now },
+      session: { id, realmId, userId, authTime },
       cookie: `${id}.${secret}`,
       insert: {
         sql: `insert into sessions (id, realm_id, user_id, secret_hash, auth_time, last_active_at, expires_at)
@@ -68,7 +69,7 @@ export class SessionService {
           realmId,
           userId,
           digestOf(secret),
-          now,
+          authTime,
           now,
           new Date(now.getTime() + SESSION_MAX_TTL_SECONDS * 1000),
         ],

@@ -1,12 +1,22 @@
-import { LOGIN_FORM_COOKIE, LOGIN_PATH, realmPath, SESSION_COOKIE } from '@realmkit/contract';
+import {
+  FORGOT_PASSWORD_PATH,
+  LOGIN_FORM_COOKIE,
+  LOGIN_PATH,
+  realmPath,
+  SESSION_COOKIE,
+  SIGN_IN_VERIFY_EMAIL_PATH,
+} from '@realmkit/contract';
 import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
 import type { Application } from '../applications/application.entity.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { HotPathCache } from '../hot-path/hot-path.service.ts';
 import type { SigningKeyService } from '../keys/signing-key.service.ts';
 import type { Issuers } from '../oauth-protocol/issuer.ts';
 import type { Realm } from '../realms/realm.entity.ts';
-import type { UserService } from '../users/user.service.ts';
+import type { EmailVerificationService } from '../users/email-verification.service.ts';
+import type { PasswordResetService } from '../users/password-reset.service.ts';
+import type { ActiveUser, UserService } from '../users/user.service.ts';
 import type { AuthorizationCodeService } from './authorization-code.service.ts';
 import { type AuthorizationRequest, RedirectableError, SignInPageError } from './authorization-request.ts';
 import type { SignInCookies } from './cookies.ts';
@@ -31,6 +41,9 @@ export interface SignInDeps {
   loginLimit?:
     | ((attempt: { realmId: string; identifier: string; ip: string }) => Promise<{ retryAfterSeconds: number } | null>)
     | undefined;
+  verifications: Pick<EmailVerificationService, 'request' | 'confirm'>;
+  passwordResets: Pick<PasswordResetService, 'requestFor' | 'check' | 'complete'>;
+  logger: Logger;
 }
 
 const CSRF_TOKEN = /^[A-Za-z0-9_-]{22}$/;
@@ -73,14 +86,16 @@ export async function showLogin(
   },
 ): Promise<void> {
   const { realm, client, request } = page;
+  const form = formFor(deps, req, res, realm, { kind: 'login', request });
   await deps.pages.send(res, realm, 'login.html', {
     status: page.status ?? 200,
     view: {
       action: realmPath(LOGIN_PATH, realm.name),
-      form: formFor(deps, req, res, realm, { kind: 'login', request }),
+      form,
       application_name: client.name,
       identifier: page.identifier ?? '',
       error: page.error,
+      forgot_password_href: `${realmPath(FORGOT_PASSWORD_PATH, realm.name)}?interaction=${form}`,
     },
     formTargets: [formTargetOf(request.redirectUri)],
   });
@@ -91,10 +106,87 @@ export async function currentSession(
   deps: SignInDeps,
   req: Request,
   realm: Realm,
-): Promise<{ session: LoginSession; userId: string } | null> {
+): Promise<{ session: LoginSession; user: ActiveUser } | null> {
   const session = await deps.sessions.find(realm.id, deps.cookies.read(req, SESSION_COOKIE));
   if (!session) return null;
-  return (await deps.users.findActive(realm.id, session.userId)) ? { session, userId: session.userId } : null;
+  const user = await deps.users.findActive(realm.id, session.userId);
+  return user ? { session, user } : null;
+}
+
+/**
+ * Signs the user in for `request`, once they have proven who they are (at `authTime`): ends the
+ * browser's previous session in this realm, starts one (the cookie), and sends the code.
+ */
+export async function startSession(
+  deps: SignInDeps,
+  req: Request,
+  res: Response,
+  grant: { realm: Realm; client: Application; request: AuthorizationRequest; userId: string; authTime?: Date },
+): Promise<void> {
+  const { realm, client, request } = grant;
+  const previous = await currentSession(deps, req, realm);
+  if (previous) await deps.sessions.end(realm.id, previous.session.id);
+  const { session, cookie, insert } = deps.sessions.create(realm.id, grant.userId, { authTime: grant.authTime });
+  deps.cookies.setSession(res, realm.name, cookie);
+  await issueCode(deps, res, { realm, client, request, session }, insert);
+}
+
+/** Whether the realm holds this user at sign-in until their email is verified (`require_verified_email`). */
+export function mustVerifyEmail(realm: Realm, user: { emailVerified: boolean }): boolean {
+  return Boolean((realm as { requireVerifiedEmail?: boolean }).requireVerifiedEmail) && !user.emailVerified; // TODO(merge P)
+}
+
+/**
+ * The page that holds a user whose email must be verified: it sends the verification email (once
+ * a minute at most), and goes on to the application once the link is followed, in this browser by
+ * the link itself (the pending cookie), or from any device with its "Continue" button.
+ */
+export async function holdForVerification(
+  deps: SignInDeps,
+  req: Request,
+  res: Response,
+  held: {
+    realm: Realm;
+    client: Application;
+    request: AuthorizationRequest;
+    user: { id: string; email: string };
+    authTime: Date;
+    /** Send the email now (the first time the page shows, and on "Send again"). */
+    send: boolean;
+    notice?: string;
+    status?: number;
+  },
+): Promise<void> {
+  const { realm, client, request, user } = held;
+  const state = { kind: 'verify' as const, request, userId: user.id, authTime: held.authTime.getTime() };
+  const form = formFor(deps, req, res, realm, state);
+  deps.cookies.setPending(res, realm.name, form);
+  let notice = held.notice;
+  if (held.send) {
+    try {
+      await deps.verifications.request(realm, user.id, { signIn: true });
+      notice = `We sent a link to ${user.email}. It works for 24 hours.`;
+    } catch (error) {
+      // 429: one went out less than a minute ago; 409: verified meanwhile (Continue goes on).
+      const status = (error as { status?: number }).status;
+      if (status !== 429 && status !== 409) throw error;
+      notice =
+        status === 429
+          ? `We sent a link to ${user.email} less than a minute ago. Look for it, or send another in a minute.`
+          : 'Your email is verified. Continue to the application.';
+    }
+  }
+  await deps.pages.send(res, realm, 'email-not-verified.html', {
+    status: held.status ?? 200,
+    view: {
+      action: realmPath(SIGN_IN_VERIFY_EMAIL_PATH, realm.name),
+      form,
+      application_name: client.name,
+      email: user.email,
+      notice,
+    },
+    formTargets: [formTargetOf(request.redirectUri)],
+  });
 }
 
 /** Ends the authorization request: a code for the signed-in user, sent to the redirect URI with `state` and `iss` (RFC 9207). */

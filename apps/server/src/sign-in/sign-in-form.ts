@@ -6,7 +6,13 @@ import type { AuthorizationRequest } from './authorization-request.ts';
 /** What a page's form carries to its post: the request it continues, sealed (AES-256-GCM). */
 export type SignInFormState =
   | { kind: 'login'; request: AuthorizationRequest }
-  | { kind: 'logout'; postLogoutRedirectUri: string | null; state: string | null };
+  | { kind: 'logout'; postLogoutRedirectUri: string | null; state: string | null }
+  /** The "Forgot password?" form, opened from a login page (its request, to go back to) or on its own. */
+  | { kind: 'forgot'; request: AuthorizationRequest | null }
+  /** The form of a password reset link's page: the link's token. */
+  | { kind: 'reset'; token: string }
+  /** A sign-in held until the user's email is verified: who proved their password, and when (epoch ms). */
+  | { kind: 'verify'; request: AuthorizationRequest; userId: string; authTime: number };
 
 interface Sealed {
   realmId: string;

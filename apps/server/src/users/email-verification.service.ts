@@ -1,30 +1,22 @@
 import { LockMode } from '@mikro-orm/core';
+import {
+  ACCOUNT_EMAIL_INTERVAL_SECONDS,
+  realmPath,
+  SIGN_IN_VERIFY_EMAIL_PATH,
+  VERIFICATION_LINK_TTL_HOURS,
+  VERIFY_EMAIL_PAGE_PATH,
+} from '@realmkit/contract';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
 import { ApiError, ConflictError, NotFoundError } from '../errors/api-error.ts';
 import { VERIFY_EMAIL_REQUESTED, type VerifyEmailRequestedPayload } from '../events/event-types.ts';
 import { addOutboxEvent } from '../events/outbox.ts';
 import { EmailVerificationEntity } from './email-verification.entity.ts';
+import { LinkError, linkWithToken, readLinkToken, secondsBeforeNextEmail, signLinkToken } from './signed-link.ts';
 import { UserEntity } from './user.entity.ts';
-import {
-  readVerificationToken,
-  signVerificationToken,
-  VERIFICATION_LINK_TTL_MS,
-  verificationLink,
-} from './verification-link.ts';
 
-/** One verification email per user per minute. */
-export const VERIFY_EMAIL_INTERVAL_MS = 60_000;
-
-/** Why a verification link did not verify, with the HTTP status its page answers. */
-export class VerificationLinkError extends Error {
-  override name = 'VerificationLinkError';
-  readonly status: 400 | 409 | 410;
-  constructor(status: 400 | 409 | 410, message: string) {
-    super(message);
-    this.status = status;
-  }
-}
+/** How long a verification link works. */
+const VERIFICATION_LINK_TTL_MS = VERIFICATION_LINK_TTL_HOURS * 60 * 60 * 1000;
 
 /** Verification emails: requested through the API, confirmed by following the link. */
 export class EmailVerificationService {
@@ -39,16 +31,27 @@ export class EmailVerificationService {
     this.#onEventAdded = onEventAdded;
   }
 
-  /** The signed link of a verification, under the public base URL: what the email carries. */
-  link(issuerUrl: string, verificationId: string, expiresAt: Date): string {
-    return verificationLink(issuerUrl, signVerificationToken(this.#linkKey, verificationId, expiresAt));
+  /**
+   * The signed link of a verification, under the public base URL: what the email carries. One
+   * asked for at sign-in opens that realm's page (`signInRealm`), which continues the sign-in.
+   */
+  link(issuerUrl: string, verificationId: string, expiresAt: Date, options: { signInRealm?: string } = {}): string {
+    const path = options.signInRealm
+      ? realmPath(SIGN_IN_VERIFY_EMAIL_PATH, options.signInRealm)
+      : VERIFY_EMAIL_PAGE_PATH;
+    return linkWithToken(issuerUrl, path, signLinkToken(this.#linkKey, verificationId, expiresAt));
   }
 
   /**
    * Records a verification and its `user.verify_email_requested` event in one transaction.
    * 409 when the email is verified already; 429 with `Retry-After` within a minute of the last.
+   * `signIn`: asked for by a user held at sign-in, whose link continues it.
    */
-  async request(realm: { id: string; name: string }, userId: string): Promise<void> {
+  async request(
+    realm: { id: string; name: string },
+    userId: string,
+    options: { signIn?: boolean } = {},
+  ): Promise<void> {
     await this.#orm.em.fork().transactional(async (em) => {
       // The user's row lock serialises concurrent requests, so the rate limit holds.
       const user = await em.findOne(
@@ -59,9 +62,8 @@ export class EmailVerificationService {
       if (!user) throw new NotFoundError('User not found');
       if (user.emailVerified) throw new ConflictError('The email address is already verified');
       const last = await em.findOne(EmailVerificationEntity, { userId }, { orderBy: { createdAt: 'desc' } });
-      const waitMs = last ? last.createdAt.getTime() + VERIFY_EMAIL_INTERVAL_MS - Date.now() : 0;
-      if (waitMs > 0) {
-        const seconds = Math.ceil(waitMs / 1000);
+      const seconds = secondsBeforeNextEmail(last?.createdAt, ACCOUNT_EMAIL_INTERVAL_SECONDS);
+      if (seconds > 0) {
         throw new ApiError(429, `A verification email was sent less than a minute ago; retry in ${seconds} s`, {
           headers: { 'Retry-After': String(seconds) },
         });
@@ -79,34 +81,35 @@ export class EmailVerificationService {
         email: user.email,
         realmName: realm.name,
         expiresAt: verification.expiresAt.toISOString(),
+        ...(options.signIn ? { signIn: true } : {}),
       };
       addOutboxEvent(em, realm.id, VERIFY_EMAIL_REQUESTED, payload);
     });
     this.#onEventAdded();
   }
 
-  /** Follows a link: marks the email verified, once. Throws a {@link VerificationLinkError}. */
-  async confirm(token: string): Promise<{ email: string }> {
-    const read = readVerificationToken(this.#linkKey, token);
-    if (!read) throw new VerificationLinkError(400, 'This verification link is not valid.');
+  /** Follows a link: marks the email verified, once. Throws a {@link LinkError}. */
+  async confirm(token: string): Promise<{ email: string; userId: string; realmId: string }> {
+    const read = readLinkToken(this.#linkKey, token);
+    if (!read) throw new LinkError(400, 'This verification link is not valid.');
     return this.#orm.em.fork().transactional(async (em) => {
       const verification = await em.findOne(
         EmailVerificationEntity,
         { id: read.id },
         { lockMode: LockMode.PESSIMISTIC_WRITE },
       );
-      if (!verification) throw new VerificationLinkError(400, 'This verification link is not valid.');
-      if (verification.usedAt) throw new VerificationLinkError(409, 'This link has been used already.');
+      if (!verification) throw new LinkError(400, 'This verification link is not valid.');
+      if (verification.usedAt) throw new LinkError(409, 'This link has been used already.');
       if (verification.expiresAt.getTime() <= Date.now()) {
-        throw new VerificationLinkError(410, 'This link has expired. Ask for a new verification email.');
+        throw new LinkError(410, 'This link has expired. Ask for a new verification email.');
       }
       const user = await em.findOne(UserEntity, { id: verification.userId, realmId: verification.realmId });
       if (!user || user.email !== verification.email) {
-        throw new VerificationLinkError(409, 'The account no longer has this email address.');
+        throw new LinkError(409, 'The account no longer has this email address.');
       }
       user.emailVerified = true;
       verification.usedAt = new Date();
-      return { email: user.email };
+      return { email: user.email, userId: user.id, realmId: user.realmId };
     });
   }
 }

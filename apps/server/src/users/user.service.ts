@@ -13,7 +13,7 @@ import {
   searchFilter,
 } from '../db/pagination.ts';
 import { deleteRow, type RowCheck, updateRow } from '../db/row-version.ts';
-import { runStatement } from '../db/statement.ts';
+import { firstRow, runStatement } from '../db/statement.ts';
 import { withConflicts } from '../db/unique-violation.ts';
 import { ApiError, NotFoundError, ValidationError } from '../errors/api-error.ts';
 import type { Role } from '../roles/role.entity.ts';
@@ -163,18 +163,35 @@ export class UserService {
     await deleteRow(this.#orm.em, UserEntity, { id, realmId }, { check, notFound });
   }
 
-  /** `field` names the body field in policy errors (`password`, or `newPassword` by realm name). */
+  /**
+   * `field` names the body field in policy errors (`password`, or `newPassword` by realm name).
+   * `verifiedEmail`: an address the user has just proven they read (a password reset link went
+   * to it); the email becomes verified if it is still the user's.
+   */
   async setPassword(
     realmId: string,
     id: string,
     password: string,
-    options: { field?: string; check?: RowCheck | undefined } = {},
+    options: { field?: string; check?: RowCheck | undefined; verifiedEmail?: string } = {},
   ): Promise<User> {
     const { email } = await this.get(realmId, id);
     const passwordHash = await this.#hashChecked(password, email, options.field);
     return this.#write(realmId, id, options.check, (user) => {
       user.passwordHash = passwordHash;
+      if (options.verifiedEmail !== undefined && options.verifiedEmail === user.email) user.emailVerified = true;
     });
+  }
+
+  /** The id of the user whose email or username (case-insensitive) is `identifier`, if any. */
+  async findIdByIdentifier(realmId: string, identifier: string): Promise<string | undefined> {
+    const key = identifier.trim().toLowerCase();
+    // The expressions of the unique indexes users_realm_email_unique and users_realm_username_unique.
+    const row = await firstRow<{ id: string }>(
+      this.#orm,
+      'select id from users where realm_id = ? and (lower(email) = ? or lower(username) = ?) limit 1',
+      [realmId, key, key],
+    );
+    return row?.id;
   }
 
   setSuspended(realmId: string, id: string, isSuspended: boolean, check?: RowCheck): Promise<User> {

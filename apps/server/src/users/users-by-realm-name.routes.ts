@@ -6,6 +6,7 @@ import { assertManages, principalOf, setTargetRealm } from '../http/bearer-auth.
 import { preconditionOf, tagged } from '../http/conditional-requests.ts';
 import type { RealmService } from '../realms/realm.service.ts';
 import type { EmailVerificationService } from './email-verification.service.ts';
+import type { PasswordResetService } from './password-reset.service.ts';
 import { presentRealmUser } from './realm-user.presenter.ts';
 import type { User } from './user.entity.ts';
 import type { UserService } from './user.service.ts';
@@ -14,6 +15,7 @@ interface Deps {
   users: UserService;
   realms: RealmService;
   verifications: EmailVerificationService;
+  passwordResets: PasswordResetService;
 }
 
 /**
@@ -21,7 +23,7 @@ interface Deps {
  * `?realm=` or `realmName`; routes by user id find the user in the token's realm (any realm
  * for a master token).
  */
-export function usersByRealmNameRoutes({ users, realms, verifications }: Deps) {
+export function usersByRealmNameRoutes({ users, realms, verifications, passwordResets }: Deps) {
   async function realmNamed(name: string, res: Response) {
     const realm = await realms.findByName(name);
     if (!realm) throw new NotFoundError(`Realm ${name} not found`);
@@ -105,6 +107,11 @@ export function usersByRealmNameRoutes({ users, realms, verifications }: Deps) {
     sendVerifyEmail: async ({ params, res }) => {
       const { realm } = await userOf(params.userId, res);
       await verifications.request(realm, params.userId);
+      return { status: 202, body: undefined };
+    },
+    sendResetPasswordEmail: async ({ params, res }) => {
+      const { realm } = await userOf(params.userId, res);
+      await passwordResets.request(realm, params.userId);
       return { status: 202, body: undefined };
     },
   });

@@ -5,11 +5,16 @@ import { preconditionOf, tagged } from '../http/conditional-requests.ts';
 import { listBody } from '../http/list-body.ts';
 import { presentRole } from '../roles/role.presenter.ts';
 import type { EmailVerificationService } from './email-verification.service.ts';
+import type { PasswordResetService } from './password-reset.service.ts';
 import { presentIdentity, presentUser } from './user.presenter.ts';
 import type { UserService } from './user.service.ts';
 
 /** `/api/v1/{realm}/users`: thin handlers over {@link UserService}. */
-export function usersRoutes(users: UserService, verifications: EmailVerificationService) {
+export function usersRoutes(
+  users: UserService,
+  verifications: EmailVerificationService,
+  passwordResets: PasswordResetService,
+) {
   return initServer().router(contract.users, {
     list: async ({ query, res }) => ({
       status: 200,
@@ -61,6 +66,10 @@ export function usersRoutes(users: UserService, verifications: EmailVerification
     },
     sendVerifyEmail: async ({ params, res }) => {
       await verifications.request(targetRealm(res), params.id);
+      return { status: 202, body: undefined };
+    },
+    sendPasswordResetEmail: async ({ params, res }) => {
+      await passwordResets.request(targetRealm(res), params.id);
       return { status: 202, body: undefined };
     },
     listIdentities: async ({ params, query, res }) => ({

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { type EmailVerificationService, VerificationLinkError } from './email-verification.service.ts';
+import type { EmailVerificationService } from './email-verification.service.ts';
+import { LinkError } from './signed-link.ts';
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -41,7 +42,7 @@ export function verifyEmailPage(verifications: EmailVerificationService): Reques
       const { email } = await verifications.confirm(token);
       res.status(200).send(page('Email verified', `${email} is verified. You can close this page.`));
     } catch (error) {
-      if (!(error instanceof VerificationLinkError)) return next(error);
+      if (!(error instanceof LinkError)) return next(error);
       res.status(error.status).send(page('Email not verified', error.message));
     }
   };

@@ -35,5 +35,11 @@ export const IDEMPOTENCY_KEY_TTL_HOURS = 24;
 /** How long an email verification link works, in hours. */
 export const VERIFICATION_LINK_TTL_HOURS = 24;
 
+/** How long a password reset link works, in minutes (OWASP's Forgot Password Cheat Sheet: short-lived). */
+export const PASSWORD_RESET_LINK_TTL_MINUTES = 30;
+
+/** The least time between two emails of one kind (verification, password reset) to one user, in seconds. */
+export const ACCOUNT_EMAIL_INTERVAL_SECONDS = 60;
+
 /** How long `/readyz` waits for the database, in seconds: a probe must answer well within its own timeout. */
 export const READINESS_TIMEOUT_SECONDS = 2;

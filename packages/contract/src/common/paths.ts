@@ -26,6 +26,15 @@ export const LOGIN_PATH = `${REALM_ISSUER_PATH}/login`;
 export const END_SESSION_PATH = `${REALM_ISSUER_PATH}/logout`;
 
 /**
+ * The account pages beside the login form, under the issuer too (its cookies reach them): asking
+ * for a password reset email, the page its link opens, and the page that holds a user whose email
+ * must be verified before sign-in goes on (its verification links open it with `?token=`).
+ */
+export const FORGOT_PASSWORD_PATH = `${REALM_ISSUER_PATH}/forgot-password`;
+export const RESET_PASSWORD_PATH = `${REALM_ISSUER_PATH}/reset-password`;
+export const SIGN_IN_VERIFY_EMAIL_PATH = `${REALM_ISSUER_PATH}/verify-email`;
+
+/**
  * `path` (one of the contract's, with `:realm`) for the realm named `realm`.
  *
  * @example

@@ -6,7 +6,7 @@ export interface OAuthErrorEntry {
 
 /**
  * Every error the OAuth and OpenID Connect endpoints answer with: RFC 6749 §4.1.2.1's and §5.2's,
- * OIDC Core §3.1.2.6's `login_required`, RFC 6750's `invalid_token` and `insufficient_scope`
+ * OIDC Core §3.1.2.6's `login_required` and `interaction_required`, RFC 6750's `invalid_token` and `insufficient_scope`
  * (userinfo), RFC 8707's `invalid_target`, and `rate_limited`
  * (an extension code, RFC 6749 §8.5, named as in the rest of the API). RFC 6749 sets the statuses:
  * 401 for `invalid_client`, 400 for the others, 500 for `server_error`; RFC 6750 401 and 403; 429
@@ -44,6 +44,11 @@ export const OAUTH_ERRORS = {
   login_required: {
     status: 400,
     description: 'prompt=none was asked, but the user has no session that may be used without a login',
+  },
+  interaction_required: {
+    status: 400,
+    description:
+      'prompt=none was asked, but the user must act on a page first: their email must be verified (require_verified_email)',
   },
   invalid_token: {
     status: 401,

@@ -68,3 +68,8 @@ export const MAX_LOGIN_IDENTIFIER_LENGTH = 320;
 /** Cookie names, each scoped to its realm's issuer path. */
 export const SESSION_COOKIE = 'rk_session';
 export const LOGIN_FORM_COOKIE = 'rk_form';
+/**
+ * A sign-in held until the user verifies their email (`require_verified_email`): the verification
+ * link, followed in this browser within LOGIN_FORM_TTL_SECONDS, continues it.
+ */
+export const PENDING_SIGN_IN_COOKIE = 'rk_pending';

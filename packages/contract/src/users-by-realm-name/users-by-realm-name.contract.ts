@@ -4,7 +4,7 @@ import { requires } from '../common/metadata.ts';
 import { withMiddleware } from '../common/middleware.ts';
 import { REALM_MANAGEMENT_RESPONSES } from '../common/responses.ts';
 import { PASSWORD_LENGTHS } from '../users/user.schemas.ts';
-import { SEND_VERIFY_EMAIL_DESCRIPTION } from '../users/users.contract.ts';
+import { SEND_PASSWORD_RESET_EMAIL_DESCRIPTION, SEND_VERIFY_EMAIL_DESCRIPTION } from '../users/users.contract.ts';
 import {
   CreateRealmUserBody,
   RealmUser,
@@ -90,6 +90,16 @@ export const usersByRealmNameContract = c.router(
       responses: { 202: c.noBody(), ...errorResponses(409) },
       summary: 'Send the email verification email',
       description: SEND_VERIFY_EMAIL_DESCRIPTION,
+      metadata: requires('users:write', TAG),
+    },
+    sendResetPasswordEmail: {
+      method: 'POST',
+      path: '/:userId/reset-password-email',
+      pathParams: UserIdPathParams,
+      body: c.noBody(),
+      responses: { 202: c.noBody() },
+      summary: 'Send a password reset email',
+      description: SEND_PASSWORD_RESET_EMAIL_DESCRIPTION,
       metadata: requires('users:write', TAG),
     },
   }),

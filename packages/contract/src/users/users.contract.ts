@@ -1,6 +1,10 @@
 import { initContract } from '@ts-rest/core';
 import { errorResponses } from '../common/errors.ts';
-import { VERIFICATION_LINK_TTL_HOURS } from '../common/limits.ts';
+import {
+  ACCOUNT_EMAIL_INTERVAL_SECONDS,
+  PASSWORD_RESET_LINK_TTL_MINUTES,
+  VERIFICATION_LINK_TTL_HOURS,
+} from '../common/limits.ts';
 import { requires } from '../common/metadata.ts';
 import { withMiddleware } from '../common/middleware.ts';
 import { CursorListQuery, cursorListOf, ListQuery, listOf, single } from '../common/pagination.ts';
@@ -27,6 +31,13 @@ export const SEND_VERIFY_EMAIL_DESCRIPTION =
   `${VERIFICATION_LINK_TTL_HOURS} h, ` +
   'usable once. 409 when the email is already verified; 429 (with `Retry-After`) for a second request ' +
   'within a minute.';
+
+/** What send-password-reset-email does, in both users APIs. */
+export const SEND_PASSWORD_RESET_EMAIL_DESCRIPTION =
+  'Queues a `user.password_reset_requested` event; the notifier sends the `password-reset` email with a link ' +
+  `valid for ${PASSWORD_RESET_LINK_TTL_MINUTES} minutes, usable once, to a page where the user sets a new ` +
+  "password under the realm's rules. Setting it ends the user's sessions and refresh tokens. 429 (with " +
+  `\`Retry-After\`) for a second request within ${ACCOUNT_EMAIL_INTERVAL_SECONDS} s.`;
 const TAG = 'Users';
 
 /** `/api/v1/{realm}/users`, as `docs/reference/management-api.txt` lists it. */
@@ -158,6 +169,16 @@ export const usersContract = c.router(
       responses: { 202: c.noBody(), ...errorResponses(409) },
       summary: 'Send the email verification email',
       description: SEND_VERIFY_EMAIL_DESCRIPTION,
+      metadata: requires('users:write', TAG),
+    },
+    sendPasswordResetEmail: {
+      method: 'POST',
+      path: '/:id/password-reset-email',
+      pathParams: RealmIdPathParams,
+      body: c.noBody(),
+      responses: { 202: c.noBody() },
+      summary: 'Send a password reset email',
+      description: SEND_PASSWORD_RESET_EMAIL_DESCRIPTION,
       metadata: requires('users:write', TAG),
     },
     listIdentities: {

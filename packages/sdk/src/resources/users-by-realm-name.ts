@@ -77,4 +77,14 @@ export class UsersByRealmName extends APIResource {
   sendVerifyEmail(userId: string, options?: RequestOptions): Promise<void> {
     return this.client.none(routes.sendVerifyEmail, { params: { userId } }, options);
   }
+
+  /**
+   * Queues the password reset email (a link valid 30 minutes, usable once).
+   *
+   * @example
+   * await rk.usersByRealmName.sendResetPasswordEmail(userId);
+   */
+  sendResetPasswordEmail(userId: string, options?: RequestOptions): Promise<void> {
+    return this.client.none(routes.sendResetPasswordEmail, { params: { userId } }, options);
+  }
 }

@@ -104,6 +104,18 @@ export class Users extends APIResource {
   }
 
   /**
+   * Queues the password reset email: a link valid 30 minutes, usable once, to the realm's page
+   * where the user sets a new password (which ends their sessions). `RateLimitError` within a
+   * minute of the last one.
+   *
+   * @example
+   * await rk.users.sendPasswordResetEmail(id);
+   */
+  sendPasswordResetEmail(id: string, options?: RequestOptions): Promise<void> {
+    return this.client.none(routes.sendPasswordResetEmail, { params: { id } }, options);
+  }
+
+  /**
    * Whether `password` is the user's (false too when the user has none).
    *
    * @example
