@@ -72,9 +72,9 @@ export async function isBreachedPassword(password: string): Promise<boolean> {
 export const BREACHED_PASSWORD_MESSAGE = 'Is too common: it appears in lists of breached passwords';
 
 /**
- * Problems with a password under a realm's policy; empty when it is acceptable. Length only, not
- * the email, not on the list (with `refuseBreached`): no rules on the kinds of characters (NIST SP
- * 800-63B).
+ * Problems with a password under a realm's policy; empty when it is acceptable. Its length, not
+ * the email and, with `refuseBreached`, not on the list: no rules on the kinds of characters (NIST
+ * SP 800-63B).
  */
 export async function passwordProblems(
   password: string,
@@ -93,7 +93,9 @@ export async function passwordProblems(
   if (email && password.toLowerCase() === email.toLowerCase()) {
     problems.push({ path, message: 'Must not be the email address' });
   }
-  if (policy.refuseBreached && length <= PASSWORD_MAX_LENGTH && (await isBreachedPassword(password))) {
+  // Only a password of an allowed length is looked up: the list is full of short ones, and one
+  // message (the length) tells what to change first.
+  if (policy.refuseBreached && problems.length === 0 && (await isBreachedPassword(password))) {
     problems.push({ path, message: BREACHED_PASSWORD_MESSAGE });
   }
   return problems;

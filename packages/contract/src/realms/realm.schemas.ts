@@ -36,14 +36,12 @@ const RefuseBreached = z.boolean().meta({
  * least `min_length` characters, not the user's email and, with `refuse_breached`, not a common or
  * breached password. No composition rules (NIST SP 800-63B). Imported hashes are not checked.
  */
-export const PasswordPolicy = z
-  .object({ min_length: MinLength, refuse_breached: RefuseBreached })
-  .meta({
-    id: 'PasswordPolicy',
-    description:
-      'What a password set in the realm must be: at least `min_length` characters, not the email and, with ' +
-      '`refuse_breached`, not a common or breached password. No rules on the kinds of characters.',
-  });
+export const PasswordPolicy = z.object({ min_length: MinLength, refuse_breached: RefuseBreached }).meta({
+  id: 'PasswordPolicy',
+  description:
+    'What a password set in the realm must be: at least `min_length` characters, not the email and, with ' +
+    '`refuse_breached`, not a common or breached password. No rules on the kinds of characters.',
+});
 export type PasswordPolicy = z.infer<typeof PasswordPolicy>;
 
 /** The policy's fields to change, each optional: those left out keep their value (their default at creation). */
@@ -56,8 +54,7 @@ const PasswordPolicyChange = z
 export type PasswordPolicyChange = z.infer<typeof PasswordPolicyChange>;
 
 const RequireVerifiedEmail = z.boolean().meta({
-  description:
-    'Users whose email is not verified are held at a verification page when they sign in. Default false.',
+  description: 'Users whose email is not verified are held at a verification page when they sign in. Default false.',
 });
 
 export const Realm = z
