@@ -71,7 +71,7 @@ export function createServices(
   const applications = new ApplicationService(orm, secretKey, roles, clock);
   const outbox = new OutboxSignal();
   const hotPath = new HotPathCache({ orm, realms, applications, resources, roles }, clock);
-  const users = new UserService(orm, roles);
+  const users = new UserService(orm, roles, (realmId) => hotPath.realm(realmId));
   const tokenStore = new TokenStoreService(orm, clock);
   return {
     orm,

@@ -22,7 +22,7 @@ function usersWith(row: object | null): UserService {
     flush: async () => undefined,
   };
   const orm = { em: { ...em, fork: () => em } } as unknown as Orm;
-  return new UserService(orm, {} as RoleService);
+  return new UserService(orm, {} as RoleService, async () => null);
 }
 
 /**

@@ -7,6 +7,8 @@ export function presentRealm(realm: Realm): RealmBody {
     name: realm.name,
     display_name: realm.displayName ?? null,
     signing_algorithm: realm.signingAlgorithm,
+    require_verified_email: realm.requireVerifiedEmail,
+    password_policy: { min_length: realm.passwordMinLength, refuse_breached: realm.passwordRefuseBreached },
     created_at: realm.createdAt.toISOString(),
     updated_at: realm.updatedAt.toISOString(),
   };

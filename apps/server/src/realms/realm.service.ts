@@ -1,4 +1,4 @@
-import { type ListQuery, MASTER_REALM, type SigningAlgorithm } from '@realmkit/contract';
+import { type ListQuery, MASTER_REALM, type PasswordPolicyChange, type SigningAlgorithm } from '@realmkit/contract';
 import { isUuid, newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
 import { type Page, paged, searchFilter } from '../db/pagination.ts';
@@ -14,6 +14,20 @@ import { type Realm, RealmEntity } from './realm.entity.ts';
 const RESERVED_NAMES = new Set(['realms']);
 
 const realmNotFound = (ref: string) => () => new NotFoundError(`Realm ${ref} not found`);
+
+/** The account settings a realm is created with or changed to; those left out keep their value. */
+export interface RealmAccountSettings {
+  requireVerifiedEmail?: boolean | undefined;
+  passwordPolicy?: PasswordPolicyChange | undefined;
+}
+
+/** Writes `settings` into `realm`: only the fields given, `password_policy`'s merged into the current one. */
+function applyAccountSettings(realm: Realm, settings: RealmAccountSettings): void {
+  if (settings.requireVerifiedEmail !== undefined) realm.requireVerifiedEmail = settings.requireVerifiedEmail;
+  const policy = settings.passwordPolicy;
+  if (policy?.min_length !== undefined) realm.passwordMinLength = policy.min_length;
+  if (policy?.refuse_breached !== undefined) realm.passwordRefuseBreached = policy.refuse_breached;
+}
 
 /** A realm is addressed by its UUID or its name; names are never UUID-shaped. */
 export function whereRef(ref: string) {
@@ -57,11 +71,13 @@ export class RealmService {
   }
 
   /** Creates a realm with its signing key and its built-in Management API resource. */
-  async create(input: {
-    name: string;
-    displayName?: string | undefined;
-    signingAlgorithm?: SigningAlgorithm | undefined;
-  }): Promise<Realm> {
+  async create(
+    input: {
+      name: string;
+      displayName?: string | undefined;
+      signingAlgorithm?: SigningAlgorithm | undefined;
+    } & RealmAccountSettings,
+  ): Promise<Realm> {
     if (RESERVED_NAMES.has(input.name)) {
       throw new ValidationError(`The realm name "${input.name}" is reserved`, [{ path: 'name', message: 'Reserved' }]);
     }
@@ -74,6 +90,7 @@ export class RealmService {
           displayName: input.displayName ?? null,
           signingAlgorithm: keyMaterial.algorithm,
         });
+        applyAccountSettings(realm, input);
         this.#keys.add(em, realm.id, keyMaterial);
         this.#resources.addManagementResource(em, realm);
         await em.flush();
@@ -90,17 +107,22 @@ export class RealmService {
   }
 
   /**
-   * Changes the display name; a different signing algorithm rotates the realm's key to one of it.
-   * `check` is the request's precondition (`If-Match`), judged under the row's lock.
+   * Changes the display name and the account settings (a partial `password_policy` is merged into
+   * the current one, under the row's lock); a different signing algorithm rotates the realm's key to
+   * one of it. `check` is the request's precondition (`If-Match`), judged under the row's lock.
    */
   async update(
     ref: string,
-    input: { displayName?: string | null | undefined; signingAlgorithm?: SigningAlgorithm | undefined },
+    input: {
+      displayName?: string | null | undefined;
+      signingAlgorithm?: SigningAlgorithm | undefined;
+    } & RealmAccountSettings,
     check?: RowCheck,
   ): Promise<Realm> {
     const { signingAlgorithm } = input;
     const change = (realm: Realm) => {
       if (input.displayName !== undefined) realm.displayName = input.displayName;
+      applyAccountSettings(realm, input);
     };
     if (signingAlgorithm !== undefined && signingAlgorithm !== (await this.get(ref)).signingAlgorithm) {
       // Generated before the lock: an RSA key takes a while, and PGlite runs one transaction at a time.

@@ -14,6 +14,8 @@ export function realmsRoutes(realms: RealmService) {
         name: body.name,
         displayName: body.display_name,
         signingAlgorithm: body.signing_algorithm,
+        requireVerifiedEmail: body.require_verified_email,
+        passwordPolicy: body.password_policy,
       });
       return { status: 201, body: { data: presentRealm(tagged(res, realm)) } };
     },
@@ -24,7 +26,12 @@ export function realmsRoutes(realms: RealmService) {
     update: async ({ params, body, req, res }) => {
       const realm = await realms.update(
         params.realm,
-        { displayName: body.display_name, signingAlgorithm: body.signing_algorithm },
+        {
+          displayName: body.display_name,
+          signingAlgorithm: body.signing_algorithm,
+          requireVerifiedEmail: body.require_verified_email,
+          passwordPolicy: body.password_policy,
+        },
         preconditionOf(req),
       );
       return { status: 200, body: { data: presentRealm(tagged(res, realm)) } };

@@ -133,7 +133,7 @@ export async function startSession(
 
 /** Whether the realm holds this user at sign-in until their email is verified (`require_verified_email`). */
 export function mustVerifyEmail(realm: Realm, user: { emailVerified: boolean }): boolean {
-  return Boolean((realm as { requireVerifiedEmail?: boolean }).requireVerifiedEmail) && !user.emailVerified; // TODO(merge P)
+  return realm.requireVerifiedEmail && !user.emailVerified;
 }
 
 /**

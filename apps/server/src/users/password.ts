@@ -1,4 +1,4 @@
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@realmkit/contract';
+import { PASSWORD_MAX_LENGTH } from '@realmkit/contract';
 import type { ErrorDetail } from '../errors/api-error.ts';
 
 /**
@@ -46,18 +46,57 @@ function isBcrypt(hash: string): boolean {
   return hash.startsWith('$2');
 }
 
-/** Problems with a password under the realm's policy; empty when it is acceptable. */
-export function passwordProblems(password: string, email: string | undefined, path = 'password'): ErrorDetail[] {
+/** What a realm asks of a password: its `password_policy` (the maximum, PASSWORD_MAX_LENGTH, is every realm's). */
+export interface PasswordPolicy {
+  minLength: number;
+  refuseBreached: boolean;
+}
+
+let breachedList: Promise<ReadonlySet<string>> | undefined;
+/**
+ * Common and breached passwords, lower-cased: the `passwords-common` list of
+ * `@zxcvbn-ts/language-common` (about 49,000, from leaked password sets), shipped in the package and
+ * read from it on the first password a server checks, once; nothing is asked of the network.
+ */
+const loadBreached = () =>
+  (breachedList ??= import('@zxcvbn-ts/language-common').then(
+    ({ dictionary }) => new Set(dictionary['passwords-common'].map((password) => password.toLowerCase())),
+  ));
+
+/** Whether `password`, ignoring case, is on the list of common and breached passwords. */
+export async function isBreachedPassword(password: string): Promise<boolean> {
+  return (await loadBreached()).has(password.toLowerCase());
+}
+
+/** The message of a password on the list, as policy errors' details give it. */
+export const BREACHED_PASSWORD_MESSAGE = 'Is too common: it appears in lists of breached passwords';
+
+/**
+ * Problems with a password under a realm's policy; empty when it is acceptable. Its length, not
+ * the email and, with `refuseBreached`, not on the list: no rules on the kinds of characters (NIST
+ * SP 800-63B).
+ */
+export async function passwordProblems(
+  password: string,
+  policy: PasswordPolicy,
+  email: string | undefined,
+  path = 'password',
+): Promise<ErrorDetail[]> {
   const problems: ErrorDetail[] = [];
   const length = [...password].length;
-  if (length < PASSWORD_MIN_LENGTH) {
-    problems.push({ path, message: `Must be at least ${PASSWORD_MIN_LENGTH} characters` });
+  if (length < policy.minLength) {
+    problems.push({ path, message: `Must be at least ${policy.minLength} characters` });
   }
   if (length > PASSWORD_MAX_LENGTH) {
     problems.push({ path, message: `Must be at most ${PASSWORD_MAX_LENGTH} characters` });
   }
   if (email && password.toLowerCase() === email.toLowerCase()) {
     problems.push({ path, message: 'Must not be the email address' });
+  }
+  // Only a password of an allowed length is looked up: the list is full of short ones, and one
+  // message (the length) tells what to change first.
+  if (policy.refuseBreached && problems.length === 0 && (await isBreachedPassword(password))) {
+    problems.push({ path, message: BREACHED_PASSWORD_MESSAGE });
   }
   return problems;
 }

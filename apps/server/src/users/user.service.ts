@@ -15,10 +15,18 @@ import {
 import { deleteRow, type RowCheck, updateRow } from '../db/row-version.ts';
 import { firstRow, runStatement } from '../db/statement.ts';
 import { withConflicts } from '../db/unique-violation.ts';
-import { ApiError, NotFoundError, ValidationError } from '../errors/api-error.ts';
+import { ApiError, type ErrorDetail, NotFoundError, ValidationError } from '../errors/api-error.ts';
+import type { Realm } from '../realms/realm.entity.ts';
 import type { Role } from '../roles/role.entity.ts';
 import type { RoleService } from '../roles/role.service.ts';
-import { hashPassword, IMPORTED_DIGESTS, needsRehash, passwordProblems, verifyPassword } from './password.ts';
+import {
+  hashPassword,
+  IMPORTED_DIGESTS,
+  needsRehash,
+  type PasswordPolicy,
+  passwordProblems,
+  verifyPassword,
+} from './password.ts';
 import { type User, UserEntity, type UserIdentity, UserIdentityEntity } from './user.entity.ts';
 
 const CONFLICTS = {
@@ -64,14 +72,24 @@ let absentUserHashValue: Promise<string> | undefined;
 /** An argon2id hash of a random password, made once, that unknown accounts are checked against. */
 const absentUserHash = () => (absentUserHashValue ??= hashPassword(randomBytes(24).toString('base64url')));
 
+/**
+ * A realm by id, as far as its password policy goes: the hot-path cache's (services.ts), which a
+ * change of the realm on this instance clears at once.
+ */
+export type RealmPolicySource = (
+  realmId: string,
+) => Promise<Pick<Realm, 'passwordMinLength' | 'passwordRefuseBreached'> | null>;
+
 /** Users of a realm. Every query is filtered by `realmId`. */
 export class UserService {
   readonly #orm: Orm;
   readonly #roles: RoleService;
+  readonly #realms: RealmPolicySource;
 
-  constructor(orm: Orm, roles: RoleService) {
+  constructor(orm: Orm, roles: RoleService, realms: RealmPolicySource) {
     this.#orm = orm;
     this.#roles = roles;
+    this.#realms = realms;
   }
 
   /**
@@ -118,7 +136,7 @@ export class UserService {
         ? importedDigest(input.password_algorithm ?? 'bcrypt', input.password_digest)
         : input.password === undefined
           ? null
-          : await this.#hashChecked(input.password, email);
+          : await this.#hashChecked(realmId, input.password, email);
     const user = this.#orm.em.create(UserEntity, {
       id: newId(),
       realmId,
@@ -164,7 +182,8 @@ export class UserService {
   }
 
   /**
-   * `field` names the body field in policy errors (`password`, or `newPassword` by realm name).
+   * Sets a password the realm's policy accepts (422 `validation_failed` otherwise, each problem a
+   * detail). `field` names the body field in policy errors (`password`, or `newPassword` by realm name).
    * `verifiedEmail`: an address the user has just proven they read (a password reset link went
    * to it); the email becomes verified if it is still the user's.
    */
@@ -175,7 +194,7 @@ export class UserService {
     options: { field?: string; check?: RowCheck | undefined; verifiedEmail?: string } = {},
   ): Promise<User> {
     const { email } = await this.get(realmId, id);
-    const passwordHash = await this.#hashChecked(password, email, options.field);
+    const passwordHash = await this.#hashChecked(realmId, password, email, options.field);
     return this.#write(realmId, id, options.check, (user) => {
       user.passwordHash = passwordHash;
       if (options.verifiedEmail !== undefined && options.verifiedEmail === user.email) user.emailVerified = true;
@@ -290,9 +309,30 @@ export class UserService {
     await this.#roles.unassign('user', realmId, id, roleId);
   }
 
-  /** Checks the policy, then hashes (outside any transaction: argon2 takes tens of ms). */
-  async #hashChecked(password: string, email: string, field = 'password'): Promise<string> {
-    const problems = passwordProblems(password, email, field);
+  /**
+   * What the realm's password policy finds wrong with `password` for the user of `email`, each as an
+   * error detail on `field`; empty when it would be accepted. Sets nothing: for a page that checks a
+   * password before it sets it (setPassword checks again).
+   */
+  async passwordProblemsFor(
+    realmId: string,
+    password: string,
+    email: string | undefined,
+    field = 'password',
+  ): Promise<ErrorDetail[]> {
+    return passwordProblems(password, await this.#policy(realmId), email, field);
+  }
+
+  /** The realm's password policy. */
+  async #policy(realmId: string): Promise<PasswordPolicy> {
+    const realm = await this.#realms(realmId);
+    if (!realm) throw new NotFoundError('Realm not found');
+    return { minLength: realm.passwordMinLength, refuseBreached: realm.passwordRefuseBreached };
+  }
+
+  /** Checks the realm's policy, then hashes (outside any transaction: argon2 takes tens of ms). */
+  async #hashChecked(realmId: string, password: string, email: string, field = 'password'): Promise<string> {
+    const problems = await this.passwordProblemsFor(realmId, password, email, field);
     if (problems.length > 0) throw new ValidationError('The password does not meet the policy', problems);
     return hashPassword(password);
   }

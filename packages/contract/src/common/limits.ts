@@ -22,8 +22,14 @@ export const MAX_IDS_PER_REQUEST = 100;
 /** Characters of a realm reference: `{realm}` (its UUID or name), or a realm name sent as a value. */
 export const MAX_REALM_REF_LENGTH = 64;
 
-/** The password policy's length, in characters (Unicode code points); outside it the server answers 422. */
+/**
+ * Passwords' lengths, in characters (Unicode code points); outside them the server answers 422. A
+ * realm's `password_policy.min_length` lies in `PASSWORD_MIN_LENGTH..PASSWORD_MIN_LENGTH_MAX` and
+ * defaults to `PASSWORD_MIN_LENGTH` (NIST SP 800-63B's floor); every realm's maximum is
+ * `PASSWORD_MAX_LENGTH`.
+ */
 export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MIN_LENGTH_MAX = 128;
 export const PASSWORD_MAX_LENGTH = 256;
 
 /** Characters of an `Idempotency-Key`, once unquoted. */

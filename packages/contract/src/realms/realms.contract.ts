@@ -31,7 +31,7 @@ export const realmsContract = c.router(
       summary: 'Create a realm',
       description:
         'Creates the realm with its signing key (`signing_algorithm`, default RS256) and its built-in Management ' +
-        'API resource.',
+        'API resource. `password_policy` and `require_verified_email` take their defaults where left out.',
       metadata: requires('realms:write', TAG, { masterOnly: true, etag: true }),
     },
     get: {
@@ -52,7 +52,8 @@ export const realmsContract = c.router(
       summary: 'Update a realm',
       description:
         'The name is immutable: it is part of every issued token. A different `signing_algorithm` rotates the ' +
-        "realm's signing key to a new key of that algorithm (see `POST /api/v1/realms/{realm}/keys/rotate`).",
+        "realm's signing key to a new key of that algorithm (see `POST /api/v1/realms/{realm}/keys/rotate`). " +
+        'A partial `password_policy` is merged into the current one; the policy applies to passwords set from then on.',
       metadata: requires('realms:write', TAG, { masterOnly: true, etag: true }),
     },
     delete: {

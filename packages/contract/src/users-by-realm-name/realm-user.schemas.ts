@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_REALM_REF_LENGTH } from '../common/limits.ts';
 import { Id, Timestamp } from '../common/primitives.ts';
-import { Email, PASSWORD_LENGTHS, PersonName, Username } from '../users/user.schemas.ts';
+import { Email, PASSWORD_RULES, PersonName, Username } from '../users/user.schemas.ts';
 
 /** A user as the users API by realm name shows it: camelCase, `enabled` = not suspended. */
 export const RealmUser = z
@@ -65,7 +65,7 @@ export const CreateRealmUserBody = z
     email: Email,
     firstName: PersonName.optional(),
     lastName: PersonName.optional(),
-    password: z.string().meta({ description: `Plain text, ${PASSWORD_LENGTHS} characters; stored as argon2id.` }),
+    password: z.string().meta({ description: `Plain text, stored as argon2id; ${PASSWORD_RULES}.` }),
   })
   .meta({
     id: 'CreateRealmUser',

@@ -3,7 +3,7 @@ import { errorResponses } from '../common/errors.ts';
 import { requires } from '../common/metadata.ts';
 import { withMiddleware } from '../common/middleware.ts';
 import { REALM_MANAGEMENT_RESPONSES } from '../common/responses.ts';
-import { PASSWORD_LENGTHS } from '../users/user.schemas.ts';
+import { PASSWORD_RULES } from '../users/user.schemas.ts';
 import { SEND_PASSWORD_RESET_EMAIL_DESCRIPTION, SEND_VERIFY_EMAIL_DESCRIPTION } from '../users/users.contract.ts';
 import {
   CreateRealmUserBody,
@@ -79,7 +79,7 @@ export const usersByRealmNameContract = c.router(
       body: ResetPasswordBody,
       responses: { 204: c.noBody(), ...errorResponses(422) },
       summary: "Reset a user's password",
-      description: `Plain text, ${PASSWORD_LENGTHS} characters, not the email; stored as argon2id.`,
+      description: `Plain text, stored as argon2id; ${PASSWORD_RULES}.`,
       metadata: requires('users:write', TAG, { etag: true }),
     },
     sendVerifyEmail: {

@@ -15,13 +15,14 @@ export const Username = z
 /** A given, family or full name. */
 export const PersonName = z.string().min(1).max(256);
 
-/** The password policy's length, as descriptions write it: `8..256`. */
-export const PASSWORD_LENGTHS = `${PASSWORD_MIN_LENGTH}..${PASSWORD_MAX_LENGTH}`;
+/** The realm's password policy, as the descriptions of the routes that set a password write it. */
+export const PASSWORD_RULES =
+  "the realm's `password_policy` applies: at least its `min_length` characters " +
+  `(${PASSWORD_MIN_LENGTH} by default) and at most ${PASSWORD_MAX_LENGTH}, not the email, and not a common or ` +
+  'breached password unless `refuse_breached` is false; 422 otherwise';
 
-/** A password as sent: the server's policy (its length, not the email) answers 422. */
-const Password = z
-  .string()
-  .meta({ description: `Plain text, ${PASSWORD_LENGTHS} characters, not equal to the email.` });
+/** A password as sent: the realm's policy answers 422. */
+const Password = z.string().meta({ description: `Plain text; ${PASSWORD_RULES}.` });
 
 export const User = z
   .object({

@@ -14,7 +14,7 @@ import { REALM_MANAGEMENT_RESPONSES } from '../common/responses.ts';
 import { AssignRolesBody, Role } from '../roles/role.schemas.ts';
 import {
   CreateUserBody,
-  PASSWORD_LENGTHS,
+  PASSWORD_RULES,
   SetPasswordBody,
   SetSuspendedBody,
   UpdateUserBody,
@@ -103,7 +103,7 @@ export const usersContract = c.router(
       body: SetPasswordBody,
       responses: { 200: single(User), ...errorResponses(422) },
       summary: "Change a user's password",
-      description: `The policy (${PASSWORD_LENGTHS} characters, not the email) answers 422. Stored as an argon2id hash.`,
+      description: `Stored as an argon2id hash; ${PASSWORD_RULES}.`,
       metadata: requires('users:write', TAG, { etag: true }),
     },
     setSuspended: {

@@ -37,8 +37,13 @@ export class Realms extends APIResource {
   }
 
   /**
+   * Changes the display name, the signing algorithm (a different one rotates the key) or the account
+   * settings; a partial `password_policy` is merged into the realm's.
+   *
    * @example
    * await rk.realms.update('acme', { display_name: 'Acme Inc.' });
+   * // Passwords of at least 12 characters from now on; common and breached ones stay refused.
+   * await rk.realms.update('acme', { password_policy: { min_length: 12 } });
    */
   update(realm: string, body: RealmUpdateParams, options?: RequestOptions): Promise<Realm> {
     return this.client.data(routes.update, { params: { realm }, body }, options);
