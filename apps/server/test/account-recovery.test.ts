@@ -274,3 +274,109 @@ describe('password reset emails through the Management API', () => {
     expect((await fetch(link)).status).toBe(200);
   });
 });
+
+describe('require_verified_email: a sign-in held until the email is verified', () => {
+  beforeAll(() =>
+    server.expectCall(200, 'PATCH', `/api/v1/realms/${setup.realm.id}`, {
+      token: setup.admin,
+      json: { require_verified_email: true },
+    }),
+  );
+  afterAll(() =>
+    server.expectCall(200, 'PATCH', `/api/v1/realms/${setup.realm.id}`, {
+      token: setup.admin,
+      json: { require_verified_email: false },
+    }),
+  );
+
+  /** The verification link of the newest email to `address`. */
+  async function verifyLinkFor(address: string): Promise<string> {
+    const email = await waitFor(`a verification email to ${address}`, () => smtp.to(address).at(-1), 10_000);
+    const link = /(https?:\/\/\S+\/verify-email\?token=\S+)/.exec(email.text)?.[1];
+    if (!link) throw new Error(`no link in ${email.text}`);
+    return link;
+  }
+
+  async function heldSignIn(user: { email: string; password: string }) {
+    const jar = new CookieJar();
+    const held = await submitLogin(jar, server.url, authorizeUrl(), {
+      identifier: user.email,
+      password: user.password,
+    });
+    expect(held.status).toBe(200);
+    const html = await held.text();
+    expect(html).toContain('Verify your email');
+    expect(html).toContain(`We sent a link to ${user.email}`);
+    return { jar, form: loginFormOf(html) };
+  }
+
+  it('holds the user, and the link followed in the same browser goes on to the application', async () => {
+    const user = await newUser();
+    const { jar, form } = await heldSignIn(user);
+    const link = await verifyLinkFor(user.email);
+    expect(link.startsWith(`${issuer}/verify-email?token=`)).toBe(true);
+
+    const early = await post(jar, form.action, { interaction: form.interaction, action: 'continue' });
+    expect(early.status).toBe(200);
+    expect(await early.text()).toContain('not verified yet');
+
+    const followed = await jar.fetch(link);
+    expect(followed.status).toBe(303);
+    const location = new URL(followed.headers.get('location') as string);
+    expect(location.origin + location.pathname).toBe(setup.spa.redirectUri);
+    expect(location.searchParams.get('state')).toBe('xyz');
+    expect(location.searchParams.get('code')).toBeTruthy();
+    // Signed in now: the next authorization goes through on the session.
+    expect((await jar.fetch(authorizeUrl())).status).toBe(303);
+  });
+
+  it('verified on another device, Continue goes on; Send again waits a minute', async () => {
+    const user = await newUser();
+    const { jar, form } = await heldSignIn(user);
+    const link = await verifyLinkFor(user.email);
+    const again = await post(jar, form.action, { interaction: form.interaction, action: 'send' });
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain('less than a minute ago');
+
+    const phone = await new CookieJar().fetch(link);
+    expect(phone.status).toBe(200);
+    expect(await phone.text()).toContain('is verified');
+    const continued = await post(jar, form.action, { interaction: form.interaction, action: 'continue' });
+    expect(continued.status).toBe(303);
+    expect(new URL(continued.headers.get('location') as string).searchParams.get('code')).toBeTruthy();
+  });
+
+  it('lets a verified user straight through, and answers prompt=none with interaction_required for an unverified one', async () => {
+    const verified = await newUser();
+    await server.expectCall(200, 'PATCH', `/api/v1/${setup.realm.name}/users/${verified.id}`, {
+      token: setup.admin,
+      json: { email_verified: true },
+    });
+    const straight = await submitLogin(new CookieJar(), server.url, authorizeUrl(), {
+      identifier: verified.email,
+      password: verified.password,
+    });
+    expect(straight.status).toBe(303);
+
+    // A session from before the realm required verification is held too.
+    const user = await newUser();
+    await server.expectCall(200, 'PATCH', `/api/v1/realms/${setup.realm.id}`, {
+      token: setup.admin,
+      json: { require_verified_email: false },
+    });
+    const jar = new CookieJar();
+    expect(
+      (await submitLogin(jar, server.url, authorizeUrl(), { identifier: user.email, password: user.password })).status,
+    ).toBe(303);
+    await server.expectCall(200, 'PATCH', `/api/v1/realms/${setup.realm.id}`, {
+      token: setup.admin,
+      json: { require_verified_email: true },
+    });
+    const silent = await jar.fetch(`${authorizeUrl()}&prompt=none`);
+    expect(silent.status).toBe(303);
+    expect(new URL(silent.headers.get('location') as string).searchParams.get('error')).toBe('interaction_required');
+    const shown = await jar.fetch(authorizeUrl());
+    expect(shown.status).toBe(200);
+    expect(await shown.text()).toContain('Verify your email');
+  });
+});
