@@ -85,7 +85,10 @@ export function loginEndpoint(deps: SignInDeps): RequestHandler {
 
       const previous = await currentSession(deps, req, realm);
       if (previous) await deps.sessions.end(realm.id, previous.session.id);
-      const { session, cookie, insert } = deps.sessions.create(realm.id, user.id);
+      const { session, cookie, insert } = deps.sessions.create(realm.id, user.id, {
+        ip: req.ip,
+        userAgent: req.get('user-agent'),
+      });
       deps.cookies.setSession(res, realm.name, cookie);
       await issueCode(deps, res, { realm, client, request, session }, insert);
     } catch (error) {
