@@ -21,8 +21,11 @@ afterAll(() => server?.close());
 
 /** A browser with its own User-Agent. */
 class Browser extends CookieJar {
-  constructor(readonly userAgent: string) {
+  readonly userAgent: string;
+
+  constructor(userAgent: string) {
     super();
+    this.userAgent = userAgent;
   }
 
   override fetch(url: string, init: RequestInit = {}): Promise<Response> {
@@ -251,6 +254,29 @@ describe('DELETE /users/{id}/sessions', () => {
     expect((await server.call('DELETE', `${users()}/${randomUUID()}/sessions`, { token: setup.admin })).status).toBe(
       404,
     );
+  });
+
+  it('leaves no code to exchange: a code issued in an ended session answers invalid_grant', async () => {
+    const user = await newUser();
+    for (const end of ['one', 'all'] as const) {
+      const browser = new Browser(`pending-${end}`);
+      const { verifier, challenge } = pkce();
+      const answer = await submitLogin(browser, server.url, authorizeUrl(challenge), user.credentials);
+      const code = new URL(answer.headers.get('location') as string).searchParams.get('code') as string;
+      const [session] = (await listSessions(user.id)).body.data;
+      const path = end === 'one' ? `${users()}/${user.id}/sessions/${session.id}` : `${users()}/${user.id}/sessions`;
+      await server.expectCall(204, 'DELETE', path, { token: setup.admin });
+      const exchange = await server.call('POST', `/oauth2/${setup.realm.name}/token`, {
+        form: {
+          grant_type: 'authorization_code',
+          client_id: setup.spa.clientId,
+          redirect_uri: setup.spa.redirectUri,
+          code,
+          code_verifier: verifier,
+        },
+      });
+      expect(exchange.body.error, end).toBe('invalid_grant');
+    }
   });
 
   it('is in the audit log as user.sessions_ended, one session as user.session_ended', async () => {

@@ -192,8 +192,8 @@ export class SessionService implements UserSessions {
   }
 
   /**
-   * Ends one live session of the user and revokes the refresh tokens issued under it, in one
-   * statement; false when the user has no such live session (unknown, another user's or realm's,
+   * Ends one live session of the user, revokes the refresh tokens issued under it and deletes its
+   * codes not exchanged yet, in one statement; false when the user has no such live session (unknown, another user's or realm's,
    * already ended).
    */
   async endOfUser(realmId: string, userId: string, sessionId: string): Promise<boolean> {
@@ -208,22 +208,27 @@ export class SessionService implements UserSessions {
          update refresh_tokens set revoked_at = ?
           where realm_id = ? and user_id = ? and session_id = ? and revoked_at is null
             and exists (select 1 from ended)
+       ), unused_codes as (
+         delete from authorization_codes
+          where realm_id = ? and session_id = ? and consumed_at is null and exists (select 1 from ended)
        )
        select id from ended`,
-      [sessionId, realmId, userId, now, idleSince, now, realmId, userId, sessionId],
+      [sessionId, realmId, userId, now, idleSince, now, realmId, userId, sessionId, realmId, sessionId],
     );
     return row !== undefined;
   }
 
   /**
-   * The statement that ends every session of the user and revokes every refresh token of the user
-   * (whatever session, or none, it came from), for the caller to run in its own transaction.
+   * The statement that ends every session of the user, revokes every refresh token of the user
+   * (whatever session, or none, it came from) and deletes their codes not exchanged yet, for the
+   * caller to run in its own transaction.
    */
   endAllOfUserStatement(realmId: string, userId: string): { sql: string; params: unknown[] } {
     return {
-      sql: `with ended as (delete from sessions where realm_id = ? and user_id = ?)
+      sql: `with ended as (delete from sessions where realm_id = ? and user_id = ?),
+                 unused_codes as (delete from authorization_codes where realm_id = ? and user_id = ? and consumed_at is null)
             update refresh_tokens set revoked_at = ? where realm_id = ? and user_id = ? and revoked_at is null`,
-      params: [realmId, userId, new Date(this.#clock()), realmId, userId],
+      params: [realmId, userId, realmId, userId, new Date(this.#clock()), realmId, userId],
     };
   }
 
