@@ -9,6 +9,7 @@ import { drainable } from './http/graceful-shutdown.ts';
 import { createNotifier, type NotifierParts } from './notifier/create-notifier.ts';
 import type { Notifier, NotifierOptions } from './notifier/notifier.ts';
 import { createRateLimits, type RateLimits } from './rate-limits/rate-limits.ts';
+import { Pruner, schedulePruning } from './retention/pruner.ts';
 import { openRuntime } from './runtime.ts';
 import type { Services } from './services.ts';
 
@@ -34,9 +35,10 @@ export interface StartOptions {
 
 /**
  * Starts Realmkit: database (embedded PGlite unless `databaseUrl`), migrations, first-start
- * bootstrap, HTTP, and the notifier unless `REALMKIT_NOTIFIER=off`. `close()` fails `/readyz`, stops
- * accepting, finishes in-flight requests (within `shutdownTimeoutMs`) and the notifier's batch,
- * then closes the pool.
+ * bootstrap, HTTP, the notifier unless `REALMKIT_NOTIFIER=off`, and the pruning of expired rows
+ * unless `REALMKIT_PRUNE_INTERVAL_SECONDS=0`. `close()` fails `/readyz`, stops accepting, finishes
+ * in-flight requests (within `shutdownTimeoutMs`), the notifier's batch and a pruning run, then
+ * closes the pool.
  */
 export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
   const runtime = await openRuntime(config, logger, { bootstrap: 'full', clock: options.clock });
@@ -66,6 +68,10 @@ export async function startServer(config: Config, logger: Logger, options: Start
         ? createNotifier(services, config, logger, options.notifier, options.notifierParts)
         : undefined;
     notifier?.start();
+    const pruning =
+      config.pruneIntervalSeconds > 0
+        ? schedulePruning(new Pruner(services.orm, services.clock), config.pruneIntervalSeconds, logger)
+        : undefined;
     return {
       url: `http://127.0.0.1:${port}`,
       port,
@@ -75,7 +81,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       notifier,
       async close() {
         services.readiness.markShuttingDown();
-        const [drained] = await Promise.all([http.drain(config.shutdownTimeoutMs), notifier?.stop()]);
+        const [drained] = await Promise.all([http.drain(config.shutdownTimeoutMs), notifier?.stop(), pruning?.stop()]);
         if (drained.cutRequests > 0) {
           logger.warn(
             { requests: drained.cutRequests, timeoutMs: config.shutdownTimeoutMs },

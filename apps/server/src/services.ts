@@ -71,7 +71,8 @@ export function createServices(
   const applications = new ApplicationService(orm, secretKey, roles, clock);
   const outbox = new OutboxSignal();
   const hotPath = new HotPathCache({ orm, realms, applications, resources, roles }, clock);
-  const users = new UserService(orm, roles, (realmId) => hotPath.realm(realmId));
+  const sessions = new SessionService(orm, clock);
+  const users = new UserService(orm, roles, (realmId) => hotPath.realm(realmId), sessions);
   const tokenStore = new TokenStoreService(orm, clock);
   return {
     orm,
@@ -81,7 +82,7 @@ export function createServices(
     accessTokens: new AccessTokenService(signingKeys, hotPath, issuers, clock, { store: tokenStore, users }),
     idTokens: new IdTokenService(signingKeys, issuers, clock),
     tokenStore,
-    sessions: new SessionService(orm, clock),
+    sessions,
     authorizationCodes: new AuthorizationCodeService(orm, clock),
     signInFormKey: secretKey.signInFormKey,
     clock,

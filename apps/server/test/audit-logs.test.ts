@@ -97,6 +97,8 @@ describe('audit log: what each write records', () => {
         'user.roles_assigned',
         'user.role_removed',
         'user.verify_email_sent',
+        'user.sessions_ended',
+        'user.session_ended',
         'application.created',
         'application.updated',
         'application.deleted',

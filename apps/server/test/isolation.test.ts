@@ -48,11 +48,15 @@ function hasBody(route: AppRoute): boolean {
 }
 
 function pathIn(realm: string, route: AppRoute, group: keyof typeof idsInB): string {
-  return route.path
-    .replace(':realm', realm)
-    .replace(':id', idsInB[group])
-    .replace(':roleId', idsInB.roles)
-    .replace(':scopeId', idsInB.scopeId);
+  return (
+    route.path
+      .replace(':realm', realm)
+      .replace(':id', idsInB[group])
+      .replace(':roleId', idsInB.roles)
+      .replace(':scopeId', idsInB.scopeId)
+      // No session exists under realm A's path for B's user: the user lookup decides.
+      .replace(':sessionId', '0199b2f6-3c6e-7d4a-9b1e-2f4f8a6c1d20')
+  );
 }
 
 beforeAll(async () => {

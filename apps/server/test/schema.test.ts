@@ -27,8 +27,8 @@ afterAll(async () => {
  * needed: the test fails on a statement that is not listed, and on an entry that no longer shows.
  */
 
-/** Tables that only raw SQL reads and writes (idempotency store, trigger-kept user counts, settings). */
-const UNMAPPED_TABLES = ['idempotency_keys', 'realm_user_counts', 'system_settings'];
+/** Tables that only raw SQL reads and writes (idempotency store, trigger-kept user counts, sessions' applications, settings). */
+const UNMAPPED_TABLES = ['idempotency_keys', 'realm_user_counts', 'session_applications', 'system_settings'];
 
 /**
  * Foreign keys, by table and column: the entities map references as plain uuid columns, not

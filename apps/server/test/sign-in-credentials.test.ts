@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Orm } from '../src/db/orm.ts';
 import type { RoleService } from '../src/roles/role.service.ts';
 import * as password from '../src/users/password.ts';
-import { UserService } from '../src/users/user.service.ts';
+import { UserService, type UserSessions } from '../src/users/user.service.ts';
 
 vi.mock('../src/users/password.ts', async (importOriginal) => {
   const original = await importOriginal<typeof import('../src/users/password.ts')>();
@@ -22,7 +22,7 @@ function usersWith(row: object | null): UserService {
     flush: async () => undefined,
   };
   const orm = { em: { ...em, fork: () => em } } as unknown as Orm;
-  return new UserService(orm, {} as RoleService, async () => null);
+  return new UserService(orm, {} as RoleService, async () => null, {} as UserSessions);
 }
 
 /**

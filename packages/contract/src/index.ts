@@ -31,6 +31,7 @@ export * from './roles/role.schemas.ts';
 export * from './roles/roles.contract.ts';
 export * from './signing-keys/signing-key.schemas.ts';
 export * from './signing-keys/signing-keys.contract.ts';
+export * from './users/session.schemas.ts';
 export * from './users/user.schemas.ts';
 export * from './users/users.contract.ts';
 export * from './users-by-realm-name/realm-user.schemas.ts';

@@ -111,6 +111,19 @@ describe('rk.users', () => {
     await rk.users.delete(user.id);
     await expect(rk.users.identities.list(user.id)).rejects.toBeInstanceOf(NotFoundError);
   });
+
+  it("lists and ends a user's sessions (none for a user who never signed in)", async () => {
+    const user = await rk.users.create({ email: 'sessions@example.com' });
+    const sessions = await rk.users.listSessions(user.id, { per_page: 5 });
+    expect(sessions.data).toEqual([]);
+    expect(sessions.meta).toEqual({ current_page: 1, per_page: 5, total: 0 });
+    await rk.users.endSessions(user.id);
+    await expect(rk.users.endSession(user.id, '0199b2f6-3c6e-7d4a-9b1e-2f4f8a6c1d20')).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    await rk.users.delete(user.id);
+    await expect(rk.users.listSessions(user.id)).rejects.toBeInstanceOf(NotFoundError);
+  });
 });
 
 describe('rk.usersByRealmName and sendVerifyEmail', () => {

@@ -36,6 +36,8 @@ export interface Config {
   corsOrigins: string[];
   /** How long a shutdown waits for requests in flight before cutting their connections. */
   shutdownTimeoutMs: number;
+  /** How often expired sessions, codes and tokens are deleted, in seconds; 0 turns pruning off. */
+  pruneIntervalSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -86,6 +88,7 @@ const Env = z.object({
     .refine((origins) => origins.every(isOrigin), 'must be comma-separated origins like https://app.example.com')
     .optional(),
   REALMKIT_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  REALMKIT_PRUNE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(604_800).default(3600),
 });
 
 function rateLimitVariables() {
@@ -156,5 +159,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     corsOrigins: e.REALMKIT_CORS_ORIGINS ?? [],
     shutdownTimeoutMs: e.REALMKIT_SHUTDOWN_TIMEOUT_MS,
+    pruneIntervalSeconds: e.REALMKIT_PRUNE_INTERVAL_SECONDS,
   };
 }

@@ -52,10 +52,35 @@ function bindingOf(orm: Orm): Promise<boolean> {
  */
 export async function runStatement<T>(orm: Orm, sql: string, params: readonly unknown[]): Promise<T[]> {
   const client = (orm.em.getConnection() as unknown as AbstractSqlConnection).getClient();
-  const query = (await bindingOf(orm))
+  return (await client.executeQuery<T>(await compiled(orm, sql, params))).rows;
+}
+
+async function compiled(orm: Orm, sql: string, params: readonly unknown[]) {
+  return (await bindingOf(orm))
     ? CompiledQuery.raw(numberedSql(sql), [...params])
     : CompiledQuery.raw(orm.em.getPlatform().formatQuery(sql, [...params]));
-  return (await client.executeQuery<T>(query)).rows;
+}
+
+/** Runs statements as {@link runStatement} does, on one connection. */
+export type OnConnection = <T>(sql: string, params: readonly unknown[]) => Promise<T[]>;
+
+/**
+ * Runs `work` on one connection of the ORM's pool, held until `work` ends: for what lives in a
+ * database session, as `pg_try_advisory_lock` does. Statements as {@link runStatement}.
+ *
+ * @example
+ * await onOneConnection(orm, async (run) => { await run('select pg_try_advisory_lock(?)', [42]); });
+ */
+export async function onOneConnection<R>(orm: Orm, work: (run: OnConnection) => Promise<R>): Promise<R> {
+  const client = (orm.em.getConnection() as unknown as AbstractSqlConnection).getClient();
+  return client
+    .connection()
+    .execute((db) =>
+      work(
+        async <T>(sql: string, params: readonly unknown[]) =>
+          (await db.executeQuery<T>(await compiled(orm, sql, params))).rows,
+      ),
+    );
 }
 
 /** The first row {@link runStatement} answers, or `undefined`. */

@@ -82,28 +82,42 @@ export class AuthorizationCodeService {
   }
 
   /**
-   * A new code for `grant`, valid AUTHORIZATION_CODE_TTL_SECONDS. `withSession`: the statement that
-   * stores the session it was issued in, run in the same statement (a data-modifying CTE).
+   * A new code for `grant`, valid AUTHORIZATION_CODE_TTL_SECONDS, and the application noted among
+   * those its session signed in to (`session_applications`), in one statement. `withSession`: the
+   * statement that stores the session it was issued in (`insert ... returning id`), run in the same
+   * statement too (data-modifying CTEs).
    */
   async issue(grant: CodeGrant, withSession?: { sql: string; params: unknown[] }): Promise<string> {
     const code = newSecret();
+    // A new session is not visible to its sibling CTEs' reads: its application row takes its id from
+    // the insert's `returning`. An existing one is read (it may have just ended: then no row).
+    const signedIn = withSession
+      ? 'signed_in as (insert into session_applications (session_id, application_id) select id, ?::uuid from session)'
+      : `signed_in as (insert into session_applications (session_id, application_id)
+           select id, ?::uuid from sessions where id = ? and realm_id = ? on conflict do nothing)`;
     const insert = `insert into authorization_codes (${COLUMNS}, code_hash, expires_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-    await runStatement(this.#orm, withSession ? `with session as (${withSession.sql}) ${insert}` : insert, [
-      ...(withSession?.params ?? []),
-      newId(),
-      grant.realmId,
-      grant.applicationId,
-      grant.userId,
-      grant.sessionId,
-      grant.redirectUri,
-      grant.codeChallenge,
-      grant.scope,
-      grant.resource,
-      grant.nonce,
-      grant.authTime,
-      digestOf(code),
-      new Date(this.#clock() + AUTHORIZATION_CODE_TTL_SECONDS * 1000),
-    ]);
+    await runStatement(
+      this.#orm,
+      withSession ? `with session as (${withSession.sql}), ${signedIn} ${insert}` : `with ${signedIn} ${insert}`,
+      [
+        ...(withSession?.params ?? []),
+        grant.applicationId,
+        ...(withSession ? [] : [grant.sessionId, grant.realmId]),
+        newId(),
+        grant.realmId,
+        grant.applicationId,
+        grant.userId,
+        grant.sessionId,
+        grant.redirectUri,
+        grant.codeChallenge,
+        grant.scope,
+        grant.resource,
+        grant.nonce,
+        grant.authTime,
+        digestOf(code),
+        new Date(this.#clock() + AUTHORIZATION_CODE_TTL_SECONDS * 1000),
+      ],
+    );
     return code;
   }
 

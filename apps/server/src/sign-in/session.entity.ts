@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { SESSION_IP_MAX_LENGTH, SESSION_USER_AGENT_MAX_LENGTH } from '@realmkit/contract';
 import { createdAt } from '../db/timestamps.ts';
 
 /**
@@ -21,6 +22,9 @@ export const SessionEntity = defineEntity({
     lastActiveAt: p.datetime(),
     /** The absolute end, SESSION_MAX_TTL_SECONDS after sign-in. */
     expiresAt: p.datetime(),
+    /** Where the sign-in came from (`req.ip`) and its browser's User-Agent, cut to the contract's bounds. */
+    ip: p.string().length(SESSION_IP_MAX_LENGTH).nullable(),
+    userAgent: p.string().length(SESSION_USER_AGENT_MAX_LENGTH).nullable(),
   },
   indexes: [{ name: 'sessions_user_idx', properties: ['realmId', 'userId'] }],
 });

@@ -126,7 +126,11 @@ export async function startSession(
   const { realm, client, request } = grant;
   const previous = await currentSession(deps, req, realm);
   if (previous) await deps.sessions.end(realm.id, previous.session.id);
-  const { session, cookie, insert } = deps.sessions.create(realm.id, grant.userId, { authTime: grant.authTime });
+  const { session, cookie, insert } = deps.sessions.create(realm.id, grant.userId, {
+    authTime: grant.authTime,
+    ip: req.ip,
+    userAgent: req.get('user-agent'),
+  });
   deps.cookies.setSession(res, realm.name, cookie);
   await issueCode(deps, res, { realm, client, request, session }, insert);
 }

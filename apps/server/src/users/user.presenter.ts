@@ -1,5 +1,6 @@
-import type { User as UserBody } from '@realmkit/contract';
+import type { User as UserBody, UserSession } from '@realmkit/contract';
 import type { User, UserIdentity } from './user.entity.ts';
+import type { UserSessionRecord } from './user.service.ts';
 
 /** The API shape of a user: snake_case, never the password hash. */
 export function presentUser(user: User): UserBody {
@@ -25,5 +26,18 @@ export function presentIdentity(identity: UserIdentity) {
     provider_user_id: identity.providerUserId,
     details: identity.details,
     created_at: identity.createdAt.toISOString(),
+  };
+}
+
+/** A login session as an administrator sees it: never its secret. */
+export function presentUserSession(session: UserSessionRecord): UserSession {
+  return {
+    id: session.id,
+    created_at: session.createdAt.toISOString(),
+    last_seen_at: session.lastActiveAt.toISOString(),
+    expires_at: session.expiresAt.toISOString(),
+    ip: session.ip,
+    user_agent: session.userAgent,
+    applications: session.applications.map((app) => ({ id: app.id, client_id: app.clientId, name: app.name })),
   };
 }

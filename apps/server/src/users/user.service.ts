@@ -9,6 +9,7 @@ import {
   type CursorPageQuery,
   newestFirstPage,
   type Page,
+  type PageQuery,
   paged,
   searchFilter,
 } from '../db/pagination.ts';
@@ -68,6 +69,33 @@ interface ActiveUserRow {
   updated_at: Date | string;
 }
 
+/** A user's login session as the Management API shows it. */
+export interface UserSessionRecord {
+  id: string;
+  createdAt: Date;
+  lastActiveAt: Date;
+  expiresAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+  /** The applications it signed in to that still exist, first first. */
+  applications: { id: string; clientId: string; name: string }[];
+}
+
+/**
+ * What users need of the login sessions: sign-in/'s SessionService, passed in (sign-in/ reads
+ * users, so users/ may not import it).
+ */
+export interface UserSessions {
+  /** The user's live sessions, newest first. */
+  listOfUser(realmId: string, userId: string, query: PageQuery): Promise<Page<UserSessionRecord>>;
+  /** Ends one live session of the user and revokes its refresh tokens; false when there is no such session. */
+  endOfUser(realmId: string, userId: string, sessionId: string): Promise<boolean>;
+  /** Ends every session of the user and revokes every refresh token of the user. */
+  endAllOfUser(realmId: string, userId: string): Promise<void>;
+  /** {@link endAllOfUser} as one statement, for the caller's transaction. */
+  endAllOfUserStatement(realmId: string, userId: string): { sql: string; params: unknown[] };
+}
+
 let absentUserHashValue: Promise<string> | undefined;
 /** An argon2id hash of a random password, made once, that unknown accounts are checked against. */
 const absentUserHash = () => (absentUserHashValue ??= hashPassword(randomBytes(24).toString('base64url')));
@@ -85,11 +113,13 @@ export class UserService {
   readonly #orm: Orm;
   readonly #roles: RoleService;
   readonly #realms: RealmPolicySource;
+  readonly #sessions: UserSessions;
 
-  constructor(orm: Orm, roles: RoleService, realms: RealmPolicySource) {
+  constructor(orm: Orm, roles: RoleService, realms: RealmPolicySource, sessions: UserSessions) {
     this.#orm = orm;
     this.#roles = roles;
     this.#realms = realms;
+    this.#sessions = sessions;
   }
 
   /**
@@ -153,30 +183,41 @@ export class UserService {
     return user;
   }
 
-  /** `check` is the request's precondition (`If-Match`), judged under the row's lock. */
+  /**
+   * `check` is the request's precondition (`If-Match`), judged under the row's lock. Suspending
+   * (`is_suspended: true`) also ends the user's sessions and revokes their refresh tokens, in the
+   * same transaction.
+   */
   update(
     realmId: string,
     id: string,
     input: UpdateUserBody & { is_suspended?: boolean },
     check?: RowCheck,
   ): Promise<User> {
-    return this.#write(realmId, id, check, (user) => {
-      if (input.email !== undefined) {
-        const email = normalizeEmail(input.email);
-        if (email !== user.email) {
-          user.email = email;
-          user.emailVerified = false;
+    return this.#write(
+      realmId,
+      id,
+      check,
+      (user) => {
+        if (input.email !== undefined) {
+          const email = normalizeEmail(input.email);
+          if (email !== user.email) {
+            user.email = email;
+            user.emailVerified = false;
+          }
         }
-      }
-      if (input.email_verified !== undefined) user.emailVerified = input.email_verified;
-      if (input.username !== undefined) user.username = input.username;
-      if (input.name !== undefined) user.name = input.name;
-      if (input.given_name !== undefined) user.givenName = input.given_name;
-      if (input.family_name !== undefined) user.familyName = input.family_name;
-      if (input.is_suspended !== undefined) user.isSuspended = input.is_suspended;
-    });
+        if (input.email_verified !== undefined) user.emailVerified = input.email_verified;
+        if (input.username !== undefined) user.username = input.username;
+        if (input.name !== undefined) user.name = input.name;
+        if (input.given_name !== undefined) user.givenName = input.given_name;
+        if (input.family_name !== undefined) user.familyName = input.family_name;
+        if (input.is_suspended !== undefined) user.isSuspended = input.is_suspended;
+      },
+      input.is_suspended === true,
+    );
   }
 
+  /** Its sessions, refresh tokens and the rest of its records go with it (foreign keys, on delete cascade). */
   async delete(realmId: string, id: string, check?: RowCheck): Promise<void> {
     await deleteRow(this.#orm.em, UserEntity, { id, realmId }, { check, notFound });
   }
@@ -185,7 +226,9 @@ export class UserService {
    * Sets a password the realm's policy accepts (422 `validation_failed` otherwise, each problem a
    * detail). `field` names the body field in policy errors (`password`, or `newPassword` by realm name).
    * `verifiedEmail`: an address the user has just proven they read (a password reset link went
-   * to it); the email becomes verified if it is still the user's.
+   * to it); the email becomes verified if it is still the user's. The user's sessions end and
+   * their refresh tokens are revoked, in the same transaction: whoever knew the old password is
+   * signed out.
    */
   async setPassword(
     realmId: string,
@@ -195,10 +238,16 @@ export class UserService {
   ): Promise<User> {
     const { email } = await this.get(realmId, id);
     const passwordHash = await this.#hashChecked(realmId, password, email, options.field);
-    return this.#write(realmId, id, options.check, (user) => {
-      user.passwordHash = passwordHash;
-      if (options.verifiedEmail !== undefined && options.verifiedEmail === user.email) user.emailVerified = true;
-    });
+    return this.#write(
+      realmId,
+      id,
+      options.check,
+      (user) => {
+        user.passwordHash = passwordHash;
+        if (options.verifiedEmail !== undefined && options.verifiedEmail === user.email) user.emailVerified = true;
+      },
+      true,
+    );
   }
 
   /** The id of the user whose email or username (case-insensitive) is `identifier`, if any. */
@@ -213,10 +262,35 @@ export class UserService {
     return row?.id;
   }
 
+  /** Suspending also ends the user's sessions and revokes their refresh tokens, in the same transaction. */
   setSuspended(realmId: string, id: string, isSuspended: boolean, check?: RowCheck): Promise<User> {
-    return this.#write(realmId, id, check, (user) => {
-      user.isSuspended = isSuspended;
-    });
+    return this.#write(
+      realmId,
+      id,
+      check,
+      (user) => {
+        user.isSuspended = isSuspended;
+      },
+      isSuspended,
+    );
+  }
+
+  /** The user's live login sessions, newest first (404 for an unknown user). */
+  async listSessions(realmId: string, id: string, query: PageQuery): Promise<Page<UserSessionRecord>> {
+    await this.get(realmId, id);
+    return this.#sessions.listOfUser(realmId, id, query);
+  }
+
+  /** Ends every session of the user and revokes every refresh token of the user (404 for an unknown user). */
+  async endSessions(realmId: string, id: string): Promise<void> {
+    await this.get(realmId, id);
+    await this.#sessions.endAllOfUser(realmId, id);
+  }
+
+  /** Ends one live session of the user and revokes the refresh tokens issued under it (404 when there is none). */
+  async endSession(realmId: string, id: string, sessionId: string): Promise<void> {
+    await this.get(realmId, id);
+    if (!(await this.#sessions.endOfUser(realmId, id, sessionId))) throw new NotFoundError('Session not found');
   }
 
   /**
@@ -341,10 +415,25 @@ export class UserService {
     return withConflicts(CONFLICTS, () => this.#orm.em.flush());
   }
 
-  /** One change to one user, atomic with `check` (see {@link updateRow}); uniqueness answers 409. */
-  #write(realmId: string, id: string, check: RowCheck | undefined, change: (user: User) => void): Promise<User> {
+  /**
+   * One change to one user, atomic with `check` (see {@link updateRow}); uniqueness answers 409.
+   * `endSessions`: the user's sessions end and refresh tokens are revoked in the same transaction.
+   */
+  #write(
+    realmId: string,
+    id: string,
+    check: RowCheck | undefined,
+    change: (user: User) => void,
+    endSessions = false,
+  ): Promise<User> {
     return withConflicts(CONFLICTS, () =>
-      updateRow(this.#orm.em, UserEntity, { id, realmId }, { check, notFound }, change),
+      updateRow(this.#orm.em, UserEntity, { id, realmId }, { check, notFound }, async (user, tx) => {
+        change(user);
+        if (endSessions) {
+          const { sql, params } = this.#sessions.endAllOfUserStatement(realmId, id);
+          await tx.execute(sql, params);
+        }
+      }),
     );
   }
 }

@@ -6,7 +6,7 @@ import { listBody } from '../http/list-body.ts';
 import { presentRole } from '../roles/role.presenter.ts';
 import type { EmailVerificationService } from './email-verification.service.ts';
 import type { PasswordResetService } from './password-reset.service.ts';
-import { presentIdentity, presentUser } from './user.presenter.ts';
+import { presentIdentity, presentUser, presentUserSession } from './user.presenter.ts';
 import type { UserService } from './user.service.ts';
 
 /** `/api/v1/{realm}/users`: thin handlers over {@link UserService}. */
@@ -76,5 +76,17 @@ export function usersRoutes(
       status: 200,
       body: listBody(await users.listIdentities(targetRealm(res).id, params.id, query), presentIdentity),
     }),
+    listSessions: async ({ params, query, res }) => ({
+      status: 200,
+      body: listBody(await users.listSessions(targetRealm(res).id, params.id, query), presentUserSession),
+    }),
+    endSessions: async ({ params, res }) => {
+      await users.endSessions(targetRealm(res).id, params.id);
+      return { status: 204, body: undefined };
+    },
+    endSession: async ({ params, res }) => {
+      await users.endSession(targetRealm(res).id, params.id, params.sessionId);
+      return { status: 204, body: undefined };
+    },
   });
 }

@@ -194,6 +194,9 @@ export async function startTestServer(
       notifier: 'off',
       // Suites send bursts (concurrency tests); rate-limits.test.ts turns limits on where it tests them.
       rateLimits: RATE_LIMITS_OFF,
+      // Test files share one database, and some move their clock by days: a pruner would delete
+      // other files' rows. sessions.test.ts runs one, limited to its realm.
+      pruneIntervalSeconds: 0,
       ...options.config,
     },
     options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),

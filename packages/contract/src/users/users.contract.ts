@@ -7,11 +7,12 @@ import {
 } from '../common/limits.ts';
 import { requires } from '../common/metadata.ts';
 import { withMiddleware } from '../common/middleware.ts';
-import { CursorListQuery, cursorListOf, ListQuery, listOf, single } from '../common/pagination.ts';
+import { CursorListQuery, cursorListOf, ListQuery, listOf, PageQuery, single } from '../common/pagination.ts';
 import { REALM_API_PATH } from '../common/paths.ts';
 import { RealmIdPathParams, RealmIdRoleIdPathParams, RealmPathParams } from '../common/primitives.ts';
 import { REALM_MANAGEMENT_RESPONSES } from '../common/responses.ts';
 import { AssignRolesBody, Role } from '../roles/role.schemas.ts';
+import { RealmIdSessionIdPathParams, UserSession } from './session.schemas.ts';
 import {
   CreateUserBody,
   PASSWORD_RULES,
@@ -190,6 +191,43 @@ export const usersContract = c.router(
       summary: "List a user's connected identity providers",
       description: 'Oldest first. `search` matches provider and provider user id.',
       metadata: requires('users:read', TAG),
+    },
+    listSessions: {
+      method: 'GET',
+      path: '/:id/sessions',
+      pathParams: RealmIdPathParams,
+      query: PageQuery,
+      responses: { 200: listOf(UserSession) },
+      summary: "List a user's sessions",
+      description:
+        "The user's live login sessions (one per browser signed in), newest first: when and where each began, " +
+        'when it was last used, and the applications it signed in to.',
+      metadata: requires('users:read', TAG),
+    },
+    endSessions: {
+      method: 'DELETE',
+      path: '/:id/sessions',
+      pathParams: RealmIdPathParams,
+      body: c.noBody(),
+      responses: { 204: c.noBody() },
+      summary: "End all of a user's sessions",
+      description:
+        'Signs the user out of every browser and revokes every refresh token of the user, in one step: ' +
+        'their applications must sign them in again. Access tokens already issued live until they expire. ' +
+        'Suspending the user, deleting them or setting their password does the same.',
+      metadata: requires('users:write', TAG),
+    },
+    endSession: {
+      method: 'DELETE',
+      path: '/:id/sessions/:sessionId',
+      pathParams: RealmIdSessionIdPathParams,
+      body: c.noBody(),
+      responses: { 204: c.noBody() },
+      summary: "End one of a user's sessions",
+      description:
+        'Signs the user out of that browser and revokes the refresh tokens issued under the session. ' +
+        "404 when the session is not a live session of this user (another user's, ended or unknown).",
+      metadata: requires('users:write', TAG),
     },
   }),
   { pathPrefix: `${REALM_API_PATH}/users`, strictStatusCodes: true, commonResponses: REALM_MANAGEMENT_RESPONSES },

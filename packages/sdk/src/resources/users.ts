@@ -13,6 +13,8 @@ export type UserIdentity = ListItem<typeof routes.listIdentities>;
 export type UserCreateParams = RequestBody<typeof routes.create>;
 export type UserUpdateParams = RequestBody<typeof routes.update>;
 export type UserListParams = RequestQuery<typeof routes.list>;
+export type UserSession = ListItem<typeof routes.listSessions>;
+export type UserSessionListParams = RequestQuery<typeof routes.listSessions>;
 
 /** `rk.users`: the users of the client's realm. */
 export class Users extends APIResource {
@@ -113,6 +115,39 @@ export class Users extends APIResource {
    */
   sendPasswordResetEmail(id: string, options?: RequestOptions): Promise<void> {
     return this.client.none(routes.sendPasswordResetEmail, { params: { id } }, options);
+  }
+
+  /**
+   * The user's live login sessions (one per browser signed in), newest first: `ip`, `user_agent`,
+   * `last_seen_at` and the applications each signed in to. Pages like every list.
+   *
+   * @example
+   * for await (const session of rk.users.listSessions(id)) console.log(session.ip, session.user_agent);
+   */
+  listSessions(id: string, query?: UserSessionListParams, options?: RequestOptions): PagePromise<UserSession> {
+    return this.client.list(routes.listSessions, { params: { id }, query }, options);
+  }
+
+  /**
+   * Signs the user out everywhere: ends every session and revokes every refresh token of the user.
+   *
+   * @example
+   * await rk.users.endSessions(id);
+   */
+  endSessions(id: string, options?: RequestOptions): Promise<void> {
+    return this.client.none(routes.endSessions, { params: { id } }, options);
+  }
+
+  /**
+   * Ends one session and revokes the refresh tokens issued under it; `NotFoundError` when it is not
+   * a live session of this user.
+   *
+   * @example
+   * const { data } = await rk.users.listSessions(id);
+   * await rk.users.endSession(id, data[0].id);
+   */
+  endSession(id: string, sessionId: string, options?: RequestOptions): Promise<void> {
+    return this.client.none(routes.endSession, { params: { id, sessionId } }, options);
   }
 
   /**

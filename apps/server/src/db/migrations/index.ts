@@ -8,6 +8,7 @@ import { Migration20261129000000SigningKeyAlgorithmCheck } from './Migration2026
 import { Migration20261206000000ClientMetadata } from './Migration20261206000000ClientMetadata.ts';
 import { Migration20261207000000SignIn } from './Migration20261207000000SignIn.ts';
 import { Migration20261208000000RealmAccountSettings } from './Migration20261208000000RealmAccountSettings.ts';
+import { Migration20261208100000SessionDetails } from './Migration20261208100000SessionDetails.ts';
 import { Migration20261208300000PasswordResets } from './Migration20261208300000PasswordResets.ts';
 
 /** Every migration, in order. Listed explicitly: no file globbing at run time. */
@@ -25,5 +26,6 @@ export const migrations = [
   { name: 'Migration20261206000000ClientMetadata', class: Migration20261206000000ClientMetadata },
   { name: 'Migration20261207000000SignIn', class: Migration20261207000000SignIn },
   { name: 'Migration20261208000000RealmAccountSettings', class: Migration20261208000000RealmAccountSettings },
+  { name: 'Migration20261208100000SessionDetails', class: Migration20261208100000SessionDetails },
   { name: 'Migration20261208300000PasswordResets', class: Migration20261208300000PasswordResets },
 ];
