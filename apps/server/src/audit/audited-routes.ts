@@ -33,6 +33,7 @@ const PAST_TENSE: Readonly<Record<string, string>> = {
   assign: 'assigned',
   remove: 'removed',
   send: 'sent',
+  clear: 'cleared',
 };
 
 /** Verbs whose object, when the route name has one, is itself the target (`createScope` → a scope). */

@@ -7,6 +7,7 @@ import { Migration20261128100000ConcurrencyControl } from './Migration2026112810
 import { Migration20261129000000SigningKeyAlgorithmCheck } from './Migration20261129000000SigningKeyAlgorithmCheck.ts';
 import { Migration20261206000000ClientMetadata } from './Migration20261206000000ClientMetadata.ts';
 import { Migration20261207000000SignIn } from './Migration20261207000000SignIn.ts';
+import { Migration20261208200000SignInAudit } from './Migration20261208200000SignInAudit.ts';
 
 /** Every migration, in order. Listed explicitly: no file globbing at run time. */
 export const migrations = [
@@ -22,4 +23,5 @@ export const migrations = [
   { name: 'Migration20261129000000SigningKeyAlgorithmCheck', class: Migration20261129000000SigningKeyAlgorithmCheck },
   { name: 'Migration20261206000000ClientMetadata', class: Migration20261206000000ClientMetadata },
   { name: 'Migration20261207000000SignIn', class: Migration20261207000000SignIn },
+  { name: 'Migration20261208200000SignInAudit', class: Migration20261208200000SignInAudit },
 ];
