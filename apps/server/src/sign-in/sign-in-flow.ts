@@ -1,10 +1,12 @@
 import { LOGIN_FORM_COOKIE, LOGIN_PATH, realmPath, SESSION_COOKIE } from '@realmkit/contract';
 import type { Request, Response } from 'express';
 import type { Application } from '../applications/application.entity.ts';
+import type { UserEvent } from '../audit/audit-log.service.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { HotPathCache } from '../hot-path/hot-path.service.ts';
 import type { SigningKeyService } from '../keys/signing-key.service.ts';
 import type { Issuers } from '../oauth-protocol/issuer.ts';
+import type { LoginGuard } from '../rate-limits/login-guessing.service.ts';
 import type { Realm } from '../realms/realm.entity.ts';
 import type { UserService } from '../users/user.service.ts';
 import type { AuthorizationCodeService } from './authorization-code.service.ts';
@@ -17,7 +19,7 @@ import { newCsrfToken, type SignInFormState, sealForm } from './sign-in-form.ts'
 /** What the sign-in pages work with. */
 export interface SignInDeps {
   cache: Pick<HotPathCache, 'realm' | 'application' | 'resource'>;
-  users: Pick<UserService, 'checkCredentials' | 'findActive'>;
+  users: Pick<UserService, 'findByLogin' | 'checkCredentials' | 'findActive'>;
   sessions: SessionService;
   codes: Pick<AuthorizationCodeService, 'issue'>;
   keys: Pick<SigningKeyService, 'verificationKeys'>;
@@ -27,10 +29,10 @@ export interface SignInDeps {
   /** Seals what a page's form carries (SecretKey.signInFormKey). */
   formKey: Buffer;
   clock: Clock;
-  /** The login form's rate limit; none when off. */
-  loginLimit?:
-    | ((attempt: { realmId: string; identifier: string; ip: string }) => Promise<{ retryAfterSeconds: number } | null>)
-    | undefined;
+  /** The login form's rate limit and guessing delays; none when both are off. */
+  loginLimit?: LoginGuard | undefined;
+  /** Writes a sign-in's audit entry without the page waiting for it (errors are logged). */
+  audit?: ((event: UserEvent) => void) | undefined;
 }
 
 const CSRF_TOKEN = /^[A-Za-z0-9_-]{22}$/;

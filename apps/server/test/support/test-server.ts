@@ -194,6 +194,8 @@ export async function startTestServer(
       notifier: 'off',
       // Suites send bursts (concurrency tests); rate-limits.test.ts turns limits on where it tests them.
       rateLimits: RATE_LIMITS_OFF,
+      // So are the login's guessing delays: sign-in-guessing.test.ts turns them on.
+      loginGuessing: undefined,
       ...options.config,
     },
     options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
