@@ -141,6 +141,10 @@ export function createApp({
     formKey: services.signInFormKey,
     clock: services.clock,
     loginLimit: rateLimits?.login,
+    audit: (event) =>
+      services.auditLogs.recordUserEventLater(event, (error, entry) =>
+        logger.error({ err: error, audit: entry }, 'audit entry could not be recorded'),
+      ),
   };
   const authorize = authorizeEndpoint(signIn);
   app.get(AUTHORIZE_PATH, authorize);
@@ -225,7 +229,7 @@ export function createApp({
   createExpressEndpoints(contract.signingKeys, realmKeysRoutes(services.realms), app, routeOptions);
   createExpressEndpoints(
     contract.users,
-    usersRoutes(services.users, services.emailVerifications),
+    usersRoutes(services.users, services.emailVerifications, rateLimits?.guessing),
     app,
     userRouteOptions,
   );

@@ -1,4 +1,5 @@
-import type { User as UserBody } from '@realmkit/contract';
+import type { SignInFailures, User as UserBody } from '@realmkit/contract';
+import type { SignInFailureState } from '../rate-limits/login-guessing.service.ts';
 import type { User, UserIdentity } from './user.entity.ts';
 
 /** The API shape of a user: snake_case, never the password hash. */
@@ -25,5 +26,15 @@ export function presentIdentity(identity: UserIdentity) {
     provider_user_id: identity.providerUserId,
     details: identity.details,
     created_at: identity.createdAt.toISOString(),
+  };
+}
+
+/** What the login's counters hold of a user's failed sign-ins, as `GET /users/{id}/sign-in-failures` answers it. */
+export function presentSignInFailures(state: SignInFailureState): SignInFailures {
+  return {
+    failures: state.failures,
+    last_failure_at: state.lastFailureAt?.toISOString() ?? null,
+    reset_at: state.resetAt?.toISOString() ?? null,
+    delayed_until: state.delayedUntil?.toISOString() ?? null,
   };
 }

@@ -3,13 +3,24 @@ import { initServer } from '@ts-rest/express';
 import { targetRealm } from '../http/bearer-auth.ts';
 import { preconditionOf, tagged } from '../http/conditional-requests.ts';
 import { listBody } from '../http/list-body.ts';
+import type { LoginGuessing, SignInFailureState } from '../rate-limits/login-guessing.service.ts';
 import { presentRole } from '../roles/role.presenter.ts';
 import type { EmailVerificationService } from './email-verification.service.ts';
-import { presentIdentity, presentUser } from './user.presenter.ts';
+import { presentIdentity, presentSignInFailures, presentUser } from './user.presenter.ts';
 import type { UserService } from './user.service.ts';
 
-/** `/api/v1/{realm}/users`: thin handlers over {@link UserService}. */
-export function usersRoutes(users: UserService, verifications: EmailVerificationService) {
+/** With the delays off, nothing is counted. */
+const NOTHING_COUNTED: SignInFailureState = { failures: 0, lastFailureAt: null, resetAt: null, delayedUntil: null };
+
+/**
+ * `/api/v1/{realm}/users`: thin handlers over {@link UserService}, and the failed sign-ins that
+ * `guessing` counts (none when the delays are off).
+ */
+export function usersRoutes(
+  users: UserService,
+  verifications: EmailVerificationService,
+  guessing?: Pick<LoginGuessing, 'state' | 'clear'>,
+) {
   return initServer().router(contract.users, {
     list: async ({ query, res }) => ({
       status: 200,
@@ -62,6 +73,15 @@ export function usersRoutes(users: UserService, verifications: EmailVerification
     sendVerifyEmail: async ({ params, res }) => {
       await verifications.request(targetRealm(res), params.id);
       return { status: 202, body: undefined };
+    },
+    getSignInFailures: async ({ params, res }) => {
+      const user = await users.get(targetRealm(res).id, params.id);
+      return { status: 200, body: { data: presentSignInFailures(guessing ? await guessing.state(user.id) : NOTHING_COUNTED) } };
+    },
+    clearSignInFailures: async ({ params, res }) => {
+      const user = await users.get(targetRealm(res).id, params.id);
+      await guessing?.clear(user.id);
+      return { status: 204, body: undefined };
     },
     listIdentities: async ({ params, query, res }) => ({
       status: 200,

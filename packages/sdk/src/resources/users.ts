@@ -13,6 +13,7 @@ export type UserIdentity = ListItem<typeof routes.listIdentities>;
 export type UserCreateParams = RequestBody<typeof routes.create>;
 export type UserUpdateParams = RequestBody<typeof routes.update>;
 export type UserListParams = RequestQuery<typeof routes.list>;
+export type SignInFailures = ResponseData<typeof routes.getSignInFailures, 200>;
 
 /** `rk.users`: the users of the client's realm. */
 export class Users extends APIResource {
@@ -101,6 +102,29 @@ export class Users extends APIResource {
    */
   sendVerifyEmail(id: string, options?: RequestOptions): Promise<void> {
     return this.client.none(routes.sendVerifyEmail, { params: { id } }, options);
+  }
+
+  /**
+   * What the server counts of the user's failed sign-ins (scope `users:read`): `failures` from
+   * every address, `last_failure_at`, `reset_at` (when the count is forgotten) and `delayed_until`
+   * (the latest delay imposed on an address that failed; the user still signs in from elsewhere).
+   *
+   * @example
+   * const { failures, delayed_until } = await rk.users.getSignInFailures(id);
+   */
+  getSignInFailures(id: string, options?: RequestOptions): Promise<SignInFailures> {
+    return this.client.data(routes.getSignInFailures, { params: { id } }, options);
+  }
+
+  /**
+   * Forgets the user's failed sign-ins (scope `users:write`): no address waits any longer, and the
+   * count starts from zero.
+   *
+   * @example
+   * await rk.users.clearSignInFailures(id);
+   */
+  clearSignInFailures(id: string, options?: RequestOptions): Promise<void> {
+    return this.client.none(routes.clearSignInFailures, { params: { id } }, options);
   }
 
   /**
