@@ -437,7 +437,13 @@ describe('GET /api/v1/{realm}/audit-logs', () => {
   });
 
   it('refuses malformed filters with 400', async () => {
-    for (const query of ['target_id=nope', 'actor_user_id=nope', 'from=yesterday', 'action=Not%20An%20Action', 'per_page=101']) {
+    for (const query of [
+      'target_id=nope',
+      'actor_user_id=nope',
+      'from=yesterday',
+      'action=Not%20An%20Action',
+      'per_page=101',
+    ]) {
       const response = await server.call('GET', `${api(filterRealm.name)}/audit-logs?${query}`, { token: admin });
       expect(response.status, query).toBe(400);
       expect(response.body.error).toBe('invalid_request');

@@ -76,7 +76,10 @@ export function usersRoutes(
     },
     getSignInFailures: async ({ params, res }) => {
       const user = await users.get(targetRealm(res).id, params.id);
-      return { status: 200, body: { data: presentSignInFailures(guessing ? await guessing.state(user.id) : NOTHING_COUNTED) } };
+      return {
+        status: 200,
+        body: { data: presentSignInFailures(guessing ? await guessing.state(user.id) : NOTHING_COUNTED) },
+      };
     },
     clearSignInFailures: async ({ params, res }) => {
       const user = await users.get(targetRealm(res).id, params.id);

@@ -55,9 +55,13 @@ export const AuditLog = z
       description: 'The client address of a sign-in (after `REALMKIT_TRUST_PROXY`); null for other entries.',
       example: '203.0.113.7',
     }),
-    user_agent: z.string().max(MAX_AUDIT_USER_AGENT_LENGTH).nullable().meta({
-      description: `The \`User-Agent\` of a sign-in, at most ${MAX_AUDIT_USER_AGENT_LENGTH} characters; null for other entries.`,
-    }),
+    user_agent: z
+      .string()
+      .max(MAX_AUDIT_USER_AGENT_LENGTH)
+      .nullable()
+      .meta({
+        description: `The \`User-Agent\` of a sign-in, at most ${MAX_AUDIT_USER_AGENT_LENGTH} characters; null for other entries.`,
+      }),
     details: z
       .object({
         fields: z

@@ -125,13 +125,18 @@ export const UserIdentity = z
 /** `GET /users/{id}/sign-in-failures`: what the server counts of a user's failed sign-ins. */
 export const SignInFailures = z
   .object({
-    failures: z.int().min(0).meta({
-      description:
-        'Failed sign-ins on the account from every client address, counted from the first of them until ' +
-        '`reset_at` (`REALMKIT_LOGIN_FAILURE_WINDOW`).',
-      example: 7,
+    failures: z
+      .int()
+      .min(0)
+      .meta({
+        description:
+          'Failed sign-ins on the account from every client address, counted from the first of them until ' +
+          '`reset_at` (`REALMKIT_LOGIN_FAILURE_WINDOW`).',
+        example: 7,
+      }),
+    last_failure_at: Timestamp.nullable().meta({
+      description: 'When the last of them was; null when none is counted.',
     }),
-    last_failure_at: Timestamp.nullable().meta({ description: 'When the last of them was; null when none is counted.' }),
     reset_at: Timestamp.nullable().meta({ description: 'When the count is forgotten; null when none is counted.' }),
     delayed_until: Timestamp.nullable().meta({
       description:
