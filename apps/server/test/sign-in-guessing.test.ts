@@ -2,8 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LoginGuessingConfig } from '../src/config/rate-limit-config.ts';
 import { delayAfter } from '../src/rate-limits/login-guessing.service.ts';
-import { CookieJar, loginFormOf, type SignInRealm, signInRealm, startSignInServer } from './support/sign-in.ts';
-import type { TestServer } from './support/test-server.ts';
+import { CookieJar, loginFormOf, type SignInRealm, signInRealm } from './support/sign-in.ts';
+import { startTestServer, type TestServer } from './support/test-server.ts';
 
 /**
  * Password guessing is slowed per account and client address, never the real user (decision
@@ -26,16 +26,16 @@ let other: SignInRealm;
 
 beforeAll(async () => {
   // Behind a proxy: the address is X-Forwarded-For's, as each test sets it.
-  server = await startSignInServer({}, { trustProxy: true, loginGuessing: GUESSING });
+  server = await startTestServer({ config: { trustProxy: true, loginGuessing: GUESSING } });
   [setup, other] = await Promise.all([signInRealm(server, 'guess'), signInRealm(server, 'guess-other')]);
 });
 afterAll(async () => {
   await server?.close();
 });
 
-function authorizeUrl(realm: SignInRealm): string {
+function authorizeUrl(realm: SignInRealm, at: TestServer = server): string {
   const challenge = createHash('sha256').update(randomBytes(32).toString('base64url')).digest('base64url');
-  return `${server.url}/oauth2/${realm.realm.name}/authorize?${new URLSearchParams({
+  return `${at.url}/oauth2/${realm.realm.name}/authorize?${new URLSearchParams({
     client_id: realm.spa.clientId,
     redirect_uri: realm.spa.redirectUri,
     response_type: 'code',
@@ -46,18 +46,18 @@ function authorizeUrl(realm: SignInRealm): string {
 }
 
 /** A browser at one address: opens the login page once, then posts its form as often as asked. */
-async function browserAt(ip: string, realm: SignInRealm = setup) {
+async function browserAt(ip: string, realm: SignInRealm = setup, at: TestServer = server) {
   const jar = new CookieJar();
   const headers = { 'x-forwarded-for': ip, 'user-agent': USER_AGENT };
-  const page = await jar.fetch(authorizeUrl(realm), { headers });
+  const page = await jar.fetch(authorizeUrl(realm, at), { headers });
   const form = loginFormOf(await page.text());
   return (identifier: string, password: string) =>
-    jar.fetch(new URL(form.action, server.url).href, {
+    jar.fetch(new URL(form.action, at.url).href, {
       method: 'POST',
       headers: {
         ...headers,
         'content-type': 'application/x-www-form-urlencoded',
-        origin: new URL(server.url).origin,
+        origin: new URL(at.url).origin,
       },
       body: new URLSearchParams({ interaction: form.interaction, identifier, password }).toString(),
     });
@@ -168,6 +168,33 @@ describe('password guessing', () => {
     expect((await (await browserAt('203.0.113.10'))(target.username, target.password)).status).toBe(303);
     const { body } = await failuresOf(setup, target.id);
     expect(body.data.failures).toBe(GUESSING.failuresPerAccount + 2);
+  });
+});
+
+describe('on Redis', () => {
+  it('counts for every instance: failures at one delay the address at another, and clearing at either clears both', async () => {
+    const onRedis = { trustProxy: true, loginGuessing: GUESSING, redisUrl: 'redis://127.0.0.1:6379' };
+    // The issuer of the others (TEST_ISSUER_URL), so that the realm's tokens hold at all three.
+    const [one, two] = await Promise.all([startTestServer({ config: onRedis }), startTestServer({ config: onRedis })]);
+    try {
+      const target = await newUser(setup);
+      const atOne = await browserAt('198.51.100.40', setup, one);
+      const atTwo = await browserAt('198.51.100.40', setup, two);
+      for (let attempt = 0; attempt < GUESSING.failuresPerIp; attempt++) {
+        expect((await atOne(target.email, `guess ${attempt}`)).status).toBe(401);
+      }
+      expect((await atTwo(target.email, 'guess at two')).status).toBe(429);
+      const read = (at: TestServer) =>
+        at.call('GET', `/api/v1/${setup.realm.name}/users/${target.id}/sign-in-failures`, { token: setup.admin });
+      expect((await read(two)).body.data.failures).toBe(GUESSING.failuresPerIp);
+      await one.expectCall(204, 'DELETE', `/api/v1/${setup.realm.name}/users/${target.id}/sign-in-failures`, {
+        token: setup.admin,
+      });
+      expect((await read(two)).body.data.failures).toBe(0);
+      expect((await atTwo(target.email, target.password)).status).toBe(303);
+    } finally {
+      await Promise.all([one.close(), two.close()]);
+    }
   });
 });
 
