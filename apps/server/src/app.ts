@@ -156,6 +156,10 @@ export function createApp({
     verifications: services.emailVerifications,
     passwordResets: services.passwordResets,
     logger,
+    audit: (event) =>
+      services.auditLogs.recordUserEventLater(event, (error, entry) =>
+        logger.error({ err: error, audit: entry }, 'audit entry could not be recorded'),
+      ),
   };
   const authorize = authorizeEndpoint(signIn);
   app.get(AUTHORIZE_PATH, authorize);
@@ -249,7 +253,7 @@ export function createApp({
   createExpressEndpoints(contract.signingKeys, realmKeysRoutes(services.realms), app, routeOptions);
   createExpressEndpoints(
     contract.users,
-    usersRoutes(services.users, services.emailVerifications, services.passwordResets),
+    usersRoutes(services.users, services.emailVerifications, services.passwordResets, rateLimits?.guessing),
     app,
     userRouteOptions,
   );

@@ -45,7 +45,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
   const { services } = runtime;
   let rateLimits: RateLimits | undefined;
   try {
-    rateLimits = await createRateLimits(config.rateLimits, config.redisUrl, logger);
+    rateLimits = await createRateLimits(config.rateLimits, config.redisUrl, logger, config.loginGuessing);
     const app = createApp({
       services,
       logger,
@@ -88,6 +88,8 @@ export async function startServer(config: Config, logger: Logger, options: Start
             'shutdown timeout: cut the connections of requests still in flight',
           );
         }
+        // Sign-ins' audit entries are written after their pages answered: before the database closes.
+        await services.auditLogs.settled();
         await rateLimits?.close();
         await runtime.close();
       },

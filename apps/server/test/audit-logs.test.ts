@@ -68,6 +68,8 @@ describe('audit log: what each write records', () => {
       outcome: 'success',
       status: 201,
       actor: {
+        type: 'application',
+        user_id: null,
         client_id: TEST_BOOTSTRAP_CLIENT.clientId,
         application_id: master.bootstrapApplicationId,
         realm_id: master.id,
@@ -76,6 +78,9 @@ describe('audit log: what each write records', () => {
       target: { type: 'user', id: created.body.data.id },
       realm_id: realm.id,
       request: { id: requestId, method: 'POST', path: `/api/v1/${realm.name}/users` },
+      // A sign-in's address and user agent (sign-in-guessing.test.ts); none for a Management API write.
+      ip: null,
+      user_agent: null,
       details: { fields: ['email', 'name', 'password'] },
       created_at: expect.stringMatching(ISO_TIMESTAMP),
     });
@@ -99,6 +104,7 @@ describe('audit log: what each write records', () => {
         'user.verify_email_sent',
         'user.sessions_ended',
         'user.session_ended',
+        'user.sign_in_failures_cleared',
         'application.created',
         'application.updated',
         'application.deleted',
@@ -395,6 +401,8 @@ describe('GET /api/v1/{realm}/audit-logs', () => {
     const targets = [...first.data, ...second.data].map((e: { target: { id: string } }) => e.target.id);
     expect(targets).toEqual([...ids].reverse());
     expect(first.data[0].actor).toEqual({
+      type: 'application',
+      user_id: null,
       client_id: writer.clientId,
       application_id: writer.applicationId,
       realm_id: filterRealm.id,
@@ -419,6 +427,8 @@ describe('GET /api/v1/{realm}/audit-logs', () => {
     expect(await only('action=user.updated')).toEqual(['user.updated']);
     expect(await only(`actor=${writer.clientId}`)).toEqual(['user.created']);
     expect(await only(`actor=${TEST_BOOTSTRAP_CLIENT.clientId}`)).toEqual(['user.updated']);
+    // What the user did themselves (their sign-ins: sign-in-guessing.test.ts): nothing here.
+    expect(await only(`actor_user_id=${user.id}`)).toEqual([]);
     expect(await only('target_type=user')).toEqual(['user.updated', 'user.created']);
     expect(await only('target_type=application')).toEqual([]);
     // `from` is inclusive, `to` exclusive, at the entries' own timestamps.
@@ -429,7 +439,13 @@ describe('GET /api/v1/{realm}/audit-logs', () => {
   });
 
   it('refuses malformed filters with 400', async () => {
-    for (const query of ['target_id=nope', 'from=yesterday', 'action=Not%20An%20Action', 'per_page=101']) {
+    for (const query of [
+      'target_id=nope',
+      'actor_user_id=nope',
+      'from=yesterday',
+      'action=Not%20An%20Action',
+      'per_page=101',
+    ]) {
       const response = await server.call('GET', `${api(filterRealm.name)}/audit-logs?${query}`, { token: admin });
       expect(response.status, query).toBe(400);
       expect(response.body.error).toBe('invalid_request');

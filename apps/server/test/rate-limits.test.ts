@@ -65,14 +65,12 @@ describe('configuration', () => {
       tokenPerClient: { points: 30, durationSeconds: 1 },
       tokenPerIp: { points: 100, durationSeconds: 1 },
       managementPerClient: { points: 50, durationSeconds: 1 },
-      loginPerAccount: { points: 10, durationSeconds: 60 },
       loginPerIp: { points: 100, durationSeconds: 60 },
     });
     const config = loadConfig({
       REALMKIT_RATE_LIMIT_TOKEN_PER_CLIENT: '600/10m',
       REALMKIT_RATE_LIMIT_TOKEN_PER_IP: 'off',
       REALMKIT_RATE_LIMIT_MANAGEMENT_PER_CLIENT: '5000/h',
-      REALMKIT_RATE_LIMIT_LOGIN_PER_ACCOUNT: '5/m',
       REALMKIT_RATE_LIMIT_LOGIN_PER_IP: 'off',
       REDIS_URL,
     });
@@ -80,7 +78,6 @@ describe('configuration', () => {
       tokenPerClient: { points: 600, durationSeconds: 600 },
       tokenPerIp: undefined,
       managementPerClient: { points: 5000, durationSeconds: 3600 },
-      loginPerAccount: { points: 5, durationSeconds: 60 },
       loginPerIp: undefined,
     });
     expect(config.redisUrl).toBe(REDIS_URL);
@@ -88,6 +85,40 @@ describe('configuration', () => {
       expect(() => loadConfig({ REALMKIT_RATE_LIMIT_TOKEN_PER_CLIENT: bad }), bad).toThrow(ConfigError);
     }
     expect(() => loadConfig({ REDIS_URL: 'http://127.0.0.1:6379' })).toThrow(/REDIS_URL/);
+  });
+
+  it('reads the login guessing delays: counts, durations, or `off` for none', () => {
+    expect(loadConfig({}).loginGuessing).toEqual({
+      failuresPerIp: 5,
+      failuresPerAccount: 50,
+      firstDelaySeconds: 1,
+      maxDelaySeconds: 900,
+      failureWindowSeconds: 43_200,
+    });
+    expect(
+      loadConfig({
+        REALMKIT_LOGIN_FAILURES_PER_IP: '10',
+        REALMKIT_LOGIN_FAILURES_PER_ACCOUNT: '200',
+        REALMKIT_LOGIN_FIRST_DELAY: '5s',
+        REALMKIT_LOGIN_MAX_DELAY: '30s',
+        REALMKIT_LOGIN_FAILURE_WINDOW: '2h',
+      }).loginGuessing,
+    ).toEqual({
+      failuresPerIp: 10,
+      failuresPerAccount: 200,
+      firstDelaySeconds: 5,
+      maxDelaySeconds: 30,
+      failureWindowSeconds: 7200,
+    });
+    expect(loadConfig({ REALMKIT_LOGIN_FAILURES_PER_IP: 'off' }).loginGuessing).toBeUndefined();
+    for (const [name, bad] of [
+      ['REALMKIT_LOGIN_FAILURES_PER_IP', '0'],
+      ['REALMKIT_LOGIN_FAILURES_PER_ACCOUNT', 'off'],
+      ['REALMKIT_LOGIN_MAX_DELAY', '15'],
+      ['REALMKIT_LOGIN_FAILURE_WINDOW', '1d'],
+    ] as const) {
+      expect(() => loadConfig({ [name]: bad }), `${name}=${bad}`).toThrow(new RegExp(name));
+    }
   });
 
   it('sends no RateLimit headers when the limits are off', async () => {

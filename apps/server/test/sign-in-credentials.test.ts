@@ -40,14 +40,21 @@ describe('checkCredentials', () => {
     ];
     for (const [name, row] of cases) {
       verify.mockClear();
-      expect(await usersWith(row).checkCredentials('realm', 'ada@example.com', 'a wrong password'), name).toBeNull();
+      const users = usersWith(row);
+      const named = await users.findByLogin('realm', 'ada@example.com');
+      expect(await users.checkCredentials(named, 'a wrong password'), name).toEqual({
+        valid: false,
+        user: row ? expect.objectContaining({ id: (row as { id: string }).id }) : null,
+      });
       expect(verify, name).toHaveBeenCalledTimes(1);
       expect(verify.mock.calls[0]?.[0], name).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
     }
     verify.mockClear();
-    expect(
-      await usersWith({ id: 'u3', passwordHash: hash }).checkCredentials('realm', 'ada', 'the right password'),
-    ).toEqual(expect.objectContaining({ id: 'u3' }));
+    const users = usersWith({ id: 'u3', passwordHash: hash });
+    expect(await users.checkCredentials(await users.findByLogin('realm', 'ada'), 'the right password')).toEqual({
+      valid: true,
+      user: expect.objectContaining({ id: 'u3' }),
+    });
     expect(verify).toHaveBeenCalledTimes(1);
   });
 });

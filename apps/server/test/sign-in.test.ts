@@ -471,9 +471,10 @@ describe('logout', () => {
 });
 
 describe('login rate limit', () => {
-  it('answers 429 with Retry-After past the per-account limit, whatever the password', async () => {
+  // Delays after failed sign-ins at one account: sign-in-guessing.test.ts.
+  it('answers 429 with Retry-After past the per-IP limit, whatever the password and the account', async () => {
     const limited = await startTestServer({
-      config: { rateLimits: { ...RATE_LIMITS_OFF, loginPerAccount: { points: 3, durationSeconds: 3600 } } },
+      config: { rateLimits: { ...RATE_LIMITS_OFF, loginPerIp: { points: 3, durationSeconds: 3600 } } },
     });
     try {
       const local = await signInRealm(limited, 'limited');
@@ -497,12 +498,12 @@ describe('login rate limit', () => {
       expect(statuses).toEqual([401, 401, 401, 429]);
       expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(await last?.text()).toContain('Too many sign-in attempts');
-      // Another account is not slowed by this one's limit.
+      // The address's posts are counted across accounts.
       const other = await submitLogin(new CookieJar(), limited.url, url, {
         identifier: 'else@example.com',
         password: 'x',
       });
-      expect(other.status).toBe(401);
+      expect(other.status).toBe(429);
     } finally {
       await limited.close();
     }

@@ -25,6 +25,12 @@ describe('rk.users', () => {
     expect(await rk.users.verifyPassword(user.id, 'securePassword123')).toBe(true);
     expect(await rk.users.verifyPassword(user.id, 'wrong-password')).toBe(false);
 
+    // Failed sign-ins at the login page (verifyPassword is not one), and their clearing.
+    const none = { failures: 0, last_failure_at: null, reset_at: null, delayed_until: null };
+    expect(await rk.users.getSignInFailures(user.id)).toEqual(none);
+    await rk.users.clearSignInFailures(user.id);
+    expect(await rk.users.getSignInFailures(user.id)).toEqual(none);
+
     const emails: string[] = [];
     for await (const u of rk.users.list({ search: 'jane' })) emails.push(u.email);
     expect(emails).toEqual(['jane@example.com']);

@@ -1,4 +1,4 @@
-import type { AuditLogQuery } from '@realmkit/contract';
+import { type AuditLogQuery, MAX_AUDIT_IP_LENGTH, MAX_AUDIT_USER_AGENT_LENGTH } from '@realmkit/contract';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
 import { type Page, paged } from '../db/pagination.ts';
@@ -9,18 +9,43 @@ import { type AuditDetails, type AuditLog, AuditLogEntity } from './audit-log.en
 export interface AuditEntry {
   realmId: string;
   action: string;
-  actor: { clientId: string; realmId: string; realmName: string };
+  /** `userId`: a user's token (a user signed in to the client) made the request; the user is the actor. */
+  actor: { clientId: string; realmId: string; realmName: string; userId?: string | null };
   target: { type: string; id: string | null };
   request: { id: string; method: string; path: string };
   status: number;
   details: AuditDetails;
 }
 
+/**
+ * What a user did themselves through a page of the server, the user being the actor: signing in
+ * (`user.signed_in`, `user.sign_in_failed`), resetting their password (`user.password_reset`).
+ */
+export interface UserEvent {
+  /** The realm whose log holds the entry, and the user's. */
+  realm: { id: string; name: string };
+  action: `user.${string}`;
+  /** Actor and target; `null` when the identifier typed named no user (never the identifier itself). */
+  userId: string | null;
+  /** The application the user signed in to (or came from). */
+  application: { id: string; clientId: string };
+  ip: string | null;
+  userAgent: string | null;
+  request: { id: string; method: string; path: string };
+  /** The status of the page's answer: `outcome` follows it as for other entries. */
+  status: number;
+  details?: AuditDetails;
+}
+
+const cut = (value: string | null, length: number) => (value === null ? null : value.slice(0, length));
+
 /** The audit log: appends entries, and lists a realm's newest first with filters. */
 export class AuditLogService {
   readonly #orm: Orm;
   /** Applications by client id: the hot-path cache, where the bearer check has just put the actor's. */
   readonly #applications: Pick<HotPathCache, 'application'>;
+  /** Entries written in the background and not settled yet: a shutdown waits for them. */
+  readonly #pending = new Set<Promise<void>>();
 
   constructor(orm: Orm, applications: Pick<HotPathCache, 'application'>) {
     this.#orm = orm;
@@ -38,6 +63,8 @@ export class AuditLogService {
       id: newId(),
       realmId: entry.realmId,
       action: entry.action,
+      actorType: entry.actor.userId ? 'user' : 'application',
+      actorUserId: entry.actor.userId ?? null,
       actorClientId: entry.actor.clientId,
       actorApplicationId: application?.id ?? null,
       actorRealmId: entry.actor.realmId,
@@ -53,6 +80,47 @@ export class AuditLogService {
     });
   }
 
+  /** Appends one {@link UserEvent}, in its own statement. */
+  async recordUserEvent(event: UserEvent): Promise<void> {
+    await this.#orm.em.fork().insert(AuditLogEntity, {
+      id: newId(),
+      realmId: event.realm.id,
+      action: event.action,
+      actorType: 'user',
+      actorUserId: event.userId,
+      actorClientId: event.application.clientId,
+      actorApplicationId: event.application.id,
+      actorRealmId: event.realm.id,
+      actorRealmName: event.realm.name,
+      targetType: 'user',
+      targetId: event.userId,
+      requestId: event.request.id,
+      method: event.request.method,
+      path: event.request.path,
+      status: event.status,
+      ip: cut(event.ip, MAX_AUDIT_IP_LENGTH),
+      userAgent: cut(event.userAgent, MAX_AUDIT_USER_AGENT_LENGTH),
+      details: event.details ?? {},
+      createdAt: new Date(),
+    });
+  }
+
+  /**
+   * {@link recordUserEvent} without waiting for it: the page answers meanwhile (a sign-in does not
+   * wait for its entry). A failure goes to `failed` (which logs the whole entry). {@link settled}
+   * waits for the writes still running.
+   */
+  recordUserEventLater(event: UserEvent, failed: (error: unknown, event: UserEvent) => void): void {
+    const writing = this.recordUserEvent(event).catch((error: unknown) => failed(error, event));
+    this.#pending.add(writing);
+    void writing.finally(() => this.#pending.delete(writing));
+  }
+
+  /** Once every background write has ended (a shutdown, before the database closes). */
+  async settled(): Promise<void> {
+    await Promise.all(this.#pending);
+  }
+
   /** A page of the realm's entries, newest first; every filter given must match. */
   list(realmId: string, query: AuditLogQuery): Promise<Page<AuditLog>> {
     const createdAt = {
@@ -66,6 +134,7 @@ export class AuditLogService {
           realmId,
           ...(query.action ? { action: query.action } : {}),
           ...(query.actor ? { actorClientId: query.actor } : {}),
+          ...(query.actor_user_id ? { actorUserId: query.actor_user_id } : {}),
           ...(query.target_type ? { targetType: query.target_type } : {}),
           ...(query.target_id ? { targetId: query.target_id } : {}),
           ...(query.from || query.to ? { createdAt } : {}),

@@ -84,7 +84,12 @@ function entryOf(
   return {
     realmId,
     action: route.action,
-    actor: { clientId: principal.clientId, realmId: principal.realmId, realmName: principal.realmName },
+    actor: {
+      clientId: principal.clientId,
+      realmId: principal.realmId,
+      realmName: principal.realmName,
+      userId: principal.userId,
+    },
     target: { type: route.targetType, id: targetIdOf(route, routeRequest, res, status, body) },
     request: {
       id: req.id,

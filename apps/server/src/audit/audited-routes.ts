@@ -34,6 +34,7 @@ const PAST_TENSE: Readonly<Record<string, string>> = {
   remove: 'removed',
   send: 'sent',
   end: 'ended',
+  clear: 'cleared',
 };
 
 /** Verbs whose object, when the route name has one, is itself the target (`createScope` → a scope). */

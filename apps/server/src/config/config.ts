@@ -1,6 +1,16 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_RATE_LIMITS, parseRateLimit, RATE_LIMIT_FORMAT, type RateLimitsConfig } from './rate-limit-config.ts';
+import {
+  DEFAULT_LOGIN_GUESSING,
+  DEFAULT_RATE_LIMITS,
+  DURATION_FORMAT,
+  FAILURE_COUNT_FORMAT,
+  type LoginGuessingConfig,
+  parseDuration,
+  parseRateLimit,
+  RATE_LIMIT_FORMAT,
+  type RateLimitsConfig,
+} from './rate-limit-config.ts';
 
 /** Server configuration, from environment variables (all optional for a first start). */
 export interface Config {
@@ -30,6 +40,8 @@ export interface Config {
   notifier: 'on' | 'off';
   /** Rate limits of the token endpoint and the Management API (docs/rate-limits.md). */
   rateLimits: RateLimitsConfig;
+  /** How failed sign-ins slow password guessing; `undefined` when off (docs/rate-limits.md). */
+  loginGuessing: LoginGuessingConfig | undefined;
   /** `redis://...`: rate limits shared by every instance; unset means each instance counts alone. */
   redisUrl: string | undefined;
   /** Browser origins allowed by CORS (exact `scheme://host[:port]`); empty means CORS is off. */
@@ -73,6 +85,7 @@ const Env = z.object({
     .optional(),
   REALMKIT_NOTIFIER: z.enum(['on', 'off']).default('on'),
   ...rateLimitVariables(),
+  ...loginGuessingVariables(),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\/[^/]*/, 'must be a redis:// or rediss:// URL')
@@ -101,8 +114,30 @@ function rateLimitVariables() {
     REALMKIT_RATE_LIMIT_TOKEN_PER_CLIENT: rateLimit(DEFAULT_RATE_LIMITS.REALMKIT_RATE_LIMIT_TOKEN_PER_CLIENT),
     REALMKIT_RATE_LIMIT_TOKEN_PER_IP: rateLimit(DEFAULT_RATE_LIMITS.REALMKIT_RATE_LIMIT_TOKEN_PER_IP),
     REALMKIT_RATE_LIMIT_MANAGEMENT_PER_CLIENT: rateLimit(DEFAULT_RATE_LIMITS.REALMKIT_RATE_LIMIT_MANAGEMENT_PER_CLIENT),
-    REALMKIT_RATE_LIMIT_LOGIN_PER_ACCOUNT: rateLimit(DEFAULT_RATE_LIMITS.REALMKIT_RATE_LIMIT_LOGIN_PER_ACCOUNT),
     REALMKIT_RATE_LIMIT_LOGIN_PER_IP: rateLimit(DEFAULT_RATE_LIMITS.REALMKIT_RATE_LIMIT_LOGIN_PER_IP),
+  };
+}
+
+function loginGuessingVariables() {
+  const count = (fallback: string, format: RegExp, message: string) =>
+    z.string().regex(format, message).default(fallback);
+  const duration = (fallback: string) =>
+    z.string().regex(DURATION_FORMAT, 'must be a duration such as `30s`, `15m`, `12h`').default(fallback);
+  const d = DEFAULT_LOGIN_GUESSING;
+  return {
+    REALMKIT_LOGIN_FAILURES_PER_IP: count(
+      d.REALMKIT_LOGIN_FAILURES_PER_IP,
+      FAILURE_COUNT_FORMAT,
+      'must be `off` or a whole number from 1 to 999999',
+    ),
+    REALMKIT_LOGIN_FAILURES_PER_ACCOUNT: count(
+      d.REALMKIT_LOGIN_FAILURES_PER_ACCOUNT,
+      /^[1-9]\d{0,5}$/,
+      'must be a whole number from 1 to 999999',
+    ),
+    REALMKIT_LOGIN_FIRST_DELAY: duration(d.REALMKIT_LOGIN_FIRST_DELAY),
+    REALMKIT_LOGIN_MAX_DELAY: duration(d.REALMKIT_LOGIN_MAX_DELAY),
+    REALMKIT_LOGIN_FAILURE_WINDOW: duration(d.REALMKIT_LOGIN_FAILURE_WINDOW),
   };
 }
 
@@ -153,9 +188,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       tokenPerClient: parseRateLimit(e.REALMKIT_RATE_LIMIT_TOKEN_PER_CLIENT),
       tokenPerIp: parseRateLimit(e.REALMKIT_RATE_LIMIT_TOKEN_PER_IP),
       managementPerClient: parseRateLimit(e.REALMKIT_RATE_LIMIT_MANAGEMENT_PER_CLIENT),
-      loginPerAccount: parseRateLimit(e.REALMKIT_RATE_LIMIT_LOGIN_PER_ACCOUNT),
       loginPerIp: parseRateLimit(e.REALMKIT_RATE_LIMIT_LOGIN_PER_IP),
     },
+    loginGuessing:
+      e.REALMKIT_LOGIN_FAILURES_PER_IP === 'off'
+        ? undefined
+        : {
+            failuresPerIp: Number(e.REALMKIT_LOGIN_FAILURES_PER_IP),
+            failuresPerAccount: Number(e.REALMKIT_LOGIN_FAILURES_PER_ACCOUNT),
+            firstDelaySeconds: parseDuration(e.REALMKIT_LOGIN_FIRST_DELAY),
+            maxDelaySeconds: parseDuration(e.REALMKIT_LOGIN_MAX_DELAY),
+            failureWindowSeconds: parseDuration(e.REALMKIT_LOGIN_FAILURE_WINDOW),
+          },
     redisUrl: e.REDIS_URL,
     corsOrigins: e.REALMKIT_CORS_ORIGINS ?? [],
     shutdownTimeoutMs: e.REALMKIT_SHUTDOWN_TIMEOUT_MS,

@@ -2,13 +2,15 @@ import { ERROR_MESSAGES, type RouteMetadata } from '@realmkit/contract';
 import type { RequestHandler, Response } from 'express';
 import { ApiError } from '../errors/api-error.ts';
 
-/** Who is calling: the client of a verified access token. */
+/** Who is calling: the client of a verified access token, and the user it acts for, if any. */
 export interface Principal {
   readonly realmId: string;
   readonly realmName: string;
   /** Master-realm tokens may manage every realm and the realms API. */
   readonly isMaster: boolean;
   readonly clientId: string;
+  /** The user a user's token was issued to (`sub` ≠ `client_id`); `null` for a client's own token. */
+  readonly userId: string | null;
   readonly scopes: ReadonlySet<string>;
 }
 

@@ -153,6 +153,7 @@ export class AccessTokenService {
         realmName: realm.name,
         isMaster: realm.name === MASTER_REALM,
         clientId: claims.client_id,
+        userId: isUserToken(claims) ? claims.sub : null,
         scopes: new Set(claims.scope.split(' ').filter(Boolean)),
       };
     } catch (error) {

@@ -80,3 +80,56 @@ export function createQuota(name: string, limit: RateLimit, logger: Logger, redi
     },
   };
 }
+
+/** A value under a key, and how long it lives yet. */
+export interface StoredCount {
+  readonly value: number;
+  /** Until the key expires, in ms. */
+  readonly msLeft: number;
+}
+
+/**
+ * Integers that expire, in the store of the quotas (memory, or Redis under
+ * `realmkit:rl:<name>:<key>`): what the login's guessing counters are kept in. Every operation
+ * fails open: a store that cannot answer answers nothing (`null`, `undefined`), logged at `warn`.
+ */
+export interface CounterStore {
+  get(key: string): Promise<StoredCount | null>;
+  /** Adds 1 (a new key lives `seconds`, an existing one keeps its expiry) and answers the new value. */
+  increment(key: string, seconds: number): Promise<number | undefined>;
+  set(key: string, value: number, seconds: number): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/** A {@link CounterStore} named `name`, in memory or in Redis (then shared by every instance). */
+export function createCounterStore(name: string, logger: Logger, redis?: Redis): CounterStore {
+  // `points` and `duration` matter to no operation used here: every call gives its own duration.
+  const options = { keyPrefix: `realmkit:rl:${name}`, points: 1, duration: 60 };
+  const limiter = redis
+    ? new RateLimiterRedis({
+        ...options,
+        storeClient: redis,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: new RateLimiterMemory(options),
+      })
+    : new RateLimiterMemory(options);
+  const failed = (error: unknown): undefined => {
+    logger.warn({ err: error, store: name }, 'rate limits: a login counter could not be read or written');
+    return undefined;
+  };
+  return {
+    async get(key) {
+      const res = await limiter.get(key).catch(failed);
+      return res ? { value: res.consumedPoints, msLeft: res.msBeforeNext } : null;
+    },
+    async increment(key, seconds) {
+      return (await limiter.penalty(key, 1, { customDuration: seconds }).catch(failed))?.consumedPoints;
+    },
+    async set(key, value, seconds) {
+      await limiter.set(key, value, seconds).catch(failed);
+    },
+    async delete(key) {
+      await limiter.delete(key).catch(failed);
+    },
+  };
+}

@@ -1,8 +1,9 @@
 import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { RateLimitsConfig } from '../config/rate-limit-config.ts';
-import { type LoginRateLimit, loginRateLimit } from './login-rate-limit.ts';
+import type { LoginGuessingConfig, RateLimitsConfig } from '../config/rate-limit-config.ts';
+import { type LoginGuard, LoginGuessing } from './login-guessing.service.ts';
+import { loginGuard } from './login-rate-limit.ts';
 import { managementRateLimit } from './management-rate-limit.ts';
 import { tokenRateLimit } from './token-rate-limit.ts';
 
@@ -12,8 +13,10 @@ export interface RateLimits {
   readonly token: RequestHandler | undefined;
   /** After `bearerAuth`. */
   readonly management: RequestHandler | undefined;
-  /** Before a login form's password is checked. */
-  readonly login: LoginRateLimit | undefined;
+  /** Before a login form's password is checked, and after. */
+  readonly login: LoginGuard | undefined;
+  /** The failed sign-ins counted per account (the administrator's view and reset); none when off. */
+  readonly guessing: LoginGuessing | undefined;
   close(): Promise<void>;
 }
 
@@ -25,25 +28,30 @@ export async function createRateLimits(
   config: RateLimitsConfig,
   redisUrl: string | undefined,
   logger: Logger,
+  guessingConfig?: LoginGuessingConfig,
 ): Promise<RateLimits> {
-  const anyOn = Object.values(config).some(Boolean);
+  const anyOn = Object.values(config).some(Boolean) || guessingConfig !== undefined;
   // The limiter and the Redis client are imported only when used: a server without them does
   // not carry their modules (megabytes) for its whole life.
   const redis: Redis | undefined =
     anyOn && redisUrl ? await (await import('./redis-connection.ts')).connectRedis(redisUrl, logger) : undefined;
-  const createQuota = anyOn ? (await import('./quota.ts')).createQuota : undefined;
+  const quotas = anyOn ? await import('./quota.ts') : undefined;
+  const createQuota = quotas?.createQuota;
   const quota = (name: string, limit: RateLimitsConfig[keyof RateLimitsConfig]) =>
     limit && createQuota ? createQuota(name, limit, logger, redis) : undefined;
   const perClient = quota('token-client', config.tokenPerClient);
   const perIp = quota('token-ip', config.tokenPerIp);
   const management = quota('management-client', config.managementPerClient);
-  const loginPerAccount = quota('login-account', config.loginPerAccount);
   const loginPerIp = quota('login-ip', config.loginPerIp);
+  const guessing =
+    guessingConfig && quotas
+      ? new LoginGuessing(quotas.createCounterStore('login-guessing', logger, redis), guessingConfig)
+      : undefined;
   return {
     token: perClient || perIp ? tokenRateLimit({ perClient, perIp }) : undefined,
     management: management ? managementRateLimit(management) : undefined,
-    login:
-      loginPerAccount || loginPerIp ? loginRateLimit({ perAccount: loginPerAccount, perIp: loginPerIp }) : undefined,
+    login: loginPerIp || guessing ? loginGuard({ perIp: loginPerIp, guessing }) : undefined,
+    guessing,
     async close() {
       redis?.disconnect();
     },

@@ -65,8 +65,9 @@ export function forgotPasswordEndpoint(deps: SignInDeps): RequestHandler {
           error: 'Enter the email or username of your account.',
         });
       }
-      // The login form's limits: the same account and address may not ask more often than they may sign in.
-      const refusal = await deps.loginLimit?.({ realmId: realm.id, identifier, ip: req.ip ?? 'unknown' });
+      // The login form's per-address limit: an address may not ask more often than it may sign in.
+      const refusal = (await deps.loginLimit?.({ account: { realmId: realm.id, identifier }, ip: req.ip ?? 'unknown' }))
+        ?.refusal;
       if (refusal) {
         res.set('Retry-After', String(refusal.retryAfterSeconds));
         return await showForm(deps, req, res, {

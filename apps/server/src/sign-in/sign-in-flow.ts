@@ -9,10 +9,13 @@ import {
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Application } from '../applications/application.entity.ts';
+import type { UserEvent } from '../audit/audit-log.service.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { HotPathCache } from '../hot-path/hot-path.service.ts';
+import { urlPath } from '../http/url-path.ts';
 import type { SigningKeyService } from '../keys/signing-key.service.ts';
 import type { Issuers } from '../oauth-protocol/issuer.ts';
+import type { LoginGuard } from '../rate-limits/login-guessing.service.ts';
 import type { Realm } from '../realms/realm.entity.ts';
 import type { EmailVerificationService } from '../users/email-verification.service.ts';
 import type { PasswordResetService } from '../users/password-reset.service.ts';
@@ -27,7 +30,7 @@ import { newCsrfToken, type SignInFormState, sealForm } from './sign-in-form.ts'
 /** What the sign-in pages work with. */
 export interface SignInDeps {
   cache: Pick<HotPathCache, 'realm' | 'application' | 'resource'>;
-  users: Pick<UserService, 'checkCredentials' | 'findActive'>;
+  users: Pick<UserService, 'findByLogin' | 'checkCredentials' | 'findActive'>;
   sessions: SessionService;
   codes: Pick<AuthorizationCodeService, 'issue'>;
   keys: Pick<SigningKeyService, 'verificationKeys'>;
@@ -37,10 +40,10 @@ export interface SignInDeps {
   /** Seals what a page's form carries (SecretKey.signInFormKey). */
   formKey: Buffer;
   clock: Clock;
-  /** The login form's rate limit; none when off. */
-  loginLimit?:
-    | ((attempt: { realmId: string; identifier: string; ip: string }) => Promise<{ retryAfterSeconds: number } | null>)
-    | undefined;
+  /** The login form's rate limit and guessing delays; none when both are off. */
+  loginLimit?: LoginGuard | undefined;
+  /** Writes a sign-in's audit entry without the page waiting for it (errors are logged). */
+  audit?: ((event: UserEvent) => void) | undefined;
   verifications: Pick<EmailVerificationService, 'request' | 'confirm'>;
   passwordResets: Pick<PasswordResetService, 'requestFor' | 'check' | 'complete'>;
   logger: Logger;
@@ -133,6 +136,29 @@ export async function startSession(
   });
   deps.cookies.setSession(res, realm.name, cookie);
   await issueCode(deps, res, { realm, client, request, session }, insert);
+}
+
+/**
+ * Writes a sign-in's audit entries (`user.signed_in`, `user.sign_in_failed`) with the user as actor,
+ * for the application signed in to, with the address and user agent; never what was typed.
+ */
+export function signInAudit(
+  deps: SignInDeps,
+  req: Request,
+  attempt: { realm: Realm; client: Application; userId: string | null },
+): (action: 'user.signed_in' | 'user.sign_in_failed', status: number, reason?: string) => void {
+  return (action, status, reason) =>
+    deps.audit?.({
+      realm: { id: attempt.realm.id, name: attempt.realm.name },
+      action,
+      userId: attempt.userId,
+      application: { id: attempt.client.id, clientId: attempt.client.clientId },
+      ip: req.ip ?? null,
+      userAgent: req.get('user-agent') ?? null,
+      request: { id: req.id, method: req.method, path: urlPath(req.originalUrl) },
+      status,
+      ...(reason ? { details: { reason } } : {}),
+    });
 }
 
 /** Whether the realm holds this user at sign-in until their email is verified (`require_verified_email`). */

@@ -4,7 +4,14 @@ import type { Realm } from '../realms/realm.entity.ts';
 import { LinkError } from '../users/password-reset.service.ts';
 import { SignInPageError } from './authorization-request.ts';
 import { field, readPageForm } from './page-form.ts';
-import { answerSignInError, holdForVerification, NO_REALM, type SignInDeps, startSession } from './sign-in-flow.ts';
+import {
+  answerSignInError,
+  holdForVerification,
+  NO_REALM,
+  type SignInDeps,
+  signInAudit,
+  startSession,
+} from './sign-in-flow.ts';
 import { openForm, type SignInFormState } from './sign-in-form.ts';
 
 type Held = Extract<SignInFormState, { kind: 'verify' }>;
@@ -35,6 +42,7 @@ async function continueSignIn(deps: SignInDeps, req: Request, res: Response, rea
     ...{ realm, client, request: held.request, userId: user.id },
     authTime: new Date(held.authTime),
   });
+  signInAudit(deps, req, { realm, client, userId: user.id })('user.signed_in', 303);
   return { client, user, continued: true };
 }
 

@@ -39,7 +39,7 @@ export interface OpenReset {
 export class PasswordResetService {
   readonly #orm: Orm;
   readonly #linkKey: Buffer;
-  readonly #users: Pick<UserService, 'findIdByIdentifier' | 'setPassword'>;
+  readonly #users: Pick<UserService, 'findByLogin' | 'setPassword'>;
   readonly #clock: Clock;
   readonly #onEventAdded: () => void;
 
@@ -47,7 +47,7 @@ export class PasswordResetService {
   constructor(
     orm: Orm,
     linkKey: Buffer,
-    users: Pick<UserService, 'findIdByIdentifier' | 'setPassword'>,
+    users: Pick<UserService, 'findByLogin' | 'setPassword'>,
     clock: Clock,
     onEventAdded: () => void = () => {},
   ) {
@@ -87,8 +87,8 @@ export class PasswordResetService {
    * the same in every case.
    */
   async requestFor(realm: { id: string; name: string }, identifier: string): Promise<void> {
-    const userId = await this.#users.findIdByIdentifier(realm.id, identifier);
-    if (userId) await this.#queue(realm, userId, { skipSuspended: true });
+    const user = await this.#users.findByLogin(realm.id, identifier);
+    if (user) await this.#queue(realm, user.id, { skipSuspended: true });
   }
 
   /** The reset a link names, while it still works; else a {@link LinkError}. Changes nothing. */

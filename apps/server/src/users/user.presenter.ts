@@ -1,4 +1,5 @@
-import type { User as UserBody, UserSession } from '@realmkit/contract';
+import type { SignInFailures, User as UserBody, UserSession } from '@realmkit/contract';
+import type { SignInFailureState } from '../rate-limits/login-guessing.service.ts';
 import type { User, UserIdentity } from './user.entity.ts';
 import type { UserSessionRecord } from './user.service.ts';
 
@@ -39,5 +40,15 @@ export function presentUserSession(session: UserSessionRecord): UserSession {
     ip: session.ip,
     user_agent: session.userAgent,
     applications: session.applications.map((app) => ({ id: app.id, client_id: app.clientId, name: app.name })),
+  };
+}
+
+/** What the login's counters hold of a user's failed sign-ins, as `GET /users/{id}/sign-in-failures` answers it. */
+export function presentSignInFailures(state: SignInFailureState): SignInFailures {
+  return {
+    failures: state.failures,
+    last_failure_at: state.lastFailureAt?.toISOString() ?? null,
+    reset_at: state.resetAt?.toISOString() ?? null,
+    delayed_until: state.delayedUntil?.toISOString() ?? null,
   };
 }

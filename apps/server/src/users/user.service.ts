@@ -52,6 +52,12 @@ function importedDigest(algorithm: keyof typeof IMPORTED_DIGESTS, digest: string
   return digest;
 }
 
+/**
+ * A sign-in's password check: valid for `user`, or not, with the user the identifier named (a wrong
+ * password, or none set) or `null` (no such user). The client is told neither apart.
+ */
+export type CredentialCheck = { valid: true; user: User } | { valid: false; user: User | null };
+
 /** What a signed-in user's tokens and claims need of them (findActive). */
 export type ActiveUser = Pick<
   User,
@@ -250,18 +256,6 @@ export class UserService {
     );
   }
 
-  /** The id of the user whose email or username (case-insensitive) is `identifier`, if any. */
-  async findIdByIdentifier(realmId: string, identifier: string): Promise<string | undefined> {
-    const key = identifier.trim().toLowerCase();
-    // The expressions of the unique indexes users_realm_email_unique and users_realm_username_unique.
-    const row = await firstRow<{ id: string }>(
-      this.#orm,
-      'select id from users where realm_id = ? and (lower(email) = ? or lower(username) = ?) limit 1',
-      [realmId, key, key],
-    );
-    return row?.id;
-  }
-
   /** Suspending also ends the user's sessions and revokes their refresh tokens, in the same transaction. */
   setSuspended(realmId: string, id: string, isSuspended: boolean, check?: RowCheck): Promise<User> {
     return this.#write(
@@ -319,28 +313,41 @@ export class UserService {
   }
 
   /**
-   * The user whose email or username (case-insensitive) is `identifier` and whose password is
-   * `password`, or `null`. The same work either way: an unknown identifier, or a user without a
-   * password, is checked against a throwaway hash, so that time does not tell whether the account
-   * exists. Suspension is the caller's to judge. A right password under an old hash is rehashed.
+   * The user whose email or username (case-insensitive) is `identifier`, or `null`: whom a login
+   * form names. Plain SQL mapped to the entity: every sign-in asks it.
    */
-  async checkCredentials(realmId: string, identifier: string, password: string): Promise<User | null> {
+  async findByLogin(realmId: string, identifier: string): Promise<User | null> {
     const key = identifier.trim().toLowerCase();
-    const em = this.#orm.em.fork();
     // The expressions of the unique indexes users_realm_email_unique and users_realm_username_unique.
     const [row] = await runStatement<EntityDictionary<User>>(
       this.#orm,
       'select * from users where realm_id = ? and (lower(email) = ? or lower(username) = ?) limit 1',
       [realmId, key, key],
     );
-    const user = row ? em.map(UserEntity, row) : null;
+    return row ? this.#orm.em.fork().map(UserEntity, row) : null;
+  }
+
+  /**
+   * Whether `password` is the password of `user` ({@link findByLogin}'s answer). The same work
+   * either way: no user, or a user without a password, is checked against a throwaway hash, so
+   * that time does not tell whether the account exists. The answer tells the caller (never the
+   * client) a wrong password for a user from no such user. Suspension is the caller's to judge. A
+   * right password under an old hash is rehashed.
+   */
+  async checkCredentials(user: User | null, password: string): Promise<CredentialCheck> {
     const valid = await verifyPassword(user?.passwordHash ?? (await absentUserHash()), password);
-    if (!user?.passwordHash || !valid) return null;
+    if (!user) return { valid: false, user: null };
+    if (!user.passwordHash || !valid) return { valid: false, user };
     if (await needsRehash(user.passwordHash)) {
-      user.passwordHash = await hashPassword(password);
-      await em.flush();
+      const rehashed = await hashPassword(password);
+      await runStatement(this.#orm, 'update users set password_hash = ? where id = ? and realm_id = ?', [
+        rehashed,
+        user.id,
+        user.realmId,
+      ]);
+      user.passwordHash = rehashed;
     }
-    return user;
+    return { valid: true, user };
   }
 
   /** 204 or 422, as Logto's verify-password: the same answer for a wrong password and no password. */

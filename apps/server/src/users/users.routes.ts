@@ -3,17 +3,25 @@ import { initServer } from '@ts-rest/express';
 import { targetRealm } from '../http/bearer-auth.ts';
 import { preconditionOf, tagged } from '../http/conditional-requests.ts';
 import { listBody } from '../http/list-body.ts';
+import type { LoginGuessing, SignInFailureState } from '../rate-limits/login-guessing.service.ts';
 import { presentRole } from '../roles/role.presenter.ts';
 import type { EmailVerificationService } from './email-verification.service.ts';
 import type { PasswordResetService } from './password-reset.service.ts';
-import { presentIdentity, presentUser, presentUserSession } from './user.presenter.ts';
+import { presentIdentity, presentSignInFailures, presentUser, presentUserSession } from './user.presenter.ts';
 import type { UserService } from './user.service.ts';
 
-/** `/api/v1/{realm}/users`: thin handlers over {@link UserService}. */
+/** With the delays off, nothing is counted. */
+const NOTHING_COUNTED: SignInFailureState = { failures: 0, lastFailureAt: null, resetAt: null, delayedUntil: null };
+
+/**
+ * `/api/v1/{realm}/users`: thin handlers over {@link UserService}, and the failed sign-ins that
+ * `guessing` counts (none when the delays are off).
+ */
 export function usersRoutes(
   users: UserService,
   verifications: EmailVerificationService,
   passwordResets: PasswordResetService,
+  guessing?: Pick<LoginGuessing, 'state' | 'clear'>,
 ) {
   return initServer().router(contract.users, {
     list: async ({ query, res }) => ({
@@ -71,6 +79,18 @@ export function usersRoutes(
     sendPasswordResetEmail: async ({ params, res }) => {
       await passwordResets.request(targetRealm(res), params.id);
       return { status: 202, body: undefined };
+    },
+    getSignInFailures: async ({ params, res }) => {
+      const user = await users.get(targetRealm(res).id, params.id);
+      return {
+        status: 200,
+        body: { data: presentSignInFailures(guessing ? await guessing.state(user.id) : NOTHING_COUNTED) },
+      };
+    },
+    clearSignInFailures: async ({ params, res }) => {
+      const user = await users.get(targetRealm(res).id, params.id);
+      await guessing?.clear(user.id);
+      return { status: 204, body: undefined };
     },
     listIdentities: async ({ params, query, res }) => ({
       status: 200,

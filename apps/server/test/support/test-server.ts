@@ -197,6 +197,8 @@ export async function startTestServer(
       // Test files share one database, and some move their clock by days: a pruner would delete
       // other files' rows. sessions.test.ts runs one, limited to its realm.
       pruneIntervalSeconds: 0,
+      // So are the login's guessing delays: sign-in-guessing.test.ts turns them on.
+      loginGuessing: undefined,
       ...options.config,
     },
     options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),

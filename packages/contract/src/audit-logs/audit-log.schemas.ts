@@ -9,7 +9,14 @@ const Action = z
   .max(100)
   .meta({ example: 'user.created' });
 
-/** One recorded Management API write. Never carries request values: secrets and passwords stay out. */
+/** The longest client address and user agent an entry keeps (longer ones are cut). */
+export const MAX_AUDIT_IP_LENGTH = 64;
+export const MAX_AUDIT_USER_AGENT_LENGTH = 512;
+
+/**
+ * One recorded Management API write or sign-in. Never carries request values: secrets, passwords
+ * and the identifiers typed at sign-in stay out.
+ */
 export const AuditLog = z
   .object({
     id: Id,
@@ -20,12 +27,20 @@ export const AuditLog = z
     status: z.int().meta({ description: 'The HTTP status the request was answered with.', example: 201 }),
     actor: z
       .object({
-        client_id: z.string(),
+        type: z.enum(['application', 'user']).meta({
+          description:
+            '`application`: a client with its own token. `user`: a user, signing in (to the application of ' +
+            '`client_id`) or with a token they signed in for.',
+        }),
+        user_id: Id.nullable().meta({
+          description: 'The user who acted; null for an application, and for a sign-in that named no user.',
+        }),
+        client_id: z.string().meta({ description: "The token's client, or the application signed in to." }),
         application_id: Id.nullable().meta({ description: 'Null when the application no longer exists.' }),
         realm_id: Id,
         realm_name: z.string(),
       })
-      .meta({ description: "The client whose token made the request, and the token's realm." }),
+      .meta({ description: "Who acted: the token's client (and user, for a user's token) and its realm." }),
     target: z.object({
       type: z.string().meta({ example: 'user' }),
       id: Id.nullable().meta({ description: 'Null when the request named no valid id (a create that failed).' }),
@@ -36,6 +51,17 @@ export const AuditLog = z
       method: z.string(),
       path: z.string().meta({ description: 'The path, without the query string.' }),
     }),
+    ip: z.string().max(MAX_AUDIT_IP_LENGTH).nullable().meta({
+      description: 'The client address of a sign-in (after `REALMKIT_TRUST_PROXY`); null for other entries.',
+      example: '203.0.113.7',
+    }),
+    user_agent: z
+      .string()
+      .max(MAX_AUDIT_USER_AGENT_LENGTH)
+      .nullable()
+      .meta({
+        description: `The \`User-Agent\` of a sign-in, at most ${MAX_AUDIT_USER_AGENT_LENGTH} characters; null for other entries.`,
+      }),
     details: z
       .object({
         fields: z
@@ -47,7 +73,7 @@ export const AuditLog = z
       .meta({
         description:
           'Ids the request named besides the target (`role_id`, `resource_id`, `role_ids`...) and the names of ' +
-          'the body fields sent.',
+          'the body fields sent; for a failed sign-in, `reason` (`invalid_credentials`, `suspended`, `delayed`).',
       }),
     created_at: Timestamp,
   })
@@ -59,6 +85,8 @@ export const AuditLog = z
       outcome: 'success',
       status: 200,
       actor: {
+        type: 'application',
+        user_id: null,
         client_id: 'DVcccvczKuOfNT1pXAU8aQ',
         application_id: '0199b2f6-3c6e-7d4a-9b1e-2f4f8a6c1d22',
         realm_id: '0199b2f6-3c6e-7d4a-9b1e-2f4f8a6c1d23',
@@ -71,6 +99,8 @@ export const AuditLog = z
         method: 'PATCH',
         path: '/api/v1/acme/users/0199b2f6-3c6e-7d4a-9b1e-2f4f8a6c1d20/password',
       },
+      ip: null,
+      user_agent: null,
       details: { fields: ['password'] },
       created_at: '2026-01-15T10:30:00.000Z',
     },
@@ -93,6 +123,7 @@ const FilterTime = z.iso.datetime({ offset: true }).refine((time) => {
 export const AuditLogQuery = PageQuery.extend({
   action: Action.optional().meta({ description: 'Exactly this action, e.g. `user.created`.' }),
   actor: z.string().min(1).max(128).optional().meta({ description: 'The client_id of the actor.' }),
+  actor_user_id: Id.optional().meta({ description: 'The user who acted: their sign-ins and what their tokens did.' }),
   target_type: z
     .string()
     .regex(/^[a-z_]+$/)

@@ -22,9 +22,10 @@ export const auditLogsContract = c.router(
       summary: 'List audit log entries',
       description:
         'Newest first. Every Management API write of the realm, successful or not, with its actor, action, target, ' +
-        'request id and status; never the values sent. Filters combine: `action`, `actor` (client_id), ' +
-        '`target_type`, `target_id`, `from` (inclusive) and `to` (exclusive). Realm writes are in the master ' +
-        "realm's log.",
+        'request id and status; never the values sent. Every sign-in too (`user.signed_in`, `user.sign_in_failed`), ' +
+        'the user as actor, with the client address and user agent. Filters combine: `action`, `actor` (client_id), ' +
+        '`actor_user_id`, `target_type`, `target_id`, `from` (inclusive) and `to` (exclusive). Realm writes are in ' +
+        "the master realm's log.",
       metadata: requires('audit-logs:read', TAG),
     },
   }),

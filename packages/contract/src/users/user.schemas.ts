@@ -122,3 +122,28 @@ export const UserIdentity = z
     created_at: Timestamp,
   })
   .meta({ id: 'UserIdentity' });
+
+/** `GET /users/{id}/sign-in-failures`: what the server counts of a user's failed sign-ins. */
+export const SignInFailures = z
+  .object({
+    failures: z
+      .int()
+      .min(0)
+      .meta({
+        description:
+          'Failed sign-ins on the account from every client address, counted from the first of them until ' +
+          '`reset_at` (`REALMKIT_LOGIN_FAILURE_WINDOW`).',
+        example: 7,
+      }),
+    last_failure_at: Timestamp.nullable().meta({
+      description: 'When the last of them was; null when none is counted.',
+    }),
+    reset_at: Timestamp.nullable().meta({ description: 'When the count is forgotten; null when none is counted.' }),
+    delayed_until: Timestamp.nullable().meta({
+      description:
+        'Until when the address that failed last must wait before its password is checked again (addresses that ' +
+        'never failed on the account are never delayed); null when no delay runs.',
+    }),
+  })
+  .meta({ id: 'SignInFailures' });
+export type SignInFailures = z.infer<typeof SignInFailures>;

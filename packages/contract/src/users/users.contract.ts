@@ -18,6 +18,7 @@ import {
   PASSWORD_RULES,
   SetPasswordBody,
   SetSuspendedBody,
+  SignInFailures,
   UpdateUserBody,
   User,
   UserIdentity,
@@ -180,6 +181,30 @@ export const usersContract = c.router(
       responses: { 202: c.noBody() },
       summary: 'Send a password reset email',
       description: SEND_PASSWORD_RESET_EMAIL_DESCRIPTION,
+      metadata: requires('users:write', TAG),
+    },
+    getSignInFailures: {
+      method: 'GET',
+      path: '/:id/sign-in-failures',
+      pathParams: RealmIdPathParams,
+      responses: { 200: single(SignInFailures) },
+      summary: "Read a user's failed sign-ins",
+      description:
+        'What the server counts to slow password guessing at this account: failures, the last one, when the count ' +
+        'is forgotten, and the latest delay. An address is delayed only after failing on the account itself, so ' +
+        'the user still signs in from elsewhere. All zero and null when the delays are off.',
+      metadata: requires('users:read', TAG),
+    },
+    clearSignInFailures: {
+      method: 'DELETE',
+      path: '/:id/sign-in-failures',
+      pathParams: RealmIdPathParams,
+      body: c.noBody(),
+      responses: { 204: c.noBody() },
+      summary: "Forget a user's failed sign-ins",
+      description:
+        'Every address that failed on the account may try again at once, and the count starts from zero. ' +
+        'Recorded in the audit log as `user.sign_in_failures_cleared`.',
       metadata: requires('users:write', TAG),
     },
     listIdentities: {

@@ -15,6 +15,7 @@ export type UserUpdateParams = RequestBody<typeof routes.update>;
 export type UserListParams = RequestQuery<typeof routes.list>;
 export type UserSession = ListItem<typeof routes.listSessions>;
 export type UserSessionListParams = RequestQuery<typeof routes.listSessions>;
+export type SignInFailures = ResponseData<typeof routes.getSignInFailures, 200>;
 
 /** `rk.users`: the users of the client's realm. */
 export class Users extends APIResource {
@@ -148,6 +149,29 @@ export class Users extends APIResource {
    */
   endSession(id: string, sessionId: string, options?: RequestOptions): Promise<void> {
     return this.client.none(routes.endSession, { params: { id, sessionId } }, options);
+  }
+
+  /**
+   * What the server counts of the user's failed sign-ins (scope `users:read`): `failures` from
+   * every address, `last_failure_at`, `reset_at` (when the count is forgotten) and `delayed_until`
+   * (the latest delay imposed on an address that failed; the user still signs in from elsewhere).
+   *
+   * @example
+   * const { failures, delayed_until } = await rk.users.getSignInFailures(id);
+   */
+  getSignInFailures(id: string, options?: RequestOptions): Promise<SignInFailures> {
+    return this.client.data(routes.getSignInFailures, { params: { id } }, options);
+  }
+
+  /**
+   * Forgets the user's failed sign-ins (scope `users:write`): no address waits any longer, and the
+   * count starts from zero.
+   *
+   * @example
+   * await rk.users.clearSignInFailures(id);
+   */
+  clearSignInFailures(id: string, options?: RequestOptions): Promise<void> {
+    return this.client.none(routes.clearSignInFailures, { params: { id } }, options);
   }
 
   /**

@@ -9,6 +9,7 @@ import { Migration20261206000000ClientMetadata } from './Migration20261206000000
 import { Migration20261207000000SignIn } from './Migration20261207000000SignIn.ts';
 import { Migration20261208000000RealmAccountSettings } from './Migration20261208000000RealmAccountSettings.ts';
 import { Migration20261208100000SessionDetails } from './Migration20261208100000SessionDetails.ts';
+import { Migration20261208200000SignInAudit } from './Migration20261208200000SignInAudit.ts';
 import { Migration20261208300000PasswordResets } from './Migration20261208300000PasswordResets.ts';
 
 /** Every migration, in order. Listed explicitly: no file globbing at run time. */
@@ -27,5 +28,6 @@ export const migrations = [
   { name: 'Migration20261207000000SignIn', class: Migration20261207000000SignIn },
   { name: 'Migration20261208000000RealmAccountSettings', class: Migration20261208000000RealmAccountSettings },
   { name: 'Migration20261208100000SessionDetails', class: Migration20261208100000SessionDetails },
+  { name: 'Migration20261208200000SignInAudit', class: Migration20261208200000SignInAudit },
   { name: 'Migration20261208300000PasswordResets', class: Migration20261208300000PasswordResets },
 ];
