@@ -14,7 +14,7 @@ import {
   searchFilter,
 } from '../db/pagination.ts';
 import { deleteRow, type RowCheck, updateRow } from '../db/row-version.ts';
-import { firstRow, runStatement } from '../db/statement.ts';
+import { runStatement } from '../db/statement.ts';
 import { withConflicts } from '../db/unique-violation.ts';
 import { ApiError, type ErrorDetail, NotFoundError, ValidationError } from '../errors/api-error.ts';
 import type { Realm } from '../realms/realm.entity.ts';
