@@ -52,8 +52,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-function authorizeUrl(): string {
-  const challenge = createHash('sha256').update(randomBytes(32).toString('base64url')).digest('base64url');
+function authorizeUrl(verifier = randomBytes(32).toString('base64url')): string {
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
   const query = new URLSearchParams({
     client_id: setup.spa.clientId,
     redirect_uri: setup.spa.redirectUri,
@@ -115,9 +115,39 @@ async function newUser(password = `first pass ${randomBytes(3).toString('hex')}`
   return { id: user.id as string, email, password };
 }
 
+/** Signs `user` in through the login page: the browser (with its session) and a refresh token. */
+async function signInWithTokens(user: { email: string; password: string }) {
+  const jar = new CookieJar();
+  const verifier = randomBytes(32).toString('base64url');
+  const answer = await submitLogin(jar, server.url, authorizeUrl(verifier), {
+    identifier: user.email,
+    password: user.password,
+  });
+  expect(answer.status).toBe(303);
+  const code = new URL(answer.headers.get('location') as string).searchParams.get('code') as string;
+  const tokens = await server.call('POST', `/oauth2/${setup.realm.name}/token`, {
+    form: {
+      grant_type: 'authorization_code',
+      client_id: setup.spa.clientId,
+      redirect_uri: setup.spa.redirectUri,
+      code,
+      code_verifier: verifier,
+    },
+  });
+  expect(tokens.status).toBe(200);
+  return { jar, refreshToken: tokens.body.refresh_token as string };
+}
+
+function refresh(refreshToken: string) {
+  return server.call('POST', `/oauth2/${setup.realm.name}/token`, {
+    form: { grant_type: 'refresh_token', client_id: setup.spa.clientId, refresh_token: refreshToken },
+  });
+}
+
 describe('forgot password: the login page, the form, the email, the page', () => {
-  it('sets a new password from the emailed link; the old one stops working, the link works once', async () => {
+  it('sets a new password from the emailed link; the old one, its sessions and refresh tokens stop working, the link works once', async () => {
     const user = await newUser();
+    const before = await signInWithTokens(user);
     const jar = new CookieJar();
     const asked = await askForReset(jar, user.email.toUpperCase());
     expect(asked.status).toBe(200);
@@ -165,6 +195,9 @@ describe('forgot password: the login page, the form, the email, the page', () =>
     });
     expect(done.status).toBe(200);
     expect(await done.text()).toContain('Your password is set');
+    // Every session and refresh token of the user ended with it.
+    expect((await refresh(before.refreshToken)).body.error).toBe('invalid_grant');
+    expect((await before.jar.fetch(authorizeUrl())).status).toBe(200);
 
     const old = await submitLogin(new CookieJar(), server.url, authorizeUrl(), {
       identifier: user.email,

@@ -98,6 +98,7 @@ describe('audit log: what each write records', () => {
         'user.updated',
         'user.deleted',
         'user.password_set',
+        'user.password_reset_email_sent',
         'user.suspended_set',
         'user.roles_assigned',
         'user.role_removed',

@@ -109,7 +109,7 @@ export function usersByRealmNameRoutes({ users, realms, verifications, passwordR
       await verifications.request(realm, params.userId);
       return { status: 202, body: undefined };
     },
-    sendResetPasswordEmail: async ({ params, res }) => {
+    sendPasswordResetEmail: async ({ params, res }) => {
       const { realm } = await userOf(params.userId, res);
       await passwordResets.request(realm, params.userId);
       return { status: 202, body: undefined };

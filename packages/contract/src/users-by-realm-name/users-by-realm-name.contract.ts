@@ -92,7 +92,7 @@ export const usersByRealmNameContract = c.router(
       description: SEND_VERIFY_EMAIL_DESCRIPTION,
       metadata: requires('users:write', TAG),
     },
-    sendResetPasswordEmail: {
+    sendPasswordResetEmail: {
       method: 'POST',
       path: '/:userId/reset-password-email',
       pathParams: UserIdPathParams,

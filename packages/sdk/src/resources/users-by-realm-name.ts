@@ -82,9 +82,9 @@ export class UsersByRealmName extends APIResource {
    * Queues the password reset email (a link valid 30 minutes, usable once).
    *
    * @example
-   * await rk.usersByRealmName.sendResetPasswordEmail(userId);
+   * await rk.usersByRealmName.sendPasswordResetEmail(userId);
    */
-  sendResetPasswordEmail(userId: string, options?: RequestOptions): Promise<void> {
-    return this.client.none(routes.sendResetPasswordEmail, { params: { userId } }, options);
+  sendPasswordResetEmail(userId: string, options?: RequestOptions): Promise<void> {
+    return this.client.none(routes.sendPasswordResetEmail, { params: { userId } }, options);
   }
 }
