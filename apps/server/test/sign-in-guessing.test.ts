@@ -7,7 +7,7 @@ import { startTestServer, type TestServer } from './support/test-server.ts';
 
 /**
  * Password guessing is slowed per account and client address, never the real user (decision
- * 0020-G). The first delay is a minute, so that no delay runs out under a test: counts are
+ * 0020). The first delay is a minute, so that no delay runs out under a test: counts are
  * asserted, never times, and nothing waits.
  */
 const GUESSING: LoginGuessingConfig = {

@@ -71,7 +71,7 @@ function accountKeyOf(account: SignInAccount): string {
 
 /**
  * Slows password guessing without locking the real user out (docs/rate-limits.md, "Password
- * guessing"; decision 0020-G). Counted per account and client address, in the store of the rate
+ * guessing"; decision 0020). Counted per account and client address, in the store of the rate
  * limits (Redis when configured). Keys, each under `realmkit:rl:login-guessing:`:
  *
  * - `g:<account>`: the account's generation, part of every other key: clearing bumps it, which

@@ -28,7 +28,7 @@ function inWords(seconds: number): string {
  * `POST /oauth2/{realm}/login`: the login page's form. Checks that this browser's page sent it
  * (sealed form bound to the form cookie, and the origin), counts the attempt against the login rate
  * limit of its address, and refuses it while the address must wait after failing on this account
- * (decision 0020-G); then the password, the same way for accounts that do and do not exist.
+ * (decision 0020); then the password, the same way for accounts that do and do not exist.
  * Success starts a session (the cookie) and sends the code to the application, unless the realm
  * holds the user until their email is verified. Every outcome but
  * the per-address quota's refusals is written to the audit log, without the page waiting for it.

@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Sign-ins in the audit log (decision 0020-G): an entry's actor is an application (a Management API
+ * Sign-ins in the audit log (decision 0020): an entry's actor is an application (a Management API
  * write with a client's token, as before) or a user (a sign-in, or a write with a user's token);
  * the user's id, the client address and the user agent, bounded. Existing entries are the
  * applications'. The index serves `GET /audit-logs?actor_user_id=`.
