@@ -6,7 +6,7 @@ import { type OAuthForm, readOAuthForm } from '../oauth-protocol/oauth-form-body
 import type { Realm } from '../realms/realm.entity.ts';
 import { SignInPageError } from './authorization-request.ts';
 import { formTargetOf } from './pages.ts';
-import { answerSignInError, formFor, NO_REALM, redirectWith, type SignInDeps } from './sign-in-flow.ts';
+import { formFor, realmPage, redirectWith, type SignInDeps } from './sign-in-flow.ts';
 import { openForm } from './sign-in-form.ts';
 
 const INVALID = (message: string) => new SignInPageError(400, 'Sign-out cannot continue', message);
@@ -71,12 +71,9 @@ async function endCurrentSession(deps: SignInDeps, req: Request, res: Response, 
  * login form is.
  */
 export function endSessionEndpoint(deps: SignInDeps): RequestHandler {
-  return async (req, res, next) => {
-    let shownRealm: { name: string; displayName?: string | null } = NO_REALM;
-    try {
-      const realm = await deps.cache.realm(String(req.params.realm));
-      if (!realm) throw new SignInPageError(404, 'Page not found', 'There is no sign-out at this address.');
-      shownRealm = realm;
+  return realmPage(
+    deps,
+    async (realm, req, res) => {
       const params: OAuthForm =
         req.method === 'POST'
           ? ((await readOAuthForm(req).catch(() => undefined)) ?? {})
@@ -129,8 +126,7 @@ export function endSessionEndpoint(deps: SignInDeps): RequestHandler {
         },
         postLogoutRedirectUri ? [formTargetOf(postLogoutRedirectUri)] : [],
       );
-    } catch (error) {
-      if (!(await answerSignInError(deps, res, shownRealm, error))) next(error);
-    }
-  };
+    },
+    'There is no sign-out at this address.',
+  );
 }

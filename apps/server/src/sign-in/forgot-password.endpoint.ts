@@ -7,12 +7,10 @@ import {
 } from '@realmkit/contract';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Realm } from '../realms/realm.entity.ts';
-import { type AuthorizationRequest, SignInPageError } from './authorization-request.ts';
+import type { AuthorizationRequest } from './authorization-request.ts';
 import { openLoginRequest } from './login.endpoint.ts';
 import { field, readPageForm } from './page-form.ts';
-import { answerSignInError, formFor, NO_REALM, type SignInDeps } from './sign-in-flow.ts';
-
-const NOT_FOUND = () => new SignInPageError(404, 'Page not found', 'There is no sign-in at this address.');
+import { formFor, realmPage, type SignInDeps } from './sign-in-flow.ts';
 
 /** "Back to sign in": the login page of the request the user came from, when there was one. */
 function backHref(deps: SignInDeps, req: Request, res: Response, realm: Realm, request: AuthorizationRequest | null) {
@@ -47,47 +45,39 @@ async function showForm(
  * from a login page (`?interaction=`), it leads back there.
  */
 export function forgotPasswordEndpoint(deps: SignInDeps): RequestHandler {
-  return async (req, res, next) => {
-    let shownRealm: { name: string; displayName?: string | null } = NO_REALM;
-    try {
-      const realm = await deps.cache.realm(String(req.params.realm));
-      if (!realm) throw NOT_FOUND();
-      shownRealm = realm;
-      if (req.method === 'GET') {
-        return await showForm(deps, req, res, { realm, request: openLoginRequest(deps, realm, req.query.interaction) });
-      }
-      const { fields, state } = await readPageForm(deps, req, realm, 'forgot');
-      const { request } = state;
-      const identifier = field(fields, 'identifier').trim();
-      if (!identifier || identifier.length > MAX_LOGIN_IDENTIFIER_LENGTH) {
-        return await showForm(deps, req, res, {
-          ...{ realm, request, identifier, status: 400 },
-          error: 'Enter the email or username of your account.',
-        });
-      }
-      // The login form's per-address limit: an address may not ask more often than it may sign in.
-      const refusal = (await deps.loginLimit?.({ account: { realmId: realm.id, identifier }, ip: req.ip ?? 'unknown' }))
-        ?.refusal;
-      if (refusal) {
-        res.set('Retry-After', String(refusal.retryAfterSeconds));
-        return await showForm(deps, req, res, {
-          ...{ realm, request, identifier, status: 429 },
-          error: `Too many attempts. Try again in ${refusal.retryAfterSeconds} seconds.`,
-        });
-      }
-      deps.passwordResets.requestFor(realm, identifier).catch((error: unknown) => {
-        deps.logger.error({ err: error, realm: realm.name }, 'password reset email could not be queued');
-      });
-      await deps.pages.message(res, realm, 200, {
-        title: 'Check your email',
-        message:
-          'If an account matches what you entered, we have sent it an email with a link to set a new password. ' +
-          `The link works for ${PASSWORD_RESET_LINK_TTL_MINUTES} minutes.`,
-        link_href: backHref(deps, req, res, realm, request),
-        link_text: 'Back to sign in',
-      });
-    } catch (error) {
-      if (!(await answerSignInError(deps, res, shownRealm, error))) next(error);
+  return realmPage(deps, async (realm, req, res) => {
+    if (req.method === 'GET') {
+      return await showForm(deps, req, res, { realm, request: openLoginRequest(deps, realm, req.query.interaction) });
     }
-  };
+    const { fields, state } = await readPageForm(deps, req, realm, 'forgot');
+    const { request } = state;
+    const identifier = field(fields, 'identifier').trim();
+    if (!identifier || identifier.length > MAX_LOGIN_IDENTIFIER_LENGTH) {
+      return await showForm(deps, req, res, {
+        ...{ realm, request, identifier, status: 400 },
+        error: 'Enter the email or username of your account.',
+      });
+    }
+    // The login form's per-address limit: an address may not ask more often than it may sign in.
+    const refusal = (await deps.loginLimit?.({ account: { realmId: realm.id, identifier }, ip: req.ip ?? 'unknown' }))
+      ?.refusal;
+    if (refusal) {
+      res.set('Retry-After', String(refusal.retryAfterSeconds));
+      return await showForm(deps, req, res, {
+        ...{ realm, request, identifier, status: 429 },
+        error: `Too many attempts. Try again in ${refusal.retryAfterSeconds} seconds.`,
+      });
+    }
+    deps.passwordResets.requestFor(realm, identifier).catch((error: unknown) => {
+      deps.logger.error({ err: error, realm: realm.name }, 'password reset email could not be queued');
+    });
+    await deps.pages.message(res, realm, 200, {
+      title: 'Check your email',
+      message:
+        'If an account matches what you entered, we have sent it an email with a link to set a new password. ' +
+        `The link works for ${PASSWORD_RESET_LINK_TTL_MINUTES} minutes.`,
+      link_href: backHref(deps, req, res, realm, request),
+      link_text: 'Back to sign in',
+    });
+  });
 }

@@ -3,11 +3,8 @@ import type { Request, RequestHandler, Response } from 'express';
 import { ValidationError } from '../errors/api-error.ts';
 import type { Realm } from '../realms/realm.entity.ts';
 import { LinkError } from '../users/password-reset.service.ts';
-import { SignInPageError } from './authorization-request.ts';
 import { field, readPageForm } from './page-form.ts';
-import { answerSignInError, formFor, NO_REALM, type SignInDeps } from './sign-in-flow.ts';
-
-const NOT_FOUND = () => new SignInPageError(404, 'Page not found', 'There is no sign-in at this address.');
+import { formFor, realmPage, type SignInDeps } from './sign-in-flow.ts';
 
 async function showForm(
   deps: SignInDeps,
@@ -43,50 +40,40 @@ function linkFailed(deps: SignInDeps, res: Response, realm: Realm, error: LinkEr
  * Setting it uses the link up and ends every session and refresh token of the user.
  */
 export function resetPasswordEndpoint(deps: SignInDeps): RequestHandler {
-  return async (req, res, next) => {
-    let shownRealm: { name: string; displayName?: string | null } = NO_REALM;
+  return realmPage(deps, async (realm, req, res) => {
     try {
-      const realm = await deps.cache.realm(String(req.params.realm));
-      if (!realm) throw NOT_FOUND();
-      shownRealm = realm;
-      try {
-        if (req.method === 'GET') {
-          const token = typeof req.query.token === 'string' ? req.query.token : '';
-          const { email } = await deps.passwordResets.check(realm.id, token);
-          return await showForm(deps, req, res, { realm, token, email });
-        }
-        const { fields, state } = await readPageForm(deps, req, realm, 'reset');
-        const { token } = state;
-        const password = field(fields, 'password');
-        const again = async (status: number, errors: string[]) =>
-          showForm(deps, req, res, {
-            ...{ realm, token, status, errors },
-            email: (await deps.passwordResets.check(realm.id, token)).email,
-          });
-        if (!password) return await again(400, ['Enter a new password.']);
-        if (password !== field(fields, 'confirmation'))
-          return await again(400, ['The two passwords are not the same.']);
-        // Longer than any password may be: refused before the rules (and the hash) see it.
-        if ([...password].length > PASSWORD_MAX_LENGTH) {
-          return await again(422, [`Use at most ${PASSWORD_MAX_LENGTH} characters.`]);
-        }
-        try {
-          await deps.passwordResets.complete(realm.id, token, password, 'password');
-        } catch (error) {
-          if (!(error instanceof ValidationError)) throw error;
-          return await again(422, error.details?.map((detail) => detail.message) ?? [error.message]);
-        }
-        await deps.pages.message(res, realm, 200, {
-          title: 'Your password is set',
-          message:
-            'Sign in with your new password. Every session of your account has been signed out, on every device.',
-        });
-      } catch (error) {
-        if (!(error instanceof LinkError)) throw error;
-        await linkFailed(deps, res, realm, error);
+      if (req.method === 'GET') {
+        const token = typeof req.query.token === 'string' ? req.query.token : '';
+        const { email } = await deps.passwordResets.check(realm.id, token);
+        return await showForm(deps, req, res, { realm, token, email });
       }
+      const { fields, state } = await readPageForm(deps, req, realm, 'reset');
+      const { token } = state;
+      const password = field(fields, 'password');
+      const again = async (status: number, errors: string[]) =>
+        showForm(deps, req, res, {
+          ...{ realm, token, status, errors },
+          email: (await deps.passwordResets.check(realm.id, token)).email,
+        });
+      if (!password) return await again(400, ['Enter a new password.']);
+      if (password !== field(fields, 'confirmation')) return await again(400, ['The two passwords are not the same.']);
+      // Longer than any password may be: refused before the rules (and the hash) see it.
+      if ([...password].length > PASSWORD_MAX_LENGTH) {
+        return await again(422, [`Use at most ${PASSWORD_MAX_LENGTH} characters.`]);
+      }
+      try {
+        await deps.passwordResets.complete(realm.id, token, password, 'password');
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        return await again(422, error.details?.map((detail) => detail.message) ?? [error.message]);
+      }
+      await deps.pages.message(res, realm, 200, {
+        title: 'Your password is set',
+        message: 'Sign in with your new password. Every session of your account has been signed out, on every device.',
+      });
     } catch (error) {
-      if (!(await answerSignInError(deps, res, shownRealm, error))) next(error);
+      if (!(error instanceof LinkError)) throw error;
+      await linkFailed(deps, res, realm, error);
     }
-  };
+  });
 }

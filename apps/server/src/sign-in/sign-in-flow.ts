@@ -6,7 +6,7 @@ import {
   SESSION_COOKIE,
   SIGN_IN_VERIFY_EMAIL_PATH,
 } from '@realmkit/contract';
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Application } from '../applications/application.entity.ts';
 import type { UserEvent } from '../audit/audit-log.service.ts';
@@ -53,6 +53,29 @@ const CSRF_TOKEN = /^[A-Za-z0-9_-]{22}$/;
 
 /** How pages show before the realm is known (the built-in templates). */
 export const NO_REALM = { name: '', displayName: 'Realmkit' };
+
+/**
+ * A sign-in page of the realm named in the path: a 404 page when there is none, else `handle`;
+ * the sign-in errors it throws are answered (a redirect, or a page: {@link answerSignInError}),
+ * any other goes to the error handler.
+ */
+export function realmPage(
+  deps: SignInDeps,
+  handle: (realm: Realm, req: Request, res: Response) => Promise<void>,
+  notFound = 'There is no sign-in at this address.',
+): RequestHandler {
+  return async (req, res, next) => {
+    let shownRealm: { name: string; displayName?: string | null } = NO_REALM;
+    try {
+      const realm = await deps.cache.realm(String(req.params.realm));
+      if (!realm) throw new SignInPageError(404, 'Page not found', notFound);
+      shownRealm = realm;
+      await handle(realm, req, res);
+    } catch (error) {
+      if (!(await answerSignInError(deps, res, shownRealm, error))) next(error);
+    }
+  };
+}
 
 /** `uri` with `params` added to its query (RFC 6749 §4.1.2), then a 303 to it. */
 export function redirectWith(res: Response, uri: string, params: Record<string, string | null>): void {

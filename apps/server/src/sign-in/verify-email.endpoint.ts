@@ -4,19 +4,11 @@ import type { Realm } from '../realms/realm.entity.ts';
 import { LinkError } from '../users/password-reset.service.ts';
 import { SignInPageError } from './authorization-request.ts';
 import { field, readPageForm } from './page-form.ts';
-import {
-  answerSignInError,
-  holdForVerification,
-  NO_REALM,
-  type SignInDeps,
-  signInAudit,
-  startSession,
-} from './sign-in-flow.ts';
+import { holdForVerification, realmPage, type SignInDeps, signInAudit, startSession } from './sign-in-flow.ts';
 import { openForm, type SignInFormState } from './sign-in-form.ts';
 
 type Held = Extract<SignInFormState, { kind: 'verify' }>;
 
-const NOT_FOUND = () => new SignInPageError(404, 'Page not found', 'There is no sign-in at this address.');
 const SIGN_IN_AGAIN = () =>
   new SignInPageError(400, 'Sign in again', 'This sign-in can no longer continue. Go back to the application.');
 
@@ -53,30 +45,22 @@ async function continueSignIn(deps: SignInDeps, req: Request, res: Response, rea
  * page's form: send the email again, or continue once the email is verified (from any device).
  */
 export function signInVerifyEmailEndpoint(deps: SignInDeps): RequestHandler {
-  return async (req, res, next) => {
-    let shownRealm: { name: string; displayName?: string | null } = NO_REALM;
-    try {
-      const realm = await deps.cache.realm(String(req.params.realm));
-      if (!realm) throw NOT_FOUND();
-      shownRealm = realm;
-      if (req.method === 'GET') return await followLink(deps, req, res, realm);
+  return realmPage(deps, async (realm, req, res) => {
+    if (req.method === 'GET') return await followLink(deps, req, res, realm);
 
-      const { fields, state } = await readPageForm(deps, req, realm, 'verify');
-      const action = field(fields, 'action');
-      const outcome = await continueSignIn(deps, req, res, realm, state);
-      if (outcome.continued) return;
-      const { client, user } = outcome;
-      await holdForVerification(deps, req, res, {
-        ...{ realm, client, request: state.request, user, authTime: new Date(state.authTime) },
-        send: action === 'send',
-        ...(action === 'send'
-          ? {}
-          : { notice: 'Your email is not verified yet. Follow the link in the email we sent, then continue.' }),
-      });
-    } catch (error) {
-      if (!(await answerSignInError(deps, res, shownRealm, error))) next(error);
-    }
-  };
+    const { fields, state } = await readPageForm(deps, req, realm, 'verify');
+    const action = field(fields, 'action');
+    const outcome = await continueSignIn(deps, req, res, realm, state);
+    if (outcome.continued) return;
+    const { client, user } = outcome;
+    await holdForVerification(deps, req, res, {
+      ...{ realm, client, request: state.request, user, authTime: new Date(state.authTime) },
+      send: action === 'send',
+      ...(action === 'send'
+        ? {}
+        : { notice: 'Your email is not verified yet. Follow the link in the email we sent, then continue.' }),
+    });
+  });
 }
 
 async function followLink(deps: SignInDeps, req: Request, res: Response, realm: Realm): Promise<void> {
