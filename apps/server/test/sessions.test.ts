@@ -279,6 +279,48 @@ describe('DELETE /users/{id}/sessions', () => {
     }
   });
 
+  it('asks for the password once the session has ended, and answers a page, not a 500, when it ends while a code is issued in it', async () => {
+    const orm = server.services.orm;
+    const user = await newUser();
+    const ended = new Browser('ended');
+    await signIn(ended, user.credentials);
+    await server.expectCall(204, 'DELETE', `${users()}/${user.id}/sessions`, { token: setup.admin });
+    const again = await ended.fetch(authorizeUrl(pkce().challenge));
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain('name="password"');
+
+    const [version] = await runStatement<{ version: string }>(orm, 'select version() as version', []);
+    // The race needs two connections; PGlite runs one statement at a time, so it cannot happen there.
+    if (isPglite(version?.version ?? '')) return;
+    const browser = new Browser('racing');
+    await signIn(browser, user.credentials);
+    const [session] = (await listSessions(user.id)).body.data;
+    const answer = await onOneConnection(orm, async (run) => {
+      // Another request ends the session; until it commits, the single sign-on below still reads it,
+      // and its application row waits on the deleted row's lock.
+      await run('begin', []);
+      await run('delete from sessions where id = ?', [session.id]);
+      let settled = false;
+      const signingIn = browser.fetch(authorizeUrl(pkce().challenge)).finally(() => {
+        settled = true;
+      });
+      // Until the request waits on the lock (or, failing the test below, answers without waiting).
+      for (let waiting = 0; waiting === 0 && !settled; ) {
+        const [row] = await runStatement<{ count: number }>(
+          orm,
+          `select count(*)::int as count from pg_stat_activity
+            where wait_event_type = 'Lock' and query like '%session_applications%'`,
+          [],
+        );
+        waiting = row?.count ?? 0;
+      }
+      await run('commit', []);
+      return signingIn;
+    });
+    expect(answer.status).toBe(409);
+    expect(await answer.text()).toContain('Sign in again');
+  });
+
   it('is in the audit log as user.sessions_ended, one session as user.session_ended', async () => {
     const user = await newUser();
     await signIn(new Browser('audited'), user.credentials);

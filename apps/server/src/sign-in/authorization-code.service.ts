@@ -5,6 +5,14 @@ import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
 import { firstRow, runStatement } from '../db/statement.ts';
 
+/** The session a code was being issued in ended during the request (SessionService.end, endAllOfUser). */
+export class SessionEndedError extends Error {
+  override name = 'SessionEndedError';
+  constructor() {
+    super('The session ended while a code was being issued in it');
+  }
+}
+
 /** What a code is issued for: the authorization request it answers, for a signed-in user. */
 export interface CodeGrant {
   realmId: string;
@@ -96,28 +104,35 @@ export class AuthorizationCodeService {
       : `signed_in as (insert into session_applications (session_id, application_id)
            select id, ?::uuid from sessions where id = ? and realm_id = ? on conflict do nothing)`;
     const insert = `insert into authorization_codes (${COLUMNS}, code_hash, expires_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-    await runStatement(
-      this.#orm,
-      withSession ? `with session as (${withSession.sql}), ${signedIn} ${insert}` : `with ${signedIn} ${insert}`,
-      [
-        ...(withSession?.params ?? []),
-        grant.applicationId,
-        ...(withSession ? [] : [grant.sessionId, grant.realmId]),
-        newId(),
-        grant.realmId,
-        grant.applicationId,
-        grant.userId,
-        grant.sessionId,
-        grant.redirectUri,
-        grant.codeChallenge,
-        grant.scope,
-        grant.resource,
-        grant.nonce,
-        grant.authTime,
-        digestOf(code),
-        new Date(this.#clock() + AUTHORIZATION_CODE_TTL_SECONDS * 1000),
-      ],
-    );
+    try {
+      await runStatement(
+        this.#orm,
+        withSession ? `with session as (${withSession.sql}), ${signedIn} ${insert}` : `with ${signedIn} ${insert}`,
+        [
+          ...(withSession?.params ?? []),
+          grant.applicationId,
+          ...(withSession ? [] : [grant.sessionId, grant.realmId]),
+          newId(),
+          grant.realmId,
+          grant.applicationId,
+          grant.userId,
+          grant.sessionId,
+          grant.redirectUri,
+          grant.codeChallenge,
+          grant.scope,
+          grant.resource,
+          grant.nonce,
+          grant.authTime,
+          digestOf(code),
+          new Date(this.#clock() + AUTHORIZATION_CODE_TTL_SECONDS * 1000),
+        ],
+      );
+    } catch (error) {
+      // 23503 (foreign_key_violation): the session was read, then ended (a logout, an administrator)
+      // before its application row went in. The sign-in cannot go on in it.
+      if ((error as { code?: unknown }).code === '23503') throw new SessionEndedError();
+      throw error;
+    }
     return code;
   }
 

@@ -20,7 +20,7 @@ import type { Realm } from '../realms/realm.entity.ts';
 import type { EmailVerificationService } from '../users/email-verification.service.ts';
 import type { PasswordResetService } from '../users/password-reset.service.ts';
 import type { ActiveUser, UserService } from '../users/user.service.ts';
-import type { AuthorizationCodeService } from './authorization-code.service.ts';
+import { type AuthorizationCodeService, SessionEndedError } from './authorization-code.service.ts';
 import { type AuthorizationRequest, RedirectableError, SignInPageError } from './authorization-request.ts';
 import type { SignInCookies } from './cookies.ts';
 import { formTargetOf, type SignInPages } from './pages.ts';
@@ -251,21 +251,31 @@ export async function issueCode(
   newSession?: { sql: string; params: unknown[] },
 ): Promise<void> {
   const { realm, client, request, session } = grant;
-  const code = await deps.codes.issue(
-    {
-      realmId: realm.id,
-      applicationId: client.id,
-      userId: session.userId,
-      sessionId: session.id,
-      redirectUri: request.redirectUri,
-      codeChallenge: request.codeChallenge,
-      scope: request.scopes.join(' '),
-      resource: request.resource,
-      nonce: request.nonce,
-      authTime: session.authTime,
-    },
-    newSession,
-  );
+  let code: string;
+  try {
+    code = await deps.codes.issue(
+      {
+        realmId: realm.id,
+        applicationId: client.id,
+        userId: session.userId,
+        sessionId: session.id,
+        redirectUri: request.redirectUri,
+        codeChallenge: request.codeChallenge,
+        scope: request.scopes.join(' '),
+        resource: request.resource,
+        nonce: request.nonce,
+        authTime: session.authTime,
+      },
+      newSession,
+    );
+  } catch (error) {
+    if (!(error instanceof SessionEndedError)) throw error;
+    throw new SignInPageError(
+      409,
+      'Sign in again',
+      'You were signed out while signing in. Go back to the application and sign in again.',
+    );
+  }
   redirectWith(res, request.redirectUri, { code, state: request.state, iss: deps.issuers.issuerOf(realm.name) });
 }
 
