@@ -19,7 +19,7 @@ export interface AuditEntry {
 
 /**
  * What a user did themselves through a page of the server, the user being the actor: signing in
- * (`user.signed_in`, `user.sign_in_failed`), resetting their password (`user.password_reset`).
+ * (`user.signed_in`, `user.sign_in_failed`).
  */
 export interface UserEvent {
   /** The realm whose log holds the entry, and the user's. */
