@@ -3,12 +3,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNotifier } from '../src/notifier/create-notifier.ts';
-import type { Notifier } from '../src/notifier/notifier.ts';
 import { hasChromium, isLocal, launchChromium, screenshotPath, watchPage } from './support/chromium.ts';
-import { capturingLogger, waitFor } from './support/outbox-helpers.ts';
+import { startTestEmails, type TestEmails } from './support/emails.ts';
 import { type SignInRealm, signInRealm, startSignInServer } from './support/sign-in.ts';
-import { SmtpTestServer } from './support/smtp-test-server.ts';
 import type { TestServer } from './support/test-server.ts';
 
 /**
@@ -20,8 +17,7 @@ let server: TestServer;
 let app: Server | undefined;
 let appUrl = '';
 let browser: Browser | undefined;
-let smtp: SmtpTestServer;
-let notifier: Notifier;
+let emails: TestEmails;
 let setup: SignInRealm;
 
 beforeAll(async () => {
@@ -35,26 +31,12 @@ beforeAll(async () => {
     token: setup.admin,
     json: { redirect_uris: [`${appUrl}/callback`] },
   });
-  smtp = await SmtpTestServer.start({ user: 'mailer', pass: 'smtp-test-password' });
-  notifier = createNotifier(
-    server.services,
-    {
-      issuerUrl: server.url,
-      smtpUrl: smtp.url,
-      smtpFrom: 'Realmkit <no-reply@localhost>',
-      templatesDir: undefined,
-      eventsUrl: undefined,
-    },
-    capturingLogger().logger,
-    { realmId: setup.realm.id, pollIntervalMs: 50, leaseMs: 2_000, backoff: { baseMs: 100, maxMs: 1_000 } },
-  );
-  notifier.start();
+  emails = await startTestEmails(server, setup.realm.id);
   browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
-  await notifier?.stop();
-  await smtp?.close();
+  await emails?.close();
   await new Promise((resolve) => app?.close(resolve));
   await server?.close();
 });
@@ -69,14 +51,6 @@ function authorizeUrl(state: string): string {
     code_challenge: createHash('sha256').update(randomBytes(32)).digest('base64url'),
     code_challenge_method: 'S256',
   })}`;
-}
-
-/** The first link to `path` in the newest email to `address`. */
-async function emailedLink(address: string, path: string): Promise<string> {
-  const email = await waitFor(`an email to ${address}`, () => smtp.to(address).at(-1), 10_000);
-  const link = new RegExp(`(https?://\\S+${path}\\?token=\\S+)`).exec(email.text)?.[1];
-  if (!link) throw new Error(`no ${path} link in ${email.text}`);
-  return link;
 }
 
 async function newUser(fields: Record<string, unknown> = {}) {
@@ -101,7 +75,7 @@ describe.skipIf(!hasChromium)('account pages in Chromium', () => {
     await page.getByRole('button', { name: 'Send the link' }).click();
     await expect.poll(() => page.textContent('h1')).toBe('Check your email');
 
-    await page.goto(await emailedLink(user.email, '/reset-password'));
+    await page.goto(await emails.linkIn(user.email, '/reset-password'));
     await page.getByLabel('New password', { exact: true }).fill('my new passphrase');
     await page.getByLabel('Confirm the new password').fill('my new passphrase');
     await page.screenshot({ path: screenshotPath('reset-password.png') });
@@ -142,7 +116,7 @@ describe.skipIf(!hasChromium)('account pages in Chromium', () => {
       expect(page.url().startsWith(appUrl)).toBe(false);
 
       // The link, followed in this browser, verifies the email and goes on to the application.
-      const link = await emailedLink(user.email, '/verify-email');
+      const link = await emails.linkIn(user.email, '/verify-email');
       await Promise.all([page.waitForURL(`${appUrl}/callback?**`), page.goto(link)]);
       const landed = new URL(page.url());
       expect(landed.searchParams.get('state')).toBe('held');

@@ -1,17 +1,17 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNotifier } from '../src/notifier/create-notifier.ts';
-import type { Notifier } from '../src/notifier/notifier.ts';
-import { capturingLogger, waitFor } from './support/outbox-helpers.ts';
+import { startTestEmails, type TestEmails } from './support/emails.ts';
 import {
   CookieJar,
   loginFormOf,
+  pkce,
   type SignInRealm,
+  signInForTokens,
   signInRealm,
   startSignInServer,
   submitLogin,
 } from './support/sign-in.ts';
-import { type ReceivedEmail, SmtpTestServer } from './support/smtp-test-server.ts';
+import type { ReceivedEmail } from './support/smtp-test-server.ts';
 import { TestClock } from './support/test-clock.ts';
 import type { TestServer } from './support/test-server.ts';
 
@@ -23,37 +23,21 @@ import type { TestServer } from './support/test-server.ts';
 const clock = new TestClock();
 let server: TestServer;
 let setup: SignInRealm;
-let smtp: SmtpTestServer;
-let notifier: Notifier;
+let emails: TestEmails;
 let issuer: string;
 
 beforeAll(async () => {
   server = await startSignInServer({ clock: clock.now });
   setup = await signInRealm(server, 'recovery');
   issuer = `${server.url}/oauth2/${setup.realm.name}`;
-  smtp = await SmtpTestServer.start({ user: 'mailer', pass: 'smtp-test-password' });
-  notifier = createNotifier(
-    server.services,
-    {
-      issuerUrl: server.url,
-      smtpUrl: smtp.url,
-      smtpFrom: 'Realmkit <no-reply@localhost>',
-      templatesDir: undefined,
-      eventsUrl: undefined,
-    },
-    capturingLogger().logger,
-    { realmId: setup.realm.id, pollIntervalMs: 50, leaseMs: 2_000, backoff: { baseMs: 100, maxMs: 1_000 } },
-  );
-  notifier.start();
+  emails = await startTestEmails(server, setup.realm.id);
 });
 afterAll(async () => {
-  await notifier?.stop();
-  await smtp?.close();
+  await emails?.close();
   await server?.close();
 });
 
-function authorizeUrl(verifier = randomBytes(32).toString('base64url')): string {
-  const challenge = createHash('sha256').update(verifier).digest('base64url');
+function authorizeUrl(challenge = pkce().challenge): string {
   const query = new URLSearchParams({
     client_id: setup.spa.clientId,
     redirect_uri: setup.spa.redirectUri,
@@ -83,17 +67,8 @@ function post(jar: CookieJar, action: string, fields: Record<string, string>): P
   });
 }
 
-/** The reset link of the newest email to `address` (its text part). */
-async function resetLinkFor(address: string, count = 1): Promise<string> {
-  const email = await waitFor(`reset email #${count} to ${address}`, () => smtp.to(address)[count - 1], 10_000);
-  return linkOf(email);
-}
-
-function linkOf(email: ReceivedEmail): string {
-  const link = /(https?:\/\/\S+\/reset-password\?token=\S+)/.exec(email.text)?.[1];
-  if (!link) throw new Error(`no link in ${email.text}`);
-  return link;
-}
+/** The reset link of email `count` to `address` (its text part). */
+const resetLinkFor = (address: string, count = 1) => emails.linkIn(address, '/reset-password', count);
 
 /** Opens the forgot-password form from a login page, and asks for `identifier`; returns the answer's page. */
 async function askForReset(jar: CookieJar, identifier: string): Promise<{ status: number; html: string }> {
@@ -118,24 +93,14 @@ async function newUser(password = `first pass ${randomBytes(3).toString('hex')}`
 /** Signs `user` in through the login page: the browser (with its session) and a refresh token. */
 async function signInWithTokens(user: { email: string; password: string }) {
   const jar = new CookieJar();
-  const verifier = randomBytes(32).toString('base64url');
-  const answer = await submitLogin(jar, server.url, authorizeUrl(verifier), {
-    identifier: user.email,
-    password: user.password,
-  });
-  expect(answer.status).toBe(303);
-  const code = new URL(answer.headers.get('location') as string).searchParams.get('code') as string;
-  const tokens = await server.call('POST', `/oauth2/${setup.realm.name}/token`, {
-    form: {
-      grant_type: 'authorization_code',
-      client_id: setup.spa.clientId,
-      redirect_uri: setup.spa.redirectUri,
-      code,
-      code_verifier: verifier,
-    },
-  });
-  expect(tokens.status).toBe(200);
-  return { jar, refreshToken: tokens.body.refresh_token as string };
+  const tokens = await signInForTokens(
+    server,
+    setup,
+    jar,
+    { identifier: user.email, password: user.password },
+    authorizeUrl,
+  );
+  return { jar, refreshToken: tokens.refresh_token };
 }
 
 function refresh(refreshToken: string) {
@@ -157,9 +122,9 @@ describe('forgot password: the login page, the form, the email, the page', () =>
     expect(back.status).toBe(200);
     expect(await back.text()).toContain('name="password"');
 
-    const email = (await waitFor('the reset email', () => smtp.to(user.email)[0], 10_000)) as ReceivedEmail;
+    const link = await resetLinkFor(user.email);
+    const email = emails.smtp.to(user.email)[0] as ReceivedEmail;
     expect(email.subject).toBe(`Reset your password for ${setup.realm.name}`);
-    const link = linkOf(email);
     expect(link.startsWith(`${issuer}/reset-password?token=`)).toBe(true);
     expect(decode(email.html)).toContain(`href="${link}"`);
 
@@ -236,7 +201,7 @@ describe('forgot password: the login page, the form, the email, the page', () =>
     expect(forUnknown.status).toBe(forKnown.status);
     expect(strip(forUnknown.html)).toBe(strip(forKnown.html));
     await resetLinkFor(known.email);
-    expect(smtp.to(unknown)).toHaveLength(0);
+    expect(emails.smtp.to(unknown)).toHaveLength(0);
   });
 
   it('sends at most one email a minute to a user, whoever asks', async () => {
@@ -249,7 +214,7 @@ describe('forgot password: the login page, the form, the email, the page', () =>
       token: setup.admin,
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(smtp.to(user.email)).toHaveLength(1);
+    expect(emails.smtp.to(user.email)).toHaveLength(1);
   });
 
   it('refuses a link past 30 minutes, an altered one, and one whose user changed their email', async () => {
@@ -322,13 +287,7 @@ describe('require_verified_email: a sign-in held until the email is verified', (
     }),
   );
 
-  /** The verification link of the newest email to `address`. */
-  async function verifyLinkFor(address: string): Promise<string> {
-    const email = await waitFor(`a verification email to ${address}`, () => smtp.to(address).at(-1), 10_000);
-    const link = /(https?:\/\/\S+\/verify-email\?token=\S+)/.exec(email.text)?.[1];
-    if (!link) throw new Error(`no link in ${email.text}`);
-    return link;
-  }
+  const verifyLinkFor = (address: string) => emails.linkIn(address, '/verify-email');
 
   async function heldSignIn(user: { email: string; password: string }) {
     const jar = new CookieJar();

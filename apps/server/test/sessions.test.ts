@@ -1,8 +1,16 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPglite, onOneConnection, runStatement } from '../src/db/statement.ts';
 import { PRUNE_LOCK_KEY, Pruner } from '../src/retention/pruner.ts';
-import { CookieJar, type SignInRealm, signInRealm, startSignInServer, submitLogin } from './support/sign-in.ts';
+import {
+  CookieJar,
+  pkce,
+  type SignInRealm,
+  signInForTokens,
+  signInRealm,
+  startSignInServer,
+  submitLogin,
+} from './support/sign-in.ts';
 import type { TestServer } from './support/test-server.ts';
 
 /**
@@ -35,11 +43,6 @@ class Browser extends CookieJar {
   }
 }
 
-function pkce() {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-}
-
 function authorizeUrl(
   challenge: string,
   client = { clientId: setup.spa.clientId, redirectUri: setup.spa.redirectUri },
@@ -59,22 +62,8 @@ function authorizeUrl(
 type Tokens = { access_token: string; refresh_token: string };
 
 /** Signs `user` in to the spa in `browser` (the login form); returns the tokens of the code. */
-async function signIn(browser: CookieJar, user: { identifier: string; password: string }): Promise<Tokens> {
-  const { verifier, challenge } = pkce();
-  const answer = await submitLogin(browser, server.url, authorizeUrl(challenge), user);
-  expect(answer.status).toBe(303);
-  const code = new URL(answer.headers.get('location') as string).searchParams.get('code') as string;
-  const tokens = await server.call('POST', `/oauth2/${setup.realm.name}/token`, {
-    form: {
-      grant_type: 'authorization_code',
-      client_id: setup.spa.clientId,
-      redirect_uri: setup.spa.redirectUri,
-      code,
-      code_verifier: verifier,
-    },
-  });
-  expect(tokens.status).toBe(200);
-  return tokens.body;
+function signIn(browser: CookieJar, user: { identifier: string; password: string }): Promise<Tokens> {
+  return signInForTokens(server, setup, browser, user, (challenge) => authorizeUrl(challenge));
 }
 
 function refresh(tokens: Tokens) {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { Config } from '../../src/config/config.ts';
 import type { StartOptions } from '../../src/server.ts';
@@ -77,6 +77,41 @@ export async function submitLogin(
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(serverUrl).origin },
     body: new URLSearchParams({ interaction: form.interaction, ...credentials }).toString(),
   });
+}
+
+/** A PKCE pair (RFC 7636): a verifier, and its S256 challenge. */
+export function pkce(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+/**
+ * Signs in through the login page at `authorizationUrl(challenge)` (the realm's spa application),
+ * then exchanges the code with its verifier: the token response.
+ */
+export async function signInForTokens(
+  server: TestServer,
+  setup: SignInRealm,
+  jar: CookieJar,
+  credentials: { identifier: string; password: string },
+  authorizationUrl: (challenge: string) => string,
+): Promise<{ access_token: string; refresh_token: string; id_token: string }> {
+  const { verifier, challenge } = pkce();
+  const answer = await submitLogin(jar, server.url, authorizationUrl(challenge), credentials);
+  const code =
+    answer.status === 303 ? new URL(answer.headers.get('location') as string).searchParams.get('code') : null;
+  if (!code) throw new Error(`sign-in answered ${answer.status} ${answer.headers.get('location')}`);
+  const tokens = await server.call('POST', `/oauth2/${setup.realm.name}/token`, {
+    form: {
+      grant_type: 'authorization_code',
+      client_id: setup.spa.clientId,
+      redirect_uri: setup.spa.redirectUri,
+      code,
+      code_verifier: verifier,
+    },
+  });
+  if (tokens.status !== 200) throw new Error(`code exchange answered ${tokens.status} ${JSON.stringify(tokens.body)}`);
+  return tokens.body;
 }
 
 export interface SignInRealm {
