@@ -5,12 +5,14 @@ import {
   realmPath,
   SESSION_COOKIE,
   SIGN_IN_VERIFY_EMAIL_PATH,
+  VERIFICATION_LINK_TTL_HOURS,
 } from '@realmkit/contract';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Application } from '../applications/application.entity.ts';
 import type { UserEvent } from '../audit/audit-log.service.ts';
 import type { Clock } from '../clock/clock.ts';
+import { ApiError } from '../errors/api-error.ts';
 import type { HotPathCache } from '../hot-path/hot-path.service.ts';
 import { urlPath } from '../http/url-path.ts';
 import type { SigningKeyService } from '../keys/signing-key.service.ts';
@@ -207,7 +209,6 @@ export async function holdForVerification(
     /** Send the email now (the first time the page shows, and on "Send again"). */
     send: boolean;
     notice?: string;
-    status?: number;
   },
 ): Promise<void> {
   const { realm, client, request, user } = held;
@@ -218,19 +219,18 @@ export async function holdForVerification(
   if (held.send) {
     try {
       await deps.verifications.request(realm, user.id, { signIn: true });
-      notice = `We sent a link to ${user.email}. It works for 24 hours.`;
+      notice = `We sent a link to ${user.email}. It works for ${VERIFICATION_LINK_TTL_HOURS} hours.`;
     } catch (error) {
       // 429: one went out less than a minute ago; 409: verified meanwhile (Continue goes on).
-      const status = (error as { status?: number }).status;
-      if (status !== 429 && status !== 409) throw error;
+      if (!(error instanceof ApiError) || (error.status !== 429 && error.status !== 409)) throw error;
       notice =
-        status === 429
+        error.status === 429
           ? `We sent a link to ${user.email} less than a minute ago. Look for it, or send another in a minute.`
           : 'Your email is verified. Continue to the application.';
     }
   }
   await deps.pages.send(res, realm, 'email-not-verified.html', {
-    status: held.status ?? 200,
+    status: 200,
     view: {
       action: realmPath(SIGN_IN_VERIFY_EMAIL_PATH, realm.name),
       form,

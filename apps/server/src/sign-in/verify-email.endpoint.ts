@@ -21,7 +21,9 @@ function pendingSignIn(deps: SignInDeps, req: Request, realm: Realm): Held | nul
 
 /**
  * Goes on with a held sign-in if its user may now sign in (still active, email verified): a new
- * session, and the code to the application. Returns false, having done nothing, otherwise.
+ * session, and the code to the application (`continued`). Otherwise nothing is done, and the
+ * application and user are answered for the held page. Throws a {@link SignInPageError} when the
+ * sign-in can no longer go on (the application changed, the user was suspended or deleted).
  */
 async function continueSignIn(deps: SignInDeps, req: Request, res: Response, realm: Realm, held: Held) {
   const client = await deps.cache.application(realm.id, held.request.clientId);
@@ -77,7 +79,15 @@ async function followLink(deps: SignInDeps, req: Request, res: Response, realm: 
   }
   // A link used before (this page opened twice) still continues a sign-in whose email is verified.
   const held = pendingSignIn(deps, req, realm);
-  if (held && (await continueSignIn(deps, req, res, realm, held).catch(() => ({ continued: false }))).continued) return;
+  if (held) {
+    try {
+      if ((await continueSignIn(deps, req, res, realm, held)).continued) return;
+    } catch (error) {
+      // A held sign-in that can no longer go on: the page says what happened to the link instead.
+      if (!(error instanceof SignInPageError)) throw error;
+      deps.cookies.clearPending(res, realm.name);
+    }
+  }
   if (failure) {
     await deps.pages.message(res, realm, failure.status, { title: 'Email not verified', message: failure.message });
     return;
