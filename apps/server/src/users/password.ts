@@ -1,4 +1,4 @@
-import { PASSWORD_MAX_LENGTH } from '@realmkit/contract';
+import { IMPORTED_HASH_LIMITS, PASSWORD_MAX_LENGTH } from '@realmkit/contract';
 import type { ErrorDetail } from '../errors/api-error.ts';
 
 /**
@@ -24,14 +24,49 @@ export const IMPORTED_DIGESTS = {
 } as const;
 export type DigestAlgorithm = keyof typeof IMPORTED_DIGESTS;
 
+const BCRYPT_COST = /^\$2[aby]\$(\d{2})\$/;
+const ARGON2_PARAMETERS = /^\$argon2id?\$v=\d+\$([^$]+)\$/;
+
+/**
+ * Whether checking a password against `hash` costs at most IMPORTED_HASH_LIMITS: this server's
+ * own hashes do; an imported one must (checked on import, and again before every check, for hashes
+ * stored before the bounds). A hash of another shape is judged by its verifier.
+ */
+export function withinCostLimits(hash: string): boolean {
+  const bcrypt = BCRYPT_COST.exec(hash);
+  if (bcrypt) return Number(bcrypt[1]) <= IMPORTED_HASH_LIMITS.bcryptMaxCost;
+  const argon2 = ARGON2_PARAMETERS.exec(hash);
+  if (!argon2?.[1]) return true;
+  const parameters = new Map(
+    argon2[1].split(',').map((pair) => {
+      const [name = '', value = ''] = pair.split('=');
+      return [name, Number(value)] as const;
+    }),
+  );
+  const within = (name: string, max: number) => {
+    const value = parameters.get(name);
+    return value !== undefined && Number.isSafeInteger(value) && value <= max;
+  };
+  return (
+    within('m', IMPORTED_HASH_LIMITS.argon2idMaxMemoryKiB) &&
+    within('t', IMPORTED_HASH_LIMITS.argon2idMaxTimeCost) &&
+    within('p', IMPORTED_HASH_LIMITS.argon2idMaxParallelism)
+  );
+}
+
 /** Hashes on libuv's thread pool, off the event loop. */
 export async function hashPassword(password: string): Promise<string> {
   const { argon2, options } = await argon2id();
   return argon2.hash(password, options);
 }
 
-/** Checks a password against an argon2id or an imported bcrypt hash. */
+/**
+ * Checks a password against an argon2id or an imported bcrypt hash. A hash that costs more than
+ * IMPORTED_HASH_LIMITS (imported before they were enforced) matches nothing and is never run: one
+ * check of it could hold a CPU for days, or take a gigabyte.
+ */
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
+  if (!withinCostLimits(hash)) return false;
   return isBcrypt(hash) ? (await loadBcrypt()).compare(password, hash) : (await loadArgon2()).verify(hash, password);
 }
 

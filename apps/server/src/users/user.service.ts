@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { type EntityDictionary, LockMode } from '@mikro-orm/core';
-import type { CreateUserBody, CursorListQuery, ListQuery, UpdateUserBody } from '@realmkit/contract';
+import {
+  type CreateUserBody,
+  type CursorListQuery,
+  IMPORTED_HASH_LIMITS,
+  type ListQuery,
+  type UpdateUserBody,
+} from '@realmkit/contract';
 import { findInRealm } from '../db/find-in-realm.ts';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
@@ -27,6 +33,7 @@ import {
   type PasswordPolicy,
   passwordProblems,
   verifyPassword,
+  withinCostLimits,
 } from './password.ts';
 import { type User, UserEntity, type UserIdentity, UserIdentityEntity } from './user.entity.ts';
 
@@ -42,11 +49,25 @@ function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-/** An imported hash, checked for its format (422 otherwise): it is stored as it is. */
+/** Why an imported hash of `algorithm` is refused for its cost: the bounds, from the contract. */
+function costMessage(algorithm: keyof typeof IMPORTED_DIGESTS): string {
+  const limits = IMPORTED_HASH_LIMITS;
+  return algorithm === 'bcrypt'
+    ? `The bcrypt cost must be at most ${limits.bcryptMaxCost}`
+    : `The argon2id parameters must be at most m=${limits.argon2idMaxMemoryKiB}, t=${limits.argon2idMaxTimeCost}, ` +
+        `p=${limits.argon2idMaxParallelism}`;
+}
+
+/** An imported hash, checked for its format and its cost (422 otherwise): it is stored as it is. */
 function importedDigest(algorithm: keyof typeof IMPORTED_DIGESTS, digest: string): string {
   if (!IMPORTED_DIGESTS[algorithm].test(digest)) {
     throw new ValidationError(`password_digest is not a valid ${algorithm} hash`, [
       { path: 'password_digest', message: `Not a valid ${algorithm} hash` },
+    ]);
+  }
+  if (!withinCostLimits(digest)) {
+    throw new ValidationError(`password_digest costs more than this server checks`, [
+      { path: 'password_digest', message: costMessage(algorithm) },
     ]);
   }
   return digest;

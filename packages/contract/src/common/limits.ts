@@ -32,6 +32,19 @@ export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MIN_LENGTH_MAX = 128;
 export const PASSWORD_MAX_LENGTH = 256;
 
+/**
+ * The most an imported password hash (`password_digest`) may cost: every check of the password pays
+ * it, so the client that imports it must not choose it freely (bcrypt's cost is a power of two:
+ * 31 pins a CPU for days; argon2id's memory is taken per check). Outside them the import answers
+ * 422, and a hash stored before the bounds is never checked.
+ */
+export const IMPORTED_HASH_LIMITS = {
+  bcryptMaxCost: 14,
+  argon2idMaxMemoryKiB: 65_536,
+  argon2idMaxTimeCost: 10,
+  argon2idMaxParallelism: 4,
+} as const;
+
 /** Characters of an `Idempotency-Key`, once unquoted. */
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
 

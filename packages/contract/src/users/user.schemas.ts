@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../common/limits.ts';
+import { IMPORTED_HASH_LIMITS, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../common/limits.ts';
 import { Id, Timestamp } from '../common/primitives.ts';
 
 export const Email = z.email().max(254).meta({ example: 'jane@example.com' });
@@ -57,7 +57,10 @@ export const CreateUserBody = z
       .meta({
         description:
           'An existing hash to import instead of `password`: bcrypt (`$2a$`, `$2b$`, `$2y$`) or argon2id (PHC string). ' +
-          'A bcrypt hash is replaced by argon2id at the next successful password check.',
+          'A bcrypt hash is replaced by argon2id at the next successful password check. Its cost is bounded ' +
+          `(422 otherwise): bcrypt cost at most ${IMPORTED_HASH_LIMITS.bcryptMaxCost}; argon2id memory at most ` +
+          `${IMPORTED_HASH_LIMITS.argon2idMaxMemoryKiB} KiB, time at most ${IMPORTED_HASH_LIMITS.argon2idMaxTimeCost}, ` +
+          `parallelism at most ${IMPORTED_HASH_LIMITS.argon2idMaxParallelism}.`,
       }),
     password_algorithm: z
       .enum(['bcrypt', 'argon2id'])
