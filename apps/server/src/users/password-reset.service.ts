@@ -95,20 +95,24 @@ export class PasswordResetService {
   async check(realmId: string, token: string): Promise<OpenReset> {
     const read = readLinkToken(this.#linkKey, token);
     if (!read) throw INVALID();
-    const row = await firstRow<{ user_id: string; email: string; used_at: Date | null; expires_at: Date | string }>(
+    // The reset and its user's current address, in one statement (the user is gone: no address).
+    const row = await firstRow<{
+      user_id: string;
+      email: string;
+      used_at: Date | null;
+      expires_at: Date | string;
+      current_email: string | null;
+    }>(
       this.#orm,
-      'select user_id, email, used_at, expires_at from password_resets where id = ? and realm_id = ?',
+      `select r.user_id, r.email, r.used_at, r.expires_at, u.email as current_email
+         from password_resets r left join users u on u.id = r.user_id and u.realm_id = r.realm_id
+        where r.id = ? and r.realm_id = ?`,
       [read.id, realmId],
     );
     if (!row) throw INVALID();
     if (row.used_at) throw USED();
     if (new Date(row.expires_at).getTime() <= this.#clock()) throw EXPIRED();
-    const current = await firstRow<{ email: string }>(
-      this.#orm,
-      'select email from users where id = ? and realm_id = ?',
-      [row.user_id, realmId],
-    );
-    if (current?.email !== row.email) throw new LinkError(409, 'The account no longer has this email address.');
+    if (row.current_email !== row.email) throw new LinkError(409, 'The account no longer has this email address.');
     return { id: read.id, userId: row.user_id, email: row.email };
   }
 

@@ -66,7 +66,7 @@ function importedDigest(algorithm: keyof typeof IMPORTED_DIGESTS, digest: string
     ]);
   }
   if (!withinCostLimits(digest)) {
-    throw new ValidationError(`password_digest costs more than this server checks`, [
+    throw new ValidationError('password_digest costs more than this server checks', [
       { path: 'password_digest', message: costMessage(algorithm) },
     ]);
   }
