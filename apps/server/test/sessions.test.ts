@@ -4,6 +4,7 @@ import { isPglite, onOneConnection, runStatement } from '../src/db/statement.ts'
 import { PRUNE_LOCK_KEY, Pruner } from '../src/retention/pruner.ts';
 import {
   CookieJar,
+  exchangeSpaCode,
   pkce,
   type SignInRealm,
   signInForTokens,
@@ -255,15 +256,7 @@ describe('DELETE /users/{id}/sessions', () => {
       const [session] = (await listSessions(user.id)).body.data;
       const path = end === 'one' ? `${users()}/${user.id}/sessions/${session.id}` : `${users()}/${user.id}/sessions`;
       await server.expectCall(204, 'DELETE', path, { token: setup.admin });
-      const exchange = await server.call('POST', `/oauth2/${setup.realm.name}/token`, {
-        form: {
-          grant_type: 'authorization_code',
-          client_id: setup.spa.clientId,
-          redirect_uri: setup.spa.redirectUri,
-          code,
-          code_verifier: verifier,
-        },
-      });
+      const exchange = await exchangeSpaCode(server, setup, code, verifier);
       expect(exchange.body.error, end).toBe('invalid_grant');
     }
   });

@@ -85,6 +85,19 @@ export function pkce(): { verifier: string; challenge: string } {
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
+/** The token endpoint's answer to the realm's spa application exchanging `code` with its PKCE `verifier`. */
+export function exchangeSpaCode(server: TestServer, setup: SignInRealm, code: string, verifier: string) {
+  return server.call('POST', `/oauth2/${setup.realm.name}/token`, {
+    form: {
+      grant_type: 'authorization_code',
+      client_id: setup.spa.clientId,
+      redirect_uri: setup.spa.redirectUri,
+      code,
+      code_verifier: verifier,
+    },
+  });
+}
+
 /**
  * Signs in through the login page at `authorizationUrl(challenge)` (the realm's spa application),
  * then exchanges the code with its verifier: the token response.
@@ -101,15 +114,7 @@ export async function signInForTokens(
   const code =
     answer.status === 303 ? new URL(answer.headers.get('location') as string).searchParams.get('code') : null;
   if (!code) throw new Error(`sign-in answered ${answer.status} ${answer.headers.get('location')}`);
-  const tokens = await server.call('POST', `/oauth2/${setup.realm.name}/token`, {
-    form: {
-      grant_type: 'authorization_code',
-      client_id: setup.spa.clientId,
-      redirect_uri: setup.spa.redirectUri,
-      code,
-      code_verifier: verifier,
-    },
-  });
+  const tokens = await exchangeSpaCode(server, setup, code, verifier);
   if (tokens.status !== 200) throw new Error(`code exchange answered ${tokens.status} ${JSON.stringify(tokens.body)}`);
   return tokens.body;
 }
