@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { applicationsRoutes } from './applications/applications.routes.ts';
 import { auditLogsRoutes } from './audit/audit-logs.routes.ts';
 import { auditTrail, auditTrailStep } from './audit/audit-trail.ts';
+import { consoleRoutes } from './console/console.routes.ts';
 import { docsRoutes } from './docs/docs.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { clearHotPathAfterWrites, clearHotPathStep } from './hot-path/hot-path.service.ts';
@@ -177,6 +178,9 @@ export function createApp({
   const endSession = endSessionEndpoint(signIn);
   app.get(END_SESSION_PATH, endSession);
   app.post(END_SESSION_PATH, endSession);
+  // The console's page and files need no database.
+  const consolePages = consoleRoutes({ issuerUrl });
+  if (consolePages) app.use(consolePages);
   app.use(requestContext(services.orm));
 
   app.use(docsRoutes({ issuerUrl }));

@@ -101,6 +101,8 @@ function bootstrapOptions(
   return {
     secretKey,
     generateClient: mode === 'full',
+    generateAdmin: mode === 'full',
+    admin: config.bootstrapAdmin,
     client:
       config.bootstrapClientId && config.bootstrapClientSecret
         ? { clientId: config.bootstrapClientId, clientSecret: config.bootstrapClientSecret }

@@ -66,9 +66,9 @@ export function createServices(
   const issuers = new Issuers(issuerUrl);
   const signingKeys = new SigningKeyService(orm, secretKey, clock);
   const resources = new ResourceService(orm, issuers);
-  const realms = new RealmService(orm, signingKeys, resources);
   const roles = new RoleService(orm, resources);
-  const applications = new ApplicationService(orm, secretKey, roles, clock);
+  const applications = new ApplicationService(orm, secretKey, roles, clock, issuers);
+  const realms = new RealmService(orm, signingKeys, resources, applications);
   const outbox = new OutboxSignal();
   const hotPath = new HotPathCache({ orm, realms, applications, resources, roles }, clock);
   const sessions = new SessionService(orm, clock);

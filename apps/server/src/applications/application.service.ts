@@ -4,6 +4,7 @@ import {
   APPLICATION_TYPES,
   type ApplicationType,
   CLIENT_RULES,
+  CONSOLE_APPLICATION,
   type CreateApplicationBody,
   type GrantType,
   type ListQuery,
@@ -18,11 +19,24 @@ import type { Orm } from '../db/orm.ts';
 import { type Page, paged, searchFilter } from '../db/pagination.ts';
 import { deleteRow, type RowCheck, updateRow } from '../db/row-version.ts';
 import { type ErrorDetail, NotFoundError, ValidationError } from '../errors/api-error.ts';
+import type { Issuers } from '../oauth-protocol/issuer.ts';
 import type { Role } from '../roles/role.entity.ts';
 import type { RoleService } from '../roles/role.service.ts';
 import { type Application, ApplicationEntity } from './application.entity.ts';
 import { generateClientId, generateClientSecret, hashClientSecret, verifyClientSecret } from './client-secret.ts';
 import { redirectUriProblems } from './redirect-uris.ts';
+
+const CONSOLE_DESCRIPTION = "Built in: the web console signs this realm's admins in through it (/console)";
+
+/** Stands for the realm's name in a console URI cut into SQL (a realm name never holds it). */
+const NAME_SLOT = '\u0000';
+
+function consoleRedirectUris(baseUrl: string, realmName: string) {
+  return {
+    redirectUris: [CONSOLE_APPLICATION.redirectUri(baseUrl, realmName)],
+    postLogoutRedirectUris: [CONSOLE_APPLICATION.postLogoutRedirectUri(baseUrl, realmName)],
+  };
+}
 
 /** Types that can keep a secret (a server), and so get one: those the rules do not make public (`none`). */
 const CONFIDENTIAL_TYPES: ReadonlySet<ApplicationType> = new Set(
@@ -94,12 +108,14 @@ export class ApplicationService {
   readonly #secretKey: SecretKey;
   readonly #roles: RoleService;
   readonly #clock: Clock;
+  readonly #issuers: Issuers;
 
-  constructor(orm: Orm, secretKey: SecretKey, roles: RoleService, clock: Clock) {
+  constructor(orm: Orm, secretKey: SecretKey, roles: RoleService, clock: Clock, issuers: Issuers) {
     this.#orm = orm;
     this.#secretKey = secretKey;
     this.#roles = roles;
     this.#clock = clock;
+    this.#issuers = issuers;
   }
 
   list(realmId: string, query: ListQuery): Promise<Page<Application>> {
@@ -244,6 +260,56 @@ export class ApplicationService {
       ...checkedClientSettings('m2m', {}),
     });
     return { application, clientSecret };
+  }
+
+  /**
+   * Adds the realm's built-in console application inside the caller's transaction (a new realm):
+   * a public client whose redirect URIs are the console's pages for that realm.
+   */
+  addConsoleApplication(em: EntityManager, realm: { id: string; name: string }): Application {
+    return em.create(ApplicationEntity, {
+      id: newId(),
+      realmId: realm.id,
+      name: CONSOLE_APPLICATION.name,
+      description: CONSOLE_DESCRIPTION,
+      type: 'spa',
+      clientId: CONSOLE_APPLICATION.clientId(realm.name),
+      clientSecretHash: null,
+      ...consoleRedirectUris(this.#issuers.baseUrl, realm.name),
+      ...checkedClientSettings('spa', {}),
+    });
+  }
+
+  /**
+   * What every start ensures: each realm has its console application (one deleted comes back), and
+   * their redirect URIs are the console's at this server's URL (`REALMKIT_ISSUER_URL` may have
+   * changed). Returns how many it added.
+   */
+  async syncConsoleApplications(): Promise<number> {
+    const em = this.#orm.em.fork();
+    const missing = await em.execute<{ id: string; name: string }[]>(
+      `select r.id, r.name from realms r
+        where not exists (select 1 from applications a where a.realm_id = r.id and a.client_id = ? || r.name)`,
+      [CONSOLE_APPLICATION.clientId('')],
+    );
+    for (const realm of missing) this.addConsoleApplication(em, realm);
+    await em.flush();
+    // Each URI as the SQL `before || realm name || after`, cut from the contract's one definition.
+    const base = this.#issuers.baseUrl;
+    const [redirect, redirectEnd] = CONSOLE_APPLICATION.redirectUri(base, NAME_SLOT).split(NAME_SLOT);
+    const [logout, logoutEnd] = CONSOLE_APPLICATION.postLogoutRedirectUri(base, NAME_SLOT).split(NAME_SLOT);
+    const wanted = [redirect, redirectEnd, logout, logoutEnd];
+    await em.execute(
+      `update applications a
+          set redirect_uris = jsonb_build_array(?::text || r.name || ?::text),
+              post_logout_redirect_uris = jsonb_build_array(?::text || r.name || ?::text)
+         from realms r
+        where a.realm_id = r.id and a.client_id = ? || r.name
+          and (a.redirect_uris <> jsonb_build_array(?::text || r.name || ?::text)
+               or a.post_logout_redirect_uris <> jsonb_build_array(?::text || r.name || ?::text))`,
+      [...wanted, CONSOLE_APPLICATION.clientId(''), ...wanted],
+    );
+    return missing.length;
   }
 
   async findByClientId(em: EntityManager, realmId: string, clientId: string): Promise<Application | null> {

@@ -42,6 +42,13 @@ const COMMANDS: Record<string, Command> = {
       return { usage: CREATE_CLIENT_USAGE, run: createClientCommand };
     },
   },
+  'create-admin': {
+    summary: 'create a console admin in the master realm; prints a password once',
+    load: async () => {
+      const { CREATE_ADMIN_USAGE, createAdminCommand } = await import('./create-admin.command.ts');
+      return { usage: CREATE_ADMIN_USAGE, run: createAdminCommand };
+    },
+  },
 };
 
 function usage(): string {

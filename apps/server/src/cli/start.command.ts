@@ -1,3 +1,5 @@
+import type { BootstrapResult } from '../bootstrap/bootstrap.ts';
+import { consoleUrl } from '../console/console.routes.ts';
 import { createLogger } from '../http/logger.ts';
 import { startServer } from '../server.ts';
 import { EXIT } from './cli-error.ts';
@@ -10,7 +12,8 @@ export const START_USAGE = `usage: realmkit start
 Starts the server: the Management API, the OAuth 2.0 authorization server and /docs, on PORT
 (default 8080). Without DATABASE_URL the data lives in the embedded database in
 REALMKIT_DATA_DIR (default ./.realmkit). Pending migrations are applied first unless
-REALMKIT_MIGRATE=false. On the very first start it prints a bootstrap client's secret, once.
+REALMKIT_MIGRATE=false. On the very first start it prints the console's first admin and a
+bootstrap client's secret, once.
 SIGTERM or SIGINT stop it gracefully (in-flight requests finish).
 `;
 
@@ -23,25 +26,12 @@ export async function start(args: string[]): Promise<number> {
     throw asCliError(error, config);
   });
 
-  const generated = server.bootstrap.generatedClient;
-  if (generated) {
-    // Printed once, to the terminal only: the secret is stored as a keyed hash and cannot be shown again.
-    process.stdout.write(
-      [
-        '',
-        '================ Realmkit first start ================',
-        'Bootstrap client (master realm, every management scope).',
-        'Save the secret now: it will not be shown again.',
-        `  client_id:     ${generated.clientId}`,
-        `  client_secret: ${generated.clientSecret}`,
-        '=====================================================',
-        '',
-      ].join('\n'),
-    );
-  }
+  const firstStart = firstStartLines(server.bootstrap, config.issuerUrl);
+  // Printed once, to the terminal only: secrets and passwords are stored hashed and cannot be shown again.
+  if (firstStart.length > 0) process.stdout.write(`${firstStart.join('\n')}\n`);
   logger.info(
     { port: server.port, issuer: config.issuerUrl, database: server.embedded ? 'embedded' : 'postgresql' },
-    `Realmkit listening on ${config.issuerUrl}`,
+    `Realmkit listening on ${config.issuerUrl}; console at ${consoleUrl(config.issuerUrl)}`,
   );
 
   const signal = await untilSignal();
@@ -49,4 +39,32 @@ export async function start(args: string[]): Promise<number> {
   await server.close();
   logger.info('shut down');
   return EXIT.ok;
+}
+
+/** What the first start prints: the console's first admin and the bootstrap client, if it made them. */
+function firstStartLines(bootstrap: BootstrapResult, issuerUrl: string): string[] {
+  const { generatedAdmin: admin, generatedClient: client } = bootstrap;
+  if (!admin && !client) return [];
+  const lines = ['', '================ Realmkit first start ================'];
+  if (admin) {
+    lines.push(
+      `Console: ${consoleUrl(issuerUrl)}`,
+      'First admin (master realm, every management scope):',
+      `  sign in as:    ${admin.username}  (or ${admin.email})`,
+      `  password:      ${admin.password}`,
+    );
+  }
+  if (client) {
+    lines.push(
+      'Bootstrap client (master realm, every management scope):',
+      `  client_id:     ${client.clientId}`,
+      `  client_secret: ${client.clientSecret}`,
+    );
+  }
+  lines.push(
+    'Save these now: they will not be shown again.',
+    '=====================================================',
+    '',
+  );
+  return lines;
 }

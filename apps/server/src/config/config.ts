@@ -22,6 +22,8 @@ export interface Config {
   dataDir: string;
   bootstrapClientId: string | undefined;
   bootstrapClientSecret: string | undefined;
+  /** The console's first admin (master realm), created at start if no user has this email. */
+  bootstrapAdmin: { email: string; password: string } | undefined;
   /** Base64 of at least 32 random bytes; unset means generated into `dataDir`. */
   secretKey: string | undefined;
   migrate: boolean;
@@ -69,6 +71,9 @@ const Env = z.object({
     .regex(/^[A-Za-z0-9._~-]{3,128}$/, 'must be 3-128 URL-safe characters')
     .optional(),
   REALMKIT_BOOTSTRAP_CLIENT_SECRET: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
+  REALMKIT_BOOTSTRAP_ADMIN_EMAIL: z.email('must be an email address').max(254).optional(),
+  // The master realm's password rules judge it at start (a ConfigError naming them).
+  REALMKIT_BOOTSTRAP_ADMIN_PASSWORD: z.string().max(1024).optional(),
   REALMKIT_SECRET_KEY: z.string().min(1).optional(),
   REALMKIT_MIGRATE: z.enum(['true', 'false']).default('true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -168,6 +173,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if ((e.REALMKIT_BOOTSTRAP_CLIENT_ID === undefined) !== (e.REALMKIT_BOOTSTRAP_CLIENT_SECRET === undefined)) {
     throw new ConfigError('Set both REALMKIT_BOOTSTRAP_CLIENT_ID and REALMKIT_BOOTSTRAP_CLIENT_SECRET, or neither.');
   }
+  if ((e.REALMKIT_BOOTSTRAP_ADMIN_EMAIL === undefined) !== (e.REALMKIT_BOOTSTRAP_ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError('Set both REALMKIT_BOOTSTRAP_ADMIN_EMAIL and REALMKIT_BOOTSTRAP_ADMIN_PASSWORD, or neither.');
+  }
   return {
     port: e.PORT,
     issuerUrl: (e.REALMKIT_ISSUER_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
@@ -175,6 +183,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.REALMKIT_DATA_DIR),
     bootstrapClientId: e.REALMKIT_BOOTSTRAP_CLIENT_ID,
     bootstrapClientSecret: e.REALMKIT_BOOTSTRAP_CLIENT_SECRET,
+    bootstrapAdmin:
+      e.REALMKIT_BOOTSTRAP_ADMIN_EMAIL && e.REALMKIT_BOOTSTRAP_ADMIN_PASSWORD
+        ? { email: e.REALMKIT_BOOTSTRAP_ADMIN_EMAIL, password: e.REALMKIT_BOOTSTRAP_ADMIN_PASSWORD }
+        : undefined,
     secretKey: e.REALMKIT_SECRET_KEY,
     migrate: e.REALMKIT_MIGRATE === 'true',
     logLevel: e.LOG_LEVEL,

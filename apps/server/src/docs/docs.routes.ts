@@ -1,12 +1,10 @@
-import { createHash } from 'node:crypto';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
 import { generateOpenApi } from '@realmkit/contract';
 import { type NextFunction, type Request, type Response, Router } from 'express';
+import { contentHash, type StaticAsset, sendStaticAsset, staticAsset } from '../http/static-asset.ts';
 
 /**
  * `GET /openapi.json`, the document derived from the contract, and `GET /docs`: the API
@@ -24,28 +22,17 @@ import { type NextFunction, type Request, type Response, Router } from 'express'
 
 const DOCS_PATH = '/docs';
 const ASSETS_PATH = `${DOCS_PATH}/assets`;
-const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** The file name scripts/vendor-docs-assets.mjs gives Scalar's bundle in the package's `assets/`. */
 const VENDORED_SCALAR_BUNDLE = 'scalar-api-reference.standalone.js';
 
-interface Asset {
-  /** Its URL path, with the content hash in the name. */
-  path: string;
-  body: Buffer;
-  etag: string;
-  /** Compressed on first demand, off the event loop (the bundle is megabytes). */
-  gzipped?: Promise<Buffer>;
+function asset(name: string, body: Buffer): StaticAsset {
+  return staticAsset(`${ASSETS_PATH}/${name}.${contentHash(body)}.js`, body, 'text/javascript; charset=utf-8');
 }
 
-function asset(name: string, body: Buffer): Asset {
-  const hash = createHash('sha256').update(body).digest('hex').slice(0, 16);
-  return { path: `${ASSETS_PATH}/${name}.${hash}.js`, body, etag: `"${hash}"` };
-}
-
-let scalarBundle: Asset | undefined;
+let scalarBundle: StaticAsset | undefined;
 
 /** Scalar's browser build (one self-contained IIFE that defines `window.Scalar`), read once. */
-function loadScalarBundle(): Asset {
+function loadScalarBundle(): StaticAsset {
   if (!scalarBundle) {
     // Its sourceMappingURL points at a map this server does not serve: drop the comment.
     const source = readFileSync(scalarBundleFile(), 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
@@ -94,7 +81,7 @@ const initScript = asset(
  * The page. The mount point must not have the id `api-reference`: Scalar's bundle mounts a second
  * reference of its own on such an element, with its default configuration (web fonts included).
  */
-function page(bundle: Asset): string {
+function page(bundle: StaticAsset): string {
   return `<!doctype html>
 <html lang="en">
   <head>
@@ -135,26 +122,6 @@ function contentSecurityPolicy(issuerUrl: string): string {
   ].join('; ');
 }
 
-const gzipAsync = promisify(gzip);
-
-async function sendAsset(req: Request, res: Response, file: Asset): Promise<void> {
-  res.set({
-    'Content-Type': 'text/javascript; charset=utf-8',
-    'Cache-Control': IMMUTABLE,
-    ETag: file.etag,
-    Vary: 'Accept-Encoding',
-    'X-Content-Type-Options': 'nosniff',
-  });
-  if (req.acceptsEncodings('gzip', 'identity') === 'gzip') {
-    file.gzipped ??= gzipAsync(file.body);
-    const gzipped = await file.gzipped;
-    res.set('Content-Encoding', 'gzip');
-    res.send(gzipped);
-    return;
-  }
-  res.send(file.body);
-}
-
 export interface DocsOptions {
   /** The server's public URL: the "Test Request" button may call it. */
   issuerUrl: string;
@@ -185,10 +152,10 @@ export function docsRoutes({ issuerUrl }: DocsOptions): Router {
     res.send(html);
   });
   router.get(`${ASSETS_PATH}/:file`, (req: Request<{ file: string }>, res: Response, next: NextFunction) => {
-    if (req.path === initScript.path) return sendAsset(req, res, initScript);
+    if (req.path === initScript.path) return sendStaticAsset(req, res, initScript);
     // Only a name the bundle could have loads it: its hash is known once it is read.
     if (req.params.file.startsWith('scalar-api-reference.') && req.path === loadScalarBundle().path) {
-      return sendAsset(req, res, loadScalarBundle());
+      return sendStaticAsset(req, res, loadScalarBundle());
     }
     next();
   });

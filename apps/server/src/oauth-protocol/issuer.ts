@@ -11,6 +11,11 @@ export class Issuers {
     this.#issuerPrefix = `${baseUrl}${realmPath(REALM_ISSUER_PATH, '')}`;
   }
 
+  /** The server's public URL (`REALMKIT_ISSUER_URL`). */
+  get baseUrl(): string {
+    return this.#baseUrl;
+  }
+
   issuerOf(realmName: string): string {
     return this.urlOf(REALM_ISSUER_PATH, realmName);
   }

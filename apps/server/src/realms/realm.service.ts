@@ -1,4 +1,5 @@
 import { type ListQuery, MASTER_REALM, type PasswordPolicyChange, type SigningAlgorithm } from '@realmkit/contract';
+import type { ApplicationService } from '../applications/application.service.ts';
 import { isUuid, newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
 import { type Page, paged, searchFilter } from '../db/pagination.ts';
@@ -38,11 +39,13 @@ export class RealmService {
   readonly #orm: Orm;
   readonly #keys: SigningKeyService;
   readonly #resources: ResourceService;
+  readonly #applications: ApplicationService;
 
-  constructor(orm: Orm, keys: SigningKeyService, resources: ResourceService) {
+  constructor(orm: Orm, keys: SigningKeyService, resources: ResourceService, applications: ApplicationService) {
     this.#orm = orm;
     this.#keys = keys;
     this.#resources = resources;
+    this.#applications = applications;
   }
 
   list(query: ListQuery): Promise<Page<Realm>> {
@@ -70,7 +73,7 @@ export class RealmService {
     return realm;
   }
 
-  /** Creates a realm with its signing key and its built-in Management API resource. */
+  /** Creates a realm with its signing key, its built-in Management API resource and console application. */
   async create(
     input: {
       name: string;
@@ -93,6 +96,7 @@ export class RealmService {
         applyAccountSettings(realm, input);
         this.#keys.add(em, realm.id, keyMaterial);
         this.#resources.addManagementResource(em, realm);
+        this.#applications.addConsoleApplication(em, realm);
         await em.flush();
         return realm;
       });

@@ -56,6 +56,7 @@ const server = await startServer(
     secretKey,
     bootstrapClientId: client.clientId,
     bootstrapClientSecret: client.clientSecret,
+    bootstrapAdmin: undefined,
     notifier: 'off',
     ...FUZZ_SERVER_CONFIG,
   },

@@ -31,6 +31,7 @@ export default async function setup(project: TestProject) {
       secretKey: TEST_SECRET_KEY,
       bootstrapClientId: TEST_BOOTSTRAP_CLIENT.clientId,
       bootstrapClientSecret: TEST_BOOTSTRAP_CLIENT.clientSecret,
+      bootstrapAdmin: undefined,
       notifier: 'off',
     },
     createLogger('silent'),

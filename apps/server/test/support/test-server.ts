@@ -191,6 +191,7 @@ export async function startTestServer(
       migrate: false,
       bootstrapClientId: TEST_BOOTSTRAP_CLIENT.clientId,
       bootstrapClientSecret: TEST_BOOTSTRAP_CLIENT.clientSecret,
+      bootstrapAdmin: undefined,
       notifier: 'off',
       // Suites send bursts (concurrency tests); rate-limits.test.ts turns limits on where it tests them.
       rateLimits: RATE_LIMITS_OFF,

@@ -43,3 +43,24 @@ export const SIGN_IN_VERIFY_EMAIL_PATH = `${REALM_ISSUER_PATH}/verify-email`;
 export function realmPath(path: string, realm: string): string {
   return path.replace(':realm', realm);
 }
+
+/**
+ * The web console (served by the server, outside ts-rest): `/console/{realm}/…` signs in with
+ * that realm's built-in console application and manages what its admins' roles allow;
+ * `/console/` goes to the master realm's.
+ */
+export const CONSOLE_PATH = '/console';
+export const CONSOLE_REALM_PATH = `${CONSOLE_PATH}/:realm`;
+
+/** The built-in public (`spa`) application through which a realm's admins sign in to the console. */
+export const CONSOLE_APPLICATION = {
+  /** client_ids are unique across realms: the realm's name (immutable) makes it its own. */
+  clientId: (realm: string): string => `realmkit-console-${realm}`,
+  name: 'Realmkit console',
+  /** Where the authorization response comes back to (matched exactly, like any redirect URI). */
+  redirectUri: (issuerUrl: string, realm: string): string =>
+    `${issuerUrl}${realmPath(CONSOLE_REALM_PATH, realm)}/callback`,
+  /** Where RP-initiated logout sends the admin back to. */
+  postLogoutRedirectUri: (issuerUrl: string, realm: string): string =>
+    `${issuerUrl}${realmPath(CONSOLE_REALM_PATH, realm)}/`,
+} as const;

@@ -1,0 +1,22 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+/**
+ * The console is built into the server package (apps/server/console), which serves it at
+ * /console. The contract and the SDK are bundled from their TypeScript sources (the
+ * `realmkit-source` condition), as the server runs them.
+ */
+export default defineConfig({
+  base: '/console/',
+  resolve: { conditions: ['realmkit-source', 'browser', 'module', 'import', 'default'] },
+  oxc: { jsx: { runtime: 'automatic' } },
+  build: {
+    outDir: fileURLToPath(new URL('../server/console', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2022',
+    // No inline scripts or styles (the server's CSP allows its own origin only).
+    assetsInlineLimit: 0,
+    modulePreload: { polyfill: false },
+    reportCompressedSize: true,
+  },
+});
