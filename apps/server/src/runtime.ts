@@ -31,6 +31,8 @@ export interface OpenRuntimeOptions {
   bootstrap: 'full' | 'no-generated-client' | 'skip';
   /** What token times, key retirement and grace periods read (default: the system clock; tests move it). */
   clock?: Clock;
+  /** See {@link BootstrapOptions.syncConsoleApplications}; default true. */
+  syncConsoleApplications?: boolean | undefined;
 }
 
 const DEFAULT_POOL_SIZE = { embedded: 4, postgres: 10 };
@@ -71,7 +73,10 @@ export async function openRuntime(config: Config, logger: Logger, options: OpenR
       const bootstrapResult =
         options.bootstrap === 'skip'
           ? {}
-          : await bootstrap(services, bootstrapOptions(config, secret.key, options.bootstrap));
+          : await bootstrap(services, {
+              ...bootstrapOptions(config, secret.key, options.bootstrap),
+              syncConsoleApplications: options.syncConsoleApplications ?? true,
+            });
       return {
         services,
         secretKey: secret.key,

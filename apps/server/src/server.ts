@@ -31,6 +31,11 @@ export interface StartOptions {
   notifierParts?: NotifierParts;
   /** The time tokens, key retirement and secret grace periods read (tests: moved forward instead of sleeping). */
   clock?: Clock;
+  /**
+   * Give every realm its console application, at this server's URL (default). Test servers that
+   * share one database under different URLs turn it off, or each start would move the others'.
+   */
+  syncConsoleApplications?: boolean;
 }
 
 /**
@@ -41,7 +46,11 @@ export interface StartOptions {
  * closes the pool.
  */
 export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
-  const runtime = await openRuntime(config, logger, { bootstrap: 'full', clock: options.clock });
+  const runtime = await openRuntime(config, logger, {
+    bootstrap: 'full',
+    clock: options.clock,
+    syncConsoleApplications: options.syncConsoleApplications,
+  });
   const { services } = runtime;
   let rateLimits: RateLimits | undefined;
   try {

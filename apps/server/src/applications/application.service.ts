@@ -18,6 +18,7 @@ import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
 import { type Page, paged, searchFilter } from '../db/pagination.ts';
 import { deleteRow, type RowCheck, updateRow } from '../db/row-version.ts';
+import { violatedConstraint } from '../db/unique-violation.ts';
 import { type ErrorDetail, NotFoundError, ValidationError } from '../errors/api-error.ts';
 import type { Issuers } from '../oauth-protocol/issuer.ts';
 import type { Role } from '../roles/role.entity.ts';
@@ -293,7 +294,12 @@ export class ApplicationService {
       [CONSOLE_APPLICATION.clientId('')],
     );
     for (const realm of missing) this.addConsoleApplication(em, realm);
-    await em.flush();
+    try {
+      await em.flush();
+    } catch (error) {
+      // Another instance starting at the same moment added them first.
+      if (violatedConstraint(error) !== 'applications_client_id_unique') throw error;
+    }
     // Each URI as the SQL `before || realm name || after`, cut from the contract's one definition.
     const base = this.#issuers.baseUrl;
     const [redirect, redirectEnd] = CONSOLE_APPLICATION.redirectUri(base, NAME_SLOT).split(NAME_SLOT);

@@ -28,6 +28,8 @@ export interface BootstrapOptions {
   admin?: { email: string; password: string } | undefined;
   /** Generate a first admin user on first start when none is configured (`npm start`). */
   generateAdmin?: boolean;
+  /** Add missing console applications and point them at this server's URL (ApplicationService.syncConsoleApplications). */
+  syncConsoleApplications?: boolean;
 }
 
 export interface BootstrapResult {
@@ -93,7 +95,7 @@ async function run(services: BootstrapServices, options: BootstrapOptions): Prom
 
   if (newMasterScopes.length > 0) await grantToAdminRole(services, master.id, newMasterScopes);
 
-  await services.applications.syncConsoleApplications();
+  if (options.syncConsoleApplications) await services.applications.syncConsoleApplications();
 
   const result: BootstrapResult = {};
   const wanted = options.client;

@@ -203,7 +203,8 @@ export async function startTestServer(
       ...options.config,
     },
     options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
-    options.start,
+    // Test servers share one database under different URLs (global-setup.ts keeps it).
+    { syncConsoleApplications: false, ...options.start },
   );
   return new TestServer(running);
 }
