@@ -43,11 +43,13 @@ export class ApiClient {
     const headers: Record<string, string> = {};
     if (input.body !== undefined) headers['content-type'] = 'application/json';
     if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+    if (options.ifMatch) headers['if-match'] = options.ifMatch;
+    if (options.ifNoneMatch) headers['if-none-match'] = options.ifNoneMatch;
     const request = {
       method: route.method,
       url: routeUrl(this.baseUrl, route, { realm: this.realm, ...input.params }, input.query),
       body: input.body === undefined ? undefined : JSON.stringify(input.body),
-      retrySafe: isRetrySafe(route.method, Boolean(options.idempotencyKey)),
+      retrySafe: isRetrySafe(route.method, Boolean(options.idempotencyKey), Boolean(options.ifMatch)),
     };
     for (let refreshed = false; ; refreshed = true) {
       const token = await this.#tokens.getToken(options);
