@@ -1,5 +1,6 @@
 export { Realmkit, type RealmkitOptions } from './client.ts';
 export type { TokenSource } from './core/api-client.ts';
+export { APIPromise, type APIResponse, type WithResponse } from './core/api-promise.ts';
 export { type AccessToken, ClientCredentials, type ClientCredentialsOptions } from './core/client-credentials.ts';
 export * from './core/errors.ts';
 export type { RequestOptions } from './core/http.ts';

@@ -11,6 +11,8 @@ import {
   ConflictError,
   InternalServerError,
   NotFoundError,
+  NotModifiedError,
+  PreconditionFailedError,
   RateLimitError,
   Realmkit,
   type RealmkitOptions,
@@ -227,6 +229,47 @@ describe.concurrent('POST and PATCH', () => {
     );
     expect(await calls.POST(client(server), { idempotencyKey: 'k1' })).toEqual(USER);
     expect(server.requests.map((r) => r.headers['idempotency-key'])).toEqual(['k1', 'k1']);
+  });
+
+  it.for(['PATCH', 'DELETE'] as const)(
+    'a %s with ifMatch is retried after a 503, each attempt carrying the same If-Match',
+    async (method) => {
+      const server = await fakeServer(failure(503), method === 'PATCH' ? data(USER) : { status: 204 });
+      const rk = client(server);
+      const options = { ifMatch: '"v1"' };
+      await (method === 'PATCH' ? rk.users.update('u1', { name: 'Jane' }, options) : rk.users.delete('u1', options));
+      expect(server.requests.map((r) => [r.method, r.headers['if-match']])).toEqual([
+        [method, '"v1"'],
+        [method, '"v1"'],
+      ]);
+    },
+  );
+
+  it('a POST with ifMatch is not retried (most POSTs ignore If-Match)', async () => {
+    const server = await fakeServer(failure(503), data(USER, 201));
+    const error = await rejection(client(server).users.create({ email: 'jane@example.com' }, { ifMatch: '"v1"' }));
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('412 is a PreconditionFailedError, 304 a NotModifiedError: neither retried, ifNoneMatch sent', async () => {
+    const server = await fakeServer(
+      failure(412, {}, 'precondition_failed'),
+      { status: 304, headers: { etag: '"v2"' } },
+      data(USER),
+    );
+    const rk = client(server);
+    const stale = await rejection(rk.users.update('u1', { name: 'Jane' }, { ifMatch: '"v1"' }));
+    expect(stale).toBeInstanceOf(PreconditionFailedError);
+    expect(stale).toMatchObject({ status: 412, error: 'precondition_failed' });
+    const current = await rejection(rk.users.get('u1', { ifNoneMatch: '"v2"' }));
+    expect(current).toBeInstanceOf(NotModifiedError);
+    expect(current).toMatchObject({ status: 304, error: 'not_modified' });
+    expect((current as NotModifiedError).headers.get('etag')).toBe('"v2"');
+    expect(server.requests.map((r) => [r.method, r.headers['if-match'], r.headers['if-none-match']])).toEqual([
+      ['PATCH', '"v1"', undefined],
+      ['GET', undefined, '"v2"'],
+    ]);
   });
 
   it('any other 409 of a keyed POST is the caller’s: one request, ConflictError', async () => {

@@ -2,7 +2,7 @@
 // project against the packed SDK, twice: as ESM (dist/index.d.ts) and as CommonJS
 // (dist/index.d.cts). It is not run (esm.mjs and cjs.cjs are): the @ts-expect-error lines prove
 // the types are real, not `any`.
-import { ConflictError, NotFoundError, type Page, Realmkit, type User } from '@realmkit/sdk';
+import { ConflictError, NotFoundError, type Page, PreconditionFailedError, Realmkit, type User } from '@realmkit/sdk';
 
 async function main(): Promise<void> {
   const rk = new Realmkit({
@@ -25,6 +25,15 @@ async function main(): Promise<void> {
     if (error instanceof NotFoundError) console.log(error.status, error.error, error.requestId);
     else if (error instanceof ConflictError) console.log(error.details?.map((detail) => detail.path));
     else throw error;
+  }
+
+  // The result with its response; its ETag back as If-Match.
+  const { data: read, response } = await rk.users.get(user.id).withResponse();
+  const etag: string | null = response.etag;
+  if (etag) {
+    await rk.users
+      .update(read.id, { name: 'Jane Smith' }, { ifMatch: etag })
+      .catch((error: unknown) => console.log(error instanceof PreconditionFailedError));
   }
 
   // @ts-expect-error: a user needs an email

@@ -1,5 +1,6 @@
 import type { PageMeta } from '@realmkit/contract';
 import type { AppRoute } from '@ts-rest/core';
+import { APIPromise } from './api-promise.ts';
 import { AuthenticationError } from './errors.ts';
 import { type HttpConfig, type HttpResponse, type RequestOptions, send } from './http.ts';
 import { Page, PagePromise } from './pagination.ts';
@@ -43,11 +44,13 @@ export class ApiClient {
     const headers: Record<string, string> = {};
     if (input.body !== undefined) headers['content-type'] = 'application/json';
     if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+    if (options.ifMatch) headers['if-match'] = options.ifMatch;
+    if (options.ifNoneMatch) headers['if-none-match'] = options.ifNoneMatch;
     const request = {
       method: route.method,
       url: routeUrl(this.baseUrl, route, { realm: this.realm, ...input.params }, input.query),
       body: input.body === undefined ? undefined : JSON.stringify(input.body),
-      retrySafe: isRetrySafe(route.method, Boolean(options.idempotencyKey)),
+      retrySafe: isRetrySafe(route.method, Boolean(options.idempotencyKey), Boolean(options.ifMatch)),
     };
     for (let refreshed = false; ; refreshed = true) {
       const token = await this.#tokens.getToken(options);
@@ -66,18 +69,18 @@ export class ApiClient {
   }
 
   /** The whole response body (routes that answer without a `{ data }` envelope). */
-  async body<T>(route: AppRoute, input: RouteInput, options?: RequestOptions): Promise<T> {
-    return (await this.call(route, input, options)).body as T;
+  body<T>(route: AppRoute, input: RouteInput, options?: RequestOptions): APIPromise<T> {
+    return new APIPromise(this.call(route, input, options), (body) => body as T);
   }
 
   /** `data` of a `{ data }` response. */
-  async data<T>(route: AppRoute, input: RouteInput, options?: RequestOptions): Promise<T> {
-    return ((await this.call(route, input, options)).body as { data: T }).data;
+  data<T>(route: AppRoute, input: RouteInput, options?: RequestOptions): APIPromise<T> {
+    return new APIPromise(this.call(route, input, options), (body) => (body as { data: T }).data);
   }
 
   /** A route answering 204. */
-  async none(route: AppRoute, input: RouteInput, options?: RequestOptions): Promise<void> {
-    await this.call(route, input, options);
+  none(route: AppRoute, input: RouteInput, options?: RequestOptions): APIPromise<void> {
+    return new APIPromise(this.call(route, input, options), () => undefined);
   }
 
   /** A `{ data: [...], meta }` list, as a page that knows how to get the next. */

@@ -15,8 +15,8 @@ export class RealmkitError extends Error {
 }
 
 /**
- * The server answered with an error status. Subclasses by status let callers catch what they
- * handle: `NotFoundError`, `ConflictError`, `RateLimitError`...
+ * The server answered with an error status (or a 304, {@link NotModifiedError}). Subclasses by
+ * status let callers catch what they handle: `NotFoundError`, `ConflictError`, `RateLimitError`...
  *
  * @example
  * try {
@@ -88,6 +88,32 @@ export class NotFoundError extends APIError {
 export class ConflictError extends APIError {
   override name = 'ConflictError';
 }
+/**
+ * 412 `precondition_failed`: the resource changed since you read the `ETag` you sent as
+ * `ifMatch` (or matches your write's `ifNoneMatch`). Nothing was changed: read it again (with
+ * `.withResponse()` for the new `etag`), reapply your change, send it with the new tag.
+ */
+export class PreconditionFailedError extends APIError {
+  override name = 'PreconditionFailedError';
+}
+/**
+ * 304, to a GET with `ifNoneMatch`: the copy you hold is current, and the server sent no body.
+ * Thrown (by `await` and `withResponse()` alike) so that a result is always the resource; the
+ * tag is `headers.get('etag')`.
+ *
+ * @example
+ * try {
+ *   cached = await rk.users.get(id, { ifNoneMatch: cachedEtag });
+ * } catch (e) {
+ *   if (!(e instanceof NotModifiedError)) throw e; // else: `cached` is still current
+ * }
+ */
+export class NotModifiedError extends APIError {
+  override name = 'NotModifiedError';
+  constructor(status: number, _body: unknown, headers: Headers) {
+    super(status, { error: 'not_modified', message: 'Not modified: If-None-Match matches the current ETag' }, headers);
+  }
+}
 /** 422: well-formed but breaks a rule (weak password, unknown role id, bad redirect URI...). */
 export class UnprocessableEntityError extends APIError {
   override name = 'UnprocessableEntityError';
@@ -102,11 +128,13 @@ export class InternalServerError extends APIError {
 }
 
 const ERROR_CLASSES: Record<number, new (status: number, body: unknown, headers: Headers) => APIError> = {
+  304: NotModifiedError,
   400: BadRequestError,
   401: AuthenticationError,
   403: PermissionDeniedError,
   404: NotFoundError,
   409: ConflictError,
+  412: PreconditionFailedError,
   422: UnprocessableEntityError,
   429: RateLimitError,
 };

@@ -17,6 +17,28 @@ export interface RequestOptions {
    * once per key and answers its retries with the first response (for 24 h).
    */
   idempotencyKey?: string;
+  /**
+   * Sent as `If-Match`: the `ETag` you read (`response.etag` of `.withResponse()`), so that a
+   * PATCH, PUT or DELETE changes the resource only if it is still in that state; otherwise it is a
+   * `PreconditionFailedError` (412) and nothing changed. It also makes a PATCH safe to retry: a
+   * retry whose first attempt went through meets the new tag and gets 412 too (read it again to
+   * see your change), never overwriting a change made in between.
+   *
+   * @example
+   * const { data: user, response } = await rk.users.get(id).withResponse();
+   * try {
+   *   await rk.users.update(user.id, { name: 'Jane Smith' }, { ifMatch: response.etag! });
+   * } catch (e) {
+   *   if (e instanceof PreconditionFailedError) console.log('changed meanwhile: read it again');
+   * }
+   */
+  ifMatch?: string;
+  /**
+   * Sent as `If-None-Match`: on a GET, the `ETag` of the copy you hold. When it is still current
+   * the server answers 304 without a body, thrown as a `NotModifiedError` (by `await` and by
+   * `withResponse()` alike). On a write, a 412 when it matches.
+   */
+  ifNoneMatch?: string;
   /** Extra headers for this call. */
   headers?: Record<string, string>;
 }
@@ -34,7 +56,7 @@ export interface HttpRequest {
   url: string;
   headers: Record<string, string>;
   body?: string;
-  /** May be sent again without a second effect (GET, PUT, DELETE, or with an idempotency key). */
+  /** May be sent again without a second effect (GET, PUT, DELETE, a PATCH with `If-Match`, or with an idempotency key). */
   retrySafe: boolean;
 }
 
@@ -117,7 +139,8 @@ export async function send(
       await sleep(backoffMs(retry), options.signal);
       continue;
     }
-    if (response.status < 400) return response;
+    // A 304 (or a 3xx that `fetch` did not follow) has no result to read: NotModifiedError, APIError.
+    if (response.status < 300) return response;
     if (
       canRetry &&
       (isRetryableStatus(response.status) || isIdempotencyKeyInProgress(response.status, response.body))

@@ -7,9 +7,16 @@ export const MAX_RETRY_DELAY_MS = 8_000;
 /** A `Retry-After` longer than this is not waited for: the error goes to the caller. */
 export const MAX_RETRY_AFTER_MS = 60_000;
 
-/** Whether a request may be sent twice without a second effect. */
-export function isRetrySafe(method: string, hasIdempotencyKey: boolean): boolean {
-  return hasIdempotencyKey || IDEMPOTENT_METHODS.has(method.toUpperCase());
+/**
+ * Whether a request may be sent twice without a second effect. A PATCH with `If-Match` may: the
+ * server checks the tag and writes under the row's lock, and every write moves the tag, so a
+ * retry whose first attempt went through (its answer lost) gets 412 and changes nothing; it
+ * can never overwrite what someone else wrote in between (a lost update). Not a POST with
+ * `If-Match`: most POSTs ignore the header, and would run twice.
+ */
+export function isRetrySafe(method: string, hasIdempotencyKey: boolean, hasIfMatch = false): boolean {
+  const upper = method.toUpperCase();
+  return hasIdempotencyKey || IDEMPOTENT_METHODS.has(upper) || (hasIfMatch && upper === 'PATCH');
 }
 
 export function isRetryableStatus(status: number): boolean {

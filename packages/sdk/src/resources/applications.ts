@@ -1,5 +1,6 @@
 import { contract } from '@realmkit/contract';
 import { APIResource, type ApiClient } from '../core/api-client.ts';
+import type { APIPromise } from '../core/api-promise.ts';
 import type { RequestOptions } from '../core/http.ts';
 import type { PagePromise } from '../core/pagination.ts';
 import type { RequestBody, RequestQuery, ResponseData } from '../core/route-types.ts';
@@ -34,7 +35,7 @@ export class Applications extends APIResource {
    * const app = await rk.applications.create({ name: 'worker', type: 'm2m' });
    * saveSecret(app.client_id, app.client_secret);
    */
-  create(body: ApplicationCreateParams, options?: RequestOptions): Promise<CreatedApplication> {
+  create(body: ApplicationCreateParams, options?: RequestOptions): APIPromise<CreatedApplication> {
     return this.client.data(routes.create, { body }, options);
   }
 
@@ -42,7 +43,7 @@ export class Applications extends APIResource {
    * @example
    * const app = await rk.applications.get(id);
    */
-  get(id: string, options?: RequestOptions): Promise<Application> {
+  get(id: string, options?: RequestOptions): APIPromise<Application> {
     return this.client.data(routes.get, { params: { id } }, options);
   }
 
@@ -52,7 +53,7 @@ export class Applications extends APIResource {
    * @example
    * await rk.applications.update(id, { redirect_uris: ['https://myapp.com/callback'] });
    */
-  update(id: string, body: ApplicationUpdateParams, options?: RequestOptions): Promise<Application> {
+  update(id: string, body: ApplicationUpdateParams, options?: RequestOptions): APIPromise<Application> {
     return this.client.data(routes.update, { params: { id }, body }, options);
   }
 
@@ -62,7 +63,7 @@ export class Applications extends APIResource {
    * @example
    * await rk.applications.delete(id);
    */
-  delete(id: string, options?: RequestOptions): Promise<void> {
+  delete(id: string, options?: RequestOptions): APIPromise<void> {
     return this.client.none(routes.delete, { params: { id } }, options);
   }
 
@@ -88,7 +89,7 @@ export class Applications extends APIResource {
     id: string,
     params?: ApplicationRotateSecretParams,
     options?: RequestOptions,
-  ): Promise<ApplicationWithSecret> {
+  ): APIPromise<ApplicationWithSecret> {
     return this.client.data(routes.rotateSecret, { params: { id }, body: params }, options);
   }
 }

@@ -1,5 +1,6 @@
 import { contract } from '@realmkit/contract';
 import { APIResource } from '../core/api-client.ts';
+import type { APIPromise } from '../core/api-promise.ts';
 import type { RequestOptions } from '../core/http.ts';
 import type { PagePromise } from '../core/pagination.ts';
 import type { RequestBody, RequestQuery, ResponseData } from '../core/route-types.ts';
@@ -22,7 +23,7 @@ export class Realms extends APIResource {
    * @example
    * const acme = await rk.realms.create({ name: 'acme', display_name: 'Acme' });
    */
-  create(body: RealmCreateParams, options?: RequestOptions): Promise<Realm> {
+  create(body: RealmCreateParams, options?: RequestOptions): APIPromise<Realm> {
     return this.client.data(routes.create, { body }, options);
   }
 
@@ -32,7 +33,7 @@ export class Realms extends APIResource {
    * @example
    * const acme = await rk.realms.get('acme');
    */
-  get(realm: string, options?: RequestOptions): Promise<Realm> {
+  get(realm: string, options?: RequestOptions): APIPromise<Realm> {
     return this.client.data(routes.get, { params: { realm } }, options);
   }
 
@@ -45,7 +46,7 @@ export class Realms extends APIResource {
    * // Passwords of at least 12 characters from now on; common and breached ones stay refused.
    * await rk.realms.update('acme', { password_policy: { min_length: 12 } });
    */
-  update(realm: string, body: RealmUpdateParams, options?: RequestOptions): Promise<Realm> {
+  update(realm: string, body: RealmUpdateParams, options?: RequestOptions): APIPromise<Realm> {
     return this.client.data(routes.update, { params: { realm }, body }, options);
   }
 
@@ -55,7 +56,7 @@ export class Realms extends APIResource {
    * @example
    * await rk.realms.delete('acme');
    */
-  delete(realm: string, options?: RequestOptions): Promise<void> {
+  delete(realm: string, options?: RequestOptions): APIPromise<void> {
     return this.client.none(routes.delete, { params: { realm } }, options);
   }
 
@@ -65,7 +66,7 @@ export class Realms extends APIResource {
    * @example
    * const [active] = await rk.realms.listKeys('acme');
    */
-  listKeys(realm: string, options?: RequestOptions): Promise<SigningKey[]> {
+  listKeys(realm: string, options?: RequestOptions): APIPromise<SigningKey[]> {
     return this.client.data(keyRoutes.listKeys, { params: { realm } }, options);
   }
 
@@ -76,7 +77,7 @@ export class Realms extends APIResource {
    * @example
    * await rk.realms.rotateKeys('acme', { algorithm: 'ES256' });
    */
-  rotateKeys(realm: string, params?: RotateKeysParams, options?: RequestOptions): Promise<SigningKey[]> {
+  rotateKeys(realm: string, params?: RotateKeysParams, options?: RequestOptions): APIPromise<SigningKey[]> {
     return this.client.data(keyRoutes.rotateKeys, { params: { realm }, body: params }, options);
   }
 

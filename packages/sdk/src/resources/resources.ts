@@ -1,5 +1,6 @@
 import { contract } from '@realmkit/contract';
 import { APIResource, type ApiClient } from '../core/api-client.ts';
+import type { APIPromise } from '../core/api-promise.ts';
 import type { RequestOptions } from '../core/http.ts';
 import type { PagePromise } from '../core/pagination.ts';
 import type { ListItem, RequestBody, RequestQuery, ResponseData } from '../core/route-types.ts';
@@ -29,7 +30,7 @@ export class Resources extends APIResource {
    * @example
    * const api = await rk.resources.create({ name: 'My API', indicator: 'https://api.myapp.com' });
    */
-  create(body: ResourceCreateParams, options?: RequestOptions): Promise<Resource> {
+  create(body: ResourceCreateParams, options?: RequestOptions): APIPromise<Resource> {
     return this.client.data(routes.create, { body }, options);
   }
 
@@ -37,7 +38,7 @@ export class Resources extends APIResource {
    * @example
    * const api = await rk.resources.get(id);
    */
-  get(id: string, options?: RequestOptions): Promise<Resource> {
+  get(id: string, options?: RequestOptions): APIPromise<Resource> {
     return this.client.data(routes.get, { params: { id } }, options);
   }
 
@@ -45,7 +46,7 @@ export class Resources extends APIResource {
    * @example
    * await rk.resources.update(id, { access_token_ttl: 900 });
    */
-  update(id: string, body: ResourceUpdateParams, options?: RequestOptions): Promise<Resource> {
+  update(id: string, body: ResourceUpdateParams, options?: RequestOptions): APIPromise<Resource> {
     return this.client.data(routes.update, { params: { id }, body }, options);
   }
 
@@ -55,7 +56,7 @@ export class Resources extends APIResource {
    * @example
    * await rk.resources.delete(id);
    */
-  delete(id: string, options?: RequestOptions): Promise<void> {
+  delete(id: string, options?: RequestOptions): APIPromise<void> {
     return this.client.none(routes.delete, { params: { id } }, options);
   }
 
@@ -86,7 +87,7 @@ export class ResourceScopes extends APIResource {
    * @example
    * const scope = await rk.resources.scopes.create(apiId, { name: 'read:posts', description: 'Read blog posts' });
    */
-  create(id: string, body: ScopeCreateParams, options?: RequestOptions): Promise<Scope> {
+  create(id: string, body: ScopeCreateParams, options?: RequestOptions): APIPromise<Scope> {
     return this.client.data(routes.createScope, { params: { id }, body }, options);
   }
 
@@ -94,7 +95,7 @@ export class ResourceScopes extends APIResource {
    * @example
    * await rk.resources.scopes.update(apiId, scopeId, { description: 'Read all blog posts' });
    */
-  update(id: string, scopeId: string, body: ScopeUpdateParams, options?: RequestOptions): Promise<Scope> {
+  update(id: string, scopeId: string, body: ScopeUpdateParams, options?: RequestOptions): APIPromise<Scope> {
     return this.client.data(routes.updateScope, { params: { id, scopeId }, body }, options);
   }
 
@@ -102,7 +103,7 @@ export class ResourceScopes extends APIResource {
    * @example
    * await rk.resources.scopes.delete(apiId, scopeId);
    */
-  delete(id: string, scopeId: string, options?: RequestOptions): Promise<void> {
+  delete(id: string, scopeId: string, options?: RequestOptions): APIPromise<void> {
     return this.client.none(routes.deleteScope, { params: { id, scopeId } }, options);
   }
 }

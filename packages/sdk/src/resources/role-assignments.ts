@@ -1,6 +1,7 @@
 import type { contract } from '@realmkit/contract';
 import type { AppRoute } from '@ts-rest/core';
 import { APIResource, type ApiClient } from '../core/api-client.ts';
+import type { APIPromise } from '../core/api-promise.ts';
 import type { RequestOptions } from '../core/http.ts';
 import type { PagePromise } from '../core/pagination.ts';
 import type { ListItem, RequestQuery } from '../core/route-types.ts';
@@ -36,7 +37,7 @@ export class RoleAssignments extends APIResource {
    * @example
    * await rk.applications.roles.assign(appId, [roleId]);
    */
-  assign(id: string, roleIds: string[], options?: RequestOptions): Promise<void> {
+  assign(id: string, roleIds: string[], options?: RequestOptions): APIPromise<void> {
     return this.client.none(this.#routes.assignRoles, { params: { id }, body: { role_ids: roleIds } }, options);
   }
 
@@ -46,7 +47,7 @@ export class RoleAssignments extends APIResource {
    * @example
    * await rk.users.roles.remove(userId, roleId);
    */
-  remove(id: string, roleId: string, options?: RequestOptions): Promise<void> {
+  remove(id: string, roleId: string, options?: RequestOptions): APIPromise<void> {
     return this.client.none(this.#routes.removeRole, { params: { id, roleId } }, options);
   }
 }

@@ -1,5 +1,6 @@
 import { contract } from '@realmkit/contract';
 import { APIResource, type ApiClient } from '../core/api-client.ts';
+import type { APIPromise } from '../core/api-promise.ts';
 import type { RequestOptions } from '../core/http.ts';
 import type { PagePromise } from '../core/pagination.ts';
 import type { ListItem, RequestBody, RequestQuery } from '../core/route-types.ts';
@@ -27,7 +28,7 @@ export class Roles extends APIResource {
    * @example
    * const role = await rk.roles.create({ name: 'editor', description: 'Can edit content' });
    */
-  create(body: RoleCreateParams, options?: RequestOptions): Promise<Role> {
+  create(body: RoleCreateParams, options?: RequestOptions): APIPromise<Role> {
     return this.client.data(routes.create, { body }, options);
   }
 
@@ -35,7 +36,7 @@ export class Roles extends APIResource {
    * @example
    * const role = await rk.roles.get(id);
    */
-  get(id: string, options?: RequestOptions): Promise<Role> {
+  get(id: string, options?: RequestOptions): APIPromise<Role> {
     return this.client.data(routes.get, { params: { id } }, options);
   }
 
@@ -43,7 +44,7 @@ export class Roles extends APIResource {
    * @example
    * await rk.roles.update(id, { description: 'Can edit and publish content' });
    */
-  update(id: string, body: RoleUpdateParams, options?: RequestOptions): Promise<Role> {
+  update(id: string, body: RoleUpdateParams, options?: RequestOptions): APIPromise<Role> {
     return this.client.data(routes.update, { params: { id }, body }, options);
   }
 
@@ -53,7 +54,7 @@ export class Roles extends APIResource {
    * @example
    * await rk.roles.delete(id);
    */
-  delete(id: string, options?: RequestOptions): Promise<void> {
+  delete(id: string, options?: RequestOptions): APIPromise<void> {
     return this.client.none(routes.delete, { params: { id } }, options);
   }
 
@@ -86,7 +87,7 @@ export class RoleScopes extends APIResource {
    * @example
    * await rk.roles.scopes.assign(roleId, [readPostsScopeId]);
    */
-  assign(id: string, scopeIds: string[], options?: RequestOptions): Promise<void> {
+  assign(id: string, scopeIds: string[], options?: RequestOptions): APIPromise<void> {
     return this.client.none(routes.assignScopes, { params: { id }, body: { scope_ids: scopeIds } }, options);
   }
 
@@ -94,7 +95,7 @@ export class RoleScopes extends APIResource {
    * @example
    * await rk.roles.scopes.remove(roleId, scopeId);
    */
-  remove(id: string, scopeId: string, options?: RequestOptions): Promise<void> {
+  remove(id: string, scopeId: string, options?: RequestOptions): APIPromise<void> {
     return this.client.none(routes.removeScope, { params: { id, scopeId } }, options);
   }
 }

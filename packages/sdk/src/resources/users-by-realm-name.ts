@@ -1,5 +1,6 @@
 import { contract } from '@realmkit/contract';
 import { APIResource } from '../core/api-client.ts';
+import type { APIPromise } from '../core/api-promise.ts';
 import type { RequestOptions } from '../core/http.ts';
 import type { RequestBody, RequestQuery, ResponseBody } from '../core/route-types.ts';
 
@@ -22,7 +23,7 @@ export class UsersByRealmName extends APIResource {
    * @example
    * const { content, totalElements } = await rk.usersByRealmName.list({ realm: 'acme', page: 0, size: 20 });
    */
-  list(query: RealmUserListParams, options?: RequestOptions): Promise<RealmUserPage> {
+  list(query: RealmUserListParams, options?: RequestOptions): APIPromise<RealmUserPage> {
     return this.client.body(routes.list, { query }, options);
   }
 
@@ -32,7 +33,7 @@ export class UsersByRealmName extends APIResource {
    *   realmName: 'acme', username: 'alice', email: 'alice@example.com', password: 'SecurePass123!',
    * });
    */
-  create(body: RealmUserCreateParams, options?: RequestOptions): Promise<RealmUser> {
+  create(body: RealmUserCreateParams, options?: RequestOptions): APIPromise<RealmUser> {
     return this.client.body(routes.create, { body }, options);
   }
 
@@ -40,7 +41,7 @@ export class UsersByRealmName extends APIResource {
    * @example
    * const alice = await rk.usersByRealmName.get(userId);
    */
-  get(userId: string, options?: RequestOptions): Promise<RealmUser> {
+  get(userId: string, options?: RequestOptions): APIPromise<RealmUser> {
     return this.client.body(routes.get, { params: { userId } }, options);
   }
 
@@ -50,7 +51,7 @@ export class UsersByRealmName extends APIResource {
    * @example
    * await rk.usersByRealmName.update(userId, { firstName: 'Alicia', enabled: true });
    */
-  update(userId: string, body: RealmUserUpdateParams, options?: RequestOptions): Promise<RealmUser> {
+  update(userId: string, body: RealmUserUpdateParams, options?: RequestOptions): APIPromise<RealmUser> {
     return this.client.body(routes.update, { params: { userId }, body }, options);
   }
 
@@ -58,7 +59,7 @@ export class UsersByRealmName extends APIResource {
    * @example
    * await rk.usersByRealmName.delete(userId);
    */
-  delete(userId: string, options?: RequestOptions): Promise<void> {
+  delete(userId: string, options?: RequestOptions): APIPromise<void> {
     return this.client.none(routes.delete, { params: { userId } }, options);
   }
 
@@ -66,7 +67,7 @@ export class UsersByRealmName extends APIResource {
    * @example
    * await rk.usersByRealmName.resetPassword(userId, 'NewSecurePass456!');
    */
-  resetPassword(userId: string, newPassword: string, options?: RequestOptions): Promise<void> {
+  resetPassword(userId: string, newPassword: string, options?: RequestOptions): APIPromise<void> {
     return this.client.none(routes.resetPassword, { params: { userId }, body: { newPassword } }, options);
   }
 
@@ -74,7 +75,7 @@ export class UsersByRealmName extends APIResource {
    * @example
    * await rk.usersByRealmName.sendVerifyEmail(userId);
    */
-  sendVerifyEmail(userId: string, options?: RequestOptions): Promise<void> {
+  sendVerifyEmail(userId: string, options?: RequestOptions): APIPromise<void> {
     return this.client.none(routes.sendVerifyEmail, { params: { userId } }, options);
   }
 
@@ -84,7 +85,7 @@ export class UsersByRealmName extends APIResource {
    * @example
    * await rk.usersByRealmName.sendPasswordResetEmail(userId);
    */
-  sendPasswordResetEmail(userId: string, options?: RequestOptions): Promise<void> {
+  sendPasswordResetEmail(userId: string, options?: RequestOptions): APIPromise<void> {
     return this.client.none(routes.sendPasswordResetEmail, { params: { userId } }, options);
   }
 }

@@ -1,5 +1,6 @@
 import { contract } from '@realmkit/contract';
 import { APIResource, type ApiClient } from '../core/api-client.ts';
+import type { APIPromise } from '../core/api-promise.ts';
 import { UnprocessableEntityError } from '../core/errors.ts';
 import type { RequestOptions } from '../core/http.ts';
 import type { PagePromise } from '../core/pagination.ts';
@@ -37,7 +38,7 @@ export class Users extends APIResource {
    * @example
    * const user = await rk.users.create({ email: 'jane@example.com', name: 'Jane Doe', password: 'securePassword123' });
    */
-  create(body: UserCreateParams, options?: RequestOptions): Promise<User> {
+  create(body: UserCreateParams, options?: RequestOptions): APIPromise<User> {
     return this.client.data(routes.create, { body }, options);
   }
 
@@ -45,7 +46,7 @@ export class Users extends APIResource {
    * @example
    * const user = await rk.users.get('0199b2f6-3c6e-7d4a-9b1e-2f4f8a6c1d20');
    */
-  get(id: string, options?: RequestOptions): Promise<User> {
+  get(id: string, options?: RequestOptions): APIPromise<User> {
     return this.client.data(routes.get, { params: { id } }, options);
   }
 
@@ -55,7 +56,7 @@ export class Users extends APIResource {
    * @example
    * await rk.users.update(id, { name: 'Jane Smith' });
    */
-  update(id: string, body: UserUpdateParams, options?: RequestOptions): Promise<User> {
+  update(id: string, body: UserUpdateParams, options?: RequestOptions): APIPromise<User> {
     return this.client.data(routes.update, { params: { id }, body }, options);
   }
 
@@ -63,7 +64,7 @@ export class Users extends APIResource {
    * @example
    * await rk.users.delete(id);
    */
-  delete(id: string, options?: RequestOptions): Promise<void> {
+  delete(id: string, options?: RequestOptions): APIPromise<void> {
     return this.client.none(routes.delete, { params: { id } }, options);
   }
 
@@ -81,7 +82,7 @@ export class Users extends APIResource {
    * @example
    * await rk.users.setPassword(id, 'newSecurePassword456');
    */
-  setPassword(id: string, password: string, options?: RequestOptions): Promise<User> {
+  setPassword(id: string, password: string, options?: RequestOptions): APIPromise<User> {
     return this.client.data(routes.setPassword, { params: { id }, body: { password } }, options);
   }
 
@@ -91,7 +92,7 @@ export class Users extends APIResource {
    * @example
    * await rk.users.setSuspended(id, true);
    */
-  setSuspended(id: string, isSuspended: boolean, options?: RequestOptions): Promise<User> {
+  setSuspended(id: string, isSuspended: boolean, options?: RequestOptions): APIPromise<User> {
     return this.client.data(routes.setSuspended, { params: { id }, body: { is_suspended: isSuspended } }, options);
   }
 
@@ -102,7 +103,7 @@ export class Users extends APIResource {
    * @example
    * await rk.users.sendVerifyEmail(id);
    */
-  sendVerifyEmail(id: string, options?: RequestOptions): Promise<void> {
+  sendVerifyEmail(id: string, options?: RequestOptions): APIPromise<void> {
     return this.client.none(routes.sendVerifyEmail, { params: { id } }, options);
   }
 
@@ -114,7 +115,7 @@ export class Users extends APIResource {
    * @example
    * await rk.users.sendPasswordResetEmail(id);
    */
-  sendPasswordResetEmail(id: string, options?: RequestOptions): Promise<void> {
+  sendPasswordResetEmail(id: string, options?: RequestOptions): APIPromise<void> {
     return this.client.none(routes.sendPasswordResetEmail, { params: { id } }, options);
   }
 
@@ -135,7 +136,7 @@ export class Users extends APIResource {
    * @example
    * await rk.users.endSessions(id);
    */
-  endSessions(id: string, options?: RequestOptions): Promise<void> {
+  endSessions(id: string, options?: RequestOptions): APIPromise<void> {
     return this.client.none(routes.endSessions, { params: { id } }, options);
   }
 
@@ -147,7 +148,7 @@ export class Users extends APIResource {
    * const { data } = await rk.users.listSessions(id);
    * await rk.users.endSession(id, data[0].id);
    */
-  endSession(id: string, sessionId: string, options?: RequestOptions): Promise<void> {
+  endSession(id: string, sessionId: string, options?: RequestOptions): APIPromise<void> {
     return this.client.none(routes.endSession, { params: { id, sessionId } }, options);
   }
 
@@ -159,7 +160,7 @@ export class Users extends APIResource {
    * @example
    * const { failures, delayed_until } = await rk.users.getSignInFailures(id);
    */
-  getSignInFailures(id: string, options?: RequestOptions): Promise<SignInFailures> {
+  getSignInFailures(id: string, options?: RequestOptions): APIPromise<SignInFailures> {
     return this.client.data(routes.getSignInFailures, { params: { id } }, options);
   }
 
@@ -170,7 +171,7 @@ export class Users extends APIResource {
    * @example
    * await rk.users.clearSignInFailures(id);
    */
-  clearSignInFailures(id: string, options?: RequestOptions): Promise<void> {
+  clearSignInFailures(id: string, options?: RequestOptions): APIPromise<void> {
     return this.client.none(routes.clearSignInFailures, { params: { id } }, options);
   }
 
