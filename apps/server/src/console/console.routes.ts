@@ -111,7 +111,8 @@ export function consoleRoutes({ issuerUrl, buildDir = CONSOLE_BUILD_DIR }: Conso
   router.get(`${CONSOLE_PATH}/`, (_req, res) => res.redirect(302, `${CONSOLE_PATH}/${MASTER_REALM}/`));
   router.get(`${ASSETS_PATH}/:file`, (req, res, next) => {
     const asset = loaded().assets.get(req.path);
-    if (!asset) return next();
+    // Not a file of this build (an old one's, say): the API's 404, not the page.
+    if (!asset) return next('router');
     return sendStaticAsset(req, res, asset);
   });
   router.get(`${CONSOLE_PATH}/*rest`, sendPage);

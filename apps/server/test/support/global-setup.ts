@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../../src/config/config.ts';
 import { startEmbeddedDatabase } from '../../src/db/embedded-database.ts';
@@ -17,6 +19,11 @@ declare module 'vitest' {
  * its own server on it and works in its own realm.
  */
 export default async function setup(project: TestProject) {
+  // The console's build (apps/console into apps/server/console), as `npm start` makes it: test
+  // servers serve it, and the console's browser test drives it.
+  execFileSync(process.execPath, [fileURLToPath(new URL('../../../../scripts/ensure-console.mjs', import.meta.url))], {
+    stdio: 'inherit',
+  });
   const embedded = process.env.DATABASE_URL
     ? undefined
     : await startEmbeddedDatabase({ dataDir: undefined, maxConnections: 64 });

@@ -1,0 +1,152 @@
+import { CONSOLE_APPLICATION, REALM_API_PATH, realmPath } from '@realmkit/contract';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRealmAdmin } from './support/console.ts';
+import { TEST_ISSUER_URL } from './support/constants.ts';
+import { CookieJar, pkce, submitLogin } from './support/sign-in.ts';
+import { startTestServer, type TestRealm, type TestServer } from './support/test-server.ts';
+
+/**
+ * The console as the server sees it: its page and files under a strict policy, the built-in
+ * console application every realm gets, and an admin's token from it, which manages exactly what
+ * the admin's roles allow. (The screens themselves: console.browser.test.ts.)
+ */
+let server: TestServer;
+let master: string;
+let realm: TestRealm;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  master = await server.masterToken();
+  realm = await server.createRealm(master, 'console');
+});
+afterAll(() => server?.close());
+
+describe('the console page', () => {
+  it('sends /console to the master realm console', async () => {
+    for (const path of ['/console', '/console/']) {
+      const response = await fetch(`${server.url}${path}`, { redirect: 'manual' });
+      expect(response.status).toBe(302);
+      expect(response.headers.get('location')).toBe('/console/master/');
+    }
+  });
+
+  it('answers its page at any deep link, under a policy that allows this origin only', async () => {
+    const response = await server.call('GET', `/console/${realm.name}/realms/${realm.name}/users/123`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('no-cache');
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).toContain("style-src 'self';");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe');
+    const html = response.body as string;
+    expect(html).toContain(`<meta name="realmkit-issuer" content="${TEST_ISSUER_URL}">`);
+    // Nothing inline: every script and stylesheet is a file of this server's.
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).not.toContain('<style');
+  });
+
+  it('serves each file the page names, immutable and compressed, and nothing else', async () => {
+    const html = (await server.call('GET', '/console/master/')).body as string;
+    const files = [...html.matchAll(/(?:src|href)="(\/console\/assets\/[^"]+)"/g)].map((match) => match[1] as string);
+    expect(files.some((file) => file.endsWith('.js'))).toBe(true);
+    for (const file of files) {
+      const response = await fetch(`${server.url}${file}`, { headers: { 'accept-encoding': 'gzip' } });
+      expect(response.status, file).toBe(200);
+      expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect(response.headers.get('content-type')).toMatch(/^(text\/javascript|text\/css)/);
+      expect(response.headers.get('content-encoding')).toBe('gzip');
+    }
+    const missing = await server.call('GET', '/console/assets/index-nothing.js');
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ error: 'not_found' });
+  });
+});
+
+describe('the console application of a realm', () => {
+  it('is created with the realm: a public client whose redirect URIs are the console pages', async () => {
+    const apps = await server.expectCall(200, 'GET', `/api/v1/${realm.name}/applications?search=console`, {
+      token: master,
+    });
+    expect(apps).toEqual([
+      expect.objectContaining({
+        name: CONSOLE_APPLICATION.name,
+        type: 'spa',
+        client_id: `realmkit-console-${realm.name}`,
+        redirect_uris: [`${TEST_ISSUER_URL}/console/${realm.name}/callback`],
+        post_logout_redirect_uris: [`${TEST_ISSUER_URL}/console/${realm.name}/`],
+        grant_types: ['authorization_code', 'refresh_token'],
+        token_endpoint_auth_method: 'none',
+      }),
+    ]);
+  });
+
+  /** Signs `admin` in through the realm's console application; its access token for the realm's Management API. */
+  async function consoleToken(admin: { username: string; password: string }): Promise<string> {
+    const { verifier, challenge } = pkce();
+    const clientId = CONSOLE_APPLICATION.clientId(realm.name);
+    const redirectUri = CONSOLE_APPLICATION.redirectUri(TEST_ISSUER_URL, realm.name);
+    const resource = `${TEST_ISSUER_URL}${realmPath(REALM_API_PATH, realm.name)}`;
+    const authorize = new URL(`${server.url}/oauth2/${realm.name}/authorize`);
+    authorize.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: redirectUri,
+      scope: 'openid profile offline_access',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      state: 'console-state',
+      resource,
+    }).toString();
+    const login = await submitLogin(new CookieJar(), server.url, authorize.href, {
+      identifier: admin.username,
+      password: admin.password,
+    });
+    expect(login.status).toBe(303);
+    const code = new URL(login.headers.get('location') as string).searchParams.get('code') as string;
+    const tokens = await server.call('POST', `/oauth2/${realm.name}/token`, {
+      form: {
+        grant_type: 'authorization_code',
+        client_id: clientId,
+        redirect_uri: redirectUri,
+        code,
+        code_verifier: verifier,
+        resource,
+      },
+    });
+    expect(tokens.status, JSON.stringify(tokens.body)).toBe(200);
+    return tokens.body.access_token;
+  }
+
+  it("signs a realm's admin in with a token that manages the realm as their roles allow, and no other", async () => {
+    const admin = await createRealmAdmin(server, master, realm.name);
+    const token = await consoleToken(admin);
+    await server.expectCall(201, 'POST', `/api/v1/${realm.name}/users`, {
+      token,
+      json: { email: `made-in-console-${Date.now()}@example.com` },
+    });
+    // A realm's own token: not another realm, not the realms API.
+    const other = await server.call('GET', `/api/v1/master/users`, { token });
+    expect(other.status).toBe(401);
+    expect((await server.call('GET', '/api/v1/realms', { token })).status).toBe(403);
+  });
+
+  it('gives a viewer a token that reads and cannot change', async () => {
+    const viewer = await createRealmAdmin(server, master, realm.name, [
+      'users:read',
+      'applications:read',
+      'roles:read',
+      'resources:read',
+      'audit-logs:read',
+    ]);
+    const token = await consoleToken(viewer);
+    await server.expectCall(200, 'GET', `/api/v1/${realm.name}/users`, { token });
+    const write = await server.call('POST', `/api/v1/${realm.name}/users`, {
+      token,
+      json: { email: `viewer-write-${Date.now()}@example.com` },
+    });
+    expect(write.status).toBe(403);
+    expect(write.body).toMatchObject({ error: 'insufficient_scope' });
+  });
+});
