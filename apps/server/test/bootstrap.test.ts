@@ -79,6 +79,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x' })).toThrow(/PORT[\s\S]*DATABASE_URL/);
     expect(() => loadConfig({ REALMKIT_BOOTSTRAP_CLIENT_ID: 'only-the-id' })).toThrow(/both/);
     expect(() => loadConfig({ REALMKIT_BOOTSTRAP_ADMIN_EMAIL: 'ops@example.com' })).toThrow(/both/);
+    expect(() =>
+      loadConfig({
+        REALMKIT_BOOTSTRAP_CLIENT_ID: 'realmkit-console-acme',
+        REALMKIT_BOOTSTRAP_CLIENT_SECRET: 'a-secret-of-enough-length',
+      }),
+    ).toThrow(/REALMKIT_BOOTSTRAP_CLIENT_ID: must not start with realmkit-console-/);
     expect(() => loadConfig({ REALMKIT_BOOTSTRAP_ADMIN_EMAIL: 'ops', REALMKIT_BOOTSTRAP_ADMIN_PASSWORD: 'x' })).toThrow(
       /REALMKIT_BOOTSTRAP_ADMIN_EMAIL: must be an email address/,
     );
