@@ -1,5 +1,5 @@
 import type { ManagementScope } from '@realmkit/contract';
-import { type ButtonHTMLAttributes, type ReactNode, useId } from 'react';
+import { type ButtonHTMLAttributes, type ReactNode, type Ref, useId } from 'react';
 import { useAuth } from '../auth/auth-provider.tsx';
 
 type ButtonVariant = 'primary' | 'secondary' | 'danger';
@@ -12,6 +12,7 @@ export interface ActionButtonProps extends Omit<ButtonHTMLAttributes<HTMLButtonE
   pending?: boolean;
   pendingLabel?: string;
   variant?: ButtonVariant;
+  ref?: Ref<HTMLButtonElement>;
 }
 
 /**
