@@ -1,9 +1,9 @@
+import './styles/base.css';
+import './styles/layout.css';
+import './styles/components.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-
-function App() {
-  return <h1>Realmkit console</h1>;
-}
+import { App } from './app.tsx';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('no #root element');

@@ -1,0 +1,26 @@
+import type { RealmListParams, UserListParams } from '@realmkit/sdk';
+
+/**
+ * Every query key of the console, by resource and realm, so that a mutation invalidates exactly
+ * what it changes. Keys nest: invalidating `users.all(realm)` refreshes every users query of it.
+ */
+export const queryKeys = {
+  realms: {
+    all: ['realms'] as const,
+    list: (query: RealmListParams) => ['realms', 'list', query] as const,
+    detail: (realm: string) => ['realms', 'detail', realm] as const,
+  },
+  users: {
+    all: (realm: string) => ['realm', realm, 'users'] as const,
+    list: (realm: string, query: UserListParams) => ['realm', realm, 'users', 'list', query] as const,
+    detail: (realm: string, id: string) => ['realm', realm, 'users', 'detail', id] as const,
+    roles: (realm: string, id: string) => ['realm', realm, 'users', 'detail', id, 'roles'] as const,
+    sessions: (realm: string, id: string, page: number) =>
+      ['realm', realm, 'users', 'detail', id, 'sessions', page] as const,
+    signInFailures: (realm: string, id: string) => ['realm', realm, 'users', 'detail', id, 'sign-in-failures'] as const,
+  },
+  roles: {
+    all: (realm: string) => ['realm', realm, 'roles'] as const,
+    list: (realm: string, query: object) => ['realm', realm, 'roles', 'list', query] as const,
+  },
+};

@@ -1,0 +1,6 @@
+import { PlaceholderScreen } from '../../components/placeholder-screen.tsx';
+
+/** `/realms/:realm/audit-log` (to be built). */
+export default function AuditLogScreen() {
+  return <PlaceholderScreen title="Audit log" />;
+}
