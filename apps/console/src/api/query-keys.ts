@@ -1,4 +1,4 @@
-import type { RealmListParams, UserListParams } from '@realmkit/sdk';
+import type { RealmListParams, ResourceListParams, UserListParams } from '@realmkit/sdk';
 
 /**
  * Every query key of the console, by resource and realm, so that a mutation invalidates exactly
@@ -22,5 +22,12 @@ export const queryKeys = {
   roles: {
     all: (realm: string) => ['realm', realm, 'roles'] as const,
     list: (realm: string, query: object) => ['realm', realm, 'roles', 'list', query] as const,
+  },
+  resources: {
+    all: (realm: string) => ['realm', realm, 'resources'] as const,
+    list: (realm: string, query: ResourceListParams) => ['realm', realm, 'resources', 'list', query] as const,
+    detail: (realm: string, id: string) => ['realm', realm, 'resources', 'detail', id] as const,
+    scopes: (realm: string, id: string, query: ResourceListParams) =>
+      ['realm', realm, 'resources', 'detail', id, 'scopes', query] as const,
   },
 };

@@ -1,16 +1,13 @@
 import { Route, Switch } from 'wouter';
-import { PlaceholderScreen } from '../../components/placeholder-screen.tsx';
+import { ResourceScreen } from './resource-screen.tsx';
+import { ResourcesListScreen } from './resources-list-screen.tsx';
 
-/** `/realms/:realm/resources` and `/realms/:realm/resources/:id` (to be built). */
+/** `/realms/:realm/resources` (the list, a new API resource) and `/realms/:realm/resources/:id` (one). */
 export default function ResourcesScreen() {
   return (
     <Switch>
-      <Route path="/">
-        <PlaceholderScreen title="API resources" />
-      </Route>
-      <Route path="/:id">
-        <PlaceholderScreen title="API resource" />
-      </Route>
+      <Route path="/" component={ResourcesListScreen} />
+      <Route path="/:id">{({ id }) => <ResourceScreen key={id} id={id} />}</Route>
     </Switch>
   );
 }
