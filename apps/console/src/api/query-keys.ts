@@ -30,4 +30,6 @@ export const queryKeys = {
     scopes: (realm: string, id: string, query: ResourceListParams) =>
       ['realm', realm, 'resources', 'detail', id, 'scopes', query] as const,
   },
+  /** A realm's signing keys (the realms API: master-realm tokens). */
+  keys: (realm: string) => ['realm', realm, 'keys'] as const,
 };
