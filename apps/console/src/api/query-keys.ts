@@ -1,4 +1,4 @@
-import type { RealmListParams, ResourceListParams, UserListParams } from '@realmkit/sdk';
+import type { AuditLogListParams, RealmListParams, ResourceListParams, UserListParams } from '@realmkit/sdk';
 
 /**
  * Every query key of the console, by resource and realm, so that a mutation invalidates exactly
@@ -32,4 +32,8 @@ export const queryKeys = {
   },
   /** A realm's signing keys (the realms API: master-realm tokens). */
   keys: (realm: string) => ['realm', realm, 'keys'] as const,
+  auditLogs: {
+    all: (realm: string) => ['realm', realm, 'audit-logs'] as const,
+    list: (realm: string, query: AuditLogListParams) => ['realm', realm, 'audit-logs', 'list', query] as const,
+  },
 };

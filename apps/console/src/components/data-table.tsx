@@ -1,4 +1,4 @@
-import { type ReactNode, useId } from 'react';
+import { Fragment, type ReactNode, useId } from 'react';
 
 export interface Column<Row> {
   /** Column header text. */
@@ -22,6 +22,11 @@ export interface DataTableProps<Row> {
   pager?: ReactNode;
   /** Loading a new page while the old one is shown. */
   isFetching?: boolean;
+  /**
+   * What an expanded row shows, in a full-width row under it (`null`: the row is not expanded).
+   * The screen keeps which rows are expanded, and the buttons that toggle them.
+   */
+  expansion?: (row: Row) => ReactNode;
 }
 
 const SKELETON_ROWS = 5;
@@ -40,6 +45,7 @@ export function DataTable<Row>({
   empty,
   pager,
   isFetching = false,
+  expansion,
 }: DataTableProps<Row>) {
   const captionId = useId();
   if (!isLoading && rows && rows.length === 0) return <div className="empty-state">{empty}</div>;
@@ -70,21 +76,31 @@ export function DataTable<Row>({
                     ))}
                   </tr>
                 ))
-              : rows.map((row) => (
-                  <tr key={rowKey(row)}>
-                    {columns.map((column) =>
-                      column.isRowHeader ? (
-                        <th key={column.header} scope="row" className={column.className}>
-                          {column.cell(row)}
-                        </th>
-                      ) : (
-                        <td key={column.header} className={column.className}>
-                          {column.cell(row)}
-                        </td>
-                      ),
-                    )}
-                  </tr>
-                ))}
+              : rows.map((row) => {
+                  const expanded = expansion?.(row);
+                  return (
+                    <Fragment key={rowKey(row)}>
+                      <tr className={expanded != null ? 'row-expanded' : undefined}>
+                        {columns.map((column) =>
+                          column.isRowHeader ? (
+                            <th key={column.header} scope="row" className={column.className}>
+                              {column.cell(row)}
+                            </th>
+                          ) : (
+                            <td key={column.header} className={column.className}>
+                              {column.cell(row)}
+                            </td>
+                          ),
+                        )}
+                      </tr>
+                      {expanded != null && (
+                        <tr className="row-expansion">
+                          <td colSpan={columns.length}>{expanded}</td>
+                        </tr>
+                      )}
+                    </Fragment>
+                  );
+                })}
           </tbody>
         </table>
         {isLoading && <p className="visually-hidden">Loading…</p>}
