@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { CONSOLE_APPLICATION, MASTER_REALM, REALM_API_PATH, REALM_ISSUER_PATH, realmPath } from '@realmkit/contract';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { hasChromium, isLocal, launchChromium, watchPage } from './chromium.ts';
 import { createRealmAdmin, type RealmAdmin } from './console.ts';
-import { startSignInServer } from './sign-in.ts';
+import { CookieJar, pkce, startSignInServer, submitLogin } from './sign-in.ts';
 import type { TestRealm, TestServer } from './test-server.ts';
 
 /**
@@ -102,6 +103,93 @@ export async function signInToConsole(
       expect(seen.requests.filter((url) => !isLocal(url))).toEqual([]);
     },
   };
+}
+
+/** What {@link signInToConsole} answers, for a page it did not sign in itself. */
+function consolePage(page: Page): ConsolePage {
+  const seen = watchPage(page);
+  return {
+    page,
+    seen,
+    expectClean() {
+      expect(seen.problems).toEqual([]);
+      expect(seen.requests.filter((url) => !isLocal(url))).toEqual([]);
+    },
+  };
+}
+
+/**
+ * Opens the master realm's console at `path` as `admin` (a master-realm user, e.g. made with
+ * `createRealmAdmin(server, master, 'master', MANAGEMENT_SCOPES)`). The master realm's console
+ * application points at the run's shared issuer URL (test servers keep console applications as
+ * they are, and that URL is not one a spa may be given anew), so its redirect cannot come back to
+ * this server: the admin signs in through it from Node (the login page, code and PKCE), and the
+ * page starts with the tokens where oidc-client-ts keeps them.
+ */
+export async function openMasterConsole(
+  fixture: ConsoleFixture,
+  admin: RealmAdmin,
+  path: string,
+  viewport = { width: 1280, height: 800 },
+): Promise<ConsolePage> {
+  const { server, master } = fixture;
+  const [application] = await server.expectCall(200, 'GET', '/api/v1/master/applications?search=realmkit-console', {
+    token: master,
+  });
+  const redirectUri = application.redirect_uris[0] as string;
+  const clientId = CONSOLE_APPLICATION.clientId(MASTER_REALM);
+  const resource = `${server.url}${realmPath(REALM_API_PATH, MASTER_REALM)}`;
+  const { verifier, challenge } = pkce();
+  const authorize = new URL(`${server.url}${realmPath(REALM_ISSUER_PATH, MASTER_REALM)}/authorize`);
+  authorize.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: redirectUri,
+    scope: 'openid profile email offline_access',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    state: 'master',
+    resource,
+  }).toString();
+  const login = await submitLogin(new CookieJar(), server.url, authorize.href, {
+    identifier: admin.email,
+    password: admin.password,
+  });
+  const code = new URL(login.headers.get('location') as string).searchParams.get('code') as string;
+  const tokens = await server.call('POST', `${realmPath(REALM_ISSUER_PATH, MASTER_REALM)}/token`, {
+    form: {
+      grant_type: 'authorization_code',
+      client_id: clientId,
+      redirect_uri: redirectUri,
+      code,
+      code_verifier: verifier,
+    },
+  });
+  expect(tokens.status, JSON.stringify(tokens.body)).toBe(200);
+  const { access_token, id_token, refresh_token, scope, expires_in } = tokens.body;
+  const stored = JSON.stringify({
+    id_token,
+    access_token,
+    refresh_token,
+    token_type: 'Bearer',
+    scope,
+    profile: { sub: admin.id, email: admin.email },
+    expires_at: Math.floor(Date.now() / 1000) + expires_in,
+  });
+  const context = await fixture.browser.newContext({ viewport });
+  await context.addInitScript(
+    ([key, value]) => (globalThis as unknown as StorageHolder).sessionStorage.setItem(key as string, value as string),
+    [`oidc.user:${server.url}${realmPath(REALM_ISSUER_PATH, MASTER_REALM)}:${clientId}`, stored],
+  );
+  const page = await context.newPage();
+  const opened = consolePage(page);
+  await page.goto(`${server.url}/console/${MASTER_REALM}${path}`);
+  return opened;
+}
+
+/** The page's sessionStorage, as the script set before its own sees it. */
+interface StorageHolder {
+  sessionStorage: { setItem(key: string, value: string): void };
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
