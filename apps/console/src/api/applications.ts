@@ -53,6 +53,8 @@ export function useCreateApplication(realm: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (body: ApplicationCreateParams) => versioned(rk.applications.create(body)),
+    // The answer holds the secret: gone from the mutation cache as soon as no form shows it.
+    gcTime: 0,
     onSuccess: (created) => {
       queryClient.setQueryData<Versioned<Application>>(queryKeys.applications.detail(realm, created.data.id), {
         data: withoutSecret(created.data),
@@ -94,6 +96,7 @@ export function useRotateSecret(realm: string, id: string) {
   return useMutation({
     mutationFn: ({ params, etag }: { params: ApplicationRotateSecretParams; etag: string | undefined }) =>
       versioned(rk.applications.rotateSecret(id, params, { ifMatch: etag })),
+    gcTime: 0,
     onSuccess: useApplicationWritten(realm, id),
   });
 }

@@ -83,7 +83,14 @@ export function ApplicationSettingsForm({
         <fieldset disabled={readOnly}>
           <div className="form-grid">
             <TextField form={form} name="name" label="Name" hint="Shown on the login page." autoComplete="off" />
-            <TextField form={form} name="description" label="Description" emptyAs="null" autoComplete="off" />
+            <TextField
+              form={form}
+              name="description"
+              label="Description"
+              hint="For admins: what it is, who runs it."
+              emptyAs="null"
+              autoComplete="off"
+            />
           </div>
           {redirects(type) && (
             <>

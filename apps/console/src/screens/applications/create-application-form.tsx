@@ -56,8 +56,11 @@ export function CreateApplicationForm({ onClose }: { onClose: () => void }) {
     serverErrors.clear();
     try {
       const answer = await create.mutateAsync(body);
-      if (answer.data.client_secret) setCreated(answer.data);
-      else navigate(`/${answer.data.id}`);
+      if (answer.data.client_secret) {
+        setCreated(answer.data);
+        // This panel's state is then the secret's only copy in the console.
+        create.reset();
+      } else navigate(`/${answer.data.id}`);
     } catch (error) {
       serverErrors.report(error);
     }
@@ -95,7 +98,14 @@ export function CreateApplicationForm({ onClose }: { onClose: () => void }) {
       <form onSubmit={onSubmit} noValidate>
         <div className="form-grid">
           <TextField form={form} name="name" label="Name" hint="Shown on the login page." autoComplete="off" />
-          <TextField form={form} name="description" label="Description (optional)" emptyAs="omit" autoComplete="off" />
+          <TextField
+            form={form}
+            name="description"
+            label="Description (optional)"
+            hint="For admins: what it is, who runs it."
+            emptyAs="omit"
+            autoComplete="off"
+          />
         </div>
         <fieldset className="choice-group">
           <legend>Type</legend>

@@ -88,6 +88,8 @@ export function RotateSecretPanel({ latest, reload }: { latest: Versioned<Applic
       const answer = await rotate.mutateAsync({ params: pending, etag: latest.etag });
       setPending(undefined);
       setRotated(answer.data);
+      // This panel's state is then the secret's only copy in the console.
+      rotate.reset();
       form.reset();
     } catch (error) {
       setPending(undefined);

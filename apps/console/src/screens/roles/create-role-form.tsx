@@ -45,7 +45,14 @@ export function CreateRoleForm({ onCancel }: { onCancel: () => void }) {
             autoComplete="off"
             spellCheck={false}
           />
-          <TextField form={form} name="description" label="Description (optional)" emptyAs="omit" autoComplete="off" />
+          <TextField
+            form={form}
+            name="description"
+            label="Description (optional)"
+            hint="What holding it allows."
+            emptyAs="omit"
+            autoComplete="off"
+          />
         </div>
         {serverErrors.alert}
         <div className="actions">

@@ -68,7 +68,14 @@ export function RoleForm({
               autoComplete="off"
               spellCheck={false}
             />
-            <TextField form={form} name="description" label="Description" emptyAs="null" autoComplete="off" />
+            <TextField
+              form={form}
+              name="description"
+              label="Description"
+              hint="What holding it allows."
+              emptyAs="null"
+              autoComplete="off"
+            />
           </div>
         </fieldset>
         {serverErrors.alert}

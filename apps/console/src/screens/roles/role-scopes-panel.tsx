@@ -239,7 +239,7 @@ function AssignScopesForm({
                   </label>
                   {(scope.description || isHeld) && (
                     <p id={`${inputId}-hint`} className="field-hint">
-                      {isHeld ? 'The role holds it.' : ''} {scope.description}
+                      {[scope.description, isHeld ? 'The role holds it.' : ''].filter(Boolean).join(' · ')}
                     </p>
                   )}
                 </div>
