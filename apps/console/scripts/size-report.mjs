@@ -30,7 +30,9 @@ const visit = (key) => {
 };
 visit(Object.keys(manifest).find((key) => manifest[key] === entry));
 
-const css = new Set([...Object.values(manifest)].filter((chunk) => firstLoad.has(chunk.file)).flatMap((c) => c.css ?? []));
+const css = new Set(
+  [...Object.values(manifest)].filter((chunk) => firstLoad.has(chunk.file)).flatMap((c) => c.css ?? []),
+);
 const later = [...new Set(Object.values(manifest).map((chunk) => chunk.file))].filter(
   (file) => file.endsWith('.js') && !firstLoad.has(file),
 );
