@@ -1,0 +1,424 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { CONSOLE_APPLICATION, MANAGEMENT_SCOPES, REALM_API_PATH, realmPath } from '@realmkit/contract';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, isLocal, launchChromium, screenshotPath, watchPage } from './support/chromium.ts';
+import { createRealmAdmin, type RealmAdmin } from './support/console.ts';
+import { CookieJar, pkce, startSignInServer, submitLogin } from './support/sign-in.ts';
+import type { TestRealm, TestServer } from './support/test-server.ts';
+
+/**
+ * The web console in Chromium, against a server whose issuer is its own address: a realm's admin
+ * signs in with the keyboard, creates a user (meeting the realm's password policy at the right
+ * field), edits it (and meets a concurrent edit as "changed by someone else"), ends a session;
+ * a master-realm admin's realms screens. Every screen passes axe-core without a serious or
+ * critical violation, no request leaves loopback and the CSP blocks nothing.
+ */
+let server: TestServer;
+let master: string;
+let realm: TestRealm;
+let admin: RealmAdmin;
+let browser: Browser | undefined;
+let context: BrowserContext;
+let page: Page;
+let seen: ReturnType<typeof watchPage>;
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  server = await startSignInServer();
+  master = await server.masterToken();
+  // Test servers keep no console applications: a realm made through this server gets its own,
+  // at this server's URL.
+  realm = await server.createRealm(master, 'console');
+  admin = await createRealmAdmin(server, master, realm.name);
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  page = await context.newPage();
+  seen = watchPage(page);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const consolePath = (path = '/') => `${server.url}/console/${realm.name}${path}`;
+
+/** Tabs until the element with `id` has the focus: the keyboard's way to a field. */
+async function tabTo(target: Page, id: string): Promise<void> {
+  for (let step = 0; step < 20; step++) {
+    if (await target.evaluate((wanted) => document.activeElement?.id === wanted, id)) return;
+    await target.keyboard.press('Tab');
+  }
+  throw new Error(`#${id} never got the focus`);
+}
+
+/**
+ * axe-core's serious and critical violations on the page as it is. Its source is evaluated
+ * through the DevTools protocol (page.evaluate), which the page's CSP does not govern, so the
+ * console keeps its real policy: a script tag would need 'unsafe-inline', or bypassCSP.
+ */
+async function axeViolations(target: Page): Promise<string[]> {
+  await target.evaluate(AXE_SOURCE);
+  const violations = await target.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<AxeResults> } })
+      .axe;
+    const results = await axe.run(document, { resultTypes: ['violations'] });
+    return results.violations.map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      targets: violation.nodes.map((node) => node.target.join(' ')).slice(0, 3),
+    }));
+  });
+  return violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.impact} ${violation.id}: ${violation.targets.join(', ')}`);
+}
+
+interface AxeResults {
+  violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[];
+}
+
+/** A screen's axe check and its screenshot. */
+async function checkScreen(target: Page, name: string): Promise<void> {
+  expect(await axeViolations(target), `axe on ${name}`).toEqual([]);
+  await target.screenshot({ path: screenshotPath(`console-${name}.png`), fullPage: false });
+}
+
+function heading(target: Page, name: string | RegExp) {
+  return target.getByRole('heading', { level: 1, name });
+}
+
+describe.skipIf(!hasChromium)('the console in Chromium', () => {
+  let email = '';
+  let userId = '';
+
+  it("signs a realm's admin in with the keyboard and lands on the realm's users", async () => {
+    await page.goto(consolePath('/'));
+    await page.waitForURL(`${server.url}/oauth2/${realm.name}/authorize?**`);
+    await tabTo(page, 'identifier');
+    await page.keyboard.type(admin.email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(admin.password);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(consolePath(`/realms/${realm.name}/users`));
+    await heading(page, 'Users').waitFor();
+    // The admin's own account is the one user so far (created through the API).
+    await page.getByRole('link', { name: admin.email }).waitFor();
+    await expect.poll(() => page.getByRole('banner').textContent()).toContain('Sign out');
+    // A realm's admin sees the realm's sections, not the realms of the master realm.
+    const nav = page.getByRole('navigation', { name: 'Console' });
+    expect(await nav.getByRole('link').allTextContents()).toEqual([
+      'Users',
+      'Applications',
+      'Roles',
+      'API resources',
+      'Audit log',
+    ]);
+    await checkScreen(page, 'users');
+  });
+
+  it("creates a user, showing the realm's refusal of the password at the password field", async () => {
+    email = `grace-${Date.now()}@example.com`;
+    await page.getByRole('button', { name: 'New user' }).click();
+    await page.getByLabel('Email', { exact: true }).fill(email);
+    // The contract's schema accepts any password; the realm's policy refuses the email (422).
+    const password = page.getByLabel('Password (optional)');
+    await password.fill(email);
+    await checkScreen(page, 'new-user');
+    await page.getByRole('button', { name: 'Create user' }).click();
+    const message = page.getByText('Must not be the email address');
+    await message.waitFor();
+    expect(await password.getAttribute('aria-invalid')).toBe('true');
+    const messageId = await message.getAttribute('id');
+    expect((await password.getAttribute('aria-describedby'))?.split(' ')).toContain(messageId);
+    // The field the server named has the focus.
+    expect(await password.evaluate((input) => input === document.activeElement)).toBe(true);
+
+    // The client checks the contract's schema before sending: a malformed email never leaves.
+    await page.getByLabel('Email', { exact: true }).fill('not an email');
+    await page.getByRole('button', { name: 'Create user' }).click();
+    await page.getByText('Invalid email address').waitFor();
+
+    await page.getByLabel('Email', { exact: true }).fill(email);
+    await password.fill('a console made passphrase');
+    await page.getByLabel('Full name (optional)').fill('Grace Hopper');
+    await page.getByRole('button', { name: 'Create user' }).click();
+    await heading(page, email).waitFor();
+    userId = page.url().split('/').at(-1) as string;
+    expect(userId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('edits the user, and turns a concurrent edit into "changed by someone else" with Reload', async () => {
+    await page.getByLabel('Full name').fill('Grace Brewster Hopper');
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await page.getByText('Profile saved.').waitFor();
+
+    // Someone else changes the user meanwhile, through the API.
+    await server.expectCall(200, 'PATCH', `/api/v1/${realm.name}/users/${userId}`, {
+      token: master,
+      json: { name: 'Changed elsewhere' },
+    });
+    await page.getByLabel('Given name').fill('Grace');
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'changed by someone else' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('This user was changed by someone else. Reload to see the changes.');
+    await checkScreen(page, 'changed-meanwhile');
+    // Nothing was written over the other change.
+    const stored = await server.expectCall(200, 'GET', `/api/v1/${realm.name}/users/${userId}`, { token: master });
+    expect(stored).toMatchObject({ name: 'Changed elsewhere', given_name: null });
+
+    await alert.getByRole('button', { name: 'Reload' }).click();
+    await expect.poll(() => page.getByLabel('Full name').inputValue()).toBe('Changed elsewhere');
+    expect(await page.getByLabel('Given name').inputValue()).toBe('');
+    // From the version reloaded, the edit goes through.
+    await page.getByLabel('Given name').fill('Grace');
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await page.getByText('Profile saved.').waitFor();
+    const saved = await server.expectCall(200, 'GET', `/api/v1/${realm.name}/users/${userId}`, { token: master });
+    expect(saved).toMatchObject({ name: 'Changed elsewhere', given_name: 'Grace' });
+  });
+
+  it('lists the sessions of the user and ends one', async () => {
+    // The user signs in elsewhere (through the realm's console application, from Node).
+    const { challenge } = pkce();
+    const authorize = new URL(`${server.url}/oauth2/${realm.name}/authorize`);
+    authorize.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: CONSOLE_APPLICATION.clientId(realm.name),
+      redirect_uri: CONSOLE_APPLICATION.redirectUri(server.url, realm.name),
+      scope: 'openid',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      state: 'elsewhere',
+    }).toString();
+    const login = await submitLogin(new CookieJar(), server.url, authorize.href, {
+      identifier: email,
+      password: 'a console made passphrase',
+    });
+    expect(login.status).toBe(303);
+
+    await page.reload();
+    await heading(page, email).waitFor();
+    const sessions = page.getByRole('region', { name: 'Live sessions, newest first' });
+    // From this machine (as an IPv4-mapped IPv6 address, on a dual-stack socket).
+    await sessions.getByRole('cell', { name: /^(::ffff:)?127\.0\.0\.1$/ }).waitFor();
+    await checkScreen(page, 'user');
+    await page.getByRole('button', { name: /^End session of/ }).click();
+    await page.getByText('The user is not signed in anywhere.').waitFor();
+    await page.getByRole('status').filter({ hasText: 'Ended the session' }).waitFor();
+    expect(
+      await server.expectCall(200, 'GET', `/api/v1/${realm.name}/users/${userId}/sessions`, { token: master }),
+    ).toEqual([]);
+  });
+
+  it('pages the users by keyset and searches them as the admin types', async () => {
+    for (let index = 0; index < 21; index++) {
+      await server.expectCall(201, 'POST', `/api/v1/${realm.name}/users`, {
+        token: master,
+        json: { email: `paged-${index}-${Date.now()}@example.com` },
+      });
+    }
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Users' }).click();
+    await heading(page, 'Users').waitFor();
+    const pager = page.getByRole('navigation', { name: 'Pages of users' });
+    await expect.poll(() => pager.textContent()).toContain('1–20 of 23');
+    await pager.getByRole('button', { name: 'Next page of users' }).click();
+    await expect.poll(() => pager.textContent()).toContain('21–23 of 23');
+    // The second page asked for the users after the first page's last one.
+    expect(seen.requests.some((url) => /\/users\?.*after=/.test(url))).toBe(true);
+    await pager.getByRole('button', { name: 'Previous page of users' }).click();
+    await expect.poll(() => pager.textContent()).toContain('1–20 of 23');
+
+    await page.getByLabel('Search users').pressSequentially('grace', { delay: 20 });
+    await page.getByRole('link', { name: email }).waitFor();
+    await expect.poll(() => page.getByRole('table').getByRole('row').count()).toBe(2);
+    await page.getByLabel('Search users').fill('nobody-by-this-name');
+    await page.getByText('No user matches “nobody-by-this-name”.').waitFor();
+    await checkScreen(page, 'users-empty-search');
+  });
+
+  it('works at phone width: the nav behind a menu button, tables scrolling sideways', async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.getByLabel('Search users').fill('');
+    await expect
+      .poll(() => page.getByRole('navigation', { name: 'Pages of users' }).textContent())
+      .toContain('1–20 of 23');
+    const menu = page.getByRole('button', { name: 'Menu' });
+    expect(await menu.getAttribute('aria-expanded')).toBe('false');
+    expect(await page.getByRole('navigation', { name: 'Console' }).isVisible()).toBe(false);
+    await menu.click();
+    expect(await menu.getAttribute('aria-expanded')).toBe('true');
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Users' }).waitFor();
+    await checkScreen(page, 'users-375');
+    // The page itself never scrolls sideways; wide tables scroll inside their region.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('follows the dark colour scheme of the system', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    // A deep link, loaded afresh: the server answers the console's page, which finds the user.
+    await page.goto(consolePath(`/realms/${realm.name}/users/${userId}`));
+    await heading(page, email).waitFor();
+    expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe(
+      'rgb(15, 18, 22)',
+    );
+    await checkScreen(page, 'user-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it("signs out through the realm's end-session endpoint, back to a console that asks to sign in again", async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    // RP-initiated logout ends the session: coming back, the console meets the login form again.
+    await page.waitForURL(`${server.url}/oauth2/${realm.name}/authorize?**`);
+    await page.locator('#identifier').waitFor();
+    expect(seen.requests.some((url) => url.startsWith(`${server.url}/oauth2/${realm.name}/logout?`))).toBe(true);
+    expect(
+      await page.evaluate(() => Object.keys(window.sessionStorage).filter((key) => key.startsWith('oidc.user'))),
+    ).toEqual([]);
+  });
+
+  it('kept every request on this machine and broke no rule of the CSP', () => {
+    expect(seen.problems).toEqual([]);
+    expect(seen.requests.filter((url) => !isLocal(url))).toEqual([]);
+  });
+});
+
+describe.skipIf(!hasChromium)('a realm admin who may only read', () => {
+  it('sees the writes disabled, each saying the scope it needs', async () => {
+    const viewer = await createRealmAdmin(server, master, realm.name, ['users:read', 'roles:read']);
+    const viewerContext = await (browser as Browser).newContext({ viewport: { width: 1280, height: 800 } });
+    const viewerPage = await viewerContext.newPage();
+    const viewerSeen = watchPage(viewerPage);
+    await viewerPage.goto(consolePath('/'));
+    await viewerPage.getByLabel('Email or username').fill(viewer.username);
+    await viewerPage.getByLabel('Password').fill(viewer.password);
+    await viewerPage.getByRole('button', { name: 'Sign in' }).click();
+    await heading(viewerPage, 'Users').waitFor();
+    const create = viewerPage.getByRole('button', { name: 'New user' });
+    expect(await create.isDisabled()).toBe(true);
+    const hintId = (await create.getAttribute('aria-describedby')) as string;
+    expect(await viewerPage.locator(`[id="${hintId}"]`).textContent()).toBe('needs users:write');
+    // Sections the token cannot read are left out of the nav.
+    expect(await viewerPage.getByRole('navigation', { name: 'Console' }).getByRole('link').allTextContents()).toEqual([
+      'Users',
+      'Roles',
+    ]);
+    await viewerPage.getByRole('link', { name: viewer.email }).click();
+    await heading(viewerPage, viewer.email).waitFor();
+    expect(await viewerPage.getByLabel('Full name').isDisabled()).toBe(true);
+    expect(await viewerPage.getByRole('button', { name: 'Save profile' }).isDisabled()).toBe(true);
+    await viewerPage.getByText('this needs the scope users:roles').waitFor();
+    await checkScreen(viewerPage, 'user-read-only');
+    expect(viewerSeen.problems).toEqual([]);
+    await viewerContext.close();
+  });
+});
+
+describe.skipIf(!hasChromium)("a master-realm admin's realms screens", () => {
+  let masterPage: Page;
+  let masterSeen: ReturnType<typeof watchPage>;
+
+  beforeAll(async () => {
+    // The master realm's console application points at the run's shared issuer URL (test servers
+    // keep console applications as they are), so its redirect cannot come back to this server:
+    // the admin signs in through that application from Node (a real login, code and PKCE), and
+    // the browser is handed the tokens as oidc-client-ts keeps them.
+    const masterAdmin = await createRealmAdmin(server, master, 'master', MANAGEMENT_SCOPES);
+    const [consoleApp] = await server.expectCall(200, 'GET', '/api/v1/master/applications?search=realmkit-console', {
+      token: master,
+    });
+    const redirectUri = consoleApp.redirect_uris[0] as string;
+    const resource = `${server.url}${realmPath(REALM_API_PATH, 'master')}`;
+    const { verifier, challenge } = pkce();
+    const clientId = CONSOLE_APPLICATION.clientId('master');
+    const authorize = new URL(`${server.url}/oauth2/master/authorize`);
+    authorize.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: redirectUri,
+      scope: 'openid profile email offline_access',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      state: 'master',
+      resource,
+    }).toString();
+    const login = await submitLogin(new CookieJar(), server.url, authorize.href, {
+      identifier: masterAdmin.email,
+      password: masterAdmin.password,
+    });
+    const code = new URL(login.headers.get('location') as string).searchParams.get('code') as string;
+    const tokens = await server.call('POST', '/oauth2/master/token', {
+      form: {
+        grant_type: 'authorization_code',
+        client_id: clientId,
+        redirect_uri: redirectUri,
+        code,
+        code_verifier: verifier,
+      },
+    });
+    expect(tokens.status, JSON.stringify(tokens.body)).toBe(200);
+    const { access_token, id_token, refresh_token, scope, expires_in } = tokens.body;
+    const storedUser = JSON.stringify({
+      id_token,
+      access_token,
+      refresh_token,
+      token_type: 'Bearer',
+      scope,
+      profile: { sub: masterAdmin.id, email: masterAdmin.email },
+      expires_at: Math.floor(Date.now() / 1000) + expires_in,
+    });
+    const masterContext = await (browser as Browser).newContext({ viewport: { width: 1280, height: 800 } });
+    await masterContext.addInitScript(
+      ([key, value]) => window.sessionStorage.setItem(key as string, value as string),
+      [`oidc.user:${server.url}/oauth2/master:${clientId}`, storedUser],
+    );
+    masterPage = await masterContext.newPage();
+    masterSeen = watchPage(masterPage);
+  });
+
+  it('lists, searches and opens the realms', async () => {
+    await masterPage.goto(`${server.url}/console/master/`);
+    await masterPage.waitForURL(`${server.url}/console/master/realms`);
+    await heading(masterPage, 'Realms').waitFor();
+    await masterPage.getByLabel('Search realms').fill(realm.name);
+    await masterPage.getByRole('link', { name: realm.name, exact: true }).waitFor();
+    await checkScreen(masterPage, 'realms');
+    await masterPage.getByRole('button', { name: 'New realm' }).click();
+    await masterPage.getByLabel('Name', { exact: true }).fill('Not A Realm Name');
+    await masterPage.getByRole('button', { name: 'Create realm' }).click();
+    await masterPage.getByText(/must be 1-63 lowercase letters/).waitFor();
+    await checkScreen(masterPage, 'new-realm');
+    await masterPage.getByRole('button', { name: 'Cancel' }).click();
+
+    await masterPage.getByRole('link', { name: realm.name, exact: true }).click();
+    await heading(masterPage, `Realm ${realm.name}`).waitFor();
+    await masterPage.getByLabel('Minimum password length').fill('12');
+    await masterPage.getByRole('button', { name: 'Save settings' }).click();
+    await masterPage.getByText('Settings saved.').waitFor();
+    const stored = await server.expectCall(200, 'GET', `/api/v1/realms/${realm.name}`, { token: master });
+    expect(stored.password_policy).toEqual({ min_length: 12, refuse_breached: true });
+    await checkScreen(masterPage, 'realm-settings');
+
+    await masterPage.getByRole('button', { name: 'Delete realm' }).click();
+    const dialog = masterPage.getByRole('dialog', { name: `Delete the realm ${realm.name}?` });
+    await dialog.waitFor();
+    expect(await dialog.getByRole('button', { name: 'Delete realm' }).isDisabled()).toBe(true);
+    await checkScreen(masterPage, 'delete-realm');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    // The realm switcher keeps the section: the master realm's settings.
+    await masterPage.getByLabel('Realm', { exact: true }).selectOption('master');
+    await masterPage.getByRole('button', { name: 'Switch' }).click();
+    await heading(masterPage, 'Realm master').waitFor();
+    await masterPage.getByText('The master realm cannot be deleted').waitFor();
+
+    expect(masterSeen.problems).toEqual([]);
+    expect(masterSeen.requests.filter((url) => !isLocal(url))).toEqual([]);
+  });
+});
