@@ -1,4 +1,4 @@
-import { type FormEvent, type ReactNode, useEffect, useId, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { Link, useLocation, useRoute } from 'wouter';
 import { useRealms } from '../api/realms.ts';
 import { useAuth } from '../auth/auth-provider.tsx';
@@ -23,9 +23,15 @@ export function Layout({ sections, children }: { sections: readonly RealmSection
   const [menuOpen, setMenuOpen] = useState(false);
   const navId = useId();
 
-  // A link followed from the menu closes it.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every navigation, by design.
-  useEffect(() => setMenuOpen(false), [location]);
+  // After a navigation (not the first page), the focus goes to the new screen's content, so that
+  // keyboard and screen reader users start there (a link followed from the menu also closes it).
+  const firstLocation = useRef(location);
+  useEffect(() => {
+    setMenuOpen(false);
+    if (location === firstLocation.current) return;
+    firstLocation.current = '';
+    document.getElementById('main')?.focus();
+  }, [location]);
 
   const visibleSections = sections.filter(
     (section) => (!section.masterOnly || auth.isMaster) && auth.can(section.scope),

@@ -1,5 +1,5 @@
 import { type ReactNode, Suspense } from 'react';
-import { Redirect, Route, Switch } from 'wouter';
+import { Link, Redirect, Route, Switch } from 'wouter';
 import { useAuth } from '../auth/auth-provider.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { NeedsScope } from '../components/scope-hint.tsx';
@@ -106,12 +106,13 @@ function MasterOnly({ children, what }: { children: ReactNode; what: string }) {
   return <>{children}</>;
 }
 
+/** Also inside nested routes: `~` makes the link absolute, so it names the console's base itself. */
 function NotFound() {
   return (
     <>
       <PageHeader title="Not found" />
       <p className="notice">
-        There is nothing at this address in the console. <a href={`${consoleBase}/`}>Go to the start page</a>.
+        There is nothing at this address in the console. <Link href={`~${consoleBase}/`}>Go to the start page</Link>.
       </p>
     </>
   );
