@@ -24,6 +24,25 @@ let context: BrowserContext;
 let page: Page;
 let seen: ReturnType<typeof watchPage>;
 
+/*
+ * The page's globals that the functions this file runs in it (page.evaluate) use: apps/server's
+ * TypeScript has no DOM library, and these few are all the test needs of it.
+ */
+interface PageElement {
+  id: string;
+  scrollWidth: number;
+}
+declare const document: { activeElement: PageElement | null; documentElement: PageElement };
+declare const window: {
+  sessionStorage: Record<string, string> & { setItem(key: string, value: string): void };
+  axe: { run(context: unknown, options: object): Promise<AxeResults> };
+};
+declare function getComputedStyle(element: PageElement): { backgroundColor: string };
+
+interface AxeResults {
+  violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[];
+}
+
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 beforeAll(async () => {
@@ -63,9 +82,7 @@ async function tabTo(target: Page, id: string): Promise<void> {
 async function axeViolations(target: Page): Promise<string[]> {
   await target.evaluate(AXE_SOURCE);
   const violations = await target.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<AxeResults> } })
-      .axe;
-    const results = await axe.run(document, { resultTypes: ['violations'] });
+    const results = await window.axe.run(document, { resultTypes: ['violations'] });
     return results.violations.map((violation) => ({
       id: violation.id,
       impact: violation.impact,
@@ -75,10 +92,6 @@ async function axeViolations(target: Page): Promise<string[]> {
   return violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map((violation) => `${violation.impact} ${violation.id}: ${violation.targets.join(', ')}`);
-}
-
-interface AxeResults {
-  violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[];
 }
 
 /** A screen's axe check and its screenshot. */
