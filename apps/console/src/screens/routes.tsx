@@ -28,7 +28,8 @@ export function ConsoleRoutes() {
           </MasterOnly>
         </Route>
         <Route path="/realms/:realm" nest>
-          {({ realm }) => <RealmRoutes realm={realm} />}
+          {/* A new tree per realm: no list state (search, cursors) carries over to another realm. */}
+          {({ realm }) => <RealmRoutes key={realm} realm={realm} />}
         </Route>
         <Route>
           <NotFound />
