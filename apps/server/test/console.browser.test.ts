@@ -55,6 +55,8 @@ beforeAll(async () => {
   admin = await createRealmAdmin(server, master, realm.name);
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // A step that waits in vain fails naming its locator, well within the test's own timeout.
+  context.setDefaultTimeout(10_000);
   page = await context.newPage();
   seen = watchPage(page);
 });
@@ -338,6 +340,7 @@ describe.skipIf(!hasChromium)('a realm admin who may only read', () => {
   it('sees the writes disabled, each saying the scope it needs', async () => {
     const viewer = await createRealmAdmin(server, master, realm.name, ['users:read', 'roles:read']);
     const viewerContext = await (browser as Browser).newContext({ viewport: { width: 1280, height: 800 } });
+    viewerContext.setDefaultTimeout(10_000);
     const viewerPage = await viewerContext.newPage();
     const viewerSeen = watchPage(viewerPage);
     // A deep link: after the sign-in, the console comes back to it.
@@ -422,6 +425,7 @@ describe.skipIf(!hasChromium)("a master-realm admin's realms screens", () => {
       expires_at: Math.floor(Date.now() / 1000) + expires_in,
     });
     const masterContext = await (browser as Browser).newContext({ viewport: { width: 1280, height: 800 } });
+    masterContext.setDefaultTimeout(10_000);
     await masterContext.addInitScript(
       ([key, value]) => window.sessionStorage.setItem(key as string, value as string),
       [`oidc.user:${server.url}/oauth2/master:${clientId}`, storedUser],
@@ -443,6 +447,7 @@ describe.skipIf(!hasChromium)("a master-realm admin's realms screens", () => {
     await masterPage.getByText(/must be 1-63 lowercase letters/).waitFor();
     await checkScreen(masterPage, 'new-realm');
     await masterPage.getByRole('button', { name: 'Cancel' }).click();
+    await masterPage.getByLabel('Search realms').fill(realm.name);
 
     await masterPage.getByRole('link', { name: realm.name, exact: true }).click();
     await heading(masterPage, `Realm ${realm.name}`).waitFor();
@@ -460,6 +465,21 @@ describe.skipIf(!hasChromium)("a master-realm admin's realms screens", () => {
     await checkScreen(masterPage, 'delete-realm');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
+
+    // A realm made here, and deleted after typing its name.
+    const doomed = `${realm.name}-doomed`;
+    await masterPage.getByRole('link', { name: 'All realms' }).click();
+    await masterPage.getByRole('button', { name: 'New realm' }).click();
+    await masterPage.getByLabel('Name', { exact: true }).fill(doomed);
+    await masterPage.getByLabel('Display name').fill('Doomed realm');
+    await masterPage.getByRole('button', { name: 'Create realm' }).click();
+    await heading(masterPage, `Realm ${doomed}`).waitFor();
+    await masterPage.getByRole('button', { name: 'Delete realm' }).click();
+    const confirm = masterPage.getByRole('dialog', { name: `Delete the realm ${doomed}?` });
+    await confirm.getByLabel(`Type ${doomed} to confirm`).fill(doomed);
+    await confirm.getByRole('button', { name: 'Delete realm' }).click();
+    await heading(masterPage, 'Realms').waitFor();
+    expect((await server.call('GET', `/api/v1/realms/${doomed}`, { token: master })).status).toBe(404);
 
     // The realm switcher keeps the section: the master realm's settings.
     await masterPage.getByLabel('Realm', { exact: true }).selectOption('master');

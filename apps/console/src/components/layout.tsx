@@ -139,9 +139,10 @@ function RealmSwitcher({ current, sections }: { current: string | undefined; sec
     event.preventDefault();
     if (!choice) return;
     // The same section in the chosen realm (not the same item: ids belong to one realm).
-    const rest = current ? location.slice(`/realms/${encodeURIComponent(current)}`.length) : '/users';
+    // From outside a realm (the realms list), the chosen realm's own page: its settings.
+    const rest = current ? location.slice(`/realms/${encodeURIComponent(current)}`.length) : '';
     const section = sections.find((candidate) => candidate.path !== '' && rest.startsWith(candidate.path));
-    navigate(`/realms/${encodeURIComponent(choice)}${section?.path ?? (current ? '' : '/users')}`);
+    navigate(`/realms/${encodeURIComponent(choice)}${section?.path ?? ''}`);
   };
 
   return (

@@ -1,9 +1,10 @@
+import { CONSOLE_REALM_PATH, realmPath } from '@realmkit/contract';
 import { type ReactNode, Suspense } from 'react';
 import { Link, Redirect, Route, Switch } from 'wouter';
 import { useAuth } from '../auth/auth-provider.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { NeedsScope } from '../components/scope-hint.tsx';
-import { consoleBase } from '../config.ts';
+import { fromConsoleRoot } from '../config.ts';
 import { RealmsScreen, realmSections } from './index.tsx';
 import { RealmContext } from './realm-context.tsx';
 import type { RealmSection } from './section.ts';
@@ -55,8 +56,9 @@ function RealmRoutes({ realm }: { realm: string }) {
         <PageHeader title="Another realm" />
         <p className="notice">
           You are signed in to the realm <strong>{signedInTo}</strong>, which manages itself only. To manage{' '}
-          <strong>{realm}</strong>, sign in at <a href={`/console/${encodeURIComponent(realm)}/`}>its own console</a> or
-          at the master realm's.
+          <strong>{realm}</strong>, sign in at{' '}
+          <a href={`${realmPath(CONSOLE_REALM_PATH, encodeURIComponent(realm))}/`}>its own console</a> or at the master
+          realm's.
         </p>
       </>
     );
@@ -107,13 +109,12 @@ function MasterOnly({ children, what }: { children: ReactNode; what: string }) {
   return <>{children}</>;
 }
 
-/** Also inside nested routes: `~` makes the link absolute, so it names the console's base itself. */
 function NotFound() {
   return (
     <>
       <PageHeader title="Not found" />
       <p className="notice">
-        There is nothing at this address in the console. <Link href={`~${consoleBase}/`}>Go to the start page</Link>.
+        There is nothing at this address in the console. <Link href={fromConsoleRoot('/')}>Go to the start page</Link>.
       </p>
     </>
   );
