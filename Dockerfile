@@ -11,6 +11,7 @@ COPY package.json package-lock.json ./
 COPY packages/contract/package.json packages/contract/
 COPY packages/sdk/package.json packages/sdk/
 COPY apps/server/package.json apps/server/
+COPY apps/console/package.json apps/console/
 COPY examples/resource-server/package.json examples/resource-server/
 COPY examples/sdk-quickstart/package.json examples/sdk-quickstart/
 COPY examples/generated-client/package.json examples/generated-client/
@@ -19,7 +20,8 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
       --workspace=@realmkit/server --workspace=@realmkit/contract \
   && npm cache clean --force
 
-# --- build: the server's dist/ (and the contract's), and Scalar's bundle vendored into assets/ --
+# --- build: the server's dist/ (and the contract's), Scalar's bundle vendored into assets/, and
+# the console (apps/console) built into console/ ----------------------------------------------
 FROM node:24-slim AS build
 WORKDIR /app
 COPY . .
@@ -39,6 +41,7 @@ COPY --from=deps /app /app
 COPY --from=build /app/packages/contract/dist packages/contract/dist
 COPY --from=build /app/apps/server/dist apps/server/dist
 COPY --from=build /app/apps/server/assets apps/server/assets
+COPY --from=build /app/apps/server/console apps/server/console
 COPY apps/server/bin apps/server/bin
 COPY apps/server/templates apps/server/templates
 # The code belongs to root and is read-only for the server; only the data directory is its own.

@@ -5,7 +5,7 @@
 #   2. `npm pack` each and check the tarballs' file lists (scripts/check-tarballs.mjs);
 #   3. install the three tarballs into a blank directory (dependencies from the npm registry),
 #      run `npx realmkit start` on the embedded database, get a token with curl with the client
-#      it printed, see /docs served from the package, stop it with SIGTERM: exit 0;
+#      it printed, see /docs and /console served from the package, stop it with SIGTERM: exit 0;
 #   4. with MACHINE_NODE set to a Node older than 22.17: the bin says so and exits 1.
 # Runs on the Node on PATH (`npm run check:release` puts Node 24 there on an older machine).
 # RELEASE_CHECK_PORT (default 18495); KEEP_RELEASE_CHECK=1 keeps the temp directory.
@@ -76,6 +76,11 @@ bundle="$(curl -sf "http://127.0.0.1:$PORT/docs" | grep -o '/docs/assets/scalar-
   fail "/docs does not reference the Scalar bundle"
 curl -sf -o /dev/null "http://127.0.0.1:$PORT$bundle" || fail "GET $bundle"
 echo "ok   /docs served from the package's vendored bundle"
+grep -q '^  sign in as: *admin' "$WORK/server.log" || { cat "$WORK/server.log"; fail "no first admin printed"; }
+script="$(curl -sf "http://127.0.0.1:$PORT/console/master/" | grep -o '/console/assets/index-[A-Za-z0-9_-]*\.js')" ||
+  fail "/console/master/ does not reference the console's script"
+curl -sf -o /dev/null "http://127.0.0.1:$PORT$script" || fail "GET $script"
+echo "ok   /console served from the package's build, the first admin printed"
 
 # SIGTERM to the realmkit process (npx runs it as a child): it finishes in-flight requests,
 # closes the database and exits 0, and npx exits with its code.

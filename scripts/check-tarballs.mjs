@@ -24,6 +24,8 @@ const REQUIRED = {
     'templates/verify-email.subject.txt',
     'assets/scalar-api-reference.standalone.js',
     'assets/scalar-api-reference.LICENSE',
+    'console/index.html',
+    /^console\/assets\/index-[\w-]+\.js$/,
   ],
 };
 

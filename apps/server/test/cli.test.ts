@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVER_HEAP_FLAGS } from '../src/cli/server-heap-flags.ts';
+import { loadConfig } from '../src/config/config.ts';
+import { createLogger } from '../src/http/logger.ts';
+import { startServer } from '../src/server.ts';
 import { waitFor } from './support/outbox-helpers.ts';
 import { runRealmkit, spawnRealmkit } from './support/realmkit-process.ts';
 import { startServerProcess } from './support/server-process.ts';
@@ -20,7 +23,9 @@ describe('realmkit: help, version, exit codes', () => {
     expect(await runRealmkit(['--version'])).toMatchObject({ code: 0, stdout: `${serverPackage.version}\n` });
     const help = await runRealmkit(['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['start', 'migrate', 'notifier', 'create-client']) expect(help.stdout).toContain(command);
+    for (const command of ['start', 'migrate', 'notifier', 'create-client', 'create-admin']) {
+      expect(help.stdout).toContain(command);
+    }
     const commandHelp = await runRealmkit(['create-client', '--help']);
     expect(commandHelp).toMatchObject({ code: 0 });
     expect(commandHelp.stdout).toContain('--scopes');
@@ -68,6 +73,57 @@ describe('realmkit: migrate, create-client, start on the embedded database', () 
       stdout: 'The database is up to date: no pending migration.\n',
     });
   });
+
+  it('creates a console admin with a password printed once, and only once per email', async () => {
+    const created = await runRealmkit(['create-admin', '--email', 'ops@example.com', '--username', 'ops'], env);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain('Created admin ops@example.com in the master realm (role admin).');
+    expect(created.stdout).toContain('Console: http://localhost:0/console/master/');
+    const password = /password: (\S+)/.exec(created.stdout)?.[1] as string;
+    expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
+
+    const again = await runRealmkit(['create-admin', '--email', 'OPS@example.com'], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('the master realm already has a user OPS@example.com');
+    const badEmail = await runRealmkit(['create-admin', '--email', 'not-an-email'], env);
+    expect(badEmail).toMatchObject({ code: 2, stderr: expect.stringContaining('is not an email address') });
+    expect((await runRealmkit(['create-admin'], env)).stderr).toContain('--email is required');
+
+    // The password signs the admin in: checked by a server on the same database.
+    const server = await startServer(
+      {
+        ...loadConfig({
+          ...env,
+          REALMKIT_BOOTSTRAP_CLIENT_ID: 'cli-check',
+          REALMKIT_BOOTSTRAP_CLIENT_SECRET: 'cli-check-secret-0123',
+        }),
+        port: 0,
+      },
+      createLogger('silent'),
+    );
+    try {
+      const token = await fetch(`${server.url}/oauth2/master/token`, {
+        method: 'POST',
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: 'cli-check',
+          client_secret: 'cli-check-secret-0123',
+        }),
+      });
+      const headers = { authorization: `Bearer ${((await token.json()) as { access_token: string }).access_token}` };
+      const users = await fetch(`${server.url}/api/v1/master/users?search=ops%40example.com`, { headers });
+      const [admin] = ((await users.json()) as { data: { id: string; username: string }[] }).data;
+      expect(admin?.username).toBe('ops');
+      const verify = await fetch(`${server.url}/api/v1/master/users/${admin?.id}/password/verify`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ password }),
+      });
+      expect(verify.status).toBe(204);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 
   it('creates a client whose secret gets a token with exactly its scopes; a running server holds the database', async () => {
     const wrongScope = await runRealmkit(

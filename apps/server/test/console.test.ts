@@ -1,8 +1,8 @@
-import { CONSOLE_APPLICATION, REALM_API_PATH, realmPath } from '@realmkit/contract';
+import { CONSOLE_APPLICATION } from '@realmkit/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRealmAdmin } from './support/console.ts';
+import { RATE_LIMITS_OFF } from '../src/config/rate-limit-config.ts';
+import { consoleToken, createRealmAdmin } from './support/console.ts';
 import { TEST_ISSUER_URL } from './support/constants.ts';
-import { CookieJar, pkce, submitLogin } from './support/sign-in.ts';
 import { startTestServer, type TestRealm, type TestServer } from './support/test-server.ts';
 
 /**
@@ -82,46 +82,9 @@ describe('the console application of a realm', () => {
     ]);
   });
 
-  /** Signs `admin` in through the realm's console application; its access token for the realm's Management API. */
-  async function consoleToken(admin: { username: string; password: string }): Promise<string> {
-    const { verifier, challenge } = pkce();
-    const clientId = CONSOLE_APPLICATION.clientId(realm.name);
-    const redirectUri = CONSOLE_APPLICATION.redirectUri(TEST_ISSUER_URL, realm.name);
-    const resource = `${TEST_ISSUER_URL}${realmPath(REALM_API_PATH, realm.name)}`;
-    const authorize = new URL(`${server.url}/oauth2/${realm.name}/authorize`);
-    authorize.search = new URLSearchParams({
-      response_type: 'code',
-      client_id: clientId,
-      redirect_uri: redirectUri,
-      scope: 'openid profile offline_access',
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-      state: 'console-state',
-      resource,
-    }).toString();
-    const login = await submitLogin(new CookieJar(), server.url, authorize.href, {
-      identifier: admin.username,
-      password: admin.password,
-    });
-    expect(login.status).toBe(303);
-    const code = new URL(login.headers.get('location') as string).searchParams.get('code') as string;
-    const tokens = await server.call('POST', `/oauth2/${realm.name}/token`, {
-      form: {
-        grant_type: 'authorization_code',
-        client_id: clientId,
-        redirect_uri: redirectUri,
-        code,
-        code_verifier: verifier,
-        resource,
-      },
-    });
-    expect(tokens.status, JSON.stringify(tokens.body)).toBe(200);
-    return tokens.body.access_token;
-  }
-
   it("signs a realm's admin in with a token that manages the realm as their roles allow, and no other", async () => {
     const admin = await createRealmAdmin(server, master, realm.name);
-    const token = await consoleToken(admin);
+    const token = await consoleToken(server, realm.name, admin);
     await server.expectCall(201, 'POST', `/api/v1/${realm.name}/users`, {
       token,
       json: { email: `made-in-console-${Date.now()}@example.com` },
@@ -140,7 +103,7 @@ describe('the console application of a realm', () => {
       'resources:read',
       'audit-logs:read',
     ]);
-    const token = await consoleToken(viewer);
+    const token = await consoleToken(server, realm.name, viewer);
     await server.expectCall(200, 'GET', `/api/v1/${realm.name}/users`, { token });
     const write = await server.call('POST', `/api/v1/${realm.name}/users`, {
       token,
@@ -148,5 +111,25 @@ describe('the console application of a realm', () => {
     });
     expect(write.status).toBe(403);
     expect(write.body).toMatchObject({ error: 'insufficient_scope' });
+  });
+
+  it("counts each admin's Management API requests apart: one busy admin does not hold up another", async () => {
+    const limited = await startTestServer({
+      config: { rateLimits: { ...RATE_LIMITS_OFF, managementPerClient: { points: 3, durationSeconds: 3600 } } },
+    });
+    try {
+      const [busy, other] = await Promise.all([
+        createRealmAdmin(server, master, realm.name, ['users:read']),
+        createRealmAdmin(server, master, realm.name, ['users:read']),
+      ]);
+      const busyToken = await consoleToken(limited, realm.name, busy);
+      const otherToken = await consoleToken(limited, realm.name, other);
+      const list = (token: string) => limited.call('GET', `/api/v1/${realm.name}/users`, { token });
+      for (let i = 0; i < 3; i++) expect((await list(busyToken)).status).toBe(200);
+      expect((await list(busyToken)).status).toBe(429);
+      expect((await list(otherToken)).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
   });
 });

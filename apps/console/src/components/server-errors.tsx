@@ -15,15 +15,17 @@ function fieldNamesOf(values: unknown, prefix = ''): string[] {
 }
 
 /**
- * Puts the server's field errors (422 and 409 `details[].path`, the contract's dotted paths) on
- * the form's fields, focusing the first; answers what no field can show.
+ * Puts the server's field errors (422 and 409 `details[].path`, the contract's dotted paths, a
+ * list's items by index) on the form's fields, focusing the first; answers what no field can show.
  */
 export function bindServerErrors<T extends FieldValues>(form: UseFormReturn<T>, error: unknown): unknown {
   if (!(error instanceof APIError) || !error.details?.length) return error;
   const fields = new Set(fieldNamesOf(form.formState.defaultValues));
-  const unbound = error.details.filter((detail) => !fields.has(detail.path));
+  // A list's item (`redirect_uris.2`) is a field too, when the list is one.
+  const isField = (path: string) => fields.has(path) || fields.has(path.replace(/\.\d+$/, ''));
+  const unbound = error.details.filter((detail) => !isField(detail.path));
   error.details
-    .filter((detail) => fields.has(detail.path))
+    .filter((detail) => isField(detail.path))
     .forEach((detail, index) => {
       form.setError(detail.path as Path<T>, { type: 'server', message: detail.message }, { shouldFocus: index === 0 });
     });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { MASTER_REALM } from '@realmkit/contract';
+import { Email, MASTER_REALM, Username } from '@realmkit/contract';
 import { addAdminUser, generatePassword } from '../bootstrap/bootstrap.ts';
 import { consoleUrl } from '../console/console.routes.ts';
 import { ValidationError } from '../errors/api-error.ts';
@@ -28,6 +28,10 @@ export async function createAdminCommand(args: string[]): Promise<number> {
     'password-stdin': { type: 'boolean' },
   });
   if (!values.email) throw new UsageError('--email is required');
+  if (!Email.safeParse(values.email).success) throw new UsageError(`--email ${values.email} is not an email address`);
+  if (values.username !== undefined && !Username.safeParse(values.username).success) {
+    throw new UsageError(`--username ${values.username} is not a valid username`);
+  }
   const password = values['password-stdin'] ? readFileSync(0, 'utf8').replace(/\r?\n$/, '') : generatePassword();
   if (password.length === 0) throw new UsageError('--password-stdin read an empty password');
   const admin = { email: values.email, password, ...(values.username ? { username: values.username } : {}) };

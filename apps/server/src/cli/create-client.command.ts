@@ -1,3 +1,4 @@
+import { CONSOLE_APPLICATION } from '@realmkit/contract';
 import { createLogger } from '../http/logger.ts';
 import { ResourceScopeEntity } from '../resources/resource.entity.ts';
 import type { Runtime } from '../runtime.ts';
@@ -46,6 +47,11 @@ export async function createClientCommand(args: string[]): Promise<number> {
   const clientId = values['client-id'];
   if (clientId !== undefined && !/^[A-Za-z0-9._~-]{3,128}$/.test(clientId)) {
     throw new UsageError('--client-id must be 3-128 URL-safe characters (A-Z a-z 0-9 . _ ~ -)');
+  }
+  if (clientId?.startsWith(CONSOLE_APPLICATION.clientId(''))) {
+    throw new UsageError(
+      `--client-id must not start with ${CONSOLE_APPLICATION.clientId('')} (the console applications')`,
+    );
   }
 
   const config = loadCommandConfig();

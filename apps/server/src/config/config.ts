@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { CONSOLE_APPLICATION } from '@realmkit/contract';
 import { z } from 'zod';
 import {
   DEFAULT_LOGIN_GUESSING,
@@ -54,6 +55,9 @@ export interface Config {
   pruneIntervalSeconds: number;
 }
 
+/** client_ids the realms' console applications have (`realmkit-console-<realm>`): no other client may take one. */
+const CONSOLE_CLIENT_ID_PREFIX = CONSOLE_APPLICATION.clientId('');
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -69,6 +73,7 @@ const Env = z.object({
   REALMKIT_BOOTSTRAP_CLIENT_ID: z
     .string()
     .regex(/^[A-Za-z0-9._~-]{3,128}$/, 'must be 3-128 URL-safe characters')
+    .refine((id) => !id.startsWith(CONSOLE_CLIENT_ID_PREFIX), `must not start with ${CONSOLE_CLIENT_ID_PREFIX}`)
     .optional(),
   REALMKIT_BOOTSTRAP_CLIENT_SECRET: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
   REALMKIT_BOOTSTRAP_ADMIN_EMAIL: z.email('must be an email address').max(254).optional(),

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { REALM_MANAGEMENT_SCOPES } from '@realmkit/contract';
+import { CONSOLE_APPLICATION, REALM_API_PATH, REALM_MANAGEMENT_SCOPES, realmPath } from '@realmkit/contract';
+import { TEST_ISSUER_URL } from './constants.ts';
+import { CookieJar, pkce, submitLogin } from './sign-in.ts';
 import type { TestServer } from './test-server.ts';
 
 export interface RealmAdmin {
@@ -41,4 +43,48 @@ export async function createRealmAdmin(
   });
   await server.expectCall(204, 'POST', `${api}/users/${user.id}/roles`, { token, json: { role_ids: [role.id] } });
   return { id: user.id, email: user.email, username: user.username, password, roleId: role.id };
+}
+
+/**
+ * Signs `admin` in through the console application of `realm` (login page, code, PKCE), as the
+ * console does: its access token for the realm's Management API.
+ */
+export async function consoleToken(
+  server: TestServer,
+  realm: string,
+  admin: { username: string; password: string },
+): Promise<string> {
+  const { verifier, challenge } = pkce();
+  const clientId = CONSOLE_APPLICATION.clientId(realm);
+  const redirectUri = CONSOLE_APPLICATION.redirectUri(TEST_ISSUER_URL, realm);
+  const resource = `${TEST_ISSUER_URL}${realmPath(REALM_API_PATH, realm)}`;
+  const authorize = new URL(`${server.url}/oauth2/${realm}/authorize`);
+  authorize.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: redirectUri,
+    scope: 'openid profile offline_access',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    state: 'console-state',
+    resource,
+  }).toString();
+  const login = await submitLogin(new CookieJar(), server.url, authorize.href, {
+    identifier: admin.username,
+    password: admin.password,
+  });
+  if (login.status !== 303) throw new Error(`sign-in answered ${login.status}`);
+  const code = new URL(login.headers.get('location') as string).searchParams.get('code') as string;
+  const tokens = await server.call('POST', `/oauth2/${realm}/token`, {
+    form: {
+      grant_type: 'authorization_code',
+      client_id: clientId,
+      redirect_uri: redirectUri,
+      code,
+      code_verifier: verifier,
+      resource,
+    },
+  });
+  if (tokens.status !== 200) throw new Error(`code exchange answered ${tokens.status} ${JSON.stringify(tokens.body)}`);
+  return tokens.body.access_token;
 }

@@ -1,16 +1,13 @@
 import { Route, Switch } from 'wouter';
-import { PlaceholderScreen } from '../../components/placeholder-screen.tsx';
+import { ApplicationScreen } from './application-screen.tsx';
+import { ApplicationsListScreen } from './applications-list-screen.tsx';
 
-/** `/realms/:realm/applications` and `/realms/:realm/applications/:id` (to be built). */
+/** `/realms/:realm/applications` (the list, a new application) and `/realms/:realm/applications/:id` (one). */
 export default function ApplicationsScreen() {
   return (
     <Switch>
-      <Route path="/">
-        <PlaceholderScreen title="Applications" />
-      </Route>
-      <Route path="/:id">
-        <PlaceholderScreen title="Application" />
-      </Route>
+      <Route path="/" component={ApplicationsListScreen} />
+      <Route path="/:id">{({ id }) => <ApplicationScreen key={id} id={id} />}</Route>
     </Switch>
   );
 }

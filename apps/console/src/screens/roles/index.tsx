@@ -1,16 +1,13 @@
 import { Route, Switch } from 'wouter';
-import { PlaceholderScreen } from '../../components/placeholder-screen.tsx';
+import { RoleScreen } from './role-screen.tsx';
+import { RolesListScreen } from './roles-list-screen.tsx';
 
-/** `/realms/:realm/roles` and `/realms/:realm/roles/:id` (to be built). */
+/** `/realms/:realm/roles` (the list, a new role) and `/realms/:realm/roles/:id` (one role). */
 export default function RolesScreen() {
   return (
     <Switch>
-      <Route path="/">
-        <PlaceholderScreen title="Roles" />
-      </Route>
-      <Route path="/:id">
-        <PlaceholderScreen title="Role" />
-      </Route>
+      <Route path="/" component={RolesListScreen} />
+      <Route path="/:id">{({ id }) => <RoleScreen key={id} id={id} />}</Route>
     </Switch>
   );
 }
