@@ -1,28 +1,29 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { CONSOLE_APPLICATION, MANAGEMENT_SCOPES, REALM_API_PATH, realmPath } from '@realmkit/contract';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, isLocal, launchChromium, screenshotPath, watchPage } from './support/chromium.ts';
-import { createRealmAdmin, type RealmAdmin } from './support/console.ts';
-import { CookieJar, pkce, startSignInServer, submitLogin } from './support/sign-in.ts';
-import type { TestRealm, TestServer } from './support/test-server.ts';
+import { hasChromium, isLocal, screenshotPath, watchPage } from './support/chromium.ts';
+import { createRealmAdmin } from './support/console.ts';
+import {
+  type ConsoleFixture,
+  type ConsolePage,
+  expectNoSeriousViolations,
+  signInToConsole,
+  startConsoleFixture,
+} from './support/console-browser.ts';
+import { CookieJar, pkce, submitLogin } from './support/sign-in.ts';
 
 /**
- * The web console in Chromium, against a server whose issuer is its own address: a realm's admin
- * signs in with the keyboard, creates a user (meeting the realm's password policy at the right
- * field), edits it (and meets a concurrent edit as "changed by someone else"), ends a session;
- * a master-realm admin's realms screens. Every screen passes axe-core without a serious or
+ * The web console's foundation, users and realms screens in Chromium, against a server whose
+ * issuer is its own address: a realm's admin signs in with the keyboard, creates a user (the
+ * realm's password policy answering at the right field), edits it (a concurrent edit is "changed
+ * by someone else"), sets its password, assigns a role, ends a session, pages and searches the
+ * users, at phone width and in the dark scheme, and signs out; an admin who may only read; a
+ * master-realm admin's realms screens. Every screen passes axe-core without a serious or
  * critical violation, no request leaves loopback and the CSP blocks nothing.
  */
-let server: TestServer;
-let master: string;
-let realm: TestRealm;
-let admin: RealmAdmin;
-let browser: Browser | undefined;
-let context: BrowserContext;
-let page: Page;
-let seen: ReturnType<typeof watchPage>;
+let fixture: ConsoleFixture | undefined;
+/** The realm admin's console page, signed in by the first test and used by those after it. */
+let adminConsole: ConsolePage;
 
 /*
  * The page's globals that the functions this file runs in it (page.evaluate) use: apps/server's
@@ -33,72 +34,28 @@ interface PageElement {
   scrollWidth: number;
 }
 declare const document: { activeElement: PageElement | null; documentElement: PageElement };
-declare const window: {
-  sessionStorage: Record<string, string> & { setItem(key: string, value: string): void };
-  axe: { run(context: unknown, options: object): Promise<AxeResults> };
-};
+declare const window: { sessionStorage: Record<string, string> & { setItem(key: string, value: string): void } };
 declare function getComputedStyle(element: PageElement): { backgroundColor: string };
 
-interface AxeResults {
-  violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[];
-}
-
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
 beforeAll(async () => {
-  if (!hasChromium) return;
-  server = await startSignInServer();
-  master = await server.masterToken();
-  // Test servers keep no console applications: a realm made through this server gets its own,
-  // at this server's URL.
-  realm = await server.createRealm(master, 'console');
-  admin = await createRealmAdmin(server, master, realm.name);
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  // A step that waits in vain fails naming its locator, well within the test's own timeout.
-  context.setDefaultTimeout(10_000);
-  page = await context.newPage();
-  seen = watchPage(page);
+  // A fresh realm (its console application at this server's URL) and its admin, signed in.
+  fixture = await startConsoleFixture('console');
 });
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await fixture?.close();
 });
 
-const consolePath = (path = '/') => `${server.url}/console/${realm.name}${path}`;
-
-/** Tabs until the element with `id` has the focus: the keyboard's way to a field. */
-async function tabTo(target: Page, id: string): Promise<void> {
-  for (let step = 0; step < 20; step++) {
-    if (await target.evaluate((wanted) => document.activeElement?.id === wanted, id)) return;
-    await target.keyboard.press('Tab');
-  }
-  throw new Error(`#${id} never got the focus`);
+/** The fixture, inside tests that run only with Chromium. */
+function setup(): ConsoleFixture {
+  if (!fixture) throw new Error('no console fixture (no Chromium)');
+  return fixture;
 }
 
-/**
- * axe-core's serious and critical violations on the page as it is. Its source is evaluated
- * through the DevTools protocol (page.evaluate), which the page's CSP does not govern, so the
- * console keeps its real policy: a script tag would need 'unsafe-inline', or bypassCSP.
- */
-async function axeViolations(target: Page): Promise<string[]> {
-  await target.evaluate(AXE_SOURCE);
-  const violations = await target.evaluate(async () => {
-    const results = await window.axe.run(document, { resultTypes: ['violations'] });
-    return results.violations.map((violation) => ({
-      id: violation.id,
-      impact: violation.impact,
-      targets: violation.nodes.map((node) => node.target.join(' ')).slice(0, 3),
-    }));
-  });
-  return violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.impact} ${violation.id}: ${violation.targets.join(', ')}`);
-}
+const consolePath = (path = '/') => `${setup().server.url}/console/${setup().realm.name}${path}`;
 
 /** A screen's axe check and its screenshot. */
 async function checkScreen(target: Page, name: string): Promise<void> {
-  expect(await axeViolations(target), `axe on ${name}`).toEqual([]);
+  await expectNoSeriousViolations(target, name);
   await target.screenshot({ path: screenshotPath(`console-${name}.png`), fullPage: false });
 }
 
@@ -111,13 +68,14 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
   let userId = '';
 
   it("signs a realm's admin in with the keyboard and lands on the realm's users", async () => {
+    const { realm, admin } = setup();
+    adminConsole = await signInToConsole(setup());
+    // A step that waits in vain fails naming its locator, well within the test's own timeout.
+    adminConsole.page.setDefaultTimeout(10_000);
+    const { page } = adminConsole;
+    await heading(page, 'Users').waitFor();
+    // The console's start page, for a realm's admin: the realm's users.
     await page.goto(consolePath('/'));
-    await page.waitForURL(`${server.url}/oauth2/${realm.name}/authorize?**`);
-    await tabTo(page, 'identifier');
-    await page.keyboard.type(admin.email);
-    await page.keyboard.press('Tab');
-    await page.keyboard.type(admin.password);
-    await page.keyboard.press('Enter');
     await page.waitForURL(consolePath(`/realms/${realm.name}/users`));
     await heading(page, 'Users').waitFor();
     // The admin's own account is the one user so far (created through the API).
@@ -136,6 +94,7 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
   });
 
   it("creates a user, showing the realm's refusal of the password at the password field", async () => {
+    const { page } = adminConsole;
     email = `grace-${Date.now()}@example.com`;
     await page.getByRole('button', { name: 'New user' }).click();
     await page.getByLabel('Email', { exact: true }).fill(email);
@@ -167,6 +126,8 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
   });
 
   it('edits the user, and turns a concurrent edit into "changed by someone else" with Reload', async () => {
+    const { server, master, realm } = setup();
+    const { page } = adminConsole;
     await page.getByLabel('Full name').fill('Grace Brewster Hopper');
     await page.getByRole('button', { name: 'Save profile' }).click();
     await page.getByText('Profile saved.').waitFor();
@@ -198,6 +159,7 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
   });
 
   it("sets the user's password, the realm's policy answering at the field", async () => {
+    const { page } = adminConsole;
     const password = page.getByLabel('New password');
     await password.fill('short');
     await page.getByRole('button', { name: 'Set password' }).click();
@@ -210,6 +172,8 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
   });
 
   it("assigns one of the realm's roles to the user, and removes it", async () => {
+    const { server, master, realm } = setup();
+    const { page } = adminConsole;
     await server.expectCall(201, 'POST', `/api/v1/${realm.name}/roles`, {
       token: master,
       json: { name: 'editor', description: 'Edits the posts' },
@@ -231,6 +195,8 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
   });
 
   it('lists the sessions of the user and ends one', async () => {
+    const { server, master, realm } = setup();
+    const { page } = adminConsole;
     // The user signs in elsewhere (through the realm's console application, from Node).
     const { challenge } = pkce();
     const authorize = new URL(`${server.url}/oauth2/${realm.name}/authorize`);
@@ -264,6 +230,8 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
   });
 
   it('pages the users by keyset and searches them as the admin types', async () => {
+    const { server, master, realm } = setup();
+    const { page, seen } = adminConsole;
     for (let index = 0; index < 21; index++) {
       await server.expectCall(201, 'POST', `/api/v1/${realm.name}/users`, {
         token: master,
@@ -290,6 +258,7 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
   });
 
   it('works at phone width: the nav behind a menu button, tables scrolling sideways', async () => {
+    const { page } = adminConsole;
     await page.setViewportSize({ width: 375, height: 800 });
     await page.getByLabel('Search users').fill('');
     await expect
@@ -308,6 +277,8 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
   });
 
   it('follows the dark colour scheme of the system', async () => {
+    const { realm } = setup();
+    const { page } = adminConsole;
     await page.emulateMedia({ colorScheme: 'dark' });
     // A deep link, loaded afresh: the server answers the console's page, which finds the user.
     await page.goto(consolePath(`/realms/${realm.name}/users/${userId}`));
@@ -320,6 +291,8 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
   });
 
   it("signs out through the realm's end-session endpoint, back to a console that asks to sign in again", async () => {
+    const { server, realm } = setup();
+    const { page, seen } = adminConsole;
     await page.getByRole('button', { name: 'Sign out' }).click();
     // RP-initiated logout ends the session: coming back, the console meets the login form again.
     await page.waitForURL(`${server.url}/oauth2/${realm.name}/authorize?**`);
@@ -331,6 +304,7 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
   });
 
   it('kept every request on this machine and broke no rule of the CSP', () => {
+    const { seen } = adminConsole;
     expect(seen.problems).toEqual([]);
     expect(seen.requests.filter((url) => !isLocal(url))).toEqual([]);
   });
@@ -338,16 +312,15 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
 
 describe.skipIf(!hasChromium)('a realm admin who may only read', () => {
   it('sees the writes disabled, each saying the scope it needs', async () => {
+    const { server, master, realm } = setup();
     const viewer = await createRealmAdmin(server, master, realm.name, ['users:read', 'roles:read']);
-    const viewerContext = await (browser as Browser).newContext({ viewport: { width: 1280, height: 800 } });
-    viewerContext.setDefaultTimeout(10_000);
-    const viewerPage = await viewerContext.newPage();
-    const viewerSeen = watchPage(viewerPage);
     // A deep link: after the sign-in, the console comes back to it.
-    await viewerPage.goto(consolePath(`/realms/${realm.name}/users/${viewer.id}`));
-    await viewerPage.getByLabel('Email or username').fill(viewer.username);
-    await viewerPage.getByLabel('Password').fill(viewer.password);
-    await viewerPage.getByRole('button', { name: 'Sign in' }).click();
+    const viewerConsole = await signInToConsole(setup(), {
+      path: `/realms/${realm.name}/users/${viewer.id}`,
+      user: viewer,
+    });
+    const viewerPage = viewerConsole.page;
+    viewerPage.setDefaultTimeout(10_000);
     await heading(viewerPage, viewer.email).waitFor();
     expect(viewerPage.url()).toBe(consolePath(`/realms/${realm.name}/users/${viewer.id}`));
     expect(await viewerPage.getByLabel('Full name').isDisabled()).toBe(true);
@@ -366,8 +339,8 @@ describe.skipIf(!hasChromium)('a realm admin who may only read', () => {
       'Users',
       'Roles',
     ]);
-    expect(viewerSeen.problems).toEqual([]);
-    await viewerContext.close();
+    viewerConsole.expectClean();
+    await viewerPage.close();
   });
 });
 
@@ -376,6 +349,7 @@ describe.skipIf(!hasChromium)("a master-realm admin's realms screens", () => {
   let masterSeen: ReturnType<typeof watchPage>;
 
   beforeAll(async () => {
+    const { server, master } = setup();
     // The master realm's console application points at the run's shared issuer URL (test servers
     // keep console applications as they are), so its redirect cannot come back to this server:
     // the admin signs in through that application from Node (a real login, code and PKCE), and
@@ -424,7 +398,7 @@ describe.skipIf(!hasChromium)("a master-realm admin's realms screens", () => {
       profile: { sub: masterAdmin.id, email: masterAdmin.email },
       expires_at: Math.floor(Date.now() / 1000) + expires_in,
     });
-    const masterContext = await (browser as Browser).newContext({ viewport: { width: 1280, height: 800 } });
+    const masterContext = await setup().browser.newContext({ viewport: { width: 1280, height: 800 } });
     masterContext.setDefaultTimeout(10_000);
     await masterContext.addInitScript(
       ([key, value]) => window.sessionStorage.setItem(key as string, value as string),
@@ -435,6 +409,7 @@ describe.skipIf(!hasChromium)("a master-realm admin's realms screens", () => {
   });
 
   it('lists, searches and opens the realms', async () => {
+    const { server, master, realm } = setup();
     await masterPage.goto(`${server.url}/console/master/`);
     await masterPage.waitForURL(`${server.url}/console/master/realms`);
     await heading(masterPage, 'Realms').waitFor();
