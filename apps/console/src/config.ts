@@ -28,3 +28,11 @@ export const isMasterConsole: boolean = signInRealm === MASTER_REALM;
 
 /** The router's base: every console path is relative to it. */
 export const consoleBase = `${CONSOLE_PATH}/${encodeURIComponent(signInRealm)}`;
+
+/**
+ * A console path (`/realms/acme/users`) as a link or navigation target from anywhere, nested
+ * routes included: wouter resolves `~` paths from the page's root rather than the nearest nest.
+ */
+export function fromConsoleRoot(path: string): string {
+  return `~${consoleBase}${path}`;
+}

@@ -49,6 +49,8 @@ export function DataTable<Row>({
 }: DataTableProps<Row>) {
   const captionId = useId();
   if (!isLoading && rows && rows.length === 0) return <div className="empty-state">{empty}</div>;
+  // Not loading and nothing to show: the list failed, and its error says so above the table.
+  if (!isLoading && !rows) return null;
   return (
     <div className="data-table">
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (WCAG 2.1.1). */}

@@ -1,4 +1,4 @@
-import { type FormEvent, type ReactNode, useEffect, useId, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { Link, useLocation, useRoute } from 'wouter';
 import { useRealms } from '../api/realms.ts';
 import { useAuth } from '../auth/auth-provider.tsx';
@@ -23,9 +23,15 @@ export function Layout({ sections, children }: { sections: readonly RealmSection
   const [menuOpen, setMenuOpen] = useState(false);
   const navId = useId();
 
-  // A link followed from the menu closes it.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every navigation, by design.
-  useEffect(() => setMenuOpen(false), [location]);
+  // After a navigation (not the first page), the focus goes to the new screen's content, so that
+  // keyboard and screen reader users start there (a link followed from the menu also closes it).
+  const firstLocation = useRef(location);
+  useEffect(() => {
+    setMenuOpen(false);
+    if (location === firstLocation.current) return;
+    firstLocation.current = '';
+    document.getElementById('main')?.focus();
+  }, [location]);
 
   const visibleSections = sections.filter(
     (section) => (!section.masterOnly || auth.isMaster) && auth.can(section.scope),
@@ -133,9 +139,10 @@ function RealmSwitcher({ current, sections }: { current: string | undefined; sec
     event.preventDefault();
     if (!choice) return;
     // The same section in the chosen realm (not the same item: ids belong to one realm).
-    const rest = current ? location.slice(`/realms/${encodeURIComponent(current)}`.length) : '/users';
+    // From outside a realm (the realms list), the chosen realm's own page: its settings.
+    const rest = current ? location.slice(`/realms/${encodeURIComponent(current)}`.length) : '';
     const section = sections.find((candidate) => candidate.path !== '' && rest.startsWith(candidate.path));
-    navigate(`/realms/${encodeURIComponent(choice)}${section?.path ?? (current ? '' : '/users')}`);
+    navigate(`/realms/${encodeURIComponent(choice)}${section?.path ?? ''}`);
   };
 
   return (

@@ -1,9 +1,10 @@
+import { CONSOLE_REALM_PATH, realmPath } from '@realmkit/contract';
 import { type ReactNode, Suspense } from 'react';
-import { Redirect, Route, Switch } from 'wouter';
+import { Link, Redirect, Route, Switch } from 'wouter';
 import { useAuth } from '../auth/auth-provider.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { NeedsScope } from '../components/scope-hint.tsx';
-import { consoleBase } from '../config.ts';
+import { fromConsoleRoot } from '../config.ts';
 import { RealmsScreen, realmSections } from './index.tsx';
 import { RealmContext } from './realm-context.tsx';
 import type { RealmSection } from './section.ts';
@@ -28,7 +29,8 @@ export function ConsoleRoutes() {
           </MasterOnly>
         </Route>
         <Route path="/realms/:realm" nest>
-          {({ realm }) => <RealmRoutes realm={realm} />}
+          {/* A new tree per realm: no list state (search, cursors) carries over to another realm. */}
+          {({ realm }) => <RealmRoutes key={realm} realm={realm} />}
         </Route>
         <Route>
           <NotFound />
@@ -54,8 +56,9 @@ function RealmRoutes({ realm }: { realm: string }) {
         <PageHeader title="Another realm" />
         <p className="notice">
           You are signed in to the realm <strong>{signedInTo}</strong>, which manages itself only. To manage{' '}
-          <strong>{realm}</strong>, sign in at <a href={`/console/${encodeURIComponent(realm)}/`}>its own console</a> or
-          at the master realm's.
+          <strong>{realm}</strong>, sign in at{' '}
+          <a href={`${realmPath(CONSOLE_REALM_PATH, encodeURIComponent(realm))}/`}>its own console</a> or at the master
+          realm's.
         </p>
       </>
     );
@@ -111,7 +114,7 @@ function NotFound() {
     <>
       <PageHeader title="Not found" />
       <p className="notice">
-        There is nothing at this address in the console. <a href={`${consoleBase}/`}>Go to the start page</a>.
+        There is nothing at this address in the console. <Link href={fromConsoleRoot('/')}>Go to the start page</Link>.
       </p>
     </>
   );

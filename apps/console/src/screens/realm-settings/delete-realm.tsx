@@ -7,6 +7,7 @@ import { useDeleteRealm } from '../../api/realms.ts';
 import { FormAlert } from '../../components/alerts.tsx';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { ActionButton } from '../../components/scope-hint.tsx';
+import { fromConsoleRoot } from '../../config.ts';
 
 /** Deleting a realm and everything in it, after typing its name. */
 export function DeleteRealm({ realm, etag }: { realm: Realm; etag: string | undefined }) {
@@ -49,7 +50,7 @@ export function DeleteRealm({ realm, etag }: { realm: Realm; etag: string | unde
             {
               onSuccess: () => {
                 setConfirming(false);
-                navigate('/realms');
+                navigate(fromConsoleRoot('/realms'));
               },
             },
           )
