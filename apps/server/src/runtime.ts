@@ -31,8 +31,8 @@ export interface OpenRuntimeOptions {
   bootstrap: 'full' | 'no-generated-client' | 'skip';
   /** What token times, key retirement and grace periods read (default: the system clock; tests move it). */
   clock?: Clock;
-  /** See {@link BootstrapOptions.syncConsoleApplications}; default true. */
-  syncConsoleApplications?: boolean | undefined;
+  /** See {@link BootstrapOptions.followIssuerUrl}; default true. */
+  followIssuerUrl?: boolean | undefined;
 }
 
 const DEFAULT_POOL_SIZE = { embedded: 4, postgres: 10 };
@@ -75,7 +75,7 @@ export async function openRuntime(config: Config, logger: Logger, options: OpenR
           ? {}
           : await bootstrap(services, {
               ...bootstrapOptions(config, secret.key, options.bootstrap),
-              syncConsoleApplications: options.syncConsoleApplications ?? true,
+              followIssuerUrl: options.followIssuerUrl ?? true,
             });
       return {
         services,

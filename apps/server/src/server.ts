@@ -32,10 +32,11 @@ export interface StartOptions {
   /** The time tokens, key retirement and secret grace periods read (tests: moved forward instead of sleeping). */
   clock?: Clock;
   /**
-   * Give every realm its console application, at this server's URL (default). Test servers that
-   * share one database under different URLs turn it off, or each start would move the others'.
+   * Point what holds the server's URL at this server's (default): every realm's Management API
+   * indicator and console application (BootstrapOptions.followIssuerUrl). Test servers sharing one
+   * database under different URLs turn it off, or each start would move the others'.
    */
-  syncConsoleApplications?: boolean;
+  followIssuerUrl?: boolean;
 }
 
 /**
@@ -49,7 +50,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
   const runtime = await openRuntime(config, logger, {
     bootstrap: 'full',
     clock: options.clock,
-    syncConsoleApplications: options.syncConsoleApplications,
+    followIssuerUrl: options.followIssuerUrl,
   });
   const { services } = runtime;
   let rateLimits: RateLimits | undefined;

@@ -202,6 +202,10 @@ describe("the console's first admin and console applications", () => {
         redirect_uris: ['https://auth.example.com/console/master/callback'],
         post_logout_redirect_uris: ['https://auth.example.com/console/master/'],
       });
+      const resources = await masterCall(second, client, '/api/v1/master/resources?search=Management');
+      expect(resources.body.data).toEqual([
+        expect.objectContaining({ is_management_api: true, indicator: 'https://auth.example.com/api/v1/master' }),
+      ]);
       // Deleted, it comes back at the next start: a realm always has its console.
       const deleted = await fetch(`${second.url}/api/v1/master/applications/${console?.id}`, {
         method: 'DELETE',

@@ -21,6 +21,18 @@ async function managementTokenLifetimeMs(): Promise<number> {
   return management.access_token_ttl * 1000;
 }
 
+describe('fetch', () => {
+  it("calls the given fetch as a plain function, as a browser's own fetch must be called", async () => {
+    // A browser's fetch throws "Illegal invocation" when called as a method of another object.
+    const browserLikeFetch = function (this: unknown, input: RequestInfo | URL, init?: RequestInit) {
+      if (this !== undefined && this !== globalThis) throw new TypeError('Illegal invocation');
+      return fetch(input, init);
+    };
+    const rk = new Realmkit({ baseUrl, realm: 'master', ...adminClient, fetch: browserLikeFetch });
+    expect((await rk.users.list()).meta.current_page).toBe(1);
+  });
+});
+
 describe('token provider', () => {
   it('single flight: 100 concurrent calls of a cold client send one token request', async () => {
     const counting = countingFetch();

@@ -11,8 +11,6 @@ export const realmkit = new Realmkit({
   baseUrl: issuerUrl,
   realm: signInRealm,
   tokenSource,
-  // The SDK calls `config.fetch(...)`: a browser's fetch refuses to run with another `this`.
-  fetch: (input, init) => window.fetch(input, init),
   maxRetries: 1,
 });
 

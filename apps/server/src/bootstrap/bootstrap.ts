@@ -28,8 +28,12 @@ export interface BootstrapOptions {
   admin?: { email: string; password: string } | undefined;
   /** Generate a first admin user on first start when none is configured (`npm start`). */
   generateAdmin?: boolean;
-  /** Add missing console applications and point them at this server's URL (ApplicationService.syncConsoleApplications). */
-  syncConsoleApplications?: boolean;
+  /**
+   * Point what holds the server's URL at `REALMKIT_ISSUER_URL`, which may have changed since the
+   * last start: the realms' Management API indicators, and their console applications (missing
+   * ones added: ApplicationService.syncConsoleApplications).
+   */
+  followIssuerUrl?: boolean;
 }
 
 export interface BootstrapResult {
@@ -77,7 +81,7 @@ export function bootstrap(services: BootstrapServices, options: BootstrapOptions
 async function run(services: BootstrapServices, options: BootstrapOptions): Promise<BootstrapResult> {
   const em = services.orm.em.fork();
   await checkSecretKey(em, options.secretKey);
-  await services.resources.syncManagementIndicators(em);
+  if (options.followIssuerUrl) await services.resources.syncManagementIndicators(em);
   const newMasterScopes = await services.resources.syncManagementScopes(em);
 
   let master = await services.realms.findByName(MASTER_REALM);
@@ -95,7 +99,7 @@ async function run(services: BootstrapServices, options: BootstrapOptions): Prom
 
   if (newMasterScopes.length > 0) await grantToAdminRole(services, master.id, newMasterScopes);
 
-  if (options.syncConsoleApplications) await services.applications.syncConsoleApplications();
+  if (options.followIssuerUrl) await services.applications.syncConsoleApplications();
 
   const result: BootstrapResult = {};
   const wanted = options.client;

@@ -204,7 +204,7 @@ export async function startTestServer(
     },
     options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     // Test servers share one database under different URLs (global-setup.ts keeps it).
-    { syncConsoleApplications: false, ...options.start },
+    { followIssuerUrl: false, ...options.start },
   );
   return new TestServer(running);
 }

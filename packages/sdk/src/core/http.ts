@@ -96,8 +96,11 @@ async function readBody(response: Response): Promise<unknown> {
 async function attempt(config: HttpConfig, request: HttpRequest, options: RequestOptions): Promise<HttpResponse> {
   const timeoutSignal = AbortSignal.timeout(options.timeout ?? config.timeout);
   const signal = options.signal ? AbortSignal.any([options.signal, timeoutSignal]) : timeoutSignal;
+  // Called unbound: a browser's `fetch` called as a method of another object (`config.fetch(…)`)
+  // throws "Illegal invocation".
+  const fetchFn = config.fetch;
   try {
-    const response = await config.fetch(request.url, {
+    const response = await fetchFn(request.url, {
       method: request.method,
       headers: { ...config.headers, ...request.headers, ...options.headers },
       body: request.body,
