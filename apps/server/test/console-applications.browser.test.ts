@@ -84,7 +84,9 @@ describe.skipIf(!hasChromium)('console: applications and roles', () => {
       path: `/realms/${realm.name}/applications`,
     });
     const { page } = consolePage;
-    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await page
+      .context()
+      .grantPermissions(['clipboard-read', 'clipboard-write'], { origin: (fixture as ConsoleFixture).url });
 
     // The list: the realm's console application, marked built in.
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Applications');

@@ -75,7 +75,7 @@ describe.skipIf(!hasChromium)('console: API resources, signing keys, audit log',
 
     // Edit: a 422 of the server lands at its field (the request altered on its way, past the form's check).
     const settings = page.getByRole('region', { name: 'Settings' });
-    const resourceUrl = `${server.url}${api}/resources/${id}`;
+    const resourceUrl = `${(fixture as ConsoleFixture).url}${api}/resources/${id}`;
     await page.route(resourceUrl, (route) =>
       route.request().method() === 'PATCH'
         ? route.continue({ postData: JSON.stringify({ access_token_ttl: 30 }) })

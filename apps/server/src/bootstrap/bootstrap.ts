@@ -160,7 +160,7 @@ async function grantToAdminRole(services: BootstrapServices, masterId: string, s
 async function adminRole(services: BootstrapServices, masterId: string) {
   const existing = await services.roles.findByName(services.orm.em.fork(), masterId, ADMIN_ROLE);
   if (existing) return existing;
-  const management = await services.resources.findTarget(masterId, undefined);
+  const management = await services.resources.findTarget({ id: masterId, name: MASTER_REALM }, undefined);
   if (!management) throw new Error('the master realm has no Management API resource');
   const scopeIds = await services.resources.scopeIds(masterId, management.id);
   return services.orm.em.fork().transactional(async (em) => {

@@ -94,7 +94,7 @@ async function createClient(
   const { services } = runtime;
   const realm = await services.realms.findByRef(input.realmRef);
   if (!realm) throw new CliError(`no realm ${input.realmRef}`);
-  const resource = await services.resources.findTarget(realm.id, input.indicator);
+  const resource = await services.resources.findTarget(realm, input.indicator);
   if (!resource) throw new CliError(`realm ${realm.name} has no API resource with the indicator ${input.indicator}`);
 
   const em = services.orm.em.fork();

@@ -69,9 +69,9 @@ export class HotPathCache {
   }
 
   /** The resource a token request targets: by indicator, or the realm's Management API. */
-  resource(realmId: string, indicator: string | undefined): Promise<Resource | null> {
-    return this.#get(`resource\0${realmId}\0${indicator ?? ''}`, () =>
-      this.#sources.resources.findTarget(realmId, indicator),
+  resource(realm: { id: string; name: string }, indicator: string | undefined): Promise<Resource | null> {
+    return this.#get(`resource\0${realm.id}\0${indicator ?? ''}`, () =>
+      this.#sources.resources.findTarget(realm, indicator),
     );
   }
 

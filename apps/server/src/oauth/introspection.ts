@@ -31,7 +31,7 @@ export async function introspect(
     throw error;
   }
   const forUserinfo = claims.aud === deps.issuers.urlOf(contract.oauth.userinfo.path, realm.name);
-  if (!forUserinfo && !(await deps.resources.findTarget(realm.id, claims.aud))) return INACTIVE;
+  if (!forUserinfo && !(await deps.resources.findTarget(realm, claims.aud))) return INACTIVE;
   return {
     active: true,
     scope: claims.scope,

@@ -227,13 +227,22 @@ export class ResourceService {
   }
 
   /**
-   * The resource a token request targets: by indicator, or the Management API by default. Forks
-   * its own EntityManager: the token endpoint runs outside any request context.
+   * The resource a token request targets: by indicator, or the Management API by default. The
+   * Management API's indicator is this server's URL for the realm, whatever its row holds (each
+   * start rewrites it to that start's REALMKIT_ISSUER_URL; another instance may still run at
+   * another): its tokens' audience is what this server verifies. Forks its own EntityManager: the
+   * token endpoint runs outside any request context.
    */
-  async findTarget(realmId: string, indicator: string | undefined): Promise<Resource | null> {
-    return this.#orm.em
-      .fork()
-      .findOne(ResourceEntity, indicator === undefined ? { realmId, isManagement: true } : { realmId, indicator });
+  async findTarget(realm: { id: string; name: string }, indicator: string | undefined): Promise<Resource | null> {
+    const em = this.#orm.em.fork();
+    const managementIndicator = this.#issuers.managementAudienceOf(realm.name);
+    if (indicator !== undefined && indicator !== managementIndicator) {
+      return em.findOne(ResourceEntity, { realmId: realm.id, indicator, isManagement: false });
+    }
+    const management = await em.findOne(ResourceEntity, { realmId: realm.id, isManagement: true });
+    // Read-only from here (the fork is never flushed).
+    if (management) management.indicator = managementIndicator;
+    return management;
   }
 
   async scopeIds(realmId: string, resourceId: string): Promise<string[]> {

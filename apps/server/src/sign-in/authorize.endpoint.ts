@@ -34,7 +34,7 @@ export function authorizeEndpoint(deps: SignInDeps): RequestHandler {
         req.method === 'POST' ? ((await readOAuthForm(req)) ?? {}) : (req.query as unknown as OAuthForm);
       const { client, request } = await checkAuthorizationRequest(params, {
         client: (clientId) => deps.cache.application(realm.id, clientId),
-        resourceExists: async (indicator) => Boolean(await deps.cache.resource(realm.id, indicator)),
+        resourceExists: async (indicator) => Boolean(await deps.cache.resource(realm, indicator)),
       });
       const current = request.prompt.includes('login') ? null : await currentSession(deps, req, realm);
       const maxAgeMs = request.maxAge === null ? null : request.maxAge * 1000;

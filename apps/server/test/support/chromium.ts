@@ -32,11 +32,23 @@ export function isLocal(url: string): boolean {
   return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && LOCAL_HOSTS.has(parsed.hostname);
 }
 
-/** Chromium with the flags that work on these machines (no sandbox as root, no background calls home). */
-export function launchChromium(): Promise<Browser> {
+/**
+ * Chromium with the flags that work on these machines (no sandbox as root, no background calls
+ * home). `mapHost` sends a made-up host name to a loopback address and port inside this browser
+ * only (`--host-resolver-rules`: no DNS query is made for it), and treats its http origin as the
+ * browser treats localhost's.
+ */
+export function launchChromium(mapHost?: { host: string; to: string }): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
+      // A secure context there, as on localhost (Web Crypto, which PKCE in the page needs).
+      ...(mapHost
+        ? [
+            `--host-resolver-rules=MAP ${mapHost.host} ${mapHost.to}`,
+            `--unsafely-treat-insecure-origin-as-secure=http://${mapHost.host}`,
+          ]
+        : []),
       '--headless',
       '--no-sandbox',
       '--disable-gpu',

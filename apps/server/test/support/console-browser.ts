@@ -1,20 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { CONSOLE_APPLICATION, MASTER_REALM, REALM_API_PATH, REALM_ISSUER_PATH, realmPath } from '@realmkit/contract';
+import { MASTER_REALM } from '@realmkit/contract';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { hasChromium, isLocal, launchChromium, watchPage } from './chromium.ts';
 import { createRealmAdmin, type RealmAdmin } from './console.ts';
-import { CookieJar, pkce, startSignInServer, submitLogin } from './sign-in.ts';
-import type { TestRealm, TestServer } from './test-server.ts';
+import { TEST_ISSUER_URL } from './constants.ts';
+import { startTestServer, type TestRealm, type TestServer } from './test-server.ts';
 
 /**
- * What the console's browser tests stand on: a server whose issuer is its own URL (the console
- * signs in through it), a fresh realm — its console application made with it, at that URL — with
- * an admin holding every Management API scope of the realm, and Chromium.
+ * What the console's browser tests stand on: a test server, reached by the browser at the run's
+ * shared issuer URL (`http://realmkit.test`, mapped to the server's loopback port inside this
+ * Chromium only), so that the console applications and Management API indicators every realm of
+ * the shared database has — the master realm's included — are this server's; a fresh realm with
+ * an admin holding every Management API scope of it; and Chromium.
  */
 export interface ConsoleFixture {
   readonly server: TestServer;
+  /** The server's address in the browser: the issuer URL its tokens and redirect URIs name. */
+  readonly url: string;
   /** A master-realm token of the bootstrap client, to set things up and change them behind the console's back. */
   readonly master: string;
   readonly realm: TestRealm;
@@ -26,14 +30,15 @@ export interface ConsoleFixture {
 /** Starts the fixture; `undefined` without Chromium (support/chromium.ts: CI requires it). */
 export async function startConsoleFixture(prefix = 'console'): Promise<ConsoleFixture | undefined> {
   if (!hasChromium) return undefined;
-  const server = await startSignInServer();
+  const server = await startTestServer();
   try {
     const master = await server.masterToken();
     const realm = await server.createRealm(master, prefix);
     const admin = await createRealmAdmin(server, master, realm.name);
-    const browser = await launchChromium();
+    const browser = await launchChromium({ host: ISSUER_HOST, to: new URL(server.url).host });
     return {
       server,
+      url: TEST_ISSUER_URL,
       master,
       realm,
       admin,
@@ -47,6 +52,13 @@ export async function startConsoleFixture(prefix = 'console'): Promise<ConsoleFi
     await server.close();
     throw error;
   }
+}
+
+const ISSUER_HOST = new URL(TEST_ISSUER_URL).host;
+
+/** A request that stays on this machine: {@link isLocal}, or the issuer's host the fixture's browser maps to loopback. */
+function staysLocal(url: string): boolean {
+  return isLocal(url) || new URL(url).host === ISSUER_HOST;
 }
 
 /** The page's document, as the functions evaluated in it see it (this project compiles without the DOM library). */
@@ -77,119 +89,53 @@ export async function tabTo(page: Page, id: string): Promise<void> {
 export async function signInToConsole(
   fixture: ConsoleFixture,
   options: {
+    /** The console's realm (whose admins sign in): the fixture's by default. */
+    realm?: string;
     path?: string;
     user?: { email: string; password: string };
     viewport?: { width: number; height: number };
   } = {},
 ): Promise<ConsolePage> {
-  const { server, realm } = fixture;
+  const realm = options.realm ?? fixture.realm.name;
   const user = options.user ?? fixture.admin;
-  const path = options.path ?? `/realms/${realm.name}/users`;
+  const path = options.path ?? `/realms/${realm}/users`;
   const page = await fixture.browser.newPage({ viewport: options.viewport ?? { width: 1280, height: 800 } });
-  const seen = watchPage(page);
-  await page.goto(`${server.url}/console/${realm.name}${path}`);
-  await page.waitForURL(`${server.url}/oauth2/${realm.name}/authorize?**`);
+  const opened = consolePage(page);
+  await page.goto(`${fixture.url}/console/${realm}${path}`);
+  await page.waitForURL(`${fixture.url}/oauth2/${realm}/authorize?**`);
   await tabTo(page, 'identifier');
   await page.keyboard.type(user.email);
   await page.keyboard.press('Tab');
   await page.keyboard.type(user.password);
   await page.keyboard.press('Enter');
-  await page.waitForURL(`${server.url}/console/${realm.name}${path}`);
-  return {
-    page,
-    seen,
-    expectClean() {
-      expect(seen.problems).toEqual([]);
-      expect(seen.requests.filter((url) => !isLocal(url))).toEqual([]);
-    },
-  };
+  await page.waitForURL(`${fixture.url}/console/${realm}${path}`);
+  return opened;
 }
 
 /** What {@link signInToConsole} answers, for a page it did not sign in itself. */
-function consolePage(page: Page): ConsolePage {
+export function consolePage(page: Page): ConsolePage {
   const seen = watchPage(page);
   return {
     page,
     seen,
     expectClean() {
       expect(seen.problems).toEqual([]);
-      expect(seen.requests.filter((url) => !isLocal(url))).toEqual([]);
+      expect(seen.requests.filter((url) => !staysLocal(url))).toEqual([]);
     },
   };
 }
 
 /**
- * Opens the master realm's console at `path` as `admin` (a master-realm user, e.g. made with
- * `createRealmAdmin(server, master, 'master', MANAGEMENT_SCOPES)`). The master realm's console
- * application points at the run's shared issuer URL (test servers keep console applications as
- * they are, and that URL is not one a spa may be given anew), so its redirect cannot come back to
- * this server: the admin signs in through it from Node (the login page, code and PKCE), and the
- * page starts with the tokens where oidc-client-ts keeps them.
+ * Opens the master realm's console at `path` and signs `admin` in with the keyboard: a
+ * master-realm user, e.g. made with `createRealmAdmin(server, master, 'master', MANAGEMENT_SCOPES)`.
  */
-export async function openMasterConsole(
+export function openMasterConsole(
   fixture: ConsoleFixture,
-  admin: RealmAdmin,
+  admin: { email: string; password: string },
   path: string,
   viewport = { width: 1280, height: 800 },
 ): Promise<ConsolePage> {
-  const { server, master } = fixture;
-  const [application] = await server.expectCall(200, 'GET', '/api/v1/master/applications?search=realmkit-console', {
-    token: master,
-  });
-  const redirectUri = application.redirect_uris[0] as string;
-  const clientId = CONSOLE_APPLICATION.clientId(MASTER_REALM);
-  const resource = `${server.url}${realmPath(REALM_API_PATH, MASTER_REALM)}`;
-  const { verifier, challenge } = pkce();
-  const authorize = new URL(`${server.url}${realmPath(REALM_ISSUER_PATH, MASTER_REALM)}/authorize`);
-  authorize.search = new URLSearchParams({
-    response_type: 'code',
-    client_id: clientId,
-    redirect_uri: redirectUri,
-    scope: 'openid profile email offline_access',
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-    state: 'master',
-    resource,
-  }).toString();
-  const login = await submitLogin(new CookieJar(), server.url, authorize.href, {
-    identifier: admin.email,
-    password: admin.password,
-  });
-  const code = new URL(login.headers.get('location') as string).searchParams.get('code') as string;
-  const tokens = await server.call('POST', `${realmPath(REALM_ISSUER_PATH, MASTER_REALM)}/token`, {
-    form: {
-      grant_type: 'authorization_code',
-      client_id: clientId,
-      redirect_uri: redirectUri,
-      code,
-      code_verifier: verifier,
-    },
-  });
-  expect(tokens.status, JSON.stringify(tokens.body)).toBe(200);
-  const { access_token, id_token, refresh_token, scope, expires_in } = tokens.body;
-  const stored = JSON.stringify({
-    id_token,
-    access_token,
-    refresh_token,
-    token_type: 'Bearer',
-    scope,
-    profile: { sub: admin.id, email: admin.email },
-    expires_at: Math.floor(Date.now() / 1000) + expires_in,
-  });
-  const context = await fixture.browser.newContext({ viewport });
-  await context.addInitScript(
-    ([key, value]) => (globalThis as unknown as StorageHolder).sessionStorage.setItem(key as string, value as string),
-    [`oidc.user:${server.url}${realmPath(REALM_ISSUER_PATH, MASTER_REALM)}:${clientId}`, stored],
-  );
-  const page = await context.newPage();
-  const opened = consolePage(page);
-  await page.goto(`${server.url}/console/${MASTER_REALM}${path}`);
-  return opened;
-}
-
-/** The page's sessionStorage, as the script set before its own sees it. */
-interface StorageHolder {
-  sessionStorage: { setItem(key: string, value: string): void };
+  return signInToConsole(fixture, { realm: MASTER_REALM, user: admin, path, viewport });
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

@@ -29,7 +29,7 @@ export async function handler({
     throw new OAuthError('invalid_scope', 'The scope parameter is malformed');
   }
 
-  const resource = await services.cache.resource(realm.id, params.resource);
+  const resource = await services.cache.resource(realm, params.resource);
   if (!resource) throw new OAuthError('invalid_target', `Unknown resource: ${params.resource}`);
 
   const grantable = await services.cache.grantedScopes(realm.id, client.id, resource.id);

@@ -46,7 +46,7 @@ export async function issueUserTokens(services: GrantServices, grant: UserGrant)
   let accessScopes: string[];
   let ttlSeconds: number;
   if (grant.resource) {
-    const resource = await services.cache.resource(realm.id, grant.resource);
+    const resource = await services.cache.resource(realm, grant.resource);
     if (!resource) throw new OAuthError('invalid_grant', 'The resource of this grant no longer exists');
     const grantable = await services.roles.scopesGrantedToUser(realm.id, user.id, resource.id);
     accessScopes = otherScopes.length > 0 ? grantable.filter((scope) => otherScopes.includes(scope)) : grantable;
