@@ -149,14 +149,17 @@ describe('applications: create, get, list', () => {
     });
 
     it('paginates newest first, with the total of every page', async () => {
+      // Five: the four above, and the console application the realm was created with.
       const first = await server.call('GET', `${apps(listRealm.name)}?per_page=2`, { token: admin });
       expect(first.status).toBe(200);
-      expect(first.body.meta).toEqual({ current_page: 1, per_page: 2, total: 4 });
+      expect(first.body.meta).toEqual({ current_page: 1, per_page: 2, total: 5 });
       expect(first.body.data.map((a: { name: string }) => a.name)).toEqual(['Delta worker', 'Gamma backend']);
 
       const second = await server.call('GET', `${apps(listRealm.name)}?per_page=2&page=2`, { token: admin });
-      expect(second.body.meta).toEqual({ current_page: 2, per_page: 2, total: 4 });
+      expect(second.body.meta).toEqual({ current_page: 2, per_page: 2, total: 5 });
       expect(second.body.data.map((a: { name: string }) => a.name)).toEqual(['Beta mobile', 'Alpha web']);
+      const third = await server.call('GET', `${apps(listRealm.name)}?per_page=2&page=3`, { token: admin });
+      expect(third.body.data.map((a: { name: string }) => a.name)).toEqual(['Realmkit console']);
       expect(JSON.stringify([first.body, second.body])).not.toMatch(/"(previous_)?client_secret(_hash)?":/);
     });
 

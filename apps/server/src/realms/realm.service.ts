@@ -101,7 +101,9 @@ export class RealmService {
         return realm;
       });
     } catch (error) {
-      if (violatedConstraint(error) === 'realms_name_unique') {
+      // The name is taken: by the realm's row, or by its console application's client_id.
+      const violated = violatedConstraint(error);
+      if (violated === 'realms_name_unique' || violated === 'applications_client_id_unique') {
         throw new ConflictError(`A realm named "${input.name}" already exists`, [
           { path: 'name', message: 'Already taken' },
         ]);
