@@ -24,9 +24,9 @@ async function managementTokenLifetimeMs(): Promise<number> {
 describe('fetch', () => {
   it("calls the given fetch as a plain function, as a browser's own fetch must be called", async () => {
     // A browser's fetch throws "Illegal invocation" when called as a method of another object.
-    const browserLikeFetch = function (this: unknown, input: RequestInfo | URL, init?: RequestInit) {
+    const browserLikeFetch = function (this: unknown, ...args: Parameters<typeof fetch>) {
       if (this !== undefined && this !== globalThis) throw new TypeError('Illegal invocation');
-      return fetch(input, init);
+      return fetch(...args);
     };
     const rk = new Realmkit({ baseUrl, realm: 'master', ...adminClient, fetch: browserLikeFetch });
     expect((await rk.users.list()).meta.current_page).toBe(1);
