@@ -1,6 +1,13 @@
+import { once } from 'node:events';
+import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { CONSOLE_APPLICATION } from '@realmkit/contract';
+import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RATE_LIMITS_OFF } from '../src/config/rate-limit-config.ts';
+import { consoleRoutes } from '../src/console/console.routes.ts';
 import { consoleToken, createRealmAdmin } from './support/console.ts';
 import { TEST_ISSUER_URL } from './support/constants.ts';
 import { startTestServer, type TestRealm, type TestServer } from './support/test-server.ts';
@@ -61,6 +68,37 @@ describe('the console page', () => {
     const missing = await server.call('GET', '/console/assets/index-nothing.js');
     expect(missing.status).toBe(404);
     expect(missing.body).toMatchObject({ error: 'not_found' });
+  });
+});
+
+describe('the console build', () => {
+  it('is served only where one was built, and again as it changes under a running server', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'realmkit-console-'));
+    try {
+      expect(consoleRoutes({ issuerUrl: TEST_ISSUER_URL, buildDir: dir })).toBeUndefined();
+      const page = (script: string) =>
+        `<meta name="realmkit-issuer" content=""><script type="module" src="/console/assets/${script}"></script>`;
+      await mkdir(path.join(dir, 'assets'));
+      await writeFile(path.join(dir, 'assets', 'index-one.js'), 'one();');
+      await writeFile(path.join(dir, 'index.html'), page('index-one.js'));
+      const app = express().use(consoleRoutes({ issuerUrl: TEST_ISSUER_URL, buildDir: dir }) as express.Router);
+      const listening = app.listen(0);
+      await once(listening, 'listening');
+      const base = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+      try {
+        expect(await (await fetch(`${base}/console/master/`)).text()).toContain('index-one.js');
+        // A rebuild (`npm run dev -w @realmkit/console`): new files, a newer page.
+        await writeFile(path.join(dir, 'assets', 'index-two.js'), 'two();');
+        await writeFile(path.join(dir, 'index.html'), page('index-two.js'));
+        await utimes(path.join(dir, 'index.html'), new Date(), new Date(Date.now() + 5_000));
+        expect(await (await fetch(`${base}/console/master/`)).text()).toContain('index-two.js');
+        expect(await (await fetch(`${base}/console/assets/index-two.js`)).text()).toBe('two();');
+      } finally {
+        listening.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONSOLE_APPLICATION, CONSOLE_PATH, MASTER_REALM } from '@realmkit/contract';
@@ -88,10 +88,14 @@ export interface ConsoleOptions {
  */
 export function consoleRoutes({ issuerUrl, buildDir = CONSOLE_BUILD_DIR }: ConsoleOptions): Router | undefined {
   if (!existsSync(path.join(buildDir, 'index.html'))) return undefined;
-  // Read once, on the first request: a server nobody opens the console of holds none of it.
-  let build: ConsoleBuild | undefined;
-  const loaded = () => {
-    build ??= loadBuild(buildDir, issuerUrl);
+  // Read on the first request (a server nobody opens the console of holds none of it), and again
+  // when the build changes under a running server (`npm run dev -w @realmkit/console`).
+  let build: (ConsoleBuild & { builtAt: number }) | undefined;
+  const loaded = (): ConsoleBuild => {
+    // Mid-rebuild the folder may be empty for a moment: the last build answers meanwhile.
+    const builtAt = statSync(path.join(buildDir, 'index.html'), { throwIfNoEntry: false })?.mtimeMs;
+    if (builtAt !== undefined && build?.builtAt !== builtAt) build = { ...loadBuild(buildDir, issuerUrl), builtAt };
+    if (!build) throw new Error(`no console build in ${buildDir}`);
     return build;
   };
   const csp = contentSecurityPolicy(issuerUrl);
