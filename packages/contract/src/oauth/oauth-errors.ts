@@ -63,7 +63,8 @@ export const OAUTH_ERRORS = {
   rate_limited: {
     status: 429,
     description:
-      'Too many token requests for this client_id or from this IP address; retry after the delay that Retry-After gives',
+      'Too many requests for this client_id or from this IP address, or too many failed client authentications from ' +
+      'this IP address; retry after the delay that Retry-After gives',
   },
   server_error: { status: 500, description: 'An unexpected failure on the server' },
 } as const satisfies Readonly<Record<string, OAuthErrorEntry>>;

@@ -43,7 +43,8 @@ export const oauthContract = c.router(
         "or for the `resource` of the authorization request with the scopes the user's roles hold there; an ID " +
         'token for `openid`; a refresh token for `offline_access`. refresh_token: the same again, and a new refresh ' +
         'token. Failures are RFC 6749 errors, `{ error, error_description }`: 401 `invalid_client`, 400 for the ' +
-        'others, 429 `rate_limited` past the per-client or per-IP rate limit.',
+        'others, 429 `rate_limited` past the per-client or per-IP rate limit, or, before the secret is checked, ' +
+        'after too many failed client authentications from this address (for this client_id, or for any).',
       metadata: publicRoute(TAG, {
         oauthErrors: [
           'invalid_request',
@@ -64,14 +65,15 @@ export const oauthContract = c.router(
       pathParams: RealmPathParams,
       contentType: 'application/x-www-form-urlencoded',
       body: IntrospectionRequest,
-      responses: { 200: IntrospectionResponse, 400: OAuthErrorBody, 401: OAuthErrorBody },
+      responses: { 200: IntrospectionResponse, 400: OAuthErrorBody, 401: OAuthErrorBody, 429: OAuthErrorBody },
       summary: 'Introspect an access token (RFC 7662)',
       description:
         'For resource servers that cannot verify JWTs themselves. The caller authenticates as a confidential ' +
         'client of the realm (`client_secret_basic` or `client_secret_post`). A token of this realm, validly ' +
         'signed, unexpired, of an application and a resource that still exist answers `active: true` with its ' +
-        'claims; anything else answers only `{ "active": false }`.',
-      metadata: publicRoute(TAG, { oauthErrors: ['invalid_request', 'invalid_client'] }),
+        'claims; anything else answers only `{ "active": false }`. The token endpoint\'s rate limits apply, and ' +
+        'failed client authentications count in the same buckets as there (429 `rate_limited`).',
+      metadata: publicRoute(TAG, { oauthErrors: ['invalid_request', 'invalid_client', 'rate_limited'] }),
     },
     revoke: {
       method: 'POST',
@@ -79,14 +81,15 @@ export const oauthContract = c.router(
       pathParams: RealmPathParams,
       contentType: 'application/x-www-form-urlencoded',
       body: RevocationRequest,
-      responses: { 200: c.noBody(), 400: OAuthErrorBody, 401: OAuthErrorBody },
+      responses: { 200: c.noBody(), 400: OAuthErrorBody, 401: OAuthErrorBody, 429: OAuthErrorBody },
       summary: 'Revoke a refresh or access token (RFC 7009)',
       description:
         'The client that holds the token revokes it: a refresh token with every token rotated from the same ' +
         'sign-in, an access token until it expires (the userinfo endpoint and introspection refuse it; resource ' +
         'servers that verify tokens themselves see it until `exp`). An unknown token, or one of another client, ' +
-        'answers 200 and changes nothing (RFC 7009 §2.2).',
-      metadata: publicRoute(TAG, { oauthErrors: ['invalid_request', 'invalid_client'] }),
+        "answers 200 and changes nothing (RFC 7009 §2.2). The token endpoint's rate limits apply, and failed client " +
+        'authentications count in the same buckets as there (429 `rate_limited`).',
+      metadata: publicRoute(TAG, { oauthErrors: ['invalid_request', 'invalid_client', 'rate_limited'] }),
     },
     userinfo: {
       method: 'GET',
