@@ -69,7 +69,7 @@ export interface AppOptions {
   logger: Logger;
   issuerUrl: string;
   trustProxy: boolean | number | string;
-  /** Rate limits of the token endpoint and the Management API; none when absent. */
+  /** Rate limits of the token, introspection and revocation endpoints and of the Management API; none when absent. */
   rateLimits?: RateLimits;
   /** Browser origins allowed by CORS; none (the default) leaves CORS off. */
   corsOrigins?: readonly string[];
@@ -122,9 +122,12 @@ export function createApp({
     users: services.users,
     roles: services.roles,
   };
+  // The token endpoint's limits, and the counts of failed client authentications, hold at every
+  // endpoint where clients authenticate: one middleware, mounted on all three (decision 0022).
+  const clientAuthLimits = { afterParse: rateLimits?.clientAuth };
   app.post(
     contract.oauth.token.path,
-    ...tokenEndpoint({ ...grantServices, applications: services.applications }, { afterParse: rateLimits?.token }),
+    ...tokenEndpoint({ ...grantServices, applications: services.applications }, clientAuthLimits),
   );
   const userinfo = userinfoEndpoint({
     cache: services.hotPath,
@@ -135,12 +138,15 @@ export function createApp({
   app.post(contract.oauth.userinfo.path, userinfo);
   app.post(
     contract.oauth.revoke.path,
-    ...revocationEndpoint({
-      cache: services.hotPath,
-      applications: services.applications,
-      tokens: services.accessTokens,
-      store: services.tokenStore,
-    }),
+    ...revocationEndpoint(
+      {
+        cache: services.hotPath,
+        applications: services.applications,
+        tokens: services.accessTokens,
+        store: services.tokenStore,
+      },
+      clientAuthLimits,
+    ),
   );
   const signIn: SignInDeps = {
     cache: services.hotPath,
@@ -187,11 +193,12 @@ export function createApp({
 
   app.post(
     contract.oauth.introspect.path,
-    ...introspectionEndpoint(services.hotPath, services.applications, {
-      resources: services.resources,
-      tokens: services.accessTokens,
-      issuers: services.issuers,
-    }),
+    ...introspectionEndpoint(
+      services.hotPath,
+      services.applications,
+      { resources: services.resources, tokens: services.accessTokens, issuers: services.issuers },
+      clientAuthLimits,
+    ),
   );
 
   app.use(oauthPathErrors);

@@ -66,12 +66,16 @@ describe('configuration', () => {
       tokenPerIp: { points: 100, durationSeconds: 1 },
       managementPerClient: { points: 50, durationSeconds: 1 },
       loginPerIp: { points: 100, durationSeconds: 60 },
+      clientAuthFailuresPerClientAndIp: { points: 10, durationSeconds: 60 },
+      clientAuthFailuresPerIp: { points: 100, durationSeconds: 60 },
     });
     const config = loadConfig({
       REALMKIT_RATE_LIMIT_TOKEN_PER_CLIENT: '600/10m',
       REALMKIT_RATE_LIMIT_TOKEN_PER_IP: 'off',
       REALMKIT_RATE_LIMIT_MANAGEMENT_PER_CLIENT: '5000/h',
       REALMKIT_RATE_LIMIT_LOGIN_PER_IP: 'off',
+      REALMKIT_RATE_LIMIT_CLIENT_AUTH_FAILURES_PER_CLIENT_AND_IP: '5/10m',
+      REALMKIT_RATE_LIMIT_CLIENT_AUTH_FAILURES_PER_IP: 'off',
       REDIS_URL,
     });
     expect(config.rateLimits).toEqual({
@@ -79,6 +83,8 @@ describe('configuration', () => {
       tokenPerIp: undefined,
       managementPerClient: { points: 5000, durationSeconds: 3600 },
       loginPerIp: undefined,
+      clientAuthFailuresPerClientAndIp: { points: 5, durationSeconds: 600 },
+      clientAuthFailuresPerIp: undefined,
     });
     expect(config.redisUrl).toBe(REDIS_URL);
     for (const bad of ['30', '0/s', '30/d', 'none', '30/0s']) {
@@ -151,13 +157,13 @@ describe('the token endpoint, in memory', () => {
     expect(refused.status).toBe(429);
     expect(refused.body).toEqual({
       error: 'rate_limited',
-      error_description: expect.stringMatching(/^Too many token requests; retry in \d+ s$/),
+      error_description: expect.stringMatching(/^Too many requests for this client; retry in \d+ s$/),
       message: refused.body.error_description,
     });
     expectSecondsWithinWindow(refused.headers.get('retry-after'));
     expect(refused.headers.get('cache-control')).toBe('no-store');
     expect(limitHeaders(refused.headers)).toEqual({ limit: '3', remaining: '0', policy: `3;w=${HOUR}` });
-    // The claimed client_id counts, whatever the authentication method.
+    // The authenticated client counts, whatever the authentication method.
     const basic = Buffer.from(`${clientA.clientId}:${clientA.clientSecret}`).toString('base64');
     const viaBasic = await server.call('POST', `/oauth2/${realm.name}/token`, {
       form: { grant_type: 'client_credentials' },
@@ -178,6 +184,7 @@ describe('the token endpoint, in memory', () => {
     const refused = await tokenRequest(server, clientB, from('203.0.113.7'));
     expect(refused.status).toBe(429);
     expect(refused.body.error).toBe('rate_limited');
+    expect(refused.body.error_description).toMatch(/^Too many requests from this address; retry in \d+ s$/);
     const elsewhere = await tokenRequest(server, clientB, from('198.51.100.4'));
     expect(elsewhere.status).toBe(200);
     expect(limitHeaders(elsewhere.headers)).toEqual({ limit: '2', remaining: '1', policy: `2;w=${HOUR}` });
@@ -191,6 +198,123 @@ describe('the token endpoint, in memory', () => {
     const response = await tokenRequest(server, clientB);
     expect(response.status).toBe(200);
     expect(limitHeaders(response.headers)).toEqual({ limit: '5', remaining: '4', policy: `5;w=${HOUR}` });
+  });
+});
+
+describe('client authentication failures, in memory', () => {
+  /** The token endpoint's limits as in production, and the failure quotas, with hour-long windows. */
+  const guarded: Partial<RateLimitsConfig> = {
+    tokenPerClient: { points: 30, durationSeconds: HOUR },
+    tokenPerIp: { points: 1000, durationSeconds: HOUR },
+    clientAuthFailuresPerClientAndIp: { points: 10, durationSeconds: HOUR },
+    clientAuthFailuresPerIp: { points: 100, durationSeconds: HOUR },
+  };
+  const from = (ip: string) => ({ 'x-forwarded-for': ip });
+  const wrongSecret = (client: ClientCredentials): ClientCredentials => ({ ...client, clientSecret: 'not-the-secret' });
+  const basic = (client: ClientCredentials) =>
+    `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64')}`;
+  const introspect = (server: TestServer, as: ClientCredentials, token: string, ip: string) =>
+    server.call('POST', `/oauth2/${realm.name}/introspect`, {
+      form: { token },
+      headers: { authorization: basic(as), ...from(ip) },
+    });
+  const revoke = (server: TestServer, as: ClientCredentials, ip: string) =>
+    server.call('POST', `/oauth2/${realm.name}/revoke`, {
+      form: { token: 'nothing-to-revoke' },
+      headers: { authorization: basic(as), ...from(ip) },
+    });
+
+  function expectRefusedForFailures(response: Awaited<ReturnType<TestServer['call']>>, limit: string) {
+    expect(response.status).toBe(429);
+    expect(response.body).toEqual({
+      error: 'rate_limited',
+      error_description: expect.stringMatching(/^Too many failed client authentications; retry in \d+ s$/),
+      message: response.body.error_description,
+    });
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('ratelimit-limit')).toBe(limit);
+    expect(response.headers.get('ratelimit-remaining')).toBe('0');
+    expectSecondsWithinWindow(response.headers.get('retry-after'));
+  }
+
+  it('100 wrong secrets for a client from one address leave the client its token from another (issue 23)', async () => {
+    const server = await limitedServer(guarded, { trustProxy: true });
+    const victim = await setup.createRealmClient(realm.name, ['users:read']);
+    const statuses: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      statuses.push((await tokenRequest(server, wrongSecret(victim), from('203.0.113.66'))).status);
+    }
+    const real = await tokenRequest(server, victim, from('198.51.100.20'));
+    expect(real.status).toBe(200);
+    // Its budget is its own: only its authenticated request counted.
+    expect(limitHeaders(real.headers)).toEqual({ limit: '30', remaining: '29', policy: `30;w=${HOUR}` });
+    // The guesser: 10 secrets checked, then refused without checking.
+    expect(statuses).toEqual([...Array(10).fill(401), ...Array(90).fill(429)]);
+  });
+
+  it('refuses the address that failed, even with the right secret, until the window passes', async () => {
+    const server = await limitedServer(
+      { ...guarded, clientAuthFailuresPerClientAndIp: { points: 3, durationSeconds: 2 } },
+      { trustProxy: true },
+    );
+    const client = await setup.createRealmClient(realm.name, ['users:read']);
+    const here = from('203.0.113.67');
+    for (let i = 0; i < 3; i++) expect((await tokenRequest(server, wrongSecret(client), here)).status).toBe(401);
+    const refused = await tokenRequest(server, client, here);
+    expectRefusedForFailures(refused, '3');
+    // A further guess is refused the same way, not answered 401: its secret is not checked.
+    expectRefusedForFailures(await tokenRequest(server, wrongSecret(client), here), '3');
+    await new Promise((resolve) => setTimeout(resolve, Number(refused.headers.get('retry-after')) * 1000 + 200));
+    expect((await tokenRequest(server, client, here)).status).toBe(200);
+  });
+
+  it('limits failures per address across client_ids; other addresses are unaffected', async () => {
+    const server = await limitedServer(
+      { ...guarded, clientAuthFailuresPerIp: { points: 5, durationSeconds: HOUR } },
+      { trustProxy: true },
+    );
+    const client = await setup.createRealmClient(realm.name, ['users:read']);
+    const sprayer = from('203.0.113.68');
+    for (let i = 0; i < 5; i++) {
+      const guess = { clientId: `no-such-client-${randomUUID()}`, clientSecret: 'guess' };
+      expect((await tokenRequest(server, guess, sprayer)).status).toBe(401);
+    }
+    expectRefusedForFailures(await tokenRequest(server, client, sprayer), '5');
+    expect((await tokenRequest(server, client, from('198.51.100.21'))).status).toBe(200);
+  });
+
+  it('limits introspection the same way: guesses get 429 past the limit, the right caller still 200', async () => {
+    const server = await limitedServer(guarded, { trustProxy: true });
+    const [caller, subject] = await Promise.all([
+      setup.createRealmClient(realm.name, ['users:read']),
+      setup.createRealmClient(realm.name, ['users:read']),
+    ]);
+    const token = await setup.token(realm.name, subject);
+    const guesser = '203.0.113.69';
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await introspect(server, wrongSecret(caller), token, guesser)).status);
+    expect(statuses).toEqual([...Array(10).fill(401), 429, 429]);
+    expectRefusedForFailures(await introspect(server, caller, token, guesser), '10');
+
+    const answered = await introspect(server, caller, token, '198.51.100.22');
+    expect(answered.status).toBe(200);
+    expect(answered.body.active).toBe(true);
+    // The token endpoint's request quotas count it too.
+    expect(limitHeaders(answered.headers)).toEqual({ limit: '30', remaining: '29', policy: `30;w=${HOUR}` });
+  });
+
+  it('counts failures at the token, introspection and revocation endpoints in one bucket', async () => {
+    const server = await limitedServer(guarded, { trustProxy: true });
+    const client = await setup.createRealmClient(realm.name, ['users:read']);
+    const token = await setup.token(realm.name, client);
+    const here = '203.0.113.70';
+    for (let i = 0; i < 4; i++) expect((await tokenRequest(server, wrongSecret(client), from(here))).status).toBe(401);
+    for (let i = 0; i < 4; i++) expect((await introspect(server, wrongSecret(client), token, here)).status).toBe(401);
+    for (let i = 0; i < 2; i++) expect((await revoke(server, wrongSecret(client), here)).status).toBe(401);
+    expectRefusedForFailures(await revoke(server, client, here), '10');
+    expectRefusedForFailures(await introspect(server, client, token, here), '10');
+    expectRefusedForFailures(await tokenRequest(server, client, from(here)), '10');
+    expect((await revoke(server, client, '198.51.100.23')).status).toBe(200);
   });
 });
 
@@ -309,6 +433,33 @@ describe('shared limits on Redis', () => {
     const other = await two.call('GET', users, { token: tokenD });
     expect(other.status).toBe(200);
     expect(other.headers.get('ratelimit-remaining')).toBe('3');
+  });
+
+  it('two instances on one Redis share the failures of a client_id from an address', async () => {
+    const client = await setup.createRealmClient(realm.name, ['users:read']);
+    const guesser = '203.0.113.71';
+    keys.push(
+      `realmkit:rl:client-auth-failures:${guesser} ${client.clientId}`,
+      `realmkit:rl:client-auth-failures-ip:${guesser}`,
+      `realmkit:rl:token-client:${client.clientId}`,
+    );
+    const limits = {
+      tokenPerClient: { points: 3, durationSeconds: HOUR },
+      clientAuthFailuresPerClientAndIp: { points: 2, durationSeconds: HOUR },
+      clientAuthFailuresPerIp: { points: 100, durationSeconds: HOUR },
+    };
+    const [one, two] = await Promise.all([
+      limitedServer(limits, { redisUrl: REDIS_URL, trustProxy: true }),
+      limitedServer(limits, { redisUrl: REDIS_URL, trustProxy: true }),
+    ]);
+    const wrong = { ...client, clientSecret: 'not-the-secret' };
+    const from = (ip: string) => ({ 'x-forwarded-for': ip });
+    expect((await tokenRequest(one, wrong, from(guesser))).status).toBe(401);
+    expect((await tokenRequest(two, wrong, from(guesser))).status).toBe(401);
+    for (const server of [one, two]) expect((await tokenRequest(server, client, from(guesser))).status).toBe(429);
+    const real = await tokenRequest(two, client, from('198.51.100.24'));
+    expect(real.status).toBe(200);
+    expect(real.headers.get('ratelimit-remaining')).toBe('2');
   });
 
   it('fails open to per-instance limits, with a warning, when Redis is unreachable', async () => {

@@ -6,10 +6,20 @@ export interface RateLimit {
 
 /** Each limit, or `undefined` when it is off. */
 export interface RateLimitsConfig {
-  /** Token requests per claimed `client_id` (`REALMKIT_RATE_LIMIT_TOKEN_PER_CLIENT`). */
+  /**
+   * Requests of an authenticated client at the token, introspection and revocation endpoints, per
+   * `client_id` (`REALMKIT_RATE_LIMIT_TOKEN_PER_CLIENT`).
+   */
   readonly tokenPerClient: RateLimit | undefined;
-  /** Token requests per client IP address (`REALMKIT_RATE_LIMIT_TOKEN_PER_IP`). */
+  /** Requests at those endpoints per client IP address (`REALMKIT_RATE_LIMIT_TOKEN_PER_IP`). */
   readonly tokenPerIp: RateLimit | undefined;
+  /**
+   * Failed client authentications at those endpoints per `client_id` and IP address
+   * (`REALMKIT_RATE_LIMIT_CLIENT_AUTH_FAILURES_PER_CLIENT_AND_IP`).
+   */
+  readonly clientAuthFailuresPerClientAndIp: RateLimit | undefined;
+  /** Failed client authentications per IP address, across clients (`REALMKIT_RATE_LIMIT_CLIENT_AUTH_FAILURES_PER_IP`). */
+  readonly clientAuthFailuresPerIp: RateLimit | undefined;
   /** Management API requests per token client (`REALMKIT_RATE_LIMIT_MANAGEMENT_PER_CLIENT`). */
   readonly managementPerClient: RateLimit | undefined;
   /** Login form posts per client IP address (`REALMKIT_RATE_LIMIT_LOGIN_PER_IP`). */
@@ -29,6 +39,11 @@ export const DEFAULT_RATE_LIMITS = {
   // one account is slowed by its failures instead (LoginGuessingConfig), not by a quota of posts
   // that a guesser would use up for the real user too.
   REALMKIT_RATE_LIMIT_LOGIN_PER_IP: '100/m',
+  // Failed client authentications (decision 0022): counted per client_id and address, so that a
+  // guesser elsewhere never uses up the real client's budget. 10 like Auth0's brute-force
+  // protection (per account and address), the per-address bound like the login form's.
+  REALMKIT_RATE_LIMIT_CLIENT_AUTH_FAILURES_PER_CLIENT_AND_IP: '10/m',
+  REALMKIT_RATE_LIMIT_CLIENT_AUTH_FAILURES_PER_IP: '100/m',
 } as const;
 
 export const RATE_LIMITS_OFF: RateLimitsConfig = {
@@ -36,6 +51,8 @@ export const RATE_LIMITS_OFF: RateLimitsConfig = {
   tokenPerIp: undefined,
   managementPerClient: undefined,
   loginPerIp: undefined,
+  clientAuthFailuresPerClientAndIp: undefined,
+  clientAuthFailuresPerIp: undefined,
 };
 
 /** `off`, or `<requests>/<window>` with the window in seconds, minutes or hours: `30/s`, `600/10m`, `5000/h`. */

@@ -15,7 +15,7 @@ export interface TokenEndpointDeps extends GrantServices {
  * `POST /oauth2/{realm}/token`: the grant named by `grant_type`, from the grant registry, for the
  * client that authenticated by a method of the client authentication registry. Served outside
  * ts-rest so that every failure, including a malformed body, is an RFC 6749 error.
- * `hooks.afterParse` runs once the form is parsed (the rate limits, which need the claimed client_id).
+ * `hooks.afterParse` runs once the form is parsed (the rate limits of client authentication).
  */
 export function tokenEndpoint(
   { applications, ...services }: TokenEndpointDeps,
@@ -25,13 +25,13 @@ export function tokenEndpoint(
   return oauthFormEndpoint(
     services.cache,
     'token',
-    async ({ req, res, realm, form }) => {
+    async ({ res, realm, form, credentials }) => {
       const grantType = param(form, 'grant_type');
       if (!grantType) throw new OAuthError('invalid_request', 'The grant_type parameter is required');
       const grant = grantOf(grantType);
       if (!grant) throw new OAuthError('unsupported_grant_type', `Unsupported grant_type: ${grantType}`);
       const params = Object.fromEntries(grant.parameters.map((name) => [name, param(form, name)]));
-      const client = await authenticateClient(realm.id, { authorization: req.get('authorization'), form }, clientAuth);
+      const client = await authenticateClient(realm.id, credentials, clientAuth);
       // RFC 6749 §5.2: the client is not authorized to use this grant type (its `grant_types`).
       if (!client.grantTypes.includes(grantType as (typeof client.grantTypes)[number])) {
         throw new OAuthError('unauthorized_client', `This client may not use the ${grantType} grant`);

@@ -16,6 +16,11 @@ export interface QuotaOutcome {
 export interface Quota {
   /** Counts one request for `key`; `undefined` when no store could count it (the request goes through). */
   consume(key: string): Promise<QuotaOutcome | undefined>;
+  /**
+   * Where `key` stands, without counting: refused once the window's points are used up (a key never
+   * counted has them all). `undefined` when no store could answer (the request goes through).
+   */
+  peek(key: string): Promise<QuotaOutcome | undefined>;
 }
 
 /** Logs, at most once a minute, that the shared store is out of reach and this instance counts alone. */
@@ -74,6 +79,20 @@ export function createQuota(name: string, limit: RateLimit, logger: Logger, redi
         logger.warn(
           { err: rejection, quota: name },
           'rate limits: the request could not be counted; letting it through',
+        );
+        return undefined;
+      }
+    },
+    async peek(key) {
+      try {
+        const counted = await limiter.get(key);
+        if (!counted) return { allowed: true, limit, remaining: limit.points, msBeforeReset: 0 };
+        const remaining = Math.max(0, limit.points - counted.consumedPoints);
+        return { allowed: remaining > 0, limit, remaining, msBeforeReset: counted.msBeforeNext };
+      } catch (error) {
+        logger.warn(
+          { err: error, quota: name },
+          'rate limits: the count could not be read; letting the request through',
         );
         return undefined;
       }

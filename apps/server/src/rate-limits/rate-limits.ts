@@ -2,15 +2,18 @@ import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { LoginGuessingConfig, RateLimitsConfig } from '../config/rate-limit-config.ts';
+import { clientAuthRateLimit } from './client-auth-rate-limit.ts';
 import { type LoginGuard, LoginGuessing } from './login-guessing.service.ts';
 import { loginGuard } from './login-rate-limit.ts';
 import { managementRateLimit } from './management-rate-limit.ts';
-import { tokenRateLimit } from './token-rate-limit.ts';
 
-/** The rate limits of one server: a middleware for the token endpoint, one for the Management API, and the login form's. */
+/**
+ * The rate limits of one server: a middleware for the endpoints where clients authenticate, one for
+ * the Management API, and the login form's.
+ */
 export interface RateLimits {
-  /** After the token request's form is parsed. */
-  readonly token: RequestHandler | undefined;
+  /** After the form of a token, introspection or revocation request is parsed (the same one for all three). */
+  readonly clientAuth: RequestHandler | undefined;
   /** After `bearerAuth`. */
   readonly management: RequestHandler | undefined;
   /** Before a login form's password is checked, and after. */
@@ -41,6 +44,8 @@ export async function createRateLimits(
     limit && createQuota ? createQuota(name, limit, logger, redis) : undefined;
   const perClient = quota('token-client', config.tokenPerClient);
   const perIp = quota('token-ip', config.tokenPerIp);
+  const failuresPerClientAndIp = quota('client-auth-failures', config.clientAuthFailuresPerClientAndIp);
+  const failuresPerIp = quota('client-auth-failures-ip', config.clientAuthFailuresPerIp);
   const management = quota('management-client', config.managementPerClient);
   const loginPerIp = quota('login-ip', config.loginPerIp);
   const guessing =
@@ -48,7 +53,10 @@ export async function createRateLimits(
       ? new LoginGuessing(quotas.createCounterStore('login-guessing', logger, redis), guessingConfig)
       : undefined;
   return {
-    token: perClient || perIp ? tokenRateLimit({ perClient, perIp }) : undefined,
+    clientAuth:
+      perClient || perIp || failuresPerClientAndIp || failuresPerIp
+        ? clientAuthRateLimit({ perClient, perIp, failuresPerClientAndIp, failuresPerIp })
+        : undefined,
     management: management ? managementRateLimit(management) : undefined,
     login: loginPerIp || guessing ? loginGuard({ perIp: loginPerIp, guessing }) : undefined,
     guessing,

@@ -20,6 +20,8 @@ export const FUZZ_SERVER_CONFIG: Pick<Config, 'rateLimits' | 'loginGuessing' | '
     tokenPerIp: HIGH,
     managementPerClient: HIGH,
     loginPerIp: HIGH,
+    clientAuthFailuresPerClientAndIp: HIGH,
+    clientAuthFailuresPerIp: HIGH,
   },
   loginGuessing: loadConfig({}).loginGuessing,
   corsOrigins: [FUZZ_CORS_ORIGIN],

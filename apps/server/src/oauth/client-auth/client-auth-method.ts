@@ -1,10 +1,16 @@
 import type { Application } from '../../applications/application.entity.ts';
+import type { ClientAuthGuard } from '../../oauth-protocol/client-auth-guard.ts';
 import type { OAuthForm } from '../../oauth-protocol/oauth-form-body.ts';
 
-/** What a client authentication method reads: the request's `Authorization` header and its form. */
+/**
+ * What a client authentication method reads: the request's `Authorization` header and its form;
+ * and the rate limits' guard of the request, which `authenticateClient` consults around the proof
+ * (none when the limits are off).
+ */
 export interface ClientAuthRequest {
   authorization: string | undefined;
   form: OAuthForm;
+  guard?: ClientAuthGuard | undefined;
 }
 
 /** The client a request claims to be, and what it sent to prove it. */

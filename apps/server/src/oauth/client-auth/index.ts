@@ -48,6 +48,11 @@ export interface ClientAuthDeps {
  * method whose credentials it carries, which must be one of `accepted` and one the application is
  * registered for. Anything else is `invalid_client`, the same for an unknown client, a wrong proof
  * and a method the client may not use, and after the same work.
+ *
+ * With the rate limits on (`request.guard`, decision 0022): an address that failed too often for
+ * the client_id is refused (`rate_limited`) before the proof is checked; a failed proof counts
+ * against it; an authenticated request counts against the client's own quota, and may be refused
+ * past it.
  */
 export async function authenticateClient(
   realmId: string,
@@ -63,9 +68,15 @@ export async function authenticateClient(
   }
   const method = clientAuthMethods[used];
   const claimed = method.read(request);
+  const { guard } = request;
+  await guard?.admit(claimed.clientId);
   const found = claimed.clientId ? await deps.findClient(realmId, claimed.clientId) : null;
   const client = found && admits(found.tokenEndpointAuthMethod, used) ? found : null;
   const proven = method.verify(client, claimed, deps.verifier);
-  if (!client || !proven) throw new OAuthError('invalid_client', 'Client authentication failed');
+  if (!client || !proven) {
+    await guard?.failed(claimed.clientId);
+    throw new OAuthError('invalid_client', 'Client authentication failed');
+  }
+  await guard?.succeeded(client.clientId);
   return client;
 }
