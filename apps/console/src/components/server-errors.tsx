@@ -18,7 +18,10 @@ function fieldNamesOf(values: unknown, prefix = ''): string[] {
  * Puts the server's field errors (422 and 409 `details[].path`, the contract's dotted paths, a
  * list's items by index) on the form's fields, focusing the first; answers what no field can show.
  */
-export function bindServerErrors<T extends FieldValues>(form: UseFormReturn<T>, error: unknown): unknown {
+export function bindServerErrors<T extends FieldValues, Out = T>(
+  form: UseFormReturn<T, unknown, Out>,
+  error: unknown,
+): unknown {
   if (!(error instanceof APIError) || !error.details?.length) return error;
   const fields = new Set(fieldNamesOf(form.formState.defaultValues));
   // A list's item (`redirect_uris.2`) is a field too, when the list is one.
@@ -45,8 +48,8 @@ export interface ServerErrors {
  * A form's server errors: field details onto the fields (`setError`), a 412 as "changed by
  * someone else" with Reload (`onReload`), anything else (403, 429, 5xx...) as an alert.
  */
-export function useServerErrors<T extends FieldValues>(
-  form: UseFormReturn<T>,
+export function useServerErrors<T extends FieldValues, Out = T>(
+  form: UseFormReturn<T, unknown, Out>,
   options: { what?: string; onReload?: () => void } = {},
 ): ServerErrors {
   const [problem, setProblem] = useState<unknown>();

@@ -1,15 +1,11 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { UpdateApplicationBody } from '@realmkit/contract';
 import type { Application } from '@realmkit/sdk';
-import { useState } from 'react';
 import { useUpdateApplication } from '../../api/applications.ts';
 import type { Versioned } from '../../api/versioned.ts';
-import { useAuth } from '../../auth/auth-provider.tsx';
-import { StatusMessage } from '../../components/alerts.tsx';
+import { EditPanel } from '../../components/edit-panel.tsx';
 import { TextField } from '../../components/form-fields.tsx';
-import { ActionButton } from '../../components/scope-hint.tsx';
-import { useServerErrors } from '../../components/server-errors.tsx';
-import { useVersionedForm } from '../../components/use-versioned-form.ts';
+import { useVersionedEdit } from '../../components/use-versioned-edit.ts';
 import { useRealmName } from '../realm-context.tsx';
 import { AuthMethodField, GrantTypesField, redirects } from './client-settings.tsx';
 import { blankMessages } from './form-messages.ts';
@@ -25,6 +21,8 @@ function valuesOf(application: Application) {
     token_endpoint_auth_method: application.token_endpoint_auth_method,
   };
 }
+
+const resolver = zodResolver(UpdateApplicationBody, blankMessages);
 
 /** The fields whose value differs from the version shown: a PATCH sends only those. */
 function changedFrom<V extends Record<string, unknown>>(values: V, shown: Readonly<Record<string, unknown>> = {}) {
@@ -45,88 +43,62 @@ export function ApplicationSettingsForm({
   reload: () => Promise<Versioned<Application> | undefined>;
 }) {
   const realm = useRealmName();
-  const { can } = useAuth();
   const { type } = latest.data;
-  const { form, etag, adopt } = useVersionedForm(latest, valuesOf, zodResolver(UpdateApplicationBody, blankMessages));
-  const update = useUpdateApplication(realm, latest.data.id);
-  const [status, setStatus] = useState('');
-  const serverErrors = useServerErrors(form, {
+  const edit = useVersionedEdit({
+    latest,
+    reload,
+    valuesOf,
+    resolver,
     what: 'application',
-    onReload: () =>
-      void reload().then((fresh) => {
-        if (fresh) adopt(fresh);
-        setStatus('Reloaded the current settings.');
-      }),
+    update: useUpdateApplication(realm, latest.data.id),
+    messages: {
+      reloaded: 'Reloaded the current settings.',
+      nothingToSave: 'Nothing to save: no setting was changed.',
+      saved: 'Settings saved.',
+    },
+    changes: changedFrom,
   });
-  const readOnly = !can('applications:write');
-
-  const onSubmit = form.handleSubmit(async (values) => {
-    serverErrors.clear();
-    setStatus('');
-    const body = changedFrom(values, form.formState.defaultValues);
-    if (Object.keys(body).length === 0) {
-      setStatus('Nothing to save: no setting was changed.');
-      return;
-    }
-    try {
-      adopt(await update.mutateAsync({ body, etag }));
-      setStatus('Settings saved.');
-    } catch (error) {
-      serverErrors.report(error);
-    }
-  });
+  const { form } = edit;
 
   return (
-    <section className="panel" aria-labelledby="application-settings-title">
-      <h2 id="application-settings-title">Settings</h2>
-      <form onSubmit={onSubmit} noValidate>
-        <fieldset disabled={readOnly}>
-          <div className="form-grid">
-            <TextField form={form} name="name" label="Name" hint="Shown on the login page." autoComplete="off" />
-            <TextField
-              form={form}
-              name="description"
-              label="Description"
-              hint="For admins: what it is, who runs it."
-              emptyAs="null"
-              autoComplete="off"
-            />
-          </div>
-          {redirects(type) && (
-            <>
-              <UriListField
-                form={form}
-                name="redirect_uris"
-                legend="Redirect URIs"
-                itemLabel="Redirect URI"
-                hint={REDIRECT_URIS_HINT[type]}
-              />
-              <UriListField
-                form={form}
-                name="post_logout_redirect_uris"
-                legend="Post-logout redirect URIs"
-                itemLabel="Post-logout redirect URI"
-                hint="Where the application may send users after they sign out. The same rules as redirect URIs."
-              />
-            </>
-          )}
-          <GrantTypesField form={form} type={type} />
-          <AuthMethodField form={form} type={type} />
-        </fieldset>
-        {serverErrors.alert}
-        <div className="actions">
-          <ActionButton
-            type="submit"
-            variant="primary"
-            scope="applications:write"
-            pending={update.isPending}
-            pendingLabel="Saving…"
-          >
-            Save settings
-          </ActionButton>
-        </div>
-        <StatusMessage>{status}</StatusMessage>
-      </form>
-    </section>
+    <EditPanel
+      titleId="application-settings-title"
+      title="Settings"
+      edit={edit}
+      scope="applications:write"
+      submitLabel="Save settings"
+    >
+      <div className="form-grid">
+        <TextField form={form} name="name" label="Name" hint="Shown on the login page." autoComplete="off" />
+        <TextField
+          form={form}
+          name="description"
+          label="Description"
+          hint="For admins: what it is, who runs it."
+          emptyAs="null"
+          autoComplete="off"
+        />
+      </div>
+      {redirects(type) && (
+        <>
+          <UriListField
+            form={form}
+            name="redirect_uris"
+            legend="Redirect URIs"
+            itemLabel="Redirect URI"
+            hint={REDIRECT_URIS_HINT[type]}
+          />
+          <UriListField
+            form={form}
+            name="post_logout_redirect_uris"
+            legend="Post-logout redirect URIs"
+            itemLabel="Post-logout redirect URI"
+            hint="Where the application may send users after they sign out. The same rules as redirect URIs."
+          />
+        </>
+      )}
+      <GrantTypesField form={form} type={type} />
+      <AuthMethodField form={form} type={type} />
+    </EditPanel>
   );
 }

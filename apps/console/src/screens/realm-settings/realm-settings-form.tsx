@@ -7,15 +7,11 @@ import {
   UpdateRealmBody,
 } from '@realmkit/contract';
 import type { Realm } from '@realmkit/sdk';
-import { useState } from 'react';
 import { useUpdateRealm } from '../../api/realms.ts';
 import type { Versioned } from '../../api/versioned.ts';
-import { useAuth } from '../../auth/auth-provider.tsx';
-import { StatusMessage } from '../../components/alerts.tsx';
-import { CheckboxField, changedValues, SelectField, TextField } from '../../components/form-fields.tsx';
-import { ActionButton } from '../../components/scope-hint.tsx';
-import { useServerErrors } from '../../components/server-errors.tsx';
-import { useVersionedForm } from '../../components/use-versioned-form.ts';
+import { EditPanel } from '../../components/edit-panel.tsx';
+import { CheckboxField, SelectField, TextField } from '../../components/form-fields.tsx';
+import { useVersionedEdit } from '../../components/use-versioned-edit.ts';
 
 const ALGORITHM_LABELS: Record<(typeof SIGNING_ALGORITHMS)[number], string> = {
   RS256: 'RS256 (RSA 2048)',
@@ -40,97 +36,65 @@ export function RealmSettingsForm({
   loaded: Versioned<Realm>;
   reload: () => Promise<Versioned<Realm> | undefined>;
 }) {
-  const { can } = useAuth();
-  const { form, etag, adopt } = useVersionedForm(loaded, valuesOf, zodResolver(UpdateRealmBody));
-  const update = useUpdateRealm(loaded.data.name);
-  const [status, setStatus] = useState('');
-  const serverErrors = useServerErrors(form, {
+  const edit = useVersionedEdit({
+    latest: loaded,
+    reload,
+    valuesOf,
+    resolver: zodResolver(UpdateRealmBody),
     what: 'realm',
-    onReload: () =>
-      void reload().then((fresh) => {
-        if (fresh) adopt(fresh);
-        setStatus('Reloaded the current settings.');
-      }),
+    update: useUpdateRealm(loaded.data.name),
+    messages: {
+      reloaded: 'Reloaded the current settings.',
+      nothingToSave: 'Nothing to save: no setting was changed.',
+      saved: 'Settings saved.',
+    },
   });
-
-  const onSubmit = form.handleSubmit(async (values) => {
-    serverErrors.clear();
-    setStatus('');
-    const body = changedValues(values, form.formState.dirtyFields);
-    if (Object.keys(body).length === 0) {
-      setStatus('Nothing to save: no setting was changed.');
-      return;
-    }
-    try {
-      adopt(await update.mutateAsync({ body, etag }));
-      setStatus('Settings saved.');
-    } catch (error) {
-      serverErrors.report(error);
-    }
-  });
+  const { form } = edit;
 
   return (
-    <section className="panel" aria-labelledby="realm-settings-title">
-      <h2 id="realm-settings-title">Settings</h2>
-      <form onSubmit={onSubmit} noValidate>
-        <fieldset disabled={!can('realms:write')}>
-          <TextField
-            form={form}
-            name="display_name"
-            label="Display name"
-            hint="Shown on the login page."
-            emptyAs="null"
-          />
-          <CheckboxField
-            form={form}
-            name="require_verified_email"
-            label="Require a verified email"
-            hint="Users whose email is not verified are held at a verification page when they sign in."
-          />
-          <div className="form-grid">
-            <TextField
-              form={form}
-              name="password_policy.min_length"
-              label="Minimum password length"
-              hint={`${PASSWORD_MIN_LENGTH} to ${PASSWORD_MIN_LENGTH_MAX} characters; every realm allows at most ${PASSWORD_MAX_LENGTH}.`}
-              type="number"
-              inputMode="numeric"
-              min={PASSWORD_MIN_LENGTH}
-              max={PASSWORD_MIN_LENGTH_MAX}
-              valueAsNumber
-            />
-            <SelectField
-              form={form}
-              name="signing_algorithm"
-              label="Signing algorithm"
-              hint="Another algorithm rotates to a new key; the old one keeps verifying its tokens."
-              options={SIGNING_ALGORITHMS.map((algorithm) => ({
-                value: algorithm,
-                label: ALGORITHM_LABELS[algorithm],
-              }))}
-            />
-          </div>
-          <CheckboxField
-            form={form}
-            name="password_policy.refuse_breached"
-            label="Refuse common and breached passwords"
-            hint="Checked offline against a list shipped with the server."
-          />
-        </fieldset>
-        {serverErrors.alert}
-        <div className="actions">
-          <ActionButton
-            type="submit"
-            variant="primary"
-            scope="realms:write"
-            pending={update.isPending}
-            pendingLabel="Saving…"
-          >
-            Save settings
-          </ActionButton>
-        </div>
-        <StatusMessage>{status}</StatusMessage>
-      </form>
-    </section>
+    <EditPanel
+      titleId="realm-settings-title"
+      title="Settings"
+      edit={edit}
+      scope="realms:write"
+      submitLabel="Save settings"
+    >
+      <TextField form={form} name="display_name" label="Display name" hint="Shown on the login page." emptyAs="null" />
+      <CheckboxField
+        form={form}
+        name="require_verified_email"
+        label="Require a verified email"
+        hint="Users whose email is not verified are held at a verification page when they sign in."
+      />
+      <div className="form-grid">
+        <TextField
+          form={form}
+          name="password_policy.min_length"
+          label="Minimum password length"
+          hint={`${PASSWORD_MIN_LENGTH} to ${PASSWORD_MIN_LENGTH_MAX} characters; every realm allows at most ${PASSWORD_MAX_LENGTH}.`}
+          type="number"
+          inputMode="numeric"
+          min={PASSWORD_MIN_LENGTH}
+          max={PASSWORD_MIN_LENGTH_MAX}
+          valueAsNumber
+        />
+        <SelectField
+          form={form}
+          name="signing_algorithm"
+          label="Signing algorithm"
+          hint="Another algorithm rotates to a new key; the old one keeps verifying its tokens."
+          options={SIGNING_ALGORITHMS.map((algorithm) => ({
+            value: algorithm,
+            label: ALGORITHM_LABELS[algorithm],
+          }))}
+        />
+      </div>
+      <CheckboxField
+        form={form}
+        name="password_policy.refuse_breached"
+        label="Refuse common and breached passwords"
+        hint="Checked offline against a list shipped with the server."
+      />
+    </EditPanel>
   );
 }

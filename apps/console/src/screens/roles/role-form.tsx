@@ -1,15 +1,11 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { UpdateRoleBody } from '@realmkit/contract';
 import type { Role } from '@realmkit/sdk';
-import { useState } from 'react';
 import { useUpdateRole } from '../../api/roles.ts';
 import type { Versioned } from '../../api/versioned.ts';
-import { useAuth } from '../../auth/auth-provider.tsx';
-import { StatusMessage } from '../../components/alerts.tsx';
-import { changedValues, TextField } from '../../components/form-fields.tsx';
-import { ActionButton } from '../../components/scope-hint.tsx';
-import { useServerErrors } from '../../components/server-errors.tsx';
-import { useVersionedForm } from '../../components/use-versioned-form.ts';
+import { EditPanel } from '../../components/edit-panel.tsx';
+import { TextField } from '../../components/form-fields.tsx';
+import { useVersionedEdit } from '../../components/use-versioned-edit.ts';
 import { useRealmName } from '../realm-context.tsx';
 
 function valuesOf(role: Role) {
@@ -25,73 +21,47 @@ export function RoleForm({
   reload: () => Promise<Versioned<Role> | undefined>;
 }) {
   const realm = useRealmName();
-  const { can } = useAuth();
-  const { form, etag, adopt } = useVersionedForm(latest, valuesOf, zodResolver(UpdateRoleBody));
-  const update = useUpdateRole(realm, latest.data.id);
-  const [status, setStatus] = useState('');
-  const serverErrors = useServerErrors(form, {
+  const edit = useVersionedEdit({
+    latest,
+    reload,
+    valuesOf,
+    resolver: zodResolver(UpdateRoleBody),
     what: 'role',
-    onReload: () =>
-      void reload().then((fresh) => {
-        if (fresh) adopt(fresh);
-        setStatus('Reloaded the current role.');
-      }),
+    update: useUpdateRole(realm, latest.data.id),
+    messages: {
+      reloaded: 'Reloaded the current role.',
+      nothingToSave: 'Nothing to save: no field was changed.',
+      saved: 'Role saved.',
+    },
   });
-
-  const onSubmit = form.handleSubmit(async (values) => {
-    serverErrors.clear();
-    setStatus('');
-    const body = changedValues(values, form.formState.dirtyFields);
-    if (Object.keys(body).length === 0) {
-      setStatus('Nothing to save: no field was changed.');
-      return;
-    }
-    try {
-      adopt(await update.mutateAsync({ body, etag }));
-      setStatus('Role saved.');
-    } catch (error) {
-      serverErrors.report(error);
-    }
-  });
+  const { form } = edit;
 
   return (
-    <section className="panel" aria-labelledby="role-form-title">
-      <h2 id="role-form-title">Name and description</h2>
-      <form onSubmit={onSubmit} noValidate>
-        <fieldset disabled={!can('roles:write')}>
-          <div className="form-grid">
-            <TextField
-              form={form}
-              name="name"
-              label="Name"
-              hint="Unique in the realm."
-              autoComplete="off"
-              spellCheck={false}
-            />
-            <TextField
-              form={form}
-              name="description"
-              label="Description"
-              hint="What holding it allows."
-              emptyAs="null"
-              autoComplete="off"
-            />
-          </div>
-        </fieldset>
-        {serverErrors.alert}
-        <div className="actions">
-          <ActionButton
-            type="submit"
-            variant="primary"
-            scope="roles:write"
-            pending={update.isPending}
-            pendingLabel="Saving…"
-          >
-            Save role
-          </ActionButton>
-        </div>
-        <StatusMessage>{status}</StatusMessage>
-      </form>
-    </section>
+    <EditPanel
+      titleId="role-form-title"
+      title="Name and description"
+      edit={edit}
+      scope="roles:write"
+      submitLabel="Save role"
+    >
+      <div className="form-grid">
+        <TextField
+          form={form}
+          name="name"
+          label="Name"
+          hint="Unique in the realm."
+          autoComplete="off"
+          spellCheck={false}
+        />
+        <TextField
+          form={form}
+          name="description"
+          label="Description"
+          hint="What holding it allows."
+          emptyAs="null"
+          autoComplete="off"
+        />
+      </div>
+    </EditPanel>
   );
 }
