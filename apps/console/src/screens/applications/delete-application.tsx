@@ -1,11 +1,7 @@
 import type { Application } from '@realmkit/sdk';
-import { useState } from 'react';
 import { useLocation } from 'wouter';
 import { useDeleteApplication } from '../../api/applications.ts';
-import { isChangedMeanwhile, messageOf } from '../../api/errors.ts';
-import { ChangedMeanwhile, FormAlert } from '../../components/alerts.tsx';
-import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
-import { ActionButton } from '../../components/scope-hint.tsx';
+import { DeletePanel } from '../../components/delete-panel.tsx';
 import { useRealmName } from '../realm-context.tsx';
 import { isBuiltIn } from './client-settings.tsx';
 
@@ -21,60 +17,24 @@ export function DeleteApplication({
 }) {
   const realm = useRealmName();
   const [, navigate] = useLocation();
-  const [confirming, setConfirming] = useState(false);
-  const remove = useDeleteApplication(realm, application.id);
   const builtIn = isBuiltIn(application);
 
   return (
-    <section className="panel panel-danger" aria-labelledby="delete-application-title">
-      <h2 id="delete-application-title">Delete this application</h2>
-      <p>
-        Its next token request fails, and the tokens it already holds are refused by the Management API and at
-        introspection. This cannot be undone.
-      </p>
-      <ActionButton
-        variant="danger"
-        scope="applications:write"
-        onClick={() => {
-          remove.reset();
-          setConfirming(true);
-        }}
-      >
-        Delete application
-      </ActionButton>
-      <ConfirmDialog
-        open={confirming}
-        title={`Delete the application ${application.name}?`}
-        confirmLabel="Delete application"
-        typeToConfirm={builtIn ? application.client_id : undefined}
-        pending={remove.isPending}
-        error={
-          isChangedMeanwhile(remove.error) ? (
-            <ChangedMeanwhile
-              what="application"
-              onReload={() => {
-                setConfirming(false);
-                reload();
-              }}
-            />
-          ) : remove.error ? (
-            <FormAlert>{messageOf(remove.error)}</FormAlert>
-          ) : undefined
-        }
-        onCancel={() => setConfirming(false)}
-        onConfirm={() =>
-          remove.mutate(
-            { etag },
-            {
-              onSuccess: () => {
-                setConfirming(false);
-                navigate('/');
-              },
-            },
-          )
-        }
-      >
-        {builtIn ? (
+    <DeletePanel
+      titleId="delete-application-title"
+      title="Delete this application"
+      explanation={
+        <p>
+          Its next token request fails, and the tokens it already holds are refused by the Management API and at
+          introspection. This cannot be undone.
+        </p>
+      }
+      scope="applications:write"
+      actionLabel="Delete application"
+      confirmTitle={`Delete the application ${application.name}?`}
+      typeToConfirm={builtIn ? application.client_id : undefined}
+      confirmText={
+        builtIn ? (
           <p>
             This realm's admins sign in to the console through <strong>{application.name}</strong>: without it they
             cannot, until the server restarts and restores it.
@@ -83,8 +43,12 @@ export function DeleteApplication({
           <p>
             <strong>{application.name}</strong> (<code>{application.client_id}</code>) can no longer get tokens.
           </p>
-        )}
-      </ConfirmDialog>
-    </section>
+        )
+      }
+      remove={useDeleteApplication(realm, application.id)}
+      etag={etag}
+      changedMeanwhile={{ what: 'application', reload }}
+      onDeleted={() => navigate('/')}
+    />
   );
 }
