@@ -1,6 +1,5 @@
-import { MAX_PER_PAGE } from '@realmkit/contract';
 import type { Application, Role } from '@realmkit/sdk';
-import { type FormEvent, useId, useState } from 'react';
+import { useState } from 'react';
 import {
   APPLICATION_ROLES_PER_PAGE,
   useApplicationRoles,
@@ -8,13 +7,11 @@ import {
   useRemoveApplicationRole,
 } from '../../api/applications.ts';
 import { messageOf } from '../../api/errors.ts';
-import { useRoles } from '../../api/roles.ts';
-import { useAuth } from '../../auth/auth-provider.tsx';
 import { FormAlert, StatusMessage } from '../../components/alerts.tsx';
+import { AssignRoleForm } from '../../components/assign-role-form.tsx';
 import { DataTable, Pager, rangeSummary } from '../../components/data-table.tsx';
 import { ListError } from '../../components/query-state.tsx';
-import { ActionButton, NeedsScope } from '../../components/scope-hint.tsx';
-import { useDebouncedValue } from '../../hooks/use-debounced-value.ts';
+import { ActionButton } from '../../components/scope-hint.tsx';
 import { useRealmName } from '../realm-context.tsx';
 import { holdsRoles } from './client-settings.tsx';
 
@@ -28,6 +25,7 @@ export function ApplicationRolesPanel({ application }: { application: Applicatio
   const [page, setPage] = useState(1);
   const held = useApplicationRoles(realm, application.id, page, { enabled: m2m });
   const remove = useRemoveApplicationRole(realm, application.id);
+  const assign = useAssignApplicationRole(realm, application.id);
   const [status, setStatus] = useState('');
   const [problem, setProblem] = useState<unknown>();
 
@@ -94,7 +92,9 @@ export function ApplicationRolesPanel({ application }: { application: Applicatio
             }
           />
           <AssignRoleForm
-            applicationId={application.id}
+            realm={realm}
+            scope="applications:write"
+            assign={assign}
             heldIds={new Set(rows?.map((role) => role.id))}
             onAssigned={(role) => {
               setProblem(undefined);
@@ -106,82 +106,5 @@ export function ApplicationRolesPanel({ application }: { application: Applicatio
         </>
       )}
     </section>
-  );
-}
-
-/** One of the realm's roles (listed with roles:read) to assign. */
-function AssignRoleForm({
-  applicationId,
-  heldIds,
-  onAssigned,
-}: {
-  applicationId: string;
-  heldIds: ReadonlySet<string>;
-  onAssigned: (role: Role) => void;
-}) {
-  const realm = useRealmName();
-  const { can } = useAuth();
-  const canList = can('roles:read');
-  // The largest page; a realm with more roles than that narrows the choice with the filter.
-  const [search, setSearch] = useState('');
-  const filter = useDebouncedValue(search.trim());
-  const roles = useRoles(
-    realm,
-    { per_page: MAX_PER_PAGE, ...(filter ? { search: filter } : {}) },
-    { enabled: canList },
-  );
-  const assign = useAssignApplicationRole(realm, applicationId);
-  const [choice, setChoice] = useState('');
-  const selectId = useId();
-  const filterId = useId();
-
-  if (!canList) return <NeedsScope scope="roles:read" what="the realm's roles to assign" />;
-
-  const assignable = roles.data?.data.filter((role) => !heldIds.has(role.id)) ?? [];
-  const chosen = assignable.find((role) => role.id === choice);
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!chosen) return;
-    await assign.mutateAsync(chosen.id).then(
-      () => {
-        setChoice('');
-        onAssigned(chosen);
-      },
-      () => undefined,
-    );
-  };
-
-  return (
-    <form className="toolbar" onSubmit={(event) => void onSubmit(event)}>
-      {(roles.data?.meta.total ?? 0) > MAX_PER_PAGE || search ? (
-        <div className="field">
-          <label htmlFor={filterId}>Filter roles</label>
-          <input id={filterId} type="search" value={search} onChange={(event) => setSearch(event.target.value)} />
-        </div>
-      ) : null}
-      <div className="field">
-        <label htmlFor={selectId}>Role to assign</label>
-        <select id={selectId} value={chosen ? choice : ''} onChange={(event) => setChoice(event.target.value)}>
-          <option value="">
-            {roles.isPending ? 'Loading roles…' : assignable.length === 0 ? 'No other role' : 'Choose a role'}
-          </option>
-          {assignable.map((role) => (
-            <option key={role.id} value={role.id}>
-              {role.name}
-            </option>
-          ))}
-        </select>
-      </div>
-      <ActionButton
-        type="submit"
-        scope="applications:write"
-        disabled={!chosen}
-        pending={assign.isPending}
-        pendingLabel="Assigning…"
-      >
-        Assign role
-      </ActionButton>
-      {assign.error && <FormAlert>{messageOf(assign.error)}</FormAlert>}
-    </form>
   );
 }
