@@ -1,4 +1,5 @@
 import { ApplicationEntity } from './applications/application.entity.ts';
+import { FederatedCredentialEntity } from './applications/federated-credential.entity.ts';
 import { AuditLogEntity } from './audit/audit-log.entity.ts';
 import { OutboxEventEntity } from './events/outbox-event.entity.ts';
 import { SigningKeyEntity } from './keys/signing-key.entity.ts';
@@ -23,6 +24,7 @@ export const entities = [
   UserEntity,
   UserIdentityEntity,
   ApplicationEntity,
+  FederatedCredentialEntity,
   ResourceEntity,
   ResourceScopeEntity,
   RoleEntity,

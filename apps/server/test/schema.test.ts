@@ -27,8 +27,14 @@ afterAll(async () => {
  * needed: the test fails on a statement that is not listed, and on an entry that no longer shows.
  */
 
-/** Tables that only raw SQL reads and writes (idempotency store, trigger-kept user counts, sessions' applications, settings). */
-const UNMAPPED_TABLES = ['idempotency_keys', 'realm_user_counts', 'session_applications', 'system_settings'];
+/** Tables that only raw SQL reads and writes (client assertions' jtis, idempotency store, trigger-kept user counts, sessions' applications, settings). */
+const UNMAPPED_TABLES = [
+  'client_assertion_jtis',
+  'idempotency_keys',
+  'realm_user_counts',
+  'session_applications',
+  'system_settings',
+];
 
 /**
  * Foreign keys, by table and column: the entities map references as plain uuid columns, not
@@ -37,6 +43,7 @@ const UNMAPPED_TABLES = ['idempotency_keys', 'realm_user_counts', 'session_appli
  */
 const FOREIGN_KEYS: Record<string, string[]> = {
   applications: ['realm_id'],
+  federated_credentials: ['application_id', 'realm_id'],
   authorization_codes: ['application_id', 'realm_id', 'user_id'],
   application_roles: ['application_id', 'realm_id', 'role_id'],
   email_verifications: ['realm_id', 'user_id'],

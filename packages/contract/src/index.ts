@@ -1,6 +1,7 @@
 export * from './applications/application.schemas.ts';
 export * from './applications/applications.contract.ts';
 export * from './applications/client-metadata.ts';
+export * from './applications/federated-credential.schemas.ts';
 export * from './audit-logs/audit-log.schemas.ts';
 export * from './audit-logs/audit-logs.contract.ts';
 export * from './common/concurrency.ts';

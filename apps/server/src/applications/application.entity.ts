@@ -1,5 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import { APPLICATION_TYPES, type GrantType, TOKEN_ENDPOINT_AUTH_METHODS } from '@realmkit/contract';
+import { APPLICATION_TYPES, type ClientJwks, type GrantType, TOKEN_ENDPOINT_AUTH_METHODS } from '@realmkit/contract';
 import { versionAndTimestamps } from '../db/row-version.ts';
 
 export const ApplicationEntity = defineEntity({
@@ -24,8 +24,13 @@ export const ApplicationEntity = defineEntity({
     grantTypes: p.array<GrantType>(),
     /** RFC 7591 `token_endpoint_auth_method`. */
     tokenEndpointAuthMethod: p.enum(TOKEN_ENDPOINT_AUTH_METHODS),
+    /** RFC 7591 `jwks`: the public keys its `private_key_jwt` assertions are signed with. */
+    jwks: p.json<ClientJwks>().nullable(),
+    /** RFC 7591 `jwks_uri`: where it publishes them instead (never both). */
+    jwksUri: p.text().nullable(),
     ...versionAndTimestamps(),
   },
+  checks: [{ name: 'applications_one_key_source', expression: 'jwks is null or jwks_uri is null' }],
   uniques: [{ name: 'applications_client_id_unique', properties: ['clientId'] }],
   indexes: [{ name: 'applications_realm_id_idx', properties: ['realmId', 'id'] }],
 });

@@ -13,6 +13,8 @@ export function presentApplication(application: Application): ApplicationBody {
     post_logout_redirect_uris: application.postLogoutRedirectUris,
     grant_types: application.grantTypes,
     token_endpoint_auth_method: application.tokenEndpointAuthMethod,
+    jwks: application.jwks ?? null,
+    jwks_uri: application.jwksUri ?? null,
     created_at: application.createdAt.toISOString(),
     updated_at: application.updatedAt.toISOString(),
   };

@@ -54,7 +54,8 @@ function collectionOf(path: string): string {
 /** The parameter right after the collection of `type` in the path: `/resources/:id/scopes/:scopeId`, `scope` → `scopeId`. */
 function paramAfter(path: string, type: string): string | undefined {
   const segments = path.split('/');
-  const index = segments.findIndex((segment) => !isParam(segment) && singular(segment) === type);
+  // A hyphenated collection names a snake_case type: `federated-credentials` → `federated_credential`.
+  const index = segments.findIndex((segment) => !isParam(segment) && singular(segment).replaceAll('-', '_') === type);
   const next = index >= 0 ? segments[index + 1] : undefined;
   return next && isParam(next) ? next.slice(1) : undefined;
 }

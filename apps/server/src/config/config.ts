@@ -53,6 +53,11 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** How often expired sessions, codes and tokens are deleted, in seconds; 0 turns pruning off. */
   pruneIntervalSeconds: number;
+  /**
+   * Whether what Realmkit fetches from a client-named URL (`jwks_uri`, a federated issuer) may be
+   * plain http to a loopback address (development and tests). Private ranges are never allowed.
+   */
+  outboundAllowLoopback: boolean;
 }
 
 /** client_ids the realms' console applications have (`realmkit-console-<realm>`): no other client may take one. */
@@ -112,6 +117,7 @@ const Env = z.object({
     .optional(),
   REALMKIT_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   REALMKIT_PRUNE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(604_800).default(3600),
+  REALMKIT_OUTBOUND_ALLOW_LOOPBACK: z.enum(['true', 'false']).default('false'),
 });
 
 function rateLimitVariables() {
@@ -229,5 +235,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: e.REALMKIT_CORS_ORIGINS ?? [],
     shutdownTimeoutMs: e.REALMKIT_SHUTDOWN_TIMEOUT_MS,
     pruneIntervalSeconds: e.REALMKIT_PRUNE_INTERVAL_SECONDS,
+    outboundAllowLoopback: e.REALMKIT_OUTBOUND_ALLOW_LOOPBACK === 'true',
   };
 }

@@ -1,5 +1,6 @@
 import {
   AUTHORIZE_PATH,
+  CLIENT_ASSERTION_ALGORITHMS,
   CODE_CHALLENGE_METHODS,
   contract,
   END_SESSION_PATH,
@@ -47,8 +48,11 @@ export function discoveryRoutes(realms: RealmService, keys: SigningKeyService, i
         jwks_uri: issuers.urlOf(contract.oauth.jwks.path, realm.name),
         grant_types_supported: GRANT_TYPE_NAMES,
         token_endpoint_auth_methods_supported: CLIENT_AUTH_METHOD_NAMES,
+        // RFC 8414 §2: what `private_key_jwt` assertions may be signed with.
+        token_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGORITHMS],
         introspection_endpoint: issuers.urlOf(contract.oauth.introspect.path, realm.name),
         introspection_endpoint_auth_methods_supported: CONFIDENTIAL_CLIENT_AUTH_METHODS,
+        introspection_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGORITHMS],
         scopes_supported: [...OIDC_SCOPES, ...managementScopesOf(realm.name)],
         response_types_supported: [...RESPONSE_TYPES],
         response_modes_supported: ['query'],

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { MAX_CLIENT_JWKS_KEYS } from '../common/limits.ts';
 import { Id, Timestamp } from '../common/primitives.ts';
-import { ApplicationAuthMethod, ApplicationType, GrantTypes } from './client-metadata.ts';
+import { ApplicationAuthMethod, ApplicationType, CLIENT_ASSERTION_ALGORITHMS, GrantTypes } from './client-metadata.ts';
 
 export const MAX_REDIRECT_URIS = 20;
 
@@ -23,6 +24,41 @@ const PostLogoutRedirectUris = RedirectUris.meta({
   example: ['https://myapp.com/'],
 });
 
+/**
+ * A public key of an application (RFC 7517). The server checks each (422): a public RSA, EC or OKP
+ * key it can import, no private members, a `kid` unique in the set.
+ */
+export const ClientJwk = z
+  .looseObject({
+    kty: z.enum(['RSA', 'EC', 'OKP']),
+    kid: z.string().min(1).max(256).optional(),
+    alg: z.enum(CLIENT_ASSERTION_ALGORITHMS).optional(),
+    use: z.literal('sig').optional(),
+  })
+  .meta({ id: 'ClientJwk', description: 'A public JSON Web Key (RFC 7517) the application signs assertions with.' });
+
+/** RFC 7591 `jwks`: the application's public keys, inline. */
+export const ClientJwks = z.strictObject({ keys: z.array(ClientJwk).min(1).max(MAX_CLIENT_JWKS_KEYS) }).meta({
+  id: 'ClientJwks',
+  description:
+    `RFC 7591 \`jwks\`: up to ${MAX_CLIENT_JWKS_KEYS} public keys (several during a rotation) that verify the ` +
+    "application's `private_key_jwt` assertions (RS256, PS256, ES256 or EdDSA), found by the assertion's `kid`. " +
+    'Not with `jwks_uri`; confidential types only.',
+});
+
+export type ClientJwks = z.infer<typeof ClientJwks>;
+
+/** RFC 7591 `jwks_uri`: where the application publishes its public keys. */
+const ClientJwksUri = z
+  .string()
+  .max(2048)
+  .meta({
+    description:
+      "RFC 7591 `jwks_uri`: an https URL serving the application's JWK Set, fetched when an assertion arrives " +
+      '(cached; again for an unknown `kid`). Never a loopback, link-local or private-range address. Not with `jwks`.',
+    example: 'https://myapp.example.com/.well-known/jwks.json',
+  });
+
 const ApplicationName = z.string().trim().min(1).max(256);
 const Description = z.string().max(1024);
 
@@ -37,6 +73,8 @@ export const Application = z
     post_logout_redirect_uris: z.array(z.string()),
     grant_types: GrantTypes,
     token_endpoint_auth_method: ApplicationAuthMethod,
+    jwks: ClientJwks.nullable(),
+    jwks_uri: ClientJwksUri.nullable(),
     created_at: Timestamp,
     updated_at: Timestamp,
   })
@@ -91,6 +129,8 @@ export const CreateApplicationBody = z
     post_logout_redirect_uris: PostLogoutRedirectUris.default([]),
     grant_types: GrantTypes.optional(),
     token_endpoint_auth_method: ApplicationAuthMethod.optional(),
+    jwks: ClientJwks.optional(),
+    jwks_uri: ClientJwksUri.optional(),
   })
   .meta({
     id: 'CreateApplication',
@@ -106,6 +146,8 @@ export const UpdateApplicationBody = z
     post_logout_redirect_uris: PostLogoutRedirectUris.optional(),
     grant_types: GrantTypes.optional(),
     token_endpoint_auth_method: ApplicationAuthMethod.optional(),
+    jwks: ClientJwks.nullable().optional(),
+    jwks_uri: ClientJwksUri.nullable().optional(),
   })
   .meta({
     id: 'UpdateApplication',

@@ -1,10 +1,16 @@
 import { initContract } from '@ts-rest/core';
 import { errorResponses } from '../common/errors.ts';
+import { MAX_FEDERATED_CREDENTIALS } from '../common/limits.ts';
 import { requires } from '../common/metadata.ts';
 import { withMiddleware } from '../common/middleware.ts';
 import { ListQuery, listOf, single } from '../common/pagination.ts';
 import { REALM_API_PATH } from '../common/paths.ts';
-import { RealmIdPathParams, RealmIdRoleIdPathParams, RealmPathParams } from '../common/primitives.ts';
+import {
+  RealmIdCredentialIdPathParams,
+  RealmIdPathParams,
+  RealmIdRoleIdPathParams,
+  RealmPathParams,
+} from '../common/primitives.ts';
 import { REALM_MANAGEMENT_RESPONSES } from '../common/responses.ts';
 import { AssignRolesBody, Role } from '../roles/role.schemas.ts';
 import {
@@ -15,6 +21,7 @@ import {
   RotateSecretBody,
   UpdateApplicationBody,
 } from './application.schemas.ts';
+import { CreateFederatedCredentialBody, FederatedCredential } from './federated-credential.schemas.ts';
 
 const c = initContract();
 const TAG = 'Applications';
@@ -40,7 +47,8 @@ export const applicationsContract = c.router(
       responses: { 201: single(CreatedApplication), ...errorResponses(422) },
       summary: 'Create an application',
       description:
-        'Confidential types (`traditional`, `m2m`) get a `client_secret`, returned only in this response. ' +
+        'Confidential types (`traditional`, `m2m`) get a `client_secret`, returned only in this response, unless ' +
+        'they authenticate with `private_key_jwt`. ' +
         'Redirect URIs that break the rules of the type answer 422 with one detail per URI.',
       metadata: requires('applications:write', TAG, { etag: true }),
     },
@@ -62,7 +70,9 @@ export const applicationsContract = c.router(
       summary: 'Update an application',
       description:
         'Only the fields sent change; the type and client id are immutable. New redirect URIs are checked ' +
-        'against the rules of the type (422).',
+        'against the rules of the type (422). Setting `jwks` clears `jwks_uri`, and the other way round (RFC 7591 ' +
+        '§2: never both). A change of keys takes effect at the next token request; a `jwks_uri` serving new keys ' +
+        'is read again within its cache time.',
       metadata: requires('applications:write', TAG, { etag: true }),
     },
     delete: {
@@ -122,6 +132,50 @@ export const applicationsContract = c.router(
       responses: { 204: c.noBody() },
       summary: 'Remove a role from an application',
       description: '404 when the role is not assigned to the application.',
+      metadata: requires('applications:write', TAG),
+    },
+    listFederatedCredentials: {
+      method: 'GET',
+      path: '/:id/federated-credentials',
+      pathParams: RealmIdPathParams,
+      query: ListQuery,
+      responses: { 200: listOf(FederatedCredential) },
+      summary: "List an application's federated credentials",
+      description: 'By name. `search` matches name, issuer and subject.',
+      metadata: requires('applications:read', TAG),
+    },
+    createFederatedCredential: {
+      method: 'POST',
+      path: '/:id/federated-credentials',
+      pathParams: RealmIdPathParams,
+      body: CreateFederatedCredentialBody,
+      responses: { 201: single(FederatedCredential), ...errorResponses(409, 422) },
+      summary: 'Trust a workload identity (workload identity federation)',
+      description:
+        "From the next token request on, a JWT that the workload's platform issued with exactly this `issuer` and " +
+        '`subject`, and one of `audiences` in `aud`, authenticates the application: the workload sends it as ' +
+        '`client_assertion` (RFC 7523 §2.2) with `client_id`. Only for an application whose ' +
+        '`token_endpoint_auth_method` is `private_key_jwt` (422 otherwise); at most ' +
+        `${MAX_FEDERATED_CREDENTIALS} per application. A name, or an issuer and subject, already trusted by the ` +
+        'application answers 409.',
+      metadata: requires('applications:write', TAG),
+    },
+    getFederatedCredential: {
+      method: 'GET',
+      path: '/:id/federated-credentials/:credentialId',
+      pathParams: RealmIdCredentialIdPathParams,
+      responses: { 200: single(FederatedCredential) },
+      summary: 'Get a federated credential',
+      metadata: requires('applications:read', TAG),
+    },
+    deleteFederatedCredential: {
+      method: 'DELETE',
+      path: '/:id/federated-credentials/:credentialId',
+      pathParams: RealmIdCredentialIdPathParams,
+      body: c.noBody(),
+      responses: { 204: c.noBody() },
+      summary: 'Stop trusting a workload identity',
+      description: "The workload's next token request is refused; tokens it already holds run until they expire.",
       metadata: requires('applications:write', TAG),
     },
   }),

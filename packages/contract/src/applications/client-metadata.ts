@@ -23,7 +23,12 @@ export type GrantType = z.infer<typeof GrantType>;
  * `token_endpoint_auth_method`): each is one module of the server's client authentication
  * registry, and discovery's `token_endpoint_auth_methods_supported` lists them.
  */
-export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
+export const TOKEN_ENDPOINT_AUTH_METHODS = [
+  'client_secret_basic',
+  'client_secret_post',
+  'private_key_jwt',
+  'none',
+] as const;
 export const TokenEndpointAuthMethod = z.enum(TOKEN_ENDPOINT_AUTH_METHODS).meta({ id: 'TokenEndpointAuthMethod' });
 export type TokenEndpointAuthMethod = z.infer<typeof TokenEndpointAuthMethod>;
 
@@ -37,6 +42,21 @@ export const CLIENT_SECRET_METHODS = [
   'client_secret_basic',
   'client_secret_post',
 ] as const satisfies readonly TokenEndpointAuthMethod[];
+
+/**
+ * RFC 7523 §2.2's `client_assertion_type`: the client proves itself with a JWT, signed by its own
+ * key (`private_key_jwt`, OIDC Core §9) or issued to the workload by a trusted platform (a
+ * federated credential).
+ */
+export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+/**
+ * The algorithms a client assertion may be signed with (discovery's
+ * `token_endpoint_auth_signing_alg_values_supported`): asymmetric only, never `none` or HMAC, whose
+ * key would be a shared secret again.
+ */
+export const CLIENT_ASSERTION_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const;
+export type ClientAssertionAlgorithm = (typeof CLIENT_ASSERTION_ALGORITHMS)[number];
 
 /** What each application type may register, and what it gets when the request names nothing. */
 export interface ClientRules {
@@ -52,7 +72,8 @@ export interface ClientRules {
 export const SIGN_IN_GRANT_TYPES = ['authorization_code', 'refresh_token'] as const satisfies readonly GrantType[];
 
 /**
- * Per application type: confidential types (`traditional`, `m2m`) prove a secret; public ones
+ * Per application type: confidential types (`traditional`, `m2m`) prove a secret, or a key
+ * (`private_key_jwt`: their own keys, or a federated credential's issuer); public ones
  * (`spa`, `native`: code in a browser or on a device, which can keep no secret) use `none`. Only
  * `m2m` may use `client_credentials` (RFC 6749 §4.4: confidential clients, acting for themselves);
  * the others sign users in.
@@ -60,12 +81,12 @@ export const SIGN_IN_GRANT_TYPES = ['authorization_code', 'refresh_token'] as co
 export const CLIENT_RULES: Readonly<Record<ApplicationType, ClientRules>> = {
   m2m: {
     grantTypes: ['client_credentials'],
-    authMethods: CLIENT_SECRET_METHODS,
+    authMethods: [...CLIENT_SECRET_METHODS, 'private_key_jwt'],
     defaults: { grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic' },
   },
   traditional: {
     grantTypes: SIGN_IN_GRANT_TYPES,
-    authMethods: CLIENT_SECRET_METHODS,
+    authMethods: [...CLIENT_SECRET_METHODS, 'private_key_jwt'],
     defaults: { grant_types: SIGN_IN_GRANT_TYPES, token_endpoint_auth_method: 'client_secret_basic' },
   },
   spa: {
@@ -110,6 +131,8 @@ export const ApplicationAuthMethod = TokenEndpointAuthMethod.meta({
   description:
     'RFC 7591 `token_endpoint_auth_method`: how the application authenticates at the token endpoint. ' +
     `Allowed per type (422 otherwise) — ${describeRules((rules) => rules.authMethods)}; the first is the default. ` +
-    'A client registered with either secret method may send its secret either way.',
+    'A client registered with either secret method may send its secret either way. `private_key_jwt` (RFC 7523 ' +
+    '§2.2) is then the only method the client may use: a JWT assertion signed by a key of its `jwks` or ' +
+    '`jwks_uri`, or issued by the platform of one of its federated credentials.',
   example: 'client_secret_basic',
 });

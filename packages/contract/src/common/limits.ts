@@ -62,3 +62,37 @@ export const ACCOUNT_EMAIL_INTERVAL_SECONDS = 60;
 
 /** How long `/readyz` waits for the database, in seconds: a probe must answer well within its own timeout. */
 export const READINESS_TIMEOUT_SECONDS = 2;
+
+/**
+ * How far ahead a `private_key_jwt` assertion's `exp` may lie, in seconds (RFC 7523 §3: the server
+ * may bound it). Its `jti` is remembered until then, so the bound is also the replay store's.
+ */
+export const CLIENT_ASSERTION_MAX_LIFETIME_SECONDS = 300;
+
+/** Characters of a `client_assertion`: a JWT of a few keys' worth of claims, well under the form's limit. */
+export const CLIENT_ASSERTION_MAX_LENGTH = 8192;
+
+/** Keys of an application's inline `jwks` (RFC 7591 §2): enough to rotate through. */
+export const MAX_CLIENT_JWKS_KEYS = 10;
+
+/** Federated credentials of one application (Azure's limit). */
+export const MAX_FEDERATED_CREDENTIALS = 20;
+
+/** Audiences of one federated credential. */
+export const MAX_FEDERATED_AUDIENCES = 5;
+
+/**
+ * What Realmkit fetches from an address a client names (`jwks_uri`, a federated issuer's discovery
+ * document and keys): at most `maxBytes`, within `timeoutSeconds`, over at most `maxRedirects`
+ * redirects; kept `cacheSeconds` (a `jwks_uri` change is seen within it), and fetched again for an
+ * unknown `kid` at most once per `refreshFloorSeconds`. `maxCachedUris` bounds the cache across
+ * all realms.
+ */
+export const OUTBOUND_FETCH_LIMITS = {
+  maxBytes: 64 * 1024,
+  timeoutSeconds: 5,
+  maxRedirects: 3,
+  cacheSeconds: 300,
+  refreshFloorSeconds: 30,
+  maxCachedUris: 1000,
+} as const;

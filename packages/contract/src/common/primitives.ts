@@ -30,3 +30,5 @@ export function idList(description: string) {
     .max(MAX_IDS_PER_REQUEST)
     .meta({ description: `${description} 1..${MAX_IDS_PER_REQUEST} ids; duplicates are ignored.` });
 }
+/** `.../{id}/federated-credentials/{credentialId}`: a federated credential of an application. */
+export const RealmIdCredentialIdPathParams = RealmIdPathParams.extend({ credentialId: Id });

@@ -37,7 +37,9 @@ export const oauthContract = c.router(
       summary: 'Issue tokens (authorization_code, client_credentials, refresh_token)',
       description:
         "Client authentication by the application's `token_endpoint_auth_method`: `client_secret_basic` or " +
-        '`client_secret_post` for confidential applications, `client_id` alone for public ones (`none`). ' +
+        '`client_secret_post` for confidential applications, or `private_key_jwt` (`client_assertion`, RFC 7523 ' +
+        "§2.2: signed by the application's key, or a federated credential's token), `client_id` alone for public " +
+        'ones (`none`). ' +
         "client_credentials: the granted scopes are the requested ones that the application's roles hold for the " +
         'resource. authorization_code (with the PKCE `code_verifier`): an access token for the userinfo endpoint, ' +
         "or for the `resource` of the authorization request with the scopes the user's roles hold there; an ID " +

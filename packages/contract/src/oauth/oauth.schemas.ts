@@ -1,5 +1,24 @@
 import { z } from 'zod';
+import { JWT_BEARER_ASSERTION_TYPE } from '../applications/client-metadata.ts';
+import { CLIENT_ASSERTION_MAX_LENGTH } from '../common/limits.ts';
 import { OAUTH_ERROR_CODES } from './oauth-errors.ts';
+
+/** RFC 7523 §2.2 client authentication: the two form fields of `private_key_jwt` and federated credentials. */
+const ClientAssertionFields = {
+  client_assertion_type: z
+    .string()
+    .optional()
+    .meta({ description: `With a client assertion: \`${JWT_BEARER_ASSERTION_TYPE}\`.` }),
+  client_assertion: z
+    .string()
+    .max(CLIENT_ASSERTION_MAX_LENGTH)
+    .optional()
+    .meta({
+      description:
+        '`private_key_jwt`: a JWT signed by a key of the application (`iss` = `sub` = client_id, `aud` = the ' +
+        "issuer, `exp` at most 5 minutes ahead, a fresh `jti`); or a token of a federated credential's issuer.",
+    }),
+};
 
 /**
  * The token request as RFC 6749 §4.1.3, §4.4 and §6, RFC 7636 and RFC 8707 define it. Fields are
@@ -16,6 +35,7 @@ export const TokenRequest = z
       .optional()
       .meta({ description: 'With `client_secret_post`, and for public clients (`none`).' }),
     client_secret: z.string().optional().meta({ description: 'With `client_secret_post`.' }),
+    ...ClientAssertionFields,
     scope: z
       .string()
       .optional()
@@ -85,6 +105,7 @@ export const IntrospectionRequest = z
       .meta({ description: 'Optional; Realmkit issues access tokens only, so the hint changes nothing.' }),
     client_id: z.string().optional().meta({ description: 'With `client_secret_post`.' }),
     client_secret: z.string().optional().meta({ description: 'With `client_secret_post`.' }),
+    ...ClientAssertionFields,
   })
   .meta({
     id: 'IntrospectionRequest',
@@ -187,10 +208,12 @@ export const ServerMetadata = z
     jwks_uri: z.string(),
     grant_types_supported: z.array(z.string()),
     token_endpoint_auth_methods_supported: z.array(z.string()),
+    token_endpoint_auth_signing_alg_values_supported: z.array(z.string()),
     scopes_supported: z.array(z.string()),
     response_types_supported: z.array(z.string()),
     introspection_endpoint: z.string(),
     introspection_endpoint_auth_methods_supported: z.array(z.string()),
+    introspection_endpoint_auth_signing_alg_values_supported: z.array(z.string()),
     id_token_signing_alg_values_supported: z.array(z.string()).meta({
       description: "Algorithms of the realm's published keys (the active key's first): what its tokens use.",
     }),
