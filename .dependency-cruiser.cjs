@@ -75,6 +75,15 @@ module.exports = {
       to: { path: '^(apps|examples|bench)/' },
     },
     {
+      name: 'sdk-runs-in-browsers',
+      comment:
+        'The SDK is isomorphic: only its Node.js entry (@realmkit/sdk/node) may import a Node built-in, ' +
+        'so that browser bundles of @realmkit/sdk never meet one.',
+      severity: 'error',
+      from: { path: '^packages/sdk/src/', pathNot: '^packages/sdk/src/node\\.ts$' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
       name: 'nothing-imports-tests-or-examples',
       severity: 'error',
       from: { pathNot: '(^examples/|/test/|^bench/)' },

@@ -6,6 +6,8 @@ export const workspaceSources = {
   resolve: {
     alias: {
       '@realmkit/contract': fileURLToPath(new URL('./packages/contract/src/index.ts', import.meta.url)),
+      // Before '@realmkit/sdk', which would otherwise take '@realmkit/sdk/node' for a path under it.
+      '@realmkit/sdk/node': fileURLToPath(new URL('./packages/sdk/src/node.ts', import.meta.url)),
       '@realmkit/sdk': fileURLToPath(new URL('./packages/sdk/src/index.ts', import.meta.url)),
     },
   },

@@ -11,7 +11,16 @@ const DUAL_BUILD = ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/
 /** Files each tarball must hold (a RegExp: at least one file matches). */
 const REQUIRED = {
   '@realmkit/contract': [...EVERY_PACKAGE, ...DUAL_BUILD, 'openapi.json'],
-  '@realmkit/sdk': [...EVERY_PACKAGE, ...DUAL_BUILD],
+  // `@realmkit/sdk/node` too, with its node10 fallback (node/package.json).
+  '@realmkit/sdk': [
+    ...EVERY_PACKAGE,
+    ...DUAL_BUILD,
+    'dist/node.js',
+    'dist/node.cjs',
+    'dist/node.d.ts',
+    'dist/node.d.cts',
+    'node/package.json',
+  ],
   '@realmkit/server': [
     ...EVERY_PACKAGE,
     'bin/realmkit.mjs',

@@ -8,7 +8,8 @@
 # directory, makes a blank project there and installs the two tarballs with typescript and
 # @types/node (same versions as the repo's; everything else comes from the npm registry). Then:
 #   1. tsc (module/moduleResolution nodenext) type-checks scripts/consumer/consumer.ts as ESM and,
-#      in a "type": "commonjs" folder, as CommonJS: the SDK's index.d.ts and index.d.cts.
+#      in a "type": "commonjs" folder, as CommonJS: the SDK's index.d.ts and index.d.cts (and
+#      node.d.ts, node.d.cts of `@realmkit/sdk/node`).
 #   2. esm.mjs (import) and cjs.cjs (require) run against the live server given by REALMKIT_URL,
 #      REALMKIT_CLIENT_ID and REALMKIT_CLIENT_SECRET (a master-realm client): each creates a realm,
 #      a user, lists it with `for await`, checks ConflictError and NotFoundError, deletes the realm.
@@ -137,6 +138,7 @@ if grep -v '^node_modules/@ts-rest/core/' "$WORK/app/errors.txt" >"$WORK/app/our
 fi
 # Which declarations each copy was checked against.
 for expected in '@realmkit/sdk/dist/index.d.ts' '@realmkit/sdk/dist/index.d.cts' \
+  '@realmkit/sdk/dist/node.d.ts' '@realmkit/sdk/dist/node.d.cts' \
   '@realmkit/contract/dist/index.d.ts' '@realmkit/contract/dist/index.d.cts'; do
   grep -q "^node_modules/$expected\$" "$WORK/app/tsc.txt" || { echo "FAIL tsc did not read $expected" >&2; exit 1; }
 done

@@ -1,5 +1,11 @@
 import { ApiClient, type TokenSource } from './core/api-client.ts';
-import { ClientCredentials } from './core/client-credentials.ts';
+import {
+  type ClientCredential,
+  ClientCredentials,
+  type ClientCredentialsOptions,
+  CREDENTIAL_OPTIONS,
+  oneCredentialOf,
+} from './core/client-credentials.ts';
 import { defaultHttpConfig } from './core/routes.ts';
 import { Applications } from './resources/applications.ts';
 import { AuditLogs } from './resources/audit-logs.ts';
@@ -9,17 +15,31 @@ import { Roles } from './resources/roles.ts';
 import { Users } from './resources/users.ts';
 import { UsersByRealmName } from './resources/users-by-realm-name.ts';
 
-export interface RealmkitOptions {
+/**
+ * A Realmkit client's options: its settings, and where its tokens come from: `clientId` with
+ * exactly one credential (`clientSecret`, `privateKey` or `clientAssertion`), or a `tokenSource`.
+ */
+export type RealmkitOptions = RealmkitSettings &
+  (
+    | ({ clientId: string; tokenSource?: never } & ClientCredential)
+    | {
+        /** Where tokens come from instead of a credential, e.g. a shared {@link ClientCredentials}. */
+        tokenSource: TokenSource;
+        clientId?: string;
+        clientSecret?: never;
+        privateKey?: never;
+        clientAssertion?: never;
+      }
+  );
+
+/** What a {@link Realmkit} client takes besides its credential. */
+export interface RealmkitSettings {
   /** Realmkit's base URL, e.g. `https://auth.example.com`. */
   baseUrl: string;
   /** The client's realm: where its tokens come from, and the realm the resources manage. */
   realm: string;
-  clientId?: string;
-  clientSecret?: string;
   /** Scopes to ask for; default: every scope the client's roles hold. */
   scopes?: readonly string[];
-  /** Where tokens come from instead of `clientId`/`clientSecret`, e.g. a shared {@link ClientCredentials}. */
-  tokenSource?: TokenSource;
   /** A `fetch` to use instead of the global one. */
   fetch?: typeof fetch;
   /** Milliseconds per attempt; default 60 000. */
@@ -32,7 +52,8 @@ export interface RealmkitOptions {
 
 /**
  * The Realmkit Management API client. It gets its own client_credentials token, refreshes it
- * before expiry and after a 401, and retries what is safe to retry.
+ * before expiry and after a 401, and retries what is safe to retry. It proves itself with its
+ * secret, its private key (`privateKey`), or its platform's token (`clientAssertion`).
  *
  * @example
  * import { Realmkit } from '@realmkit/sdk';
@@ -60,7 +81,8 @@ export class Realmkit {
       this.#client = options.client;
       this.tokens = options.tokens;
     } else {
-      this.tokens = options.tokenSource ?? credentialsOf(options);
+      const credential = oneCredentialOf('Realmkit', options, [...CREDENTIAL_OPTIONS, 'tokenSource']);
+      this.tokens = options.tokenSource ?? credentialsOf(options, credential);
       const http = defaultHttpConfig({ ...options, headers: options.defaultHeaders });
       this.#client = new ApiClient(options.baseUrl, options.realm, http, this.tokens);
     }
@@ -90,18 +112,13 @@ export class Realmkit {
   }
 }
 
-function credentialsOf(options: RealmkitOptions): ClientCredentials {
-  if (!options.clientId || !options.clientSecret) {
-    throw new TypeError('Realmkit needs clientId and clientSecret, or a tokenSource');
-  }
+function credentialsOf(options: RealmkitOptions, credential: string): ClientCredentials {
+  if (!options.clientId) throw new TypeError(`Realmkit needs clientId with ${credential}`);
+  const { baseUrl, realm, clientId, clientSecret, privateKey, clientAssertion, scopes, fetch, timeout, maxRetries } =
+    options;
+  // The one credential given, the others undefined: as ClientCredentials checks it again.
   return new ClientCredentials({
-    baseUrl: options.baseUrl,
-    realm: options.realm,
-    clientId: options.clientId,
-    clientSecret: options.clientSecret,
-    scopes: options.scopes,
-    fetch: options.fetch,
-    timeout: options.timeout,
-    maxRetries: options.maxRetries,
-  });
+    ...{ baseUrl, realm, clientId, scopes, fetch, timeout, maxRetries },
+    ...{ clientSecret, privateKey, clientAssertion },
+  } as ClientCredentialsOptions);
 }

@@ -1,7 +1,14 @@
-export { Realmkit, type RealmkitOptions } from './client.ts';
+export { Realmkit, type RealmkitOptions, type RealmkitSettings } from './client.ts';
 export type { TokenSource } from './core/api-client.ts';
 export { APIPromise, type APIResponse, type WithResponse } from './core/api-promise.ts';
-export { type AccessToken, ClientCredentials, type ClientCredentialsOptions } from './core/client-credentials.ts';
+export type { ClientAssertion, CryptoKeyLike, Jwk, KeyObjectLike, PrivateKey } from './core/client-assertion.ts';
+export {
+  type AccessToken,
+  type ClientCredential,
+  ClientCredentials,
+  type ClientCredentialsOptions,
+  type ClientCredentialsSettings,
+} from './core/client-credentials.ts';
 export * from './core/errors.ts';
 export type { RequestOptions } from './core/http.ts';
 export { Page, PagePromise } from './core/pagination.ts';

@@ -15,7 +15,8 @@ import {
   PreconditionFailedError,
   RateLimitError,
   Realmkit,
-  type RealmkitOptions,
+  type RealmkitSettings,
+  type TokenSource,
   UnprocessableEntityError,
   VERSION,
 } from '../src/index.ts';
@@ -59,7 +60,10 @@ function tokenSource(...tokens: string[]): RecordingTokenSource {
   };
 }
 
-function client(server: FakeServer | string, options: Partial<RealmkitOptions> = {}): Realmkit {
+function client(
+  server: FakeServer | string,
+  options: Partial<RealmkitSettings> & { tokenSource?: TokenSource } = {},
+): Realmkit {
   return new Realmkit({
     baseUrl: typeof server === 'string' ? server : server.url,
     realm: 'acme',

@@ -3,10 +3,16 @@
 // 20.19 cannot do; the check runs this with --no-experimental-require-module where Node has it).
 const path = require('node:path');
 const sdk = require('@realmkit/sdk');
+const { fromTokenFile } = require('@realmkit/sdk/node');
 const scenario = require('./scenario.cjs');
 
 const loaded = Object.keys(require.cache).map((file) => file.slice(file.indexOf('node_modules')));
-for (const expected of ['@realmkit/sdk/dist/index.cjs', '@realmkit/contract/dist/index.cjs']) {
+if (typeof fromTokenFile !== 'function') throw new Error("require('@realmkit/sdk/node') has no fromTokenFile");
+for (const expected of [
+  '@realmkit/sdk/dist/index.cjs',
+  '@realmkit/sdk/dist/node.cjs',
+  '@realmkit/contract/dist/index.cjs',
+]) {
   const file = path.join('node_modules', expected);
   if (!loaded.includes(file)) throw new Error(`require did not load ${file}; loaded: ${loaded.join(', ')}`);
   console.log(`ok  cjs: require loaded ${file}`);

@@ -2,7 +2,9 @@
 // project against the packed SDK, twice: as ESM (dist/index.d.ts) and as CommonJS
 // (dist/index.d.cts). It is not run (esm.mjs and cjs.cjs are): the @ts-expect-error lines prove
 // the types are real, not `any`.
+import { createPrivateKey } from 'node:crypto';
 import { ConflictError, NotFoundError, type Page, PreconditionFailedError, Realmkit, type User } from '@realmkit/sdk';
+import { fromTokenFile } from '@realmkit/sdk/node';
 
 async function main(): Promise<void> {
   const rk = new Realmkit({
@@ -42,6 +44,24 @@ async function main(): Promise<void> {
   const wrong: number = user.email;
   console.log(wrong);
 }
+
+/** Clients without a secret: a Node KeyObject, a WebCrypto CryptoKey, a JWK, or the platform's token. */
+async function withoutSecret(pem: string): Promise<Realmkit[]> {
+  const settings = { baseUrl: 'http://localhost:8080', realm: 'acme', clientId: 'worker' };
+  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
+  const jwk = await crypto.subtle.exportKey('jwk', pair.privateKey);
+  // @ts-expect-error: one credential only
+  console.log(new Realmkit({ ...settings, clientSecret: 'secret', privateKey: { key: jwk } }));
+  // @ts-expect-error: not an algorithm for client assertions
+  console.log(new Realmkit({ ...settings, privateKey: { key: jwk, alg: 'HS256' } }));
+  return [
+    new Realmkit({ ...settings, privateKey: { key: createPrivateKey(pem), kid: 'k1' } }),
+    new Realmkit({ ...settings, privateKey: { key: pair.privateKey, alg: 'ES256' } }),
+    new Realmkit({ ...settings, privateKey: { key: jwk } }),
+    new Realmkit({ ...settings, clientAssertion: fromTokenFile('/var/run/secrets/tokens/realmkit') }),
+  ];
+}
+void withoutSecret;
 
 main().catch((error: unknown) => {
   console.error(error);

@@ -1,17 +1,56 @@
-import { contract } from '@realmkit/contract';
+import { contract, JWT_BEARER_ASSERTION_TYPE, REALM_ISSUER_PATH } from '@realmkit/contract';
+import { type ClientAssertion, type PrivateKey, privateKeyAssertion } from './client-assertion.ts';
 import { type HttpConfig, type RequestOptions, send } from './http.ts';
 import { defaultHttpConfig, routeUrl } from './routes.ts';
 
 /** Part of a token's life kept in reserve: a token is replaced when 90% of it has passed. */
 export const REFRESH_MARGIN_RATIO = 0.1;
 
-export interface ClientCredentialsOptions {
+/**
+ * How the client proves itself at the token endpoint: exactly one of a secret, a private key
+ * (`private_key_jwt`), or an assertion its platform issues (a federated credential).
+ */
+export type ClientCredential =
+  | {
+      /** Sent in the `Authorization` header (`client_secret_basic`). */
+      clientSecret: string;
+      privateKey?: never;
+      clientAssertion?: never;
+    }
+  | {
+      /** Signs a fresh `private_key_jwt` assertion (RFC 7523 §2.2) for every token request: no secret is sent. */
+      privateKey: PrivateKey;
+      clientSecret?: never;
+      clientAssertion?: never;
+    }
+  | {
+      /** Gives the assertion of a federated credential (the platform's token) for every token request. */
+      clientAssertion: ClientAssertion;
+      clientSecret?: never;
+      privateKey?: never;
+    };
+
+/** The options that name a credential: exactly one is given. */
+export const CREDENTIAL_OPTIONS = ['clientSecret', 'privateKey', 'clientAssertion'] as const;
+
+/**
+ * Which of `names` `options` gives (set, not `undefined`), checked to be exactly one: a TypeError
+ * names the choice otherwise, as a wrong setup is the caller's mistake, found where the client is made.
+ */
+export function oneCredentialOf(who: string, options: object, names: readonly string[] = CREDENTIAL_OPTIONS): string {
+  const given = names.filter((name) => (options as Record<string, unknown>)[name] !== undefined);
+  const choice = `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+  if (given.length === 0) throw new TypeError(`${who} needs a credential: one of ${choice}`);
+  if (given.length > 1) throw new TypeError(`${who} takes one credential of ${choice}, not ${given.join(' and ')}`);
+  return given[0] as string;
+}
+
+/** What a {@link ClientCredentials} takes besides its credential. */
+export interface ClientCredentialsSettings {
   /** Realmkit's base URL, e.g. `https://auth.example.com`. */
   baseUrl: string;
   /** The realm whose token endpoint issues the token (the client's realm). */
   realm: string;
-  clientId: string;
-  clientSecret: string;
   /** Scopes to ask for; default: every scope the client's roles hold for the resource. */
   scopes?: readonly string[];
   /** RFC 8707 resource indicator; default: the realm's Management API. */
@@ -20,6 +59,9 @@ export interface ClientCredentialsOptions {
   timeout?: number;
   maxRetries?: number;
 }
+
+/** A {@link ClientCredentials}' options: `clientId` and exactly one credential (the types allow no other). */
+export type ClientCredentialsOptions = ClientCredentialsSettings & { clientId: string } & ClientCredential;
 
 /** A token as the endpoint granted it. */
 export interface AccessToken {
@@ -41,13 +83,16 @@ interface TokenResponseBody {
 /**
  * Gets and keeps a `client_credentials` access token: fetched on first use, one request shared
  * by every concurrent caller, replaced before it expires, and dropped on demand (after a 401).
- * Usable alone, for calling your own API resource.
+ * Usable alone, for calling your own API resource. The client proves itself with its secret, or
+ * without one: with its private key (`private_key_jwt`) or its platform's token (a federated
+ * credential), sent as a client assertion (RFC 7523 §2.2) made anew for every token request.
  *
  * @example
  * const credentials = new ClientCredentials({
  *   baseUrl: 'https://auth.example.com', realm: 'acme',
  *   clientId, clientSecret, resource: 'https://api.myapp.com', scopes: ['read:posts'],
  * });
+ * // or, without a secret: privateKey: { key: privateJwk }, or clientAssertion: fromTokenFile(path)
  * await fetch('https://api.myapp.com/posts', {
  *   headers: { authorization: `Bearer ${await credentials.getToken()}` },
  * });
@@ -55,12 +100,21 @@ interface TokenResponseBody {
 export class ClientCredentials {
   readonly #options: ClientCredentialsOptions;
   readonly #http: HttpConfig;
+  /** The assertion of each token request, instead of the secret. */
+  readonly #assertion: ClientAssertion | undefined;
   #current: AccessToken | undefined;
   #inFlight: Promise<AccessToken> | undefined;
 
   constructor(options: ClientCredentialsOptions) {
+    const credential = oneCredentialOf('ClientCredentials', options);
+    if (!options.clientId) throw new TypeError(`ClientCredentials needs clientId with ${credential}`);
     this.#options = options;
     this.#http = defaultHttpConfig(options);
+    // RFC 7523 §3: the assertion's audience is the authorization server, its issuer URL.
+    const issuer = routeUrl(options.baseUrl, { path: REALM_ISSUER_PATH }, { realm: options.realm });
+    this.#assertion = options.privateKey
+      ? privateKeyAssertion(options.privateKey, options.clientId, issuer)
+      : options.clientAssertion;
   }
 
   /**
@@ -104,17 +158,19 @@ export class ClientCredentials {
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     if (scopes && scopes.length > 0) form.set('scope', scopes.join(' '));
     if (resource) form.set('resource', resource);
+    const assertion = this.#assertion;
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+    if (!assertion)
+      headers.authorization = `Basic ${btoa(`${formEncode(clientId)}:${formEncode(clientSecret ?? '')}`)}`;
     const started = Date.now();
     const response = await send(
       this.#http,
       {
         method: 'POST',
         url: routeUrl(this.#options.baseUrl, contract.oauth.token, { realm: this.#options.realm }),
-        headers: {
-          authorization: `Basic ${btoa(`${formEncode(clientId)}:${formEncode(clientSecret)}`)}`,
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: form.toString(),
+        headers,
+        // RFC 7523 §2.2: the assertion in the form, a new one per attempt.
+        body: assertion ? () => withAssertion(form, clientId, assertion) : form.toString(),
         // Asking for a token twice has no effect beyond the token.
         retrySafe: true,
       },
@@ -130,6 +186,17 @@ export class ClientCredentials {
     };
     return this.#current;
   }
+}
+
+/** The token request's form with the client's assertion (RFC 7523 §2.2). */
+async function withAssertion(form: URLSearchParams, clientId: string, assertion: ClientAssertion): Promise<string> {
+  const value = await assertion();
+  if (typeof value !== 'string' || value === '') throw new TypeError('clientAssertion gave no assertion');
+  const body = new URLSearchParams(form);
+  body.set('client_id', clientId);
+  body.set('client_assertion_type', JWT_BEARER_ASSERTION_TYPE);
+  body.set('client_assertion', value);
+  return body.toString();
 }
 
 /** RFC 6749 §2.3.1: id and secret are form-urlencoded before Basic encoding. */

@@ -55,7 +55,11 @@ export interface HttpRequest {
   method: string;
   url: string;
   headers: Record<string, string>;
-  body?: string;
+  /**
+   * The body; a function makes it anew for each attempt (a token request's client assertion: the
+   * server accepts each `jti` once, so a retry needs a new one).
+   */
+  body?: string | (() => Promise<string>);
   /** May be sent again without a second effect (GET, PUT, DELETE, a PATCH with `If-Match`, or with an idempotency key). */
   retrySafe: boolean;
 }
@@ -93,7 +97,11 @@ async function readBody(response: Response): Promise<unknown> {
 }
 
 /** One attempt, bounded by `timeout` and the caller's signal. */
-async function attempt(config: HttpConfig, request: HttpRequest, options: RequestOptions): Promise<HttpResponse> {
+async function attempt(
+  config: HttpConfig,
+  request: HttpRequest & { body?: string },
+  options: RequestOptions,
+): Promise<HttpResponse> {
   const timeoutSignal = AbortSignal.timeout(options.timeout ?? config.timeout);
   const signal = options.signal ? AbortSignal.any([options.signal, timeoutSignal]) : timeoutSignal;
   // Called unbound: a browser's `fetch` called as a method of another object (`config.fetch(…)`)
@@ -135,8 +143,10 @@ export async function send(
   for (let retry = 0; ; retry++) {
     const canRetry = request.retrySafe && retry < maxRetries;
     let response: HttpResponse;
+    // Outside the try: a body that cannot be made is the caller's error, not the network's.
+    const body = typeof request.body === 'function' ? await request.body() : request.body;
     try {
-      response = await attempt(config, request, options);
+      response = await attempt(config, { ...request, body }, options);
     } catch (error) {
       if (!(error instanceof APIConnectionError) || !canRetry) throw error;
       await sleep(backoffMs(retry), options.signal);

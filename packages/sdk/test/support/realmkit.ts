@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { Realmkit, type RealmkitOptions } from '../../src/index.ts';
+import { Realmkit, type RealmkitSettings } from '../../src/index.ts';
 
 /** The test server's URL and its master-realm admin client. */
 export const baseUrl = inject('realmkitUrl');
 export const adminClient = inject('adminClient');
 
 /** An SDK client of the master realm, holding every management scope. */
-export function masterClient(options: Partial<RealmkitOptions> = {}): Realmkit {
+export function masterClient(options: Partial<RealmkitSettings> = {}): Realmkit {
   return new Realmkit({ baseUrl, realm: 'master', ...adminClient, ...options });
 }
 
