@@ -127,7 +127,7 @@ export function createApp({
   const clientAuthLimits = { afterParse: rateLimits?.clientAuth };
   app.post(
     contract.oauth.token.path,
-    ...tokenEndpoint({ ...grantServices, applications: services.applications }, clientAuthLimits),
+    ...tokenEndpoint({ ...grantServices, clients: services.clients }, clientAuthLimits),
   );
   const userinfo = userinfoEndpoint({
     cache: services.hotPath,
@@ -141,7 +141,7 @@ export function createApp({
     ...revocationEndpoint(
       {
         cache: services.hotPath,
-        applications: services.applications,
+        clients: services.clients,
         tokens: services.accessTokens,
         store: services.tokenStore,
       },
@@ -195,7 +195,7 @@ export function createApp({
     contract.oauth.introspect.path,
     ...introspectionEndpoint(
       services.hotPath,
-      services.applications,
+      services.clients,
       { resources: services.resources, tokens: services.accessTokens, issuers: services.issuers },
       clientAuthLimits,
     ),

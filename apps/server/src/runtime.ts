@@ -69,7 +69,10 @@ export async function openRuntime(config: Config, logger: Logger, options: OpenR
     try {
       const appliedMigrations = config.migrate ? await migrate(orm) : [];
       if (appliedMigrations.length > 0) logger.info({ migrations: appliedMigrations }, 'applied migrations');
-      const services = createServices(orm, config.issuerUrl, secret.key, options.clock);
+      const services = createServices(orm, config.issuerUrl, secret.key, {
+        clock: options.clock,
+        outboundAllowLoopback: config.outboundAllowLoopback,
+      });
       const bootstrapResult =
         options.bootstrap === 'skip'
           ? {}

@@ -9,6 +9,9 @@ import { HotPathCache } from './hot-path/hot-path.service.ts';
 import { IdempotencyStore } from './idempotency/idempotency.store.ts';
 import { SigningKeyService } from './keys/signing-key.service.ts';
 import { AccessTokenService } from './oauth/access-tokens.ts';
+import { DatabaseReplayStore } from './oauth/assertion-replay.ts';
+import { ClientAssertionService, type RemoteKeySource } from './oauth/client-assertion.service.ts';
+import type { ClientVerifier } from './oauth/client-auth/index.ts';
 import { IdTokenService } from './oauth/id-tokens.ts';
 import { TokenStoreService } from './oauth/token-store.service.ts';
 import { Issuers } from './oauth-protocol/issuer.ts';
@@ -20,6 +23,14 @@ import { SessionService } from './sign-in/session.service.ts';
 import { EmailVerificationService } from './users/email-verification.service.ts';
 import { PasswordResetService } from './users/password-reset.service.ts';
 import { UserService } from './users/user.service.ts';
+
+const REMOTE_KEYS_PENDING: RemoteKeySource = {
+  keySet: () => {
+    throw new Error('remote keys pending');
+  },
+  issuerKeySet: () => Promise.reject(new Error('remote keys pending')),
+};
+void 0;
 
 /** Every feature's service, wired once (the composition root). */
 export interface Services {
@@ -43,6 +54,8 @@ export interface Services {
   resources: ResourceService;
   roles: RoleService;
   applications: ApplicationService;
+  /** What the token, introspection and revocation endpoints prove clients with: secrets and assertions. */
+  clients: ClientVerifier;
   users: UserService;
   emailVerifications: EmailVerificationService;
   /** Password reset emails and their links. */
@@ -56,24 +69,39 @@ export interface Services {
   readiness: ReadinessService;
 }
 
-/** `clock`: what token times, key retirement and secret grace periods read (tests move it). */
+export interface ServiceOptions {
+  /** What token times, key retirement and secret grace periods read (tests move it). */
+  clock?: Clock | undefined;
+  /** REALMKIT_OUTBOUND_ALLOW_LOOPBACK: http to loopback for `jwks_uri` and federated issuers. */
+  outboundAllowLoopback?: boolean;
+}
+
 export function createServices(
   orm: Orm,
   issuerUrl: string,
   secretKey: SecretKey,
-  clock: Clock = systemClock,
+  { clock = systemClock, outboundAllowLoopback = false }: ServiceOptions = {},
 ): Services {
   const issuers = new Issuers(issuerUrl);
   const signingKeys = new SigningKeyService(orm, secretKey, clock);
   const resources = new ResourceService(orm, issuers);
   const roles = new RoleService(orm, resources);
-  const applications = new ApplicationService(orm, secretKey, roles, clock, issuers);
+  const applications = new ApplicationService(orm, secretKey, roles, clock, issuers, {
+    allowLoopback: outboundAllowLoopback,
+  });
   const realms = new RealmService(orm, signingKeys, resources, applications);
   const outbox = new OutboxSignal();
   const hotPath = new HotPathCache({ orm, realms, applications, resources, roles }, clock);
   const sessions = new SessionService(orm, clock);
   const users = new UserService(orm, roles, (realmId) => hotPath.realm(realmId), sessions);
   const tokenStore = new TokenStoreService(orm, clock);
+  const clientAssertions = new ClientAssertionService({
+    issuers,
+    clock,
+    replay: new DatabaseReplayStore(orm),
+    remoteKeys: REMOTE_KEYS_PENDING,
+    trustedWorkloads: async () => [],
+  });
   return {
     orm,
     issuers,
@@ -90,6 +118,10 @@ export function createServices(
     resources,
     roles,
     applications,
+    clients: {
+      verifySecret: (client, secret) => applications.verifySecret(client, secret),
+      verifyAssertion: (client, assertion, realm) => clientAssertions.verify(client, assertion, realm),
+    },
     users,
     emailVerifications: new EmailVerificationService(orm, secretKey.emailVerificationKey, () => outbox.notify()),
     passwordResets: new PasswordResetService(orm, secretKey.passwordResetKey, users, clock, () => outbox.notify()),

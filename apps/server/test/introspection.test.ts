@@ -107,7 +107,7 @@ describe('POST /oauth2/{realm}/introspect (RFC 7662)', () => {
       const response = await server.call('GET', path);
       expect(response.body).toMatchObject({
         introspection_endpoint: `${TEST_ISSUER_URL}/oauth2/${realm.name}/introspect`,
-        introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+        introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
       });
     }
   });

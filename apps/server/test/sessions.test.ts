@@ -444,7 +444,13 @@ describe('pruning', () => {
         `insert into password_resets (id, realm_id, user_id, email, expires_at) values (?, ?, ?, 'a@example.com', ?)`,
         [reset, realmId, userId, expiresAt],
       );
-      list.push(code, token, jti, verification, reset);
+      const assertionKey = randomUUID();
+      await runStatement(orm, 'insert into client_assertion_jtis (realm_id, key_hash, expires_at) values (?, ?, ?)', [
+        realmId,
+        assertionKey,
+        expiresAt,
+      ]);
+      list.push(code, token, jti, verification, reset, assertionKey);
     }
     return ids;
   }
@@ -455,8 +461,9 @@ describe('pruning', () => {
       `select id from sessions where id = any(?::uuid[]) union all select id from authorization_codes where id = any(?::uuid[])
        union all select id from refresh_tokens where id = any(?::uuid[]) union all select jti from revoked_access_tokens where jti = any(?::uuid[])
        union all select id from email_verifications where id = any(?::uuid[])
-       union all select id from password_resets where id = any(?::uuid[])`,
-      Array.from({ length: 6 }, () => `{${ids.join(',')}}`),
+       union all select id from password_resets where id = any(?::uuid[])
+       union all select key_hash::uuid from client_assertion_jtis where key_hash = any(?::text[])`,
+      Array.from({ length: 7 }, () => `{${ids.join(',')}}`),
     );
     return rows.map((row) => row.id).sort();
   }
@@ -474,6 +481,7 @@ describe('pruning', () => {
       revoked_access_tokens: 1,
       email_verifications: 1,
       password_resets: 1,
+      client_assertion_jtis: 1,
     });
     expect(await remaining(ids.expired)).toEqual([]);
     expect(await remaining(ids.live)).toEqual([...ids.live].sort());

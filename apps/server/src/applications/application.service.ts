@@ -4,6 +4,7 @@ import {
   APPLICATION_TYPES,
   type ApplicationType,
   CLIENT_RULES,
+  type ClientJwks,
   CONSOLE_APPLICATION,
   type CreateApplicationBody,
   type GrantType,
@@ -21,9 +22,11 @@ import { deleteRow, type RowCheck, updateRow } from '../db/row-version.ts';
 import { violatedConstraint } from '../db/unique-violation.ts';
 import { type ErrorDetail, NotFoundError, ValidationError } from '../errors/api-error.ts';
 import type { Issuers } from '../oauth-protocol/issuer.ts';
+import type { OutboundPolicy } from '../outbound/outbound-url.ts';
 import type { Role } from '../roles/role.entity.ts';
 import type { RoleService } from '../roles/role.service.ts';
 import { type Application, ApplicationEntity } from './application.entity.ts';
+import { jwksProblems, jwksUriProblems } from './client-keys.ts';
 import { generateClientId, generateClientSecret, hashClientSecret, verifyClientSecret } from './client-secret.ts';
 import { redirectUriProblems } from './redirect-uris.ts';
 
@@ -100,6 +103,47 @@ function checkedClientSettings(
   return { grantTypes: [...new Set(grantTypes)], tokenEndpointAuthMethod: method };
 }
 
+interface ClientKeys {
+  jwks: ClientJwks | null;
+  jwksUri: string | null;
+}
+
+/**
+ * The public keys an application gets (RFC 7591 `jwks` or `jwks_uri`): what the request names over
+ * what it has; setting one clears the other, as both may never be present (§2). Only confidential
+ * types have keys; each is checked (422).
+ */
+function checkedKeys(
+  type: ApplicationType,
+  requested: Pick<UpdateApplicationBody, 'jwks' | 'jwks_uri'>,
+  current: ClientKeys,
+  policy: OutboundPolicy,
+): ClientKeys {
+  if (requested.jwks && requested.jwks_uri) {
+    throw new ValidationError('Send jwks or jwks_uri, not both (RFC 7591 §2)', [
+      { path: 'jwks_uri', message: 'An application has jwks or jwks_uri, not both' },
+    ]);
+  }
+  let keys = current;
+  if (requested.jwks !== undefined) keys = { jwks: requested.jwks, jwksUri: requested.jwks ? null : keys.jwksUri };
+  if (requested.jwks_uri !== undefined) {
+    keys = { jwksUri: requested.jwks_uri, jwks: requested.jwks_uri ? null : keys.jwks };
+  }
+  if ((requested.jwks || requested.jwks_uri) && !CONFIDENTIAL_TYPES.has(type)) {
+    throw new ValidationError(`A ${type} application is public: it signs nothing, and has no keys`, [
+      { path: requested.jwks ? 'jwks' : 'jwks_uri', message: `A ${type} application has no keys` },
+    ]);
+  }
+  const problems = [
+    ...(requested.jwks ? jwksProblems(requested.jwks) : []),
+    ...(requested.jwks_uri ? jwksUriProblems(requested.jwks_uri, policy) : []),
+  ];
+  if (problems.length > 0) throw new ValidationError('Invalid client keys', problems);
+  return keys;
+}
+
+const NO_KEYS: ClientKeys = { jwks: null, jwksUri: null };
+
 const NOT_FOUND = 'Application not found';
 const notFound = () => new NotFoundError(NOT_FOUND);
 
@@ -110,13 +154,22 @@ export class ApplicationService {
   readonly #roles: RoleService;
   readonly #clock: Clock;
   readonly #issuers: Issuers;
+  readonly #outbound: OutboundPolicy;
 
-  constructor(orm: Orm, secretKey: SecretKey, roles: RoleService, clock: Clock, issuers: Issuers) {
+  constructor(
+    orm: Orm,
+    secretKey: SecretKey,
+    roles: RoleService,
+    clock: Clock,
+    issuers: Issuers,
+    outbound: OutboundPolicy = { allowLoopback: false },
+  ) {
     this.#orm = orm;
     this.#secretKey = secretKey;
     this.#roles = roles;
     this.#clock = clock;
     this.#issuers = issuers;
+    this.#outbound = outbound;
   }
 
   list(realmId: string, query: ListQuery): Promise<Page<Application>> {
@@ -143,7 +196,12 @@ export class ApplicationService {
       'post_logout_redirect_uris',
     );
     const settings = checkedClientSettings(input.type, input);
-    const clientSecret = CONFIDENTIAL_TYPES.has(input.type) ? generateClientSecret() : undefined;
+    const keys = checkedKeys(input.type, input, NO_KEYS, this.#outbound);
+    // A client that proves itself with a key gets no secret: there is nothing to leak or rotate.
+    const clientSecret =
+      CONFIDENTIAL_TYPES.has(input.type) && settings.tokenEndpointAuthMethod !== 'private_key_jwt'
+        ? generateClientSecret()
+        : undefined;
     const application = this.#orm.em.create(ApplicationEntity, {
       id: newId(),
       realmId,
@@ -155,6 +213,7 @@ export class ApplicationService {
       redirectUris,
       postLogoutRedirectUris,
       ...settings,
+      ...keys,
     });
     await this.#orm.em.flush();
     return { application, clientSecret };
@@ -175,6 +234,10 @@ export class ApplicationService {
       }
       if (input.grant_types !== undefined || input.token_endpoint_auth_method !== undefined) {
         Object.assign(application, checkedClientSettings(application.type, input, application));
+      }
+      if (input.jwks !== undefined || input.jwks_uri !== undefined) {
+        const current = { jwks: application.jwks ?? null, jwksUri: application.jwksUri ?? null };
+        Object.assign(application, checkedKeys(application.type, input, current, this.#outbound));
       }
       if (input.name !== undefined) application.name = input.name;
       if (input.description !== undefined) application.description = input.description;

@@ -1,9 +1,13 @@
 import type { RequestHandler } from 'express';
-import type { ApplicationService } from '../applications/application.service.ts';
 import type { HotPathCache } from '../hot-path/hot-path.service.ts';
 import { OAuthError } from '../oauth-protocol/oauth-error.ts';
 import { param, sendJson } from '../oauth-protocol/oauth-form.ts';
-import { authenticateClient, CONFIDENTIAL_CLIENT_AUTH_METHODS, clientsThrough } from './client-auth/index.ts';
+import {
+  authenticateClient,
+  type ClientVerifier,
+  CONFIDENTIAL_CLIENT_AUTH_METHODS,
+  clientsThrough,
+} from './client-auth/index.ts';
 import { type IntrospectionDeps, introspect } from './introspection.ts';
 import { oauthFormEndpoint } from './oauth-endpoint.ts';
 
@@ -15,11 +19,11 @@ import { oauthFormEndpoint } from './oauth-endpoint.ts';
  */
 export function introspectionEndpoint(
   cache: HotPathCache,
-  applications: Pick<ApplicationService, 'verifySecret'>,
+  clients: ClientVerifier,
   deps: IntrospectionDeps,
   hooks: { afterParse?: RequestHandler | undefined } = {},
 ): RequestHandler[] {
-  const clientAuth = clientsThrough(cache, applications);
+  const clientAuth = clientsThrough(cache, clients);
   return oauthFormEndpoint(
     cache,
     'introspection',
@@ -27,7 +31,7 @@ export function introspectionEndpoint(
       const token = param(form, 'token');
       // RFC 7662 §2.1: the hint is optional and may be ignored, but it is still one parameter.
       param(form, 'token_type_hint');
-      await authenticateClient(realm.id, credentials, clientAuth, CONFIDENTIAL_CLIENT_AUTH_METHODS);
+      await authenticateClient(realm, credentials, clientAuth, CONFIDENTIAL_CLIENT_AUTH_METHODS);
       if (!token) throw new OAuthError('invalid_request', 'The token parameter is required');
       sendJson(res, 200, await introspect(deps, realm, token));
     },

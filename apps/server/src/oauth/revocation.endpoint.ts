@@ -1,16 +1,15 @@
 import type { RequestHandler } from 'express';
-import type { ApplicationService } from '../applications/application.service.ts';
 import type { HotPathCache } from '../hot-path/hot-path.service.ts';
 import { OAuthError } from '../oauth-protocol/oauth-error.ts';
 import { param } from '../oauth-protocol/oauth-form.ts';
 import { type AccessTokenService, InvalidAccessToken } from './access-tokens.ts';
-import { authenticateClient, clientsThrough } from './client-auth/index.ts';
+import { authenticateClient, type ClientVerifier, clientsThrough } from './client-auth/index.ts';
 import { oauthFormEndpoint } from './oauth-endpoint.ts';
 import type { TokenStoreService } from './token-store.service.ts';
 
 export interface RevocationDeps {
   cache: HotPathCache;
-  applications: Pick<ApplicationService, 'verifySecret'>;
+  clients: ClientVerifier;
   tokens: AccessTokenService;
   store: TokenStoreService;
 }
@@ -29,7 +28,7 @@ export function revocationEndpoint(
   deps: RevocationDeps,
   hooks: { afterParse?: RequestHandler | undefined } = {},
 ): RequestHandler[] {
-  const clientAuth = clientsThrough(deps.cache, deps.applications);
+  const clientAuth = clientsThrough(deps.cache, deps.clients);
   return oauthFormEndpoint(
     deps.cache,
     'revocation',
@@ -37,7 +36,7 @@ export function revocationEndpoint(
       const token = param(form, 'token');
       // §2.1: the hint only says where to look first; both kinds are looked at.
       param(form, 'token_type_hint');
-      const client = await authenticateClient(realm.id, credentials, clientAuth);
+      const client = await authenticateClient(realm, credentials, clientAuth);
       if (!token) throw new OAuthError('invalid_request', 'The token parameter is required');
       if (looksLikeJwt(token)) {
         try {

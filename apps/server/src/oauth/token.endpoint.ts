@@ -1,14 +1,13 @@
 import type { RequestHandler } from 'express';
-import type { ApplicationService } from '../applications/application.service.ts';
 import { OAuthError } from '../oauth-protocol/oauth-error.ts';
 import { param, sendJson } from '../oauth-protocol/oauth-form.ts';
-import { authenticateClient, clientsThrough } from './client-auth/index.ts';
+import { authenticateClient, type ClientVerifier, clientsThrough } from './client-auth/index.ts';
 import { type GrantServices, grantOf } from './grants/index.ts';
 import { oauthFormEndpoint } from './oauth-endpoint.ts';
 
 export interface TokenEndpointDeps extends GrantServices {
-  /** Checks client secrets. */
-  applications: Pick<ApplicationService, 'verifySecret'>;
+  /** Checks client secrets and assertions. */
+  clients: ClientVerifier;
 }
 
 /**
@@ -18,10 +17,10 @@ export interface TokenEndpointDeps extends GrantServices {
  * `hooks.afterParse` runs once the form is parsed (the rate limits of client authentication).
  */
 export function tokenEndpoint(
-  { applications, ...services }: TokenEndpointDeps,
+  { clients, ...services }: TokenEndpointDeps,
   hooks: { afterParse?: RequestHandler | undefined } = {},
 ): RequestHandler[] {
-  const clientAuth = clientsThrough(services.cache, applications);
+  const clientAuth = clientsThrough(services.cache, clients);
   return oauthFormEndpoint(
     services.cache,
     'token',
@@ -31,7 +30,7 @@ export function tokenEndpoint(
       const grant = grantOf(grantType);
       if (!grant) throw new OAuthError('unsupported_grant_type', `Unsupported grant_type: ${grantType}`);
       const params = Object.fromEntries(grant.parameters.map((name) => [name, param(form, name)]));
-      const client = await authenticateClient(realm.id, credentials, clientAuth);
+      const client = await authenticateClient(realm, credentials, clientAuth);
       // RFC 6749 §5.2: the client is not authorized to use this grant type (its `grant_types`).
       if (!client.grantTypes.includes(grantType as (typeof client.grantTypes)[number])) {
         throw new OAuthError('unauthorized_client', `This client may not use the ${grantType} grant`);

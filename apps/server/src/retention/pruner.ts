@@ -26,6 +26,8 @@ export const PRUNE_RULES: readonly PruneRule[] = [
   { table: 'revoked_access_tokens', where: 'expires_at <= $now' },
   { table: 'email_verifications', where: 'expires_at <= $now' },
   { table: 'password_resets', where: 'expires_at <= $now' },
+  // Past its `exp` an assertion is refused anyway: its jti need not be remembered.
+  { table: 'client_assertion_jtis', where: 'expires_at <= $now' },
 ];
 
 /** The `pg_try_advisory_lock` key every instance prunes under ("rkPr"). */

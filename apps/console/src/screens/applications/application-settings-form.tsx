@@ -22,7 +22,8 @@ function valuesOf(application: Application) {
   };
 }
 
-const resolver = zodResolver(UpdateApplicationBody, blankMessages);
+/** The form's fields: keys (`jwks`, `jwks_uri`) are registered through the API or `realmkit create-client`. */
+const resolver = zodResolver(UpdateApplicationBody.omit({ jwks: true, jwks_uri: true }), blankMessages);
 
 /** The fields whose value differs from the version shown: a PATCH sends only those. */
 function changedFrom<V extends Record<string, unknown>>(values: V, shown: Readonly<Record<string, unknown>> = {}) {

@@ -34,6 +34,7 @@ export const GRANT_TYPE_LABELS: Record<GrantType, string> = {
 export const AUTH_METHOD_LABELS: Record<TokenEndpointAuthMethod, string> = {
   client_secret_basic: 'Client secret in the Authorization header (client_secret_basic)',
   client_secret_post: 'Client secret in the form (client_secret_post)',
+  private_key_jwt: 'A JWT signed by its key or issued by a trusted platform (private_key_jwt)',
   none: 'None: a public client (none)',
 };
 

@@ -18,12 +18,26 @@ export interface ClaimedClient {
   clientId: string;
   /** The secret, for the methods that prove one. */
   secret?: string;
+  /** The JWT of `private_key_jwt` (RFC 7523 §2.2), as sent. */
+  assertion?: string;
+}
+
+/** The realm whose authorization server the request is at: a client assertion's `aud` names it. */
+export interface ClientAuthRealm {
+  id: string;
+  name: string;
 }
 
 /** What the methods check a proof with. */
 export interface ClientVerifier {
   /** Whether `secret` is the client's (current, or previous within its grace); as slow for `null`. */
   verifySecret(client: Application | null, secret: string): boolean;
+  /**
+   * Whether `assertion` proves `client` (RFC 7523 §3): signed by one of its keys, or issued by the
+   * platform of one of its federated credentials. A failure the client's developer can act on is
+   * an `OAuthError` `invalid_client` saying what is wrong.
+   */
+  verifyAssertion(client: Application, assertion: string, realm: ClientAuthRealm): Promise<boolean>;
 }
 
 /**
@@ -36,5 +50,10 @@ export interface ClientAuthMethod {
   /** The client id the request claims and its proof; an `OAuthError` when they are malformed. */
   read(request: ClientAuthRequest): ClaimedClient;
   /** Whether `claimed` proves `client` (`null`: no such client; the method does the same work). */
-  verify(client: Application | null, claimed: ClaimedClient, verifier: ClientVerifier): boolean;
+  verify(
+    client: Application | null,
+    claimed: ClaimedClient,
+    verifier: ClientVerifier,
+    realm: ClientAuthRealm,
+  ): boolean | Promise<boolean>;
 }

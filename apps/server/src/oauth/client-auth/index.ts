@@ -2,12 +2,13 @@ import { CLIENT_SECRET_METHODS, type TokenEndpointAuthMethod } from '@realmkit/c
 import type { Application } from '../../applications/application.entity.ts';
 import type { HotPathCache } from '../../hot-path/hot-path.service.ts';
 import { OAuthError } from '../../oauth-protocol/oauth-error.ts';
-import type { ClientAuthMethod, ClientAuthRequest, ClientVerifier } from './client-auth-method.ts';
+import type { ClientAuthMethod, ClientAuthRealm, ClientAuthRequest, ClientVerifier } from './client-auth-method.ts';
 import { clientSecretBasic } from './client-secret-basic.ts';
 import { clientSecretPost } from './client-secret-post.ts';
 import { none } from './none.ts';
+import { privateKeyJwt } from './private-key-jwt.ts';
 
-export type { ClientAuthRequest } from './client-auth-method.ts';
+export type { ClientAuthRealm, ClientAuthRequest, ClientVerifier } from './client-auth-method.ts';
 
 /**
  * Every client authentication method, by its RFC 7591 name: the token and introspection endpoints
@@ -17,6 +18,7 @@ export type { ClientAuthRequest } from './client-auth-method.ts';
 export const clientAuthMethods = {
   client_secret_basic: clientSecretBasic,
   client_secret_post: clientSecretPost,
+  private_key_jwt: privateKeyJwt,
   none,
 } as const satisfies Record<TokenEndpointAuthMethod, ClientAuthMethod>;
 
@@ -55,7 +57,7 @@ export interface ClientAuthDeps {
  * past it.
  */
 export async function authenticateClient(
-  realmId: string,
+  realm: ClientAuthRealm,
   request: ClientAuthRequest,
   deps: ClientAuthDeps,
   accepted: readonly TokenEndpointAuthMethod[] = CLIENT_AUTH_METHOD_NAMES,
@@ -70,9 +72,15 @@ export async function authenticateClient(
   const claimed = method.read(request);
   const { guard } = request;
   await guard?.admit(claimed.clientId);
-  const found = claimed.clientId ? await deps.findClient(realmId, claimed.clientId) : null;
+  const found = claimed.clientId ? await deps.findClient(realm.id, claimed.clientId) : null;
   const client = found && admits(found.tokenEndpointAuthMethod, used) ? found : null;
-  const proven = method.verify(client, claimed, deps.verifier);
+  let proven: boolean;
+  try {
+    proven = await method.verify(client, claimed, deps.verifier, realm);
+  } catch (error) {
+    if (error instanceof OAuthError && error.code === 'invalid_client') await guard?.failed(claimed.clientId);
+    throw error;
+  }
   if (!client || !proven) {
     await guard?.failed(claimed.clientId);
     throw new OAuthError('invalid_client', 'Client authentication failed');

@@ -8,7 +8,11 @@ import type { ClientAuthMethod } from './client-auth-method.ts';
  */
 export const none: ClientAuthMethod = {
   presentedIn: ({ authorization, form }) =>
-    !authorization && form.client_secret === undefined && form.client_id !== undefined,
+    !authorization &&
+    form.client_secret === undefined &&
+    form.client_assertion === undefined &&
+    form.client_assertion_type === undefined &&
+    form.client_id !== undefined,
   read: ({ form }) => ({ clientId: param(form, 'client_id') ?? '' }),
   verify: (client) => client?.tokenEndpointAuthMethod === 'none',
 };
