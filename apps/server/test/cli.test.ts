@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVER_HEAP_FLAGS } from '../src/cli/server-heap-flags.ts';
 import { loadConfig } from '../src/config/config.ts';
@@ -28,7 +30,8 @@ describe('realmkit: help, version, exit codes', () => {
     }
     const commandHelp = await runRealmkit(['create-client', '--help']);
     expect(commandHelp).toMatchObject({ code: 0 });
-    expect(commandHelp.stdout).toContain('--scopes');
+    for (const option of ['--scopes', '--jwks-file <path>', '--jwks-uri <url>'])
+      expect(commandHelp.stdout).toContain(option);
   });
 
   it('answers bad usage with exit 2 and a message naming the problem', async () => {
@@ -124,6 +127,110 @@ describe('realmkit: migrate, create-client, start on the embedded database', () 
       await server.close();
     }
   }, 60_000);
+
+  it('creates a client with public keys instead of a secret (--jwks-file, --jwks-uri): private_key_jwt gets its token', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const publicJwk = { ...(await exportJWK(publicKey)), kid: 'cli-1', alg: 'ES256' };
+    const keyFile = path.join(dataDir, 'worker.jwk.json');
+    await writeFile(keyFile, JSON.stringify(publicJwk));
+    const create = (...options: string[]) =>
+      runRealmkit(['create-client', '--realm', 'master', '--scopes', 'users:read', ...options], env);
+
+    // One public JWK; --json: no secret, the method instead.
+    const created = await create('--jwks-file', keyFile, '--name', 'key worker', '--json');
+    expect(created.code, created.stderr).toBe(0);
+    const client = JSON.parse(created.stdout) as Record<string, unknown>;
+    expect(client).toMatchObject({ token_endpoint_auth_method: 'private_key_jwt', scopes: ['users:read'] });
+    expect(client).not.toHaveProperty('client_secret');
+
+    // A JWK Set; the text says there is no secret.
+    const other = { ...(await exportJWK((await generateKeyPair('EdDSA')).publicKey)), kid: 'cli-2' };
+    await writeFile(keyFile, JSON.stringify({ keys: [publicJwk, other] }));
+    const fromSet = await create('--jwks-file', keyFile);
+    expect(fromSet.code, fromSet.stderr).toBe(0);
+    expect(fromSet.stdout).toContain('no secret:     it authenticates with private_key_jwt');
+    expect(fromSet.stdout).not.toContain('client_secret');
+
+    const byUri = await create('--jwks-uri', 'https://keys.example.com/jwks.json', '--json');
+    expect(byUri.code, byUri.stderr).toBe(0);
+    const uriClient = JSON.parse(byUri.stdout) as { client_id: string };
+
+    // Refused: both sources (usage, exit 2); keys the API would refuse (exit 1), nothing created.
+    expect(await create('--jwks-file', keyFile, '--jwks-uri', 'https://keys.example.com/jwks.json')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--jwks-file and --jwks-uri: give one'),
+    });
+    expect((await create('--jwks-uri', 'http://keys.example.com/jwks.json')).stderr).toContain(
+      'jwks_uri must use https',
+    );
+    await writeFile(keyFile, JSON.stringify(await exportJWK(privateKey)));
+    expect(await create('--jwks-file', keyFile)).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('jwks.keys.0: This key is a private key'),
+    });
+    await writeFile(keyFile, '{"keys": "none"}');
+    expect(await create('--jwks-file', keyFile)).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('is not a JWK Set or a public JWK: keys:'),
+    });
+    expect((await create('--jwks-file', path.join(dataDir, 'missing.json'))).stderr).toContain('ENOENT');
+
+    // The server on the same database: the first client's assertion gets a token; the third has its jwks_uri.
+    const server = await startServer(
+      {
+        ...loadConfig({
+          ...env,
+          REALMKIT_BOOTSTRAP_CLIENT_ID: 'cli-check',
+          REALMKIT_BOOTSTRAP_CLIENT_SECRET: 'cli-check-secret-0123',
+        }),
+        port: 0,
+      },
+      createLogger('silent'),
+    );
+    try {
+      const discovery = await fetch(`${server.url}/oauth2/master/.well-known/openid-configuration`);
+      const { issuer } = (await discovery.json()) as { issuer: string };
+      const clientId = client.client_id as string;
+      const assertion = await new SignJWT({ jti: randomUUID() })
+        .setProtectedHeader({ alg: 'ES256', kid: 'cli-1', typ: 'JWT' })
+        .setIssuer(clientId)
+        .setSubject(clientId)
+        .setAudience(issuer)
+        .setIssuedAt()
+        .setExpirationTime('1m')
+        .sign(privateKey);
+      const token = await fetch(`${server.url}/oauth2/master/token`, {
+        method: 'POST',
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: clientId,
+          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+          client_assertion: assertion,
+        }),
+      });
+      expect(token.status).toBe(200);
+      expect(((await token.json()) as { scope: string }).scope).toBe('users:read');
+
+      const admin = await fetch(`${server.url}/oauth2/master/token`, {
+        method: 'POST',
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: 'cli-check',
+          client_secret: 'cli-check-secret-0123',
+        }),
+      });
+      const headers = { authorization: `Bearer ${((await admin.json()) as { access_token: string }).access_token}` };
+      const apps = await fetch(`${server.url}/api/v1/master/applications?search=CLI%20client&per_page=100`, {
+        headers,
+      });
+      const listed = ((await apps.json()) as { data: { client_id: string; jwks_uri: string | null }[] }).data;
+      expect(listed.find((app) => app.client_id === uriClient.client_id)).toMatchObject({
+        jwks_uri: 'https://keys.example.com/jwks.json',
+      });
+    } finally {
+      await server.close();
+    }
+  }, 90_000);
 
   it('creates a client whose secret gets a token with exactly its scopes; a running server holds the database', async () => {
     const wrongScope = await runRealmkit(

@@ -144,6 +144,13 @@ function checkedKeys(
 
 const NO_KEYS: ClientKeys = { jwks: null, jwksUri: null };
 
+/** An m2m application made outside the API (bootstrap, `realmkit create-client`). */
+interface MachineToMachineInput {
+  name: string;
+  description?: string;
+  clientId?: string;
+}
+
 const NOT_FOUND = 'Application not found';
 const notFound = () => new NotFoundError(NOT_FOUND);
 
@@ -308,22 +315,50 @@ export class ApplicationService {
   addMachineToMachine(
     em: EntityManager,
     realmId: string,
-    input: { name: string; description?: string; clientId?: string; clientSecret?: string },
+    input: MachineToMachineInput & { clientSecret?: string },
   ): { application: Application; clientSecret: string } {
     const clientSecret = input.clientSecret ?? generateClientSecret();
-    const application = em.create(ApplicationEntity, {
+    const application = this.#addMachineToMachine(em, realmId, input, {
+      clientSecretHash: this.#hash(clientSecret),
+      ...checkedClientSettings('m2m', {}),
+    });
+    return { application, clientSecret };
+  }
+
+  /**
+   * Adds an m2m application that proves itself with its keys (`private_key_jwt`: `jwks` or
+   * `jwks_uri`) inside the caller's transaction (`realmkit create-client --jwks-file`): the keys
+   * checked as the API checks them (a ValidationError), and no secret.
+   */
+  addMachineToMachineWithKeys(
+    em: EntityManager,
+    realmId: string,
+    input: MachineToMachineInput & Pick<UpdateApplicationBody, 'jwks' | 'jwks_uri'>,
+  ): Application {
+    return this.#addMachineToMachine(em, realmId, input, {
+      clientSecretHash: null,
+      ...checkedClientSettings('m2m', { token_endpoint_auth_method: 'private_key_jwt' }),
+      ...checkedKeys('m2m', input, NO_KEYS, this.#outbound),
+    });
+  }
+
+  #addMachineToMachine(
+    em: EntityManager,
+    realmId: string,
+    input: MachineToMachineInput,
+    credentials: ClientSettings & Partial<ClientKeys> & { clientSecretHash: string | null },
+  ): Application {
+    return em.create(ApplicationEntity, {
       id: newId(),
       realmId,
       name: input.name,
       description: input.description ?? null,
       type: 'm2m',
       clientId: input.clientId ?? generateClientId(),
-      clientSecretHash: this.#hash(clientSecret),
       redirectUris: [],
       postLogoutRedirectUris: [],
-      ...checkedClientSettings('m2m', {}),
+      ...credentials,
     });
-    return { application, clientSecret };
   }
 
   /**

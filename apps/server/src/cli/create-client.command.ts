@@ -1,4 +1,7 @@
-import { CONSOLE_APPLICATION } from '@realmkit/contract';
+import { readFile } from 'node:fs/promises';
+import { ClientJwks, CONSOLE_APPLICATION, CreateApplicationBody } from '@realmkit/contract';
+import type { Application } from '../applications/application.entity.ts';
+import { ApiError } from '../errors/api-error.ts';
 import { createLogger } from '../http/logger.ts';
 import { ResourceScopeEntity } from '../resources/resource.entity.ts';
 import type { Runtime } from '../runtime.ts';
@@ -10,6 +13,8 @@ export const CREATE_CLIENT_USAGE = `usage: realmkit create-client --realm <name 
 
 Creates a machine-to-machine application (an OAuth client for the client_credentials grant) in
 a realm, with a role holding the given scopes, and prints its client_id and client_secret once.
+With --jwks-file or --jwks-uri it gets no secret: it proves itself with a JWT signed by its own
+private key (private_key_jwt, RFC 7523), whose public half these give.
 Works on a database no server has started on yet (it sets up the master realm), but not on an
 embedded database a running server holds: use the Management API then.
   --realm <ref>         the realm, by name or id (e.g. master)
@@ -18,6 +23,8 @@ embedded database a running server holds: use the Management API then.
   --resource <url>      the API resource's indicator (default: the realm's Management API)
   --name <text>         the application's name (default: "CLI client")
   --client-id <id>      choose the client_id (default: generated)
+  --jwks-file <path>    its public keys: a JWK Set ({"keys": [...]}) or one public JWK, in a JSON file
+  --jwks-uri <url>      where it publishes its JWK Set (https)
   --json                print {"client_id", "client_secret", ...} as JSON
 `;
 
@@ -25,13 +32,51 @@ interface CreatedClient {
   realm: string;
   name: string;
   client_id: string;
-  client_secret: string;
+  /** None for a client with keys. */
+  client_secret?: string;
+  token_endpoint_auth_method: string;
   resource: string;
   scopes: string[];
   token_endpoint: string;
 }
 
-/** `realmkit create-client`: the one place outside the API that mints a client secret. */
+/** Where a client's public keys come from (`--jwks-file`, `--jwks-uri`), as the API takes them. */
+type ClientKeysInput = { jwks: ClientJwks } | { jwks_uri: string };
+
+/**
+ * The keys `--jwks-file` or `--jwks-uri` give, shaped as the contract's `jwks` / `jwks_uri` (the
+ * service checks the keys themselves, as the API does); none without either.
+ */
+async function keysOption(values: { 'jwks-file'?: string; 'jwks-uri'?: string }): Promise<ClientKeysInput | undefined> {
+  const file = values['jwks-file'];
+  const uri = values['jwks-uri'];
+  if (file !== undefined && uri !== undefined) {
+    throw new UsageError('--jwks-file and --jwks-uri: give one (an application has jwks or jwks_uri, not both)');
+  }
+  if (uri !== undefined) {
+    const parsed = CreateApplicationBody.shape.jwks_uri.safeParse(uri);
+    if (!parsed.success) throw new UsageError(`--jwks-uri: ${parsed.error.issues[0]?.message}`);
+    return { jwks_uri: uri };
+  }
+  if (file === undefined) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new CliError(`--jwks-file ${file}: ${(error as Error).message}`);
+  }
+  // One JWK (it has a kty), or a JWK Set.
+  const jwks = ClientJwks.safeParse(
+    json !== null && typeof json === 'object' && 'kty' in json ? { keys: [json] } : json,
+  );
+  if (!jwks.success) {
+    const problems = jwks.error.issues.map((issue) => `${issue.path.join('.') || '(file)'}: ${issue.message}`);
+    throw new CliError(`--jwks-file ${file} is not a JWK Set or a public JWK: ${problems.join('; ')}`);
+  }
+  return { jwks: jwks.data };
+}
+
+/** `realmkit create-client`: the one place outside the API that mints a client secret (or registers keys). */
 export async function createClientCommand(args: string[]): Promise<number> {
   const values = parseOptions(args, {
     realm: { type: 'string' },
@@ -39,6 +84,8 @@ export async function createClientCommand(args: string[]): Promise<number> {
     resource: { type: 'string' },
     name: { type: 'string' },
     'client-id': { type: 'string' },
+    'jwks-file': { type: 'string' },
+    'jwks-uri': { type: 'string' },
     json: { type: 'boolean' },
   });
   if (!values.realm) throw new UsageError('--realm is required');
@@ -54,6 +101,8 @@ export async function createClientCommand(args: string[]): Promise<number> {
     );
   }
 
+  const keys = await keysOption(values);
+
   const config = loadCommandConfig();
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 'stderr');
   const created = await withCommandRuntime(config, logger, { bootstrap: 'no-generated-client' }, (runtime) =>
@@ -63,6 +112,7 @@ export async function createClientCommand(args: string[]): Promise<number> {
       scopes,
       name: values.name ?? 'CLI client',
       clientId,
+      keys,
     }),
   );
 
@@ -72,8 +122,12 @@ export async function createClientCommand(args: string[]): Promise<number> {
       : [
           `Created application "${created.name}" in realm ${created.realm}: ${created.scopes.join(' ')} on ${created.resource}`,
           `  client_id:     ${created.client_id}`,
-          `  client_secret: ${created.client_secret}`,
-          'Save the secret now: it is stored as a keyed hash and cannot be shown again.',
+          ...(created.client_secret === undefined
+            ? ['  no secret:     it authenticates with private_key_jwt, signing with its private key']
+            : [
+                `  client_secret: ${created.client_secret}`,
+                'Save the secret now: it is stored as a keyed hash and cannot be shown again.',
+              ]),
           `Token endpoint: ${created.token_endpoint}`,
           '',
         ].join('\n'),
@@ -89,6 +143,7 @@ async function createClient(
     scopes: string[];
     name: string;
     clientId: string | undefined;
+    keys: ClientKeysInput | undefined;
   },
 ): Promise<CreatedClient> {
   const { services } = runtime;
@@ -111,11 +166,18 @@ async function createClient(
   }
 
   const { application, clientSecret } = await em.transactional(async (tx) => {
-    const added = services.applications.addMachineToMachine(tx, realm.id, {
+    const details = {
       name: input.name,
       description: 'Created by `realmkit create-client`',
       ...(input.clientId ? { clientId: input.clientId } : {}),
-    });
+    };
+    const added: { application: Application; clientSecret?: string } = input.keys
+      ? {
+          application: withKeys(() =>
+            services.applications.addMachineToMachineWithKeys(tx, realm.id, { ...details, ...input.keys }),
+          ),
+        }
+      : services.applications.addMachineToMachine(tx, realm.id, details);
     const role = services.roles.addRole(tx, realm.id, {
       name: `client:${added.application.clientId}`,
       description: `Scopes of the client ${added.application.clientId} (realmkit create-client)`,
@@ -129,9 +191,21 @@ async function createClient(
     realm: realm.name,
     name: application.name,
     client_id: application.clientId,
-    client_secret: clientSecret,
+    ...(clientSecret === undefined ? {} : { client_secret: clientSecret }),
+    token_endpoint_auth_method: application.tokenEndpointAuthMethod,
     resource: resource.indicator,
     scopes: input.scopes,
     token_endpoint: `${services.issuers.issuerOf(realm.name)}/token`,
   };
+}
+
+/** The service's refusal of the keys (the API's 422) as the command's failure, naming each problem. */
+function withKeys<T>(add: () => T): T {
+  try {
+    return add();
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    const problems = (error.details ?? []).map((detail) => `${detail.path}: ${detail.message}`);
+    throw new CliError([error.message, ...problems].join('; '));
+  }
 }
