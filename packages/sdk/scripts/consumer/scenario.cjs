@@ -1,9 +1,10 @@
 // The live part of consumer-check.sh, shared by esm.mjs and cjs.cjs, which pass in the SDK as
 // they loaded it (import / require). With a master-realm client (REALMKIT_URL,
 // REALMKIT_CLIENT_ID, REALMKIT_CLIENT_SECRET): creates a realm, a user in it, lists the users
-// with `for await`, checks the typed errors, then deletes the realm. Throws at the first surprise.
+// with `for await`, checks the typed errors, gets a token with a private key (private_key_jwt), then
+// deletes the realm. Throws at the first surprise.
 const assert = require('node:assert/strict');
-const { randomBytes } = require('node:crypto');
+const { generateKeyPairSync, randomBytes } = require('node:crypto');
 
 module.exports = async function scenario(sdk, label) {
   const { Realmkit, NotFoundError, ConflictError } = sdk;
@@ -30,6 +31,28 @@ module.exports = async function scenario(sdk, label) {
     for await (const u of rk.users.list()) emails.push(u.email);
     assert.deepEqual(emails, ['ada@example.com']);
     console.log(`ok  ${label}: listed ${emails.length} user with for await`);
+
+    // Without a secret: an application with an Ed25519 public key gets its token with the private half.
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    const management = (await rk.resources.list()).data[0];
+    const [usersRead] = (await rk.resources.scopes.list(management.id, { search: 'users:read' })).data;
+    const role = await rk.roles.create({ name: 'reader' });
+    await rk.roles.scopes.assign(role.id, [usersRead.id]);
+    const app = await rk.applications.create({
+      name: 'key worker',
+      type: 'm2m',
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1' }] },
+    });
+    await rk.applications.roles.assign(app.id, [role.id]);
+    const keyed = new Realmkit({
+      baseUrl: process.env.REALMKIT_URL,
+      realm: realm.name,
+      clientId: app.client_id,
+      privateKey: { key: privateKey, kid: 'k1' },
+    });
+    assert.equal((await keyed.users.list()).data.length, 1);
+    console.log(`ok  ${label}: private_key_jwt (EdDSA, a KeyObject): a token without a secret, users listed`);
 
     await rk.users.delete(user.id);
     const missing = await rk.users.get(user.id).catch((error) => error);
