@@ -10,11 +10,13 @@ import { IdempotencyStore } from './idempotency/idempotency.store.ts';
 import { SigningKeyService } from './keys/signing-key.service.ts';
 import { AccessTokenService } from './oauth/access-tokens.ts';
 import { DatabaseReplayStore } from './oauth/assertion-replay.ts';
-import { ClientAssertionService, type RemoteKeySource } from './oauth/client-assertion.service.ts';
+import { ClientAssertionService } from './oauth/client-assertion.service.ts';
 import type { ClientVerifier } from './oauth/client-auth/index.ts';
 import { IdTokenService } from './oauth/id-tokens.ts';
 import { TokenStoreService } from './oauth/token-store.service.ts';
 import { Issuers } from './oauth-protocol/issuer.ts';
+import { RemoteKeys } from './outbound/remote-keys.ts';
+import { createSafeFetch, type Resolve } from './outbound/safe-fetch.ts';
 import { RealmService } from './realms/realm.service.ts';
 import { ResourceService } from './resources/resource.service.ts';
 import { RoleService } from './roles/role.service.ts';
@@ -23,14 +25,6 @@ import { SessionService } from './sign-in/session.service.ts';
 import { EmailVerificationService } from './users/email-verification.service.ts';
 import { PasswordResetService } from './users/password-reset.service.ts';
 import { UserService } from './users/user.service.ts';
-
-const REMOTE_KEYS_PENDING: RemoteKeySource = {
-  keySet: () => {
-    throw new Error('remote keys pending');
-  },
-  issuerKeySet: () => Promise.reject(new Error('remote keys pending')),
-};
-void 0;
 
 /** Every feature's service, wired once (the composition root). */
 export interface Services {
@@ -74,13 +68,15 @@ export interface ServiceOptions {
   clock?: Clock | undefined;
   /** REALMKIT_OUTBOUND_ALLOW_LOOPBACK: http to loopback for `jwks_uri` and federated issuers. */
   outboundAllowLoopback?: boolean;
+  /** How those fetches resolve host names (default: the system's resolver). */
+  outboundResolve?: Resolve | undefined;
 }
 
 export function createServices(
   orm: Orm,
   issuerUrl: string,
   secretKey: SecretKey,
-  { clock = systemClock, outboundAllowLoopback = false }: ServiceOptions = {},
+  { clock = systemClock, outboundAllowLoopback = false, outboundResolve }: ServiceOptions = {},
 ): Services {
   const issuers = new Issuers(issuerUrl);
   const signingKeys = new SigningKeyService(orm, secretKey, clock);
@@ -99,7 +95,12 @@ export function createServices(
     issuers,
     clock,
     replay: new DatabaseReplayStore(orm),
-    remoteKeys: REMOTE_KEYS_PENDING,
+    remoteKeys: new RemoteKeys(
+      createSafeFetch({
+        allowLoopback: outboundAllowLoopback,
+        ...(outboundResolve ? { resolve: outboundResolve } : {}),
+      }),
+    ),
     trustedWorkloads: async () => [],
   });
   return {
