@@ -29,6 +29,16 @@ const NOT_PRIVATE_KEY_JWT =
 const applicationNotFound = () => new NotFoundError('Application not found');
 const credentialNotFound = () => new NotFoundError('Federated credential not found');
 
+/** What a federated client assertion is checked against: one credential, as the token endpoint reads it. */
+export interface TrustedIdentity {
+  id: string;
+  name: string;
+  issuer: string;
+  subject: string;
+  audiences: string[];
+  jwksUri: string | null;
+}
+
 /** The realm a credential is created in: its name gives the default audience. */
 export interface CredentialRealm {
   id: string;
@@ -138,8 +148,16 @@ export class FederatedCredentialService {
    * `client_assertion` whose `iss` is `issuer` may match (RFC 7523 §2.2). Forks its own
    * EntityManager: the token endpoint runs outside any request context.
    */
-  findForAssertion(realmId: string, applicationId: string, issuer: string): Promise<FederatedCredential[]> {
-    return this.#orm.em.fork().find(FederatedCredentialEntity, { realmId, applicationId, issuer });
+  async findForAssertion(realmId: string, applicationId: string, issuer: string): Promise<TrustedIdentity[]> {
+    const found = await this.#orm.em.fork().find(FederatedCredentialEntity, { realmId, applicationId, issuer });
+    return found.map((credential) => ({
+      id: credential.id,
+      name: credential.name,
+      issuer: credential.issuer,
+      subject: credential.subject,
+      audiences: credential.audiences,
+      jwksUri: credential.jwksUri ?? null,
+    }));
   }
 
   async #application(realmId: string, id: string): Promise<void> {
