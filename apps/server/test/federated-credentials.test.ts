@@ -194,7 +194,21 @@ describe('federated credentials: what create refuses (422)', () => {
 
   it.each([
     ['plain http', 'http://example.com', 'must use https'],
-    ['plain http to a loopback address (not allowed by this server)', 'http://127.0.0.1:8080', 'must use https'],
+    [
+      'a loopback address (not allowed by this server)',
+      'http://127.0.0.1:8080',
+      'must not point at a loopback, link-local or private-range address',
+    ],
+    [
+      'a private-range address',
+      'https://10.0.0.7',
+      'must not point at a loopback, link-local or private-range address',
+    ],
+    [
+      'a link-local address (cloud metadata)',
+      'https://169.254.169.254/latest',
+      'must not point at a loopback, link-local or private-range address',
+    ],
     ['javascript:', 'javascript:alert(1)', 'must use https'],
     ['a user name and password', 'https://user:secret@issuer.example.com', 'must not contain a user name or password'],
     ['a fragment', 'https://issuer.example.com/#keys', 'must not contain a fragment'],
