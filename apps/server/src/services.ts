@@ -1,4 +1,5 @@
 import { ApplicationService } from './applications/application.service.ts';
+import { FederatedCredentialService } from './applications/federated-credential.service.ts';
 import { AuditLogService } from './audit/audit-log.service.ts';
 import { type Clock, systemClock } from './clock/clock.ts';
 import type { SecretKey } from './crypto/secret-key.ts';
@@ -50,6 +51,8 @@ export interface Services {
   applications: ApplicationService;
   /** What the token, introspection and revocation endpoints prove clients with: secrets and assertions. */
   clients: ClientVerifier;
+  /** The workload identities each application trusts (workload identity federation). */
+  federatedCredentials: FederatedCredentialService;
   users: UserService;
   emailVerifications: EmailVerificationService;
   /** Password reset emails and their links. */
@@ -85,6 +88,7 @@ export function createServices(
   const applications = new ApplicationService(orm, secretKey, roles, clock, issuers, {
     allowLoopback: outboundAllowLoopback,
   });
+  const federatedCredentials = new FederatedCredentialService(orm, issuers, { allowLoopback: outboundAllowLoopback });
   const realms = new RealmService(orm, signingKeys, resources, applications);
   const outbox = new OutboxSignal();
   const hotPath = new HotPathCache({ orm, realms, applications, resources, roles }, clock);
@@ -101,7 +105,8 @@ export function createServices(
         ...(outboundResolve ? { resolve: outboundResolve } : {}),
       }),
     ),
-    trustedWorkloads: async () => [],
+    trustedWorkloads: (realmId, applicationId, issuer) =>
+      federatedCredentials.findForAssertion(realmId, applicationId, issuer),
   });
   return {
     orm,
@@ -123,6 +128,7 @@ export function createServices(
       verifySecret: (client, secret) => applications.verifySecret(client, secret),
       verifyAssertion: (client, assertion, realm) => clientAssertions.verify(client, assertion, realm),
     },
+    federatedCredentials,
     users,
     emailVerifications: new EmailVerificationService(orm, secretKey.emailVerificationKey, () => outbox.notify()),
     passwordResets: new PasswordResetService(orm, secretKey.passwordResetKey, users, clock, () => outbox.notify()),
