@@ -44,9 +44,17 @@ afterEach(() => {
 async function machine(json: Record<string, unknown> = {}): Promise<{ id: string; clientId: string }> {
   const app = await server.expectCall(201, 'POST', `${api()}/applications`, {
     token: admin,
-    json: { name: `wif-${randomUUID().slice(0, 8)}`, type: 'm2m', token_endpoint_auth_method: 'private_key_jwt', ...json },
+    json: {
+      name: `wif-${randomUUID().slice(0, 8)}`,
+      type: 'm2m',
+      token_endpoint_auth_method: 'private_key_jwt',
+      ...json,
+    },
   });
-  await server.expectCall(204, 'POST', `${api()}/applications/${app.id}/roles`, { token: admin, json: { role_ids: [roleId] } });
+  await server.expectCall(204, 'POST', `${api()}/applications/${app.id}/roles`, {
+    token: admin,
+    json: { role_ids: [roleId] },
+  });
   return { id: app.id, clientId: app.client_id };
 }
 
@@ -59,7 +67,12 @@ function trust(applicationId: string, credential: Record<string, unknown>) {
 
 function tokenRequest(clientId: string, clientAssertion: string) {
   return server.call('POST', `/oauth2/${realm.name}/token`, {
-    form: { grant_type: 'client_credentials', client_id: clientId, client_assertion_type: JWT_BEARER, client_assertion: clientAssertion },
+    form: {
+      grant_type: 'client_credentials',
+      client_id: clientId,
+      client_assertion_type: JWT_BEARER,
+      client_assertion: clientAssertion,
+    },
   });
 }
 
@@ -73,7 +86,10 @@ async function expectRefused(clientId: string, clientAssertion: string, descript
 describe('workload identity federation', () => {
   it('takes a Kubernetes projected service account token, by discovery, with the realm issuer as default audience', async () => {
     const app = await machine();
-    const credential = await trust(app.id, { issuer: kubernetes.url, subject: 'system:serviceaccount:billing:invoicer' });
+    const credential = await trust(app.id, {
+      issuer: kubernetes.url,
+      subject: 'system:serviceaccount:billing:invoicer',
+    });
     expect(credential).toMatchObject({ audiences: [realmIssuer], jwks_uri: null });
 
     const token = await kubernetes.kubernetesToken('billing', 'invoicer', realmIssuer);
@@ -101,7 +117,14 @@ describe('workload identity federation', () => {
       subject: 'repo:acme/billing:ref:refs/heads/main',
       audiences: ['realmkit-deploy'],
     });
-    expect((await tokenRequest(app.clientId, await github.githubActionsToken('acme/billing', 'refs/heads/main', 'realmkit-deploy'))).status).toBe(200);
+    expect(
+      (
+        await tokenRequest(
+          app.clientId,
+          await github.githubActionsToken('acme/billing', 'refs/heads/main', 'realmkit-deploy'),
+        )
+      ).status,
+    ).toBe(200);
     await expectRefused(
       app.clientId,
       await github.githubActionsToken('acme/billing', 'refs/heads/feature', 'realmkit-deploy'),
@@ -115,20 +138,37 @@ describe('workload identity federation', () => {
     const now = Math.floor(Date.now() / 1000);
     await expectRefused(
       app.clientId,
-      await kubernetes.kubernetesToken('ops', 'runner', realmIssuer, { iat: now - 7200, nbf: now - 7200, exp: now - 3600 }),
+      await kubernetes.kubernetesToken('ops', 'runner', realmIssuer, {
+        iat: now - 7200,
+        nbf: now - 7200,
+        exp: now - 3600,
+      }),
       /expired/,
     );
     await expectRefused(
       app.clientId,
-      await kubernetes.kubernetesToken('ops', 'runner', realmIssuer, { iat: now + 3600, nbf: now + 3600, exp: now + 7200 }),
+      await kubernetes.kubernetesToken('ops', 'runner', realmIssuer, {
+        iat: now + 3600,
+        nbf: now + 3600,
+        exp: now + 7200,
+      }),
       /nbf|future/,
     );
     const { privateKey } = await generateKeyPair('RS256');
-    const forged = await new SignJWT({ iss: kubernetes.url, sub: 'system:serviceaccount:ops:runner', aud: realmIssuer, exp: now + 60 })
+    const forged = await new SignJWT({
+      iss: kubernetes.url,
+      sub: 'system:serviceaccount:ops:runner',
+      aud: realmIssuer,
+      exp: now + 60,
+    })
       .setProtectedHeader({ alg: 'RS256', kid: 'forged' })
       .sign(privateKey);
     await expectRefused(app.clientId, forged, /No key matches/);
-    await expectRefused(app.clientId, await github.githubActionsToken('acme/billing', 'refs/heads/main', realmIssuer), /neither signed by the client/);
+    await expectRefused(
+      app.clientId,
+      await github.githubActionsToken('acme/billing', 'refs/heads/main', realmIssuer),
+      /neither signed by the client/,
+    );
   });
 
   it("does not let another application's credential authenticate this one", async () => {
@@ -150,7 +190,9 @@ describe('workload identity federation', () => {
     });
     const token = await kubernetes.kubernetesToken('ci', 'builder', realmIssuer, { iss: issuerWithoutDiscovery });
     expect((await tokenRequest(app.clientId, token)).status).toBe(200);
-    await server.expectCall(204, 'DELETE', `${api()}/applications/${app.id}/federated-credentials/${credential.id}`, { token: admin });
+    await server.expectCall(204, 'DELETE', `${api()}/applications/${app.id}/federated-credentials/${credential.id}`, {
+      token: admin,
+    });
     await expectRefused(app.clientId, token, /neither signed by the client/);
   });
 
@@ -170,7 +212,13 @@ describe('keys at a jwks_uri', () => {
       const app = await machine({ jwks_uri: publisher.jwksUri });
       // The publisher signs RS256 with its own keys: an assertion by the client itself.
       const assertion = () =>
-        publisher.sign({ iss: app.clientId, sub: app.clientId, aud: realmIssuer, jti: randomUUID(), exp: Math.floor(Date.now() / 1000) + 60 });
+        publisher.sign({
+          iss: app.clientId,
+          sub: app.clientId,
+          aud: realmIssuer,
+          jti: randomUUID(),
+          exp: Math.floor(Date.now() / 1000) + 60,
+        });
       expect((await tokenRequest(app.clientId, await assertion())).status).toBe(200);
       expect((await tokenRequest(app.clientId, await assertion())).status).toBe(200);
       expect(publisher.jwksRequests).toBe(1);
