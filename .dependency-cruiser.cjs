@@ -1,15 +1,15 @@
 // Import rules, checked in CI (`npm run check:imports`). The server's folders are of three kinds:
 // - shared layers, which know no feature: errors/ (the neutral API error), db/, http/, crypto/,
-//   events/ (the outbox), oauth-protocol/ (RFC 6749 forms, errors, issuer URLs), outbound/ (what is
-//   fetched from URLs clients name, SSRF rules), clock/, config/,
-//   templates/ (the files emails and pages render from, per realm);
+//   events/ (the outbox), oauth-protocol/ (RFC 6749 forms, errors, issuer URLs), clock/, config/,
+//   templates/ (the files emails and pages render from, per realm), outbound/ (fetches from URLs
+//   clients name: the SSRF rules, remote key sets);
 // - features (every other folder under apps/server/src), which reach another feature only through
 //   its service (`*.service.ts`) or presenter (`*.presenter.ts`, how its records show in answers),
 //   and another feature's entity only as a type;
 // - entry points, which wire everything: the files at the root of src/ (the composition root) and
 //   cli/. Nothing but an entry point imports them.
 const SERVER = '^apps/server/src/';
-const SHARED = `${SERVER}(errors|db|http|crypto|events|oauth-protocol|outbound|clock|config|templates)/`;
+const SHARED = `${SERVER}(errors|db|http|crypto|events|oauth-protocol|clock|config|templates|outbound)/`;
 const ENTRY = `${SERVER}(cli/|[^/]+\\.ts$)`;
 
 /** @type {import('dependency-cruiser').IConfiguration} */

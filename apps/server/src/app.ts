@@ -279,7 +279,12 @@ export function createApp({
     app,
     userRouteOptions,
   );
-  createExpressEndpoints(contract.applications, applicationsRoutes(services.applications), app, routeOptions);
+  createExpressEndpoints(
+    contract.applications,
+    applicationsRoutes(services.applications, services.federatedCredentials),
+    app,
+    routeOptions,
+  );
   createExpressEndpoints(contract.roles, rolesRoutes(services.roles), app, routeOptions);
   createExpressEndpoints(contract.resources, resourcesRoutes(services.resources), app, routeOptions);
   createExpressEndpoints(contract.auditLogs, auditLogsRoutes(services.auditLogs), app, routeOptions);

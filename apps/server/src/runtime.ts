@@ -7,6 +7,7 @@ import { loadSecretKey, type SecretKey } from './crypto/secret-key.ts';
 import type { EmbeddedDatabase } from './db/embedded-database.ts';
 import { createOrm, migrate } from './db/orm.ts';
 import { entities } from './entities.ts';
+import type { Resolve } from './outbound/safe-fetch.ts';
 import { createServices, type Services } from './services.ts';
 
 /** The database with every service on it: what the server and each `realmkit` command stand on. */
@@ -33,6 +34,8 @@ export interface OpenRuntimeOptions {
   clock?: Clock;
   /** See {@link BootstrapOptions.followIssuerUrl}; default true. */
   followIssuerUrl?: boolean | undefined;
+  /** How outbound fetches resolve host names (tests: any name to any address, no packet sent). */
+  outboundResolve?: Resolve | undefined;
 }
 
 const DEFAULT_POOL_SIZE = { embedded: 4, postgres: 10 };
@@ -72,6 +75,7 @@ export async function openRuntime(config: Config, logger: Logger, options: OpenR
       const services = createServices(orm, config.issuerUrl, secret.key, {
         clock: options.clock,
         outboundAllowLoopback: config.outboundAllowLoopback,
+        outboundResolve: options.outboundResolve,
       });
       const bootstrapResult =
         options.bootstrap === 'skip'

@@ -8,6 +8,7 @@ import { answerClientError } from './http/client-error.ts';
 import { drainable } from './http/graceful-shutdown.ts';
 import { createNotifier, type NotifierParts } from './notifier/create-notifier.ts';
 import type { Notifier, NotifierOptions } from './notifier/notifier.ts';
+import type { Resolve } from './outbound/safe-fetch.ts';
 import { createRateLimits, type RateLimits } from './rate-limits/rate-limits.ts';
 import { Pruner, schedulePruning } from './retention/pruner.ts';
 import { openRuntime } from './runtime.ts';
@@ -37,6 +38,8 @@ export interface StartOptions {
    * database under different URLs turn it off, or each start would move the others'.
    */
   followIssuerUrl?: boolean;
+  /** How fetches from client-named URLs resolve host names (tests map names to any address). */
+  outboundResolve?: Resolve;
 }
 
 /**
@@ -51,6 +54,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     bootstrap: 'full',
     clock: options.clock,
     followIssuerUrl: options.followIssuerUrl,
+    outboundResolve: options.outboundResolve,
   });
   const { services } = runtime;
   let rateLimits: RateLimits | undefined;

@@ -1,4 +1,5 @@
 import { ApplicationService } from './applications/application.service.ts';
+import { FederatedCredentialService } from './applications/federated-credential.service.ts';
 import { AuditLogService } from './audit/audit-log.service.ts';
 import { type Clock, systemClock } from './clock/clock.ts';
 import type { SecretKey } from './crypto/secret-key.ts';
@@ -10,11 +11,13 @@ import { IdempotencyStore } from './idempotency/idempotency.store.ts';
 import { SigningKeyService } from './keys/signing-key.service.ts';
 import { AccessTokenService } from './oauth/access-tokens.ts';
 import { DatabaseReplayStore } from './oauth/assertion-replay.ts';
-import { ClientAssertionService, type RemoteKeySource } from './oauth/client-assertion.service.ts';
+import { ClientAssertionService } from './oauth/client-assertion.service.ts';
 import type { ClientVerifier } from './oauth/client-auth/index.ts';
 import { IdTokenService } from './oauth/id-tokens.ts';
 import { TokenStoreService } from './oauth/token-store.service.ts';
 import { Issuers } from './oauth-protocol/issuer.ts';
+import { RemoteKeys } from './outbound/remote-keys.ts';
+import { createSafeFetch, type Resolve } from './outbound/safe-fetch.ts';
 import { RealmService } from './realms/realm.service.ts';
 import { ResourceService } from './resources/resource.service.ts';
 import { RoleService } from './roles/role.service.ts';
@@ -23,14 +26,6 @@ import { SessionService } from './sign-in/session.service.ts';
 import { EmailVerificationService } from './users/email-verification.service.ts';
 import { PasswordResetService } from './users/password-reset.service.ts';
 import { UserService } from './users/user.service.ts';
-
-const REMOTE_KEYS_PENDING: RemoteKeySource = {
-  keySet: () => {
-    throw new Error('remote keys pending');
-  },
-  issuerKeySet: () => Promise.reject(new Error('remote keys pending')),
-};
-void 0;
 
 /** Every feature's service, wired once (the composition root). */
 export interface Services {
@@ -56,6 +51,8 @@ export interface Services {
   applications: ApplicationService;
   /** What the token, introspection and revocation endpoints prove clients with: secrets and assertions. */
   clients: ClientVerifier;
+  /** The workload identities each application trusts (workload identity federation). */
+  federatedCredentials: FederatedCredentialService;
   users: UserService;
   emailVerifications: EmailVerificationService;
   /** Password reset emails and their links. */
@@ -74,13 +71,15 @@ export interface ServiceOptions {
   clock?: Clock | undefined;
   /** REALMKIT_OUTBOUND_ALLOW_LOOPBACK: http to loopback for `jwks_uri` and federated issuers. */
   outboundAllowLoopback?: boolean;
+  /** How those fetches resolve host names (default: the system's resolver). */
+  outboundResolve?: Resolve | undefined;
 }
 
 export function createServices(
   orm: Orm,
   issuerUrl: string,
   secretKey: SecretKey,
-  { clock = systemClock, outboundAllowLoopback = false }: ServiceOptions = {},
+  { clock = systemClock, outboundAllowLoopback = false, outboundResolve }: ServiceOptions = {},
 ): Services {
   const issuers = new Issuers(issuerUrl);
   const signingKeys = new SigningKeyService(orm, secretKey, clock);
@@ -89,6 +88,7 @@ export function createServices(
   const applications = new ApplicationService(orm, secretKey, roles, clock, issuers, {
     allowLoopback: outboundAllowLoopback,
   });
+  const federatedCredentials = new FederatedCredentialService(orm, issuers, { allowLoopback: outboundAllowLoopback });
   const realms = new RealmService(orm, signingKeys, resources, applications);
   const outbox = new OutboxSignal();
   const hotPath = new HotPathCache({ orm, realms, applications, resources, roles }, clock);
@@ -99,8 +99,14 @@ export function createServices(
     issuers,
     clock,
     replay: new DatabaseReplayStore(orm),
-    remoteKeys: REMOTE_KEYS_PENDING,
-    trustedWorkloads: async () => [],
+    remoteKeys: new RemoteKeys(
+      createSafeFetch({
+        allowLoopback: outboundAllowLoopback,
+        ...(outboundResolve ? { resolve: outboundResolve } : {}),
+      }),
+    ),
+    trustedWorkloads: (realmId, applicationId, issuer) =>
+      federatedCredentials.findForAssertion(realmId, applicationId, issuer),
   });
   return {
     orm,
@@ -122,6 +128,7 @@ export function createServices(
       verifySecret: (client, secret) => applications.verifySecret(client, secret),
       verifyAssertion: (client, assertion, realm) => clientAssertions.verify(client, assertion, realm),
     },
+    federatedCredentials,
     users,
     emailVerifications: new EmailVerificationService(orm, secretKey.emailVerificationKey, () => outbox.notify()),
     passwordResets: new PasswordResetService(orm, secretKey.passwordResetKey, users, clock, () => outbox.notify()),

@@ -112,6 +112,8 @@ describe('audit log: what each write records', () => {
         'application.secret_rotated',
         'application.roles_assigned',
         'application.role_removed',
+        'application.federated_credential_created',
+        'application.federated_credential_deleted',
         'role.created',
         'role.updated',
         'role.deleted',

@@ -47,19 +47,24 @@ describe('fuzzing findings', () => {
     }
   });
 
-  it('a realm that is not valid percent-encoding on the token endpoint is an RFC 6749 invalid_request', async () => {
-    for (const realmRef of ['%FF', '%ED%A0%80', '%zz']) {
-      const response = await server.call('POST', `/oauth2/${realmRef}/token`, {
-        form: { grant_type: 'client_credentials' },
-      });
-      expect(response.status, realmRef).toBe(400);
-      expect(response.body, realmRef).toEqual({
-        error: 'invalid_request',
-        error_description: 'The realm in the path is not valid percent-encoded UTF-8',
-        message: 'The realm in the path is not valid percent-encoded UTF-8',
-      });
-    }
-  });
+  it.each([
+    ['token', { grant_type: 'client_credentials' }],
+    // Found by the fuzzer (seed 20260108): revocation answered the Management API's error shape.
+    ['revoke', { token: 'x' }],
+  ])(
+    'a realm that is not valid percent-encoding on the %s endpoint is an RFC 6749 invalid_request',
+    async (endpoint, form) => {
+      for (const realmRef of ['%FF', '%ED%A0%80', '%zz', '%']) {
+        const response = await server.call('POST', `/oauth2/${realmRef}/${endpoint}`, { form });
+        expect(response.status, realmRef).toBe(400);
+        expect(response.body, realmRef).toEqual({
+          error: 'invalid_request',
+          error_description: 'The realm in the path is not valid percent-encoded UTF-8',
+          message: 'The realm in the path is not valid percent-encoded UTF-8',
+        });
+      }
+    },
+  );
 
   it('a body that is not encoded as its Content-Encoding says is a 400, not a 500', async () => {
     for (const encoding of ['gzip', 'deflate', 'br']) {

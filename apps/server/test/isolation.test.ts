@@ -13,7 +13,14 @@ let admin: string;
 let realmA: { id: string; name: string };
 let realmB: { id: string; name: string };
 /** Records of realm B, by the path parameter that names them. */
-let idsInB: { users: string; applications: string; roles: string; resources: string; scopeId: string };
+let idsInB: {
+  users: string;
+  applications: string;
+  roles: string;
+  resources: string;
+  scopeId: string;
+  credentialId: string;
+};
 
 const idRoutes = Object.entries(contract).flatMap(([group, router]) =>
   Object.entries(router as Record<string, AppRoute | AppRouter>)
@@ -33,6 +40,11 @@ function bodyFor(key: string): unknown {
     'applications.update': { name: 'Mallory' },
     'applications.assignRoles': { role_ids: [idsInB.roles] },
     'applications.rotateSecret': { grace_period_seconds: 60 },
+    'applications.createFederatedCredential': {
+      name: 'mallory',
+      issuer: 'https://mallory.example',
+      subject: 'mallory',
+    },
     'roles.update': { name: 'mallory' },
     'roles.assignScopes': { scope_ids: [idsInB.scopeId] },
     'resources.update': { name: 'Mallory' },
@@ -54,6 +66,7 @@ function pathIn(realm: string, route: AppRoute, group: keyof typeof idsInB): str
       .replace(':id', idsInB[group])
       .replace(':roleId', idsInB.roles)
       .replace(':scopeId', idsInB.scopeId)
+      .replace(':credentialId', idsInB.credentialId)
       // No session exists under realm A's path for B's user: the user lookup decides.
       .replace(':sessionId', '0199b2f6-3c6e-7d4a-9b1e-2f4f8a6c1d20')
   );
@@ -71,9 +84,14 @@ beforeAll(async () => {
     json: { email: 'bob@example.com', password: 'bobs-password-123' },
   });
   const role = await server.expectCall(201, 'POST', `${b}/roles`, { token, json: { name: 'b-role' } });
+  // private_key_jwt: only such an application may hold federated credentials.
   const application = await server.expectCall(201, 'POST', `${b}/applications`, {
     token,
-    json: { name: 'b-app', type: 'm2m' },
+    json: { name: 'b-app', type: 'm2m', token_endpoint_auth_method: 'private_key_jwt' },
+  });
+  const credential = await server.expectCall(201, 'POST', `${b}/applications/${application.id}/federated-credentials`, {
+    token,
+    json: { name: 'b-workload', issuer: 'https://b-issuer.example', subject: 'b-workload' },
   });
   const resource = await server.expectCall(201, 'POST', `${b}/resources`, {
     token,
@@ -95,6 +113,7 @@ beforeAll(async () => {
     roles: role.id,
     resources: resource.id,
     scopeId: scope.id,
+    credentialId: credential.id,
   };
 });
 afterAll(() => server?.close());
@@ -107,6 +126,7 @@ async function snapshotOfB() {
     userRoles: await get(`/users/${idsInB.users}/roles`),
     application: await get(`/applications/${idsInB.applications}`),
     applicationRoles: await get(`/applications/${idsInB.applications}/roles`),
+    credentials: await get(`/applications/${idsInB.applications}/federated-credentials`),
     role: await get(`/roles/${idsInB.roles}`),
     roleScopes: await get(`/roles/${idsInB.roles}/scopes`),
     resource: await get(`/resources/${idsInB.resources}`),

@@ -11,6 +11,7 @@ import {
 } from 'jose';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveForTests } from './support/outbound.ts';
 import { startSignInServer } from './support/sign-in.ts';
 import type { TestServer } from './support/test-server.ts';
 
@@ -29,7 +30,7 @@ let issuer: string;
 let roleId: string;
 
 interface KeyPair {
-  privateKey: CryptoKey;
+  privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
   publicJwk: JWK;
 }
 
@@ -102,7 +103,8 @@ let es256: KeyPair;
 let client: { id: string; clientId: string; body: Record<string, unknown> };
 
 beforeAll(async () => {
-  server = await startSignInServer();
+  // Names resolve through this map, never the network: the refusals below send no packet.
+  server = await startSignInServer({ outboundResolve: resolveForTests });
   admin = await server.masterToken();
   realm = await server.createRealm(admin, 'pkjwt');
   issuer = `${server.url}/oauth2/${realm.name}`;
@@ -301,5 +303,42 @@ describe('registering keys', () => {
       json: { jwks_uri: 'https://keys.example.com/jwks.json' },
     });
     expect(switched).toMatchObject({ jwks: null, jwks_uri: 'https://keys.example.com/jwks.json' });
+  });
+});
+
+describe('a jwks_uri never reaches a loopback or private address (REALMKIT_OUTBOUND_ALLOW_LOOPBACK off)', () => {
+  it('refuses loopback and private address literals when registered', async () => {
+    for (const uri of [
+      'http://127.0.0.1:9/jwks',
+      'https://127.0.0.1:9/jwks',
+      'https://[::1]/jwks',
+      'https://10.0.0.7/jwks',
+      'https://169.254.169.254/latest',
+    ]) {
+      const response = await server.call('POST', `${api()}/applications`, {
+        token: admin,
+        json: { name: 'ssrf', type: 'm2m', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: uri },
+      });
+      expect(response.status, uri).toBe(422);
+    }
+  });
+
+  it('refuses, at the token endpoint, a name that resolves to a loopback or a private address', async () => {
+    for (const host of ['loopback.internal.test', 'keys.internal.test', 'metadata.internal.test']) {
+      const app = await server.expectCall(201, 'POST', `${api()}/applications`, {
+        token: admin,
+        json: {
+          name: `ssrf-${host}`,
+          type: 'm2m',
+          token_endpoint_auth_method: 'private_key_jwt',
+          jwks_uri: `https://${host}/jwks`,
+        },
+      });
+      await expectRefused(
+        app.client_id,
+        await assertion(app.client_id, es256),
+        /could not be read: .*(loopback|private)/,
+      );
+    }
   });
 });

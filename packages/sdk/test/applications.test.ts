@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
   ClientCredentials,
+  ConflictError,
   NotFoundError,
   type Realmkit,
   UnprocessableEntityError,
@@ -161,5 +162,58 @@ describe('rk.applications', () => {
 
     const spa = await rk.applications.create({ name: 'no-roles', type: 'spa' });
     await expect(rk.applications.roles.assign(spa.id, [viewer.id])).rejects.toBeInstanceOf(UnprocessableEntityError);
+  });
+
+  it('trusts, lists, gets and stops trusting the workload identities of a private_key_jwt application', async () => {
+    const app = await rk.applications.create({
+      name: 'deployer',
+      type: 'm2m',
+      token_endpoint_auth_method: 'private_key_jwt',
+    });
+    const credentials = rk.applications.federatedCredentials;
+    const github = await credentials.create(app.id, {
+      name: 'github-deploy',
+      issuer: 'https://token.actions.githubusercontent.com',
+      subject: 'repo:acme/billing:environment:production',
+    });
+    expect(github).toMatchObject({
+      name: 'github-deploy',
+      description: null,
+      audiences: [`${baseUrl}/oauth2/${realm}`],
+      jwks_uri: null,
+    });
+    const cluster = await credentials.create(app.id, {
+      name: 'cluster',
+      issuer: 'https://kubernetes.example.com',
+      subject: 'system:serviceaccount:billing:worker',
+      audiences: ['realmkit'],
+      jwks_uri: 'https://kubernetes.example.com/openid/v1/jwks',
+    });
+    expect(await credentials.get(app.id, cluster.id)).toEqual(cluster);
+
+    const listed = await credentials.list(app.id);
+    expect(listed.data).toEqual([cluster, github]);
+    expect(listed.meta.total).toBe(2);
+    expect((await credentials.list(app.id, { search: 'serviceaccount' })).data).toEqual([cluster]);
+    const ids: string[] = [];
+    for await (const credential of credentials.list(app.id, { per_page: 1 })) ids.push(credential.id);
+    expect(ids).toEqual([cluster.id, github.id]);
+
+    const duplicate = await credentials
+      .create(app.id, { name: 'again', issuer: github.issuer, subject: github.subject })
+      .catch((error: unknown) => error);
+    expect(duplicate).toBeInstanceOf(ConflictError);
+    expect(duplicate).toMatchObject({ status: 409, details: [{ path: 'subject' }] });
+
+    const withSecret = await rk.applications.create({ name: 'secretive', type: 'm2m' });
+    const refused = await credentials
+      .create(withSecret.id, { name: 'nope', issuer: github.issuer, subject: 'x' })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(UnprocessableEntityError);
+    expect(refused).toMatchObject({ status: 422, error: 'validation_failed' });
+
+    await credentials.delete(app.id, github.id);
+    await expect(credentials.get(app.id, github.id)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await credentials.list(app.id)).data).toEqual([cluster]);
   });
 });

@@ -1,5 +1,9 @@
-import type { Application as ApplicationBody } from '@realmkit/contract';
+import type {
+  Application as ApplicationBody,
+  FederatedCredential as FederatedCredentialBody,
+} from '@realmkit/contract';
 import type { Application } from './application.entity.ts';
+import type { FederatedCredential } from './federated-credential.entity.ts';
 
 /** The API shape of an application: never the secret's hash. */
 export function presentApplication(application: Application): ApplicationBody {
@@ -17,5 +21,18 @@ export function presentApplication(application: Application): ApplicationBody {
     jwks_uri: application.jwksUri ?? null,
     created_at: application.createdAt.toISOString(),
     updated_at: application.updatedAt.toISOString(),
+  };
+}
+
+export function presentFederatedCredential(credential: FederatedCredential): FederatedCredentialBody {
+  return {
+    id: credential.id,
+    name: credential.name,
+    description: credential.description ?? null,
+    issuer: credential.issuer,
+    subject: credential.subject,
+    audiences: credential.audiences,
+    jwks_uri: credential.jwksUri ?? null,
+    created_at: credential.createdAt.toISOString(),
   };
 }

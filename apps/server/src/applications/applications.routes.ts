@@ -4,11 +4,15 @@ import { targetRealm } from '../http/bearer-auth.ts';
 import { preconditionOf, tagged } from '../http/conditional-requests.ts';
 import { listBody } from '../http/list-body.ts';
 import { presentRole } from '../roles/role.presenter.ts';
-import { presentApplication } from './application.presenter.ts';
+import { presentApplication, presentFederatedCredential } from './application.presenter.ts';
 import type { ApplicationService } from './application.service.ts';
+import type { FederatedCredentialService } from './federated-credential.service.ts';
 
-/** `/api/v1/{realm}/applications`: thin handlers over {@link ApplicationService}. */
-export function applicationsRoutes(applications: ApplicationService) {
+/**
+ * `/api/v1/{realm}/applications`: thin handlers over {@link ApplicationService}, and over
+ * {@link FederatedCredentialService} for an application's federated credentials.
+ */
+export function applicationsRoutes(applications: ApplicationService, federatedCredentials: FederatedCredentialService) {
   return initServer().router(contract.applications, {
     list: async ({ query, res }) => ({
       status: 200,
@@ -65,6 +69,29 @@ export function applicationsRoutes(applications: ApplicationService) {
     },
     removeRole: async ({ params, res }) => {
       await applications.removeRole(targetRealm(res).id, params.id, params.roleId);
+      return { status: 204, body: undefined };
+    },
+    listFederatedCredentials: async ({ params, query, res }) => ({
+      status: 200,
+      body: listBody(
+        await federatedCredentials.list(targetRealm(res).id, params.id, query),
+        presentFederatedCredential,
+      ),
+    }),
+    createFederatedCredential: async ({ params, body, res }) => ({
+      status: 201,
+      body: { data: presentFederatedCredential(await federatedCredentials.create(targetRealm(res), params.id, body)) },
+    }),
+    getFederatedCredential: async ({ params, res }) => ({
+      status: 200,
+      body: {
+        data: presentFederatedCredential(
+          await federatedCredentials.get(targetRealm(res).id, params.id, params.credentialId),
+        ),
+      },
+    }),
+    deleteFederatedCredential: async ({ params, res }) => {
+      await federatedCredentials.delete(targetRealm(res).id, params.id, params.credentialId);
       return { status: 204, body: undefined };
     },
   });

@@ -56,9 +56,10 @@ export async function notifierCommand(args: string[]): Promise<number> {
       });
     }
     const secret = await loadSecretKey(config.secretKey, config.dataDir);
-    const notifier = createNotifier(createServices(orm, config.issuerUrl, secret.key), config, logger, {
-      realmId,
+    const services = createServices(orm, config.issuerUrl, secret.key, {
+      outboundAllowLoopback: config.outboundAllowLoopback,
     });
+    const notifier = createNotifier(services, config, logger, { realmId });
     notifier.start();
     logger.info({ realmId: realmId ?? 'all' }, 'notifier running');
     const signal = await untilSignal();

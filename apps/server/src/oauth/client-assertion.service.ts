@@ -17,6 +17,7 @@ import type { Application } from '../applications/application.entity.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { Issuers } from '../oauth-protocol/issuer.ts';
 import { OAuthError } from '../oauth-protocol/oauth-error.ts';
+import { OutboundFetchError } from '../outbound/outbound-fetch-error.ts';
 import type { AssertionReplayStore } from './assertion-replay.ts';
 import type { ClientAuthRealm } from './client-auth/index.ts';
 
@@ -29,7 +30,7 @@ const ALGORITHMS: string[] = [...CLIENT_ASSERTION_ALGORITHMS];
 export interface RemoteKeySource {
   keySet(jwksUri: string): JWTVerifyGetKey;
   /** The issuer's keys, by its `jwksUri` or else its OpenID discovery document. */
-  issuerKeySet(issuer: string, jwksUri?: string | null): Promise<JWTVerifyGetKey>;
+  issuerKeySet(issuer: string, jwksUri?: string): Promise<JWTVerifyGetKey>;
 }
 
 /** A workload identity an application trusts (applications' federated credentials). */
@@ -176,7 +177,7 @@ export class ClientAssertionService {
       let payload = verified.get(workload.jwksUri);
       if (!payload) {
         try {
-          const keys = await this.#deps.remoteKeys.issuerKeySet(issuer, workload.jwksUri);
+          const keys = await this.#deps.remoteKeys.issuerKeySet(issuer, workload.jwksUri ?? undefined);
           ({ payload } = await jwtVerify(assertion, keys, {
             algorithms: ALGORITHMS,
             issuer,

@@ -8,11 +8,13 @@ function asExpressMatches(path: string): RegExp {
   return new RegExp(`^${path.replace(/:[A-Za-z]+/g, '[^/]+')}/?$`, 'i');
 }
 
-/** The endpoints served outside ts-rest that answer RFC 6749 errors: token and introspection. */
-const OAUTH_PATHS = [contract.oauth.token.path, contract.oauth.introspect.path].map(asExpressMatches);
+/** The endpoints served outside ts-rest that answer RFC 6749 errors: token, introspection and revocation. */
+const OAUTH_PATHS = [contract.oauth.token.path, contract.oauth.introspect.path, contract.oauth.revoke.path].map(
+  asExpressMatches,
+);
 
 /**
- * Express decodes `{realm}` before the token or introspection endpoint runs, so a realm that is
+ * Express decodes `{realm}` before the token, introspection or revocation endpoint runs, so a realm that is
  * not valid percent-encoding (`/oauth2/%FF/token`) never reaches it. Mounted after those endpoints,
  * this answers that failure as RFC 6749 asks instead of in the Management API's error shape.
  */

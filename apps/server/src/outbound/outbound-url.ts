@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { isPublicAddress } from './address-policy.ts';
 
 /** What decides which URLs Realmkit may fetch from (REALMKIT_OUTBOUND_ALLOW_LOOPBACK). */
 export interface OutboundPolicy {
@@ -29,7 +30,13 @@ export function outboundUrlProblem(value: string, policy: OutboundPolicy): strin
   }
   if (url.username || url.password) return 'must not contain a user name or password';
   if (url.hash) return 'must not contain a fragment';
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const loopbackAllowed = policy.allowLoopback && isLoopbackHost(url.hostname);
+  // An address literal is judged here already; a name is judged by what it resolves to, at each fetch.
+  if (isIP(host) !== 0 && !isPublicAddress(host) && !loopbackAllowed) {
+    return 'must not point at a loopback, link-local or private-range address';
+  }
   if (url.protocol === 'https:') return undefined;
-  if (url.protocol === 'http:' && policy.allowLoopback && isLoopbackHost(url.hostname)) return undefined;
+  if (url.protocol === 'http:' && loopbackAllowed) return undefined;
   return policy.allowLoopback ? 'must use https (http only to a loopback address)' : 'must use https';
 }

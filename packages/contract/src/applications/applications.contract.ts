@@ -166,6 +166,9 @@ export const applicationsContract = c.router(
       pathParams: RealmIdCredentialIdPathParams,
       responses: { 200: single(FederatedCredential) },
       summary: 'Get a federated credential',
+      description:
+        "The `issuer`, `subject` and `audiences` that a workload's token must carry to authenticate the application. " +
+        'Only under its own application: another id answers 404.',
       metadata: requires('applications:read', TAG),
     },
     deleteFederatedCredential: {
