@@ -71,14 +71,8 @@ function describe(error: unknown, what: string): OAuthError {
   if (error instanceof joseErrors.JWSSignatureVerificationFailed)
     return refused(`The ${what}'s signature does not verify`);
   if (error instanceof joseErrors.JOSEError) return refused(`The ${what} is not a valid JWT`);
-  if (
-    error instanceof Error &&
-    'code' in error &&
-    typeof error.code === 'string' &&
-    error.name === 'OutboundFetchError'
-  ) {
+  if (error instanceof OutboundFetchError)
     return refused(`The keys for the ${what} could not be read: ${error.message}`);
-  }
   throw error;
 }
 
