@@ -196,7 +196,7 @@ describe('federated credentials: what create refuses (422)', () => {
     ['plain http', 'http://example.com', 'must use https'],
     [
       'a loopback address (not allowed by this server)',
-      'http://127.0.0.1:8080',
+      'https://127.0.0.1:8080',
       'must not point at a loopback, link-local or private-range address',
     ],
     [

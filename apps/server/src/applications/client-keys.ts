@@ -1,7 +1,7 @@
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import type { ClientAssertionAlgorithm, ClientJwks } from '@realmkit/contract';
 import type { ErrorDetail } from '../errors/api-error.ts';
-import { type OutboundPolicy, outboundUrlProblem } from '../outbound/outbound-url.ts';
+import { type OutboundPolicy, registrableUrlProblem } from '../outbound/outbound-url.ts';
 
 /** JWK members that only a private or symmetric key has (RFC 7518 §6.2.2, §6.3.2, §6.4; RFC 8037 §2). */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
@@ -57,6 +57,6 @@ export function jwksProblems(jwks: ClientJwks): ErrorDetail[] {
 
 /** The problem of a `jwks_uri` (RFC 7591 §2), by the rules of what Realmkit fetches. */
 export function jwksUriProblems(uri: string, policy: OutboundPolicy): ErrorDetail[] {
-  const problem = outboundUrlProblem(uri, policy);
+  const problem = registrableUrlProblem(uri, policy);
   return problem ? [{ path: 'jwks_uri', message: `jwks_uri ${problem}` }] : [];
 }

@@ -7,7 +7,7 @@ import { type Page, paged, searchFilter } from '../db/pagination.ts';
 import { withConflicts } from '../db/unique-violation.ts';
 import { type ErrorDetail, NotFoundError, ValidationError } from '../errors/api-error.ts';
 import type { Issuers } from '../oauth-protocol/issuer.ts';
-import { type OutboundPolicy, outboundUrlProblem } from '../outbound/outbound-url.ts';
+import { type OutboundPolicy, registrableUrlProblem } from '../outbound/outbound-url.ts';
 import { ApplicationEntity } from './application.entity.ts';
 import { type FederatedCredential, FederatedCredentialEntity } from './federated-credential.entity.ts';
 
@@ -168,7 +168,7 @@ export class FederatedCredentialService {
   #urlProblems(input: CreateFederatedCredentialBody): ErrorDetail[] {
     const urls = { issuer: input.issuer, jwks_uri: input.jwks_uri };
     return Object.entries(urls).flatMap(([path, url]) => {
-      const problem = url === undefined ? undefined : outboundUrlProblem(url, this.#outbound);
+      const problem = url === undefined ? undefined : registrableUrlProblem(url, this.#outbound);
       return problem ? [{ path, message: `${path} ${problem}` }] : [];
     });
   }

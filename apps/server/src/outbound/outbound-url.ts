@@ -30,13 +30,24 @@ export function outboundUrlProblem(value: string, policy: OutboundPolicy): strin
   }
   if (url.username || url.password) return 'must not contain a user name or password';
   if (url.hash) return 'must not contain a fragment';
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const loopbackAllowed = policy.allowLoopback && isLoopbackHost(url.hostname);
-  // An address literal is judged here already; a name is judged by what it resolves to, at each fetch.
-  if (isIP(host) !== 0 && !isPublicAddress(host) && !loopbackAllowed) {
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && policy.allowLoopback && isLoopbackHost(url.hostname)) return undefined;
+  return policy.allowLoopback ? 'must use https (http only to a loopback address)' : 'must use https';
+}
+
+/**
+ * What a URL is checked against when it is registered (a `jwks_uri`, a federated issuer), 422
+ * otherwise: the URL rule, and an address literal already judged as the fetch would judge it
+ * (a name is judged by what it resolves to, at each fetch).
+ */
+export function registrableUrlProblem(value: string, policy: OutboundPolicy): string | undefined {
+  const problem = outboundUrlProblem(value, policy);
+  if (problem) return problem;
+  const { hostname } = new URL(value);
+  const host = hostname.replace(/^\[|\]$/g, '');
+  const allowedLoopback = policy.allowLoopback && isLoopbackHost(hostname);
+  if (isIP(host) !== 0 && !isPublicAddress(host) && !allowedLoopback) {
     return 'must not point at a loopback, link-local or private-range address';
   }
-  if (url.protocol === 'https:') return undefined;
-  if (url.protocol === 'http:' && loopbackAllowed) return undefined;
-  return policy.allowLoopback ? 'must use https (http only to a loopback address)' : 'must use https';
+  return undefined;
 }
