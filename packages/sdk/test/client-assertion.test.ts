@@ -18,7 +18,15 @@ import {
   type RealmkitOptions,
 } from '../src/index.ts';
 import { fromTokenFile } from '../src/node.ts';
-import { data, type FakeServer, failure, json, type RecordedRequest, startFakeServer } from './support/fake-server.ts';
+import {
+  data,
+  FAKE_PUBLIC_URL,
+  type FakeServer,
+  failure,
+  json,
+  type RecordedRequest,
+  startFakeServer,
+} from './support/fake-server.ts';
 
 const CLIENT_ID = 'billing-worker';
 const USER = { id: 'u1', email: 'jane@example.com', name: 'Jane Doe' };
@@ -118,10 +126,11 @@ describe('private_key_jwt: a signed assertion instead of a secret', () => {
           typ: 'JWT',
           issuer: CLIENT_ID,
           subject: CLIENT_ID,
-          audience: `${server.url}/oauth2/acme`,
+          audience: `${FAKE_PUBLIC_URL}/oauth2/acme`,
         });
         expect(protectedHeader).toEqual(kid === undefined ? { alg, typ: 'JWT' } : { alg, kid, typ: 'JWT' });
-        expect(payload.aud).toBe(`${server.url}/oauth2/acme`);
+        // The issuer of the realm's discovery document, not baseUrl: the server may sit behind a proxy.
+        expect(payload.aud).toBe(`${FAKE_PUBLIC_URL}/oauth2/acme`);
         expect(typeof payload.jti).toBe('string');
         expect(Math.abs((payload.iat as number) - request.wallTime / 1000)).toBeLessThanOrEqual(2);
         expect((payload.exp as number) - (payload.iat as number)).toBe(60);

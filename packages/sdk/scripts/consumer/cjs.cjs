@@ -20,7 +20,7 @@ for (const expected of [
 console.log(
   `ok  cjs: require('@realmkit/sdk') (SDK ${sdk.VERSION}, require(esm) ${process.features.require_module ? 'on' : 'off'})`,
 );
-scenario(sdk, 'cjs').catch((error) => {
+scenario(sdk, 'cjs', fromTokenFile).catch((error) => {
   console.error(error);
   process.exit(1);
 });

@@ -12,4 +12,4 @@ if (!nodeFile.endsWith('/node_modules/@realmkit/sdk/dist/node.js') || typeof fro
   throw new Error(`import '@realmkit/sdk/node' loaded ${nodeFile}`);
 }
 console.log(`ok  esm: import '@realmkit/sdk/node' -> ${nodeFile.slice(nodeFile.indexOf('node_modules'))}`);
-await scenario(sdk, 'esm');
+await scenario(sdk, 'esm', fromTokenFile);

@@ -123,12 +123,16 @@ function base64url(bytes: Uint8Array): string {
 const encodeJson = (value: object): string => base64url(encoder.encode(JSON.stringify(value)));
 
 /**
- * Signs `private_key_jwt` assertions for `clientId` at `audience` (the realm's issuer) with
+ * Signs `private_key_jwt` assertions for `clientId` at `audience()` (the realm's issuer) with
  * WebCrypto, in Node.js and browsers alike. The key is checked here, so that a wrong one is a
  * TypeError where the client is made, and imported on first use. Each call signs a new assertion:
  * the server accepts a `jti` once, so neither a second token request nor a retry may reuse one.
  */
-export function privateKeyAssertion(privateKey: PrivateKey, clientId: string, audience: string): ClientAssertion {
+export function privateKeyAssertion(
+  privateKey: PrivateKey,
+  clientId: string,
+  audience: () => Promise<string>,
+): ClientAssertion {
   const { key } = privateKey;
   let jwk: Jwk | undefined;
   let alg: string | undefined;
@@ -165,7 +169,7 @@ export function privateKeyAssertion(privateKey: PrivateKey, clientId: string, au
     const claims = encodeJson({
       iss: clientId,
       sub: clientId,
-      aud: audience,
+      aud: await audience(),
       jti: crypto.randomUUID(),
       iat,
       exp: iat + CLIENT_ASSERTION_LIFETIME_SECONDS,

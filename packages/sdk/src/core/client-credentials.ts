@@ -1,4 +1,4 @@
-import { contract, JWT_BEARER_ASSERTION_TYPE, REALM_ISSUER_PATH } from '@realmkit/contract';
+import { contract, JWT_BEARER_ASSERTION_TYPE } from '@realmkit/contract';
 import { type ClientAssertion, type PrivateKey, privateKeyAssertion } from './client-assertion.ts';
 import { type HttpConfig, type RequestOptions, send } from './http.ts';
 import { defaultHttpConfig, routeUrl } from './routes.ts';
@@ -103,6 +103,7 @@ export class ClientCredentials {
   /** The assertion of each token request, instead of the secret. */
   readonly #assertion: ClientAssertion | undefined;
   #current: AccessToken | undefined;
+  #issuerUrl: Promise<string> | undefined;
   #inFlight: Promise<AccessToken> | undefined;
 
   constructor(options: ClientCredentialsOptions) {
@@ -110,10 +111,8 @@ export class ClientCredentials {
     if (!options.clientId) throw new TypeError(`ClientCredentials needs clientId with ${credential}`);
     this.#options = options;
     this.#http = defaultHttpConfig(options);
-    // RFC 7523 §3: the assertion's audience is the authorization server, its issuer URL.
-    const issuer = routeUrl(options.baseUrl, { path: REALM_ISSUER_PATH }, { realm: options.realm });
     this.#assertion = options.privateKey
-      ? privateKeyAssertion(options.privateKey, options.clientId, issuer)
+      ? privateKeyAssertion(options.privateKey, options.clientId, () => this.#issuer())
       : options.clientAssertion;
   }
 
@@ -151,6 +150,26 @@ export class ClientCredentials {
    */
   invalidate(accessToken?: string): void {
     if (accessToken === undefined || this.#current?.accessToken === accessToken) this.#current = undefined;
+  }
+
+  /**
+   * The realm's issuer, the audience of an assertion (RFC 7523 §3), as its discovery document says
+   * (once): the server's public URL may differ from `baseUrl` (a proxy, an internal address).
+   */
+  #issuer(): Promise<string> {
+    this.#issuerUrl ??= send(this.#http, {
+      method: 'GET',
+      url: routeUrl(this.#options.baseUrl, contract.oauth.openidConfiguration, { realm: this.#options.realm }),
+      headers: {},
+      retrySafe: true,
+    }).then(
+      (response) => (response.body as { issuer: string }).issuer,
+      (error: unknown) => {
+        this.#issuerUrl = undefined;
+        throw error;
+      },
+    );
+    return this.#issuerUrl;
   }
 
   async #fetchToken(options: RequestOptions | undefined): Promise<AccessToken> {

@@ -32,6 +32,14 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
+/**
+ * The public URL the fake server's realms claim as issuers in their discovery documents: not its
+ * own address, as behind a proxy, so that a test sees which one a client uses.
+ */
+export const FAKE_PUBLIC_URL = 'https://auth.example.com';
+
+const DISCOVERY = /^\/oauth2\/([^/]+)\/\.well-known\/openid-configuration$/;
+
 /** A JSON answer. */
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Scripted {
   return { status, body, headers };
@@ -73,6 +81,12 @@ export async function startFakeServer(...initial: Scripted[]): Promise<FakeServe
   const waiters: { count: number; resolve: () => void }[] = [];
 
   const server = createServer((req, res) => {
+    // Discovery is answered outside the script, and not recorded: only a realm's issuer is read there.
+    const discovery = DISCOVERY.exec(req.url ?? '');
+    if (discovery) {
+      answer(res, { status: 200, body: { issuer: `${FAKE_PUBLIC_URL}/oauth2/${discovery[1]}` } });
+      return;
+    }
     const recorded: RecordedRequest = {
       method: req.method ?? '',
       path: req.url ?? '',
