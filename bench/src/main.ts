@@ -36,8 +36,9 @@ Exit status: 0 when every figure was measured (met or not: this is not a test), 
 harness failed, 3 when a figure got error answers (it is printed, flagged, and not to be trusted).
 
 Environment: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432), BENCH_DB_PREFIX
-(default realmkit_bench: databases <prefix>_run and <prefix>_peer (node-oidc-provider's, figure
-8), dropped and made anew each run, and <prefix>_users_<N>, kept and reused while it holds N users).`;
+(default realmkit_bench: databases <prefix>_run and <prefix>_peer (node-oidc-provider's, figures
+8 and 10), dropped and made anew each run, and <prefix>_users_<N>, kept and reused while it holds N
+users).`;
 
 /**
  * Every figure and its baseline must come from one Node: Express answers 3.7× faster on 24 than
