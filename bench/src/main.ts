@@ -25,8 +25,9 @@ const HELP = `Usage: npm run bench -- [options]
   --tiny             a short run that only proves the harness works (CI): 1 s loads, 10,000 users,
                      no embedded database
   --only=a,b         sections to run: ${SECTIONS.join(', ')} (default: all but profile)
-  --profile          also profile the token endpoint, GET user by id, the refresh_token grant and a
-                     whole sign-in (--cpu-prof), summarized
+  --profile          also profile the token endpoint (a client secret, then private_key_jwt), GET
+                     user by id, the refresh_token grant and a whole sign-in (--cpu-prof),
+                     summarized
   --explain          print EXPLAIN ANALYZE of figure 5's queries
   --users=N          users in figure 5's realm (default 1,000,000; tiny 10,000)
   --log-level=L      the server's LOG_LEVEL (default: the server's own default)

@@ -222,7 +222,7 @@ async function issuerOf(origin: string): Promise<string> {
 }
 
 /** Who signs figure 10's assertions, for whom. */
-interface Assertions {
+export interface Assertions {
   key: AssertionKey;
   clientId: string;
   /** The server's issuer: the `aud` both servers accept (RFC 7523 §3). */
@@ -248,10 +248,24 @@ async function checkSingleUse(url: string, tokenPath: string, assertions: Assert
 }
 
 /**
- * Figure 10's load: figure 1's (one resource, one scope, 32 connections), each request with an
- * assertion of its own, signed before it starts: enough for `expectedRate` × 1.5 over the warm-up
- * and the measured phase, and the requests each phase's connections build but never send.
+ * Figure 10's load as {@link load} takes it: figure 1's (one resource, one scope, 32 connections),
+ * each request with an assertion of its own, signed now, right before the load: enough for
+ * `expectedRate` × 1.5 over the warm-up and the measured phase, and the requests each phase's
+ * connections build but never send. Answers it and a function that removes the bodies' file.
  */
+export function assertionLoadSpec(
+  s: Settings,
+  tokenPath: string,
+  assertions: Assertions,
+  expectedRate: number,
+  name: string,
+) {
+  const count = Math.ceil(expectedRate * 1.5 * (s.warmupS + s.durationS)) + 2 * CONNECTIONS;
+  const file = path.join(s.workDir, `assertions-${name}.txt`);
+  const remove = writeAssertionBodies(file, count, { ...assertions, form: { resource: RESOURCE, scope: SCOPE } });
+  return { spec: { method: 'POST' as const, headers: FORM, bodiesFile: file, paths: [tokenPath] }, remove };
+}
+
 async function assertionLoad(
   s: Settings,
   url: string,
@@ -261,23 +275,29 @@ async function assertionLoad(
   serverPid: number,
   name: string,
 ): Promise<LoadResult> {
-  const count = Math.ceil(expectedRate * 1.5 * (s.warmupS + s.durationS)) + 2 * CONNECTIONS;
-  const file = path.join(s.workDir, `assertions-${name}.txt`);
-  const remove = writeAssertionBodies(file, count, { ...assertions, form: { resource: RESOURCE, scope: SCOPE } });
+  const { spec, remove } = assertionLoadSpec(s, tokenPath, assertions, expectedRate, name);
   try {
-    return await load({
-      url,
-      method: 'POST',
-      headers: FORM,
-      bodiesFile: file,
-      paths: [tokenPath],
-      warmupS: s.warmupS,
-      durationS: s.durationS,
-      serverPid,
-    });
+    return await load({ ...spec, url, warmupS: s.warmupS, durationS: s.durationS, serverPid });
   } finally {
     remove();
   }
+}
+
+/**
+ * Realmkit's side of figure 10: a realm of its own (as figure 3's: a realm's API resource, by its
+ * indicator, is created once) with an m2m application that authenticates with `key`
+ * (`private_key_jwt`), holding figure 1's resource and scopes.
+ */
+export async function privateKeyJwtClient(
+  rk: Realmkit,
+  key: AssertionKey,
+): Promise<{ tokenPath: string; assertions: Assertions }> {
+  const realm = await rk.admin.ensureRealm(`bench-pkjwt-${Date.now().toString(36)}`);
+  const { clientId } = await rk.admin.m2mKeyClient(realm.name, RESOURCE, ['read', 'write'], { keys: [key.publicJwk] });
+  return {
+    tokenPath: `/oauth2/${realm.name}/token`,
+    assertions: { key, clientId, audience: await issuerOf(`${rk.url}/oauth2/${realm.name}`) },
+  };
 }
 
 /**
@@ -296,11 +316,8 @@ async function privateKeyJwtFigure(
   expectedRate: number,
 ): Promise<Row[]> {
   const key = assertionKey();
-  // A realm of its own, as figure 3's: a realm's API resource (the same indicator) is created once.
-  const realm = await rk.admin.ensureRealm(`bench-pkjwt-${Date.now().toString(36)}`);
-  const { clientId } = await rk.admin.m2mKeyClient(realm.name, RESOURCE, ['read', 'write'], { keys: [key.publicJwk] });
-  const tokenPath = `/oauth2/${realm.name}/token`;
-  const ours: Assertions = { key, clientId, audience: await issuerOf(`${rk.url}/oauth2/${realm.name}`) };
+  const { tokenPath, assertions: ours } = await privateKeyJwtClient(rk, key);
+  const { clientId } = ours;
   await checkSingleUse(rk.url, tokenPath, ours);
   progress('Realmkit token endpoint, RS256, private_key_jwt (ES256 assertions)');
   const realmkit = await assertionLoad(s, rk.url, tokenPath, ours, expectedRate, rk.child.pid, 'realmkit');
