@@ -20,21 +20,33 @@ import {
 
 const spec = JSON.parse(process.argv[2] ?? '') as LoadSpec;
 
+/** What a scenario counts in a phase: whole flows done right, the answers that broke one. */
+const flows = { completed: 0, failed: 0, failures: [] as string[], latencies: [] as number[] };
+
+const bodies = spec.bodiesFile ? readFileSync(spec.bodiesFile, 'utf8').split('\n').filter(Boolean) : undefined;
+/** Whether the load ran out of {@link bodies} (in the warm-up or the measured phase). */
+let bodiesUsedUp = false;
+
+/** The body of request `n` of the run (the warm-up's included) from {@link bodies}. */
+function bodyOf(list: string[], n: number): string {
+  if (n < list.length) return list[n] as string;
+  bodiesUsedUp = true;
+  return list.at(-1) ?? '';
+}
+
 let counter = 0;
-/** Every request takes the next path of the list and, in its body, the next `{{n}}`. */
+/** Every request takes the next path of the list and, in its body, the next `{{n}}` or body of the file. */
 const request = {
   method: spec.method,
   headers: spec.headers,
   setupRequest(req: autocannon.Request) {
     const n = counter++;
     req.path = spec.paths[n % spec.paths.length];
-    if (spec.body !== undefined) req.body = spec.body.replaceAll('{{n}}', `${spec.runId}-${n}`);
+    if (bodies) req.body = bodyOf(bodies, n);
+    else if (spec.body !== undefined) req.body = spec.body.replaceAll('{{n}}', `${spec.runId}-${n}`);
     return req;
   },
 };
-
-/** What a scenario counts in a phase: whole flows done right, the answers that broke one. */
-const flows = { completed: 0, failed: 0, failures: [] as string[], latencies: [] as number[] };
 
 function fail(why: string): void {
   flows.failed++;
@@ -249,6 +261,7 @@ async function main(): Promise<void> {
   const non2xx = scenario ? flows.failed : result.non2xx;
   const answered = ok + non2xx;
   if (scenario?.kind === 'signin') latencies.splice(0, latencies.length, ...flows.latencies);
+  if (bodiesUsedUp) flows.failures.push(`all ${bodies?.length} single-use bodies were sent: the rest were replays`);
   latencies.sort((a, b) => a - b);
   const out: LoadResult = {
     requestsPerSecond: ok / result.duration,

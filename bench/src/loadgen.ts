@@ -13,6 +13,12 @@ export interface LoadSpec {
   paths: string[];
   /** Each `{{n}}` becomes a value unique in the run (for unique emails). */
   body?: string;
+  /**
+   * Instead of `body`: a file of bodies, one a line, each sent once and in order (credentials that
+   * are accepted once, such as client assertions). Once they are used up, the last is sent again:
+   * the server refuses it, and the load is flagged (its `failures` say why).
+   */
+  bodiesFile?: string;
   runId: string;
   warmupS: number;
   /** Measure for this long, or for `amount` requests. */
@@ -71,7 +77,7 @@ export interface LoadResult {
   durationS: number;
   /** Of each request; for a sign-in, of the whole flow (its three requests). */
   latencyMs: { p50: number; p95: number; p99: number; max: number };
-  /** The first few answers that broke a scenario's flow, to say why. */
+  /** The first few answers that broke a scenario's flow, or that a load ran out of its `bodiesFile`: why it is flagged. */
   failures?: string[];
   /**
    * The server's CPU time (all its threads: the event loop and libuv's pool, user and system) per

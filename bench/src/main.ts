@@ -25,8 +25,9 @@ const HELP = `Usage: npm run bench -- [options]
   --tiny             a short run that only proves the harness works (CI): 1 s loads, 10,000 users,
                      no embedded database
   --only=a,b         sections to run: ${SECTIONS.join(', ')} (default: all but profile)
-  --profile          also profile the token endpoint, GET user by id, the refresh_token grant and a
-                     whole sign-in (--cpu-prof), summarized
+  --profile          also profile the token endpoint (a client secret, then private_key_jwt), GET
+                     user by id, the refresh_token grant and a whole sign-in (--cpu-prof),
+                     summarized
   --explain          print EXPLAIN ANALYZE of figure 5's queries
   --users=N          users in figure 5's realm (default 1,000,000; tiny 10,000)
   --log-level=L      the server's LOG_LEVEL (default: the server's own default)
@@ -36,8 +37,9 @@ Exit status: 0 when every figure was measured (met or not: this is not a test), 
 harness failed, 3 when a figure got error answers (it is printed, flagged, and not to be trusted).
 
 Environment: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432), BENCH_DB_PREFIX
-(default realmkit_bench: databases <prefix>_run and <prefix>_peer (node-oidc-provider's, figure
-8), dropped and made anew each run, and <prefix>_users_<N>, kept and reused while it holds N users).`;
+(default realmkit_bench: databases <prefix>_run and <prefix>_peer (node-oidc-provider's, figures
+8 and 10), dropped and made anew each run, and <prefix>_users_<N>, kept and reused while it holds N
+users).`;
 
 /**
  * Every figure and its baseline must come from one Node: Express answers 3.7× faster on 24 than

@@ -1,6 +1,8 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { assertionKey } from './client-assertions.ts';
 import { setUpSignIn } from './figures/signin.ts';
+import { assertionLoadSpec, privateKeyJwtClient } from './figures/tokens.ts';
 import { CONNECTIONS, chainsNeeded, load } from './loadgen.ts';
 import { ROOT } from './processes.ts';
 import { type Realmkit, startRealmkit, tokenRequest } from './realmkit.ts';
@@ -150,6 +152,7 @@ export async function profileServer(s: Settings, databaseUrl: string, work: Prof
     const spec = await work.spec(rk, s);
     progress(`profiling ${work.name} (--cpu-prof into ${dir})`);
     await load({ ...spec, url: rk.url, warmupS: s.warmupS, durationS: s.durationS });
+    if (spec.bodiesFile) rmSync(spec.bodiesFile, { force: true });
   } finally {
     await rk.stop();
   }
@@ -164,8 +167,15 @@ export async function profileServer(s: Settings, databaseUrl: string, work: Prof
 }
 
 /**
- * The paths the figures ask most of: the token endpoint (figures 1 and 3), a user by id (figure 4),
- * the refresh_token grant (figure 8) and a whole sign-in (figure 9).
+ * Assertions signed for the profiled `private_key_jwt` load, per second of it: more than the
+ * server makes under the profiler on this machine.
+ */
+const PROFILED_ASSERTION_RATE = 3000;
+
+/**
+ * The paths the figures ask most of: the token endpoint (figures 1 and 3, and 10 with
+ * `private_key_jwt`), a user by id (figure 4), the refresh_token grant (figure 8) and a whole
+ * sign-in (figure 9).
  */
 export function profiledLoads(client: { clientId: string; clientSecret: string }, resource: string): ProfiledLoad[] {
   const { headers, body } = tokenRequest(client, { resource, scope: 'read' });
@@ -183,6 +193,14 @@ export function profiledLoads(client: { clientId: string; clientSecret: string }
         const es256Client = await rk.admin.m2mClient(realm, resource, ['read']);
         const request = tokenRequest(es256Client, { resource, scope: 'read' });
         return { method: 'POST', ...request, paths: [`/oauth2/${realm}/token`] };
+      },
+    },
+    {
+      // Figure 1's work, and the client's ES256 assertion verified and its jti stored.
+      name: 'token-endpoint-private-key-jwt',
+      spec: async (rk, s) => {
+        const { tokenPath, assertions } = await privateKeyJwtClient(rk, assertionKey());
+        return assertionLoadSpec(s, tokenPath, assertions, PROFILED_ASSERTION_RATE, 'profile').spec;
       },
     },
     {

@@ -158,6 +158,24 @@ export class AdminApi {
    * scopes), as a user of Realmkit would set one up.
    */
   async m2mClient(realm: string, indicator: string, scopes: string[]) {
+    const app = await this.#m2mApplication(realm, indicator, scopes, {});
+    return { clientId: app.client_id as string, clientSecret: app.client_secret as string };
+  }
+
+  /**
+   * Like {@link m2mClient}, but the application authenticates with `private_key_jwt` (RFC 7523
+   * §2.2) and one of `jwks`'s keys instead of a secret.
+   */
+  async m2mKeyClient(realm: string, indicator: string, scopes: string[], jwks: { keys: object[] }) {
+    const app = await this.#m2mApplication(realm, indicator, scopes, {
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks,
+    });
+    return { clientId: app.client_id as string };
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: bench set-up reads a few fields by name
+  async #m2mApplication(realm: string, indicator: string, scopes: string[], fields: object): Promise<any> {
     const api = `/api/v1/${realm}`;
     const suffix = Math.random().toString(36).slice(2, 8);
     const resource = await this.expect('POST', `${api}/resources`, { name: `bench-${suffix}`, indicator });
@@ -167,9 +185,9 @@ export class AdminApi {
     }
     const role = await this.expect('POST', `${api}/roles`, { name: `bench-${suffix}` });
     await this.expect('POST', `${api}/roles/${role.id}/scopes`, { scope_ids: scopeIds });
-    const app = await this.expect('POST', `${api}/applications`, { name: `bench-${suffix}`, type: 'm2m' });
+    const app = await this.expect('POST', `${api}/applications`, { name: `bench-${suffix}`, type: 'm2m', ...fields });
     await this.expect('POST', `${api}/applications/${app.id}/roles`, { role_ids: [role.id] });
-    return { clientId: app.client_id as string, clientSecret: app.client_secret as string };
+    return app;
   }
 
   /**

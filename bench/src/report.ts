@@ -44,6 +44,11 @@ export function cpuTable(): string {
   return `\nCPU time per request (from /proc): the server's (all its threads), the load generator's, the whole machine's\n(the machine's includes both, the database and anything else running):\n${cpuNotes.join('\n')}\n`;
 }
 
+/** The first answers that broke a load's flows (or why its bodies ran out), if any: why its figure is flagged. */
+export function showFailures(what: string, result: { failures?: string[] }): void {
+  if (result.failures) progress(`${what}: first failures: ${result.failures.join(' | ')}`);
+}
+
 /** Prints a progress line as the run goes. */
 export function progress(message: string): void {
   process.stdout.write(`  · ${message}\n`);

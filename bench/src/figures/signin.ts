@@ -4,7 +4,7 @@ import { rawArgon2VerifyRate } from '../baselines.ts';
 import { CONNECTIONS, chainsNeeded, type LoadResult, load } from '../loadgen.ts';
 import { freePort, SRC, spawnNode, waitUntil } from '../processes.ts';
 import type { Realmkit } from '../realmkit.ts';
-import { fmt, loadWarning, noteCpu, progress, type Row } from '../report.ts';
+import { fmt, loadWarning, noteCpu, progress, type Row, showFailures } from '../report.ts';
 import { freshDatabase, type Settings } from '../settings.ts';
 import {
   decodeJwt,
@@ -253,9 +253,4 @@ export async function signInFigures(s: Settings, rk: Realmkit, rows: Row[]): Pro
     target: '—',
     met: undefined,
   });
-}
-
-/** The first answers that broke a load's refreshes or sign-ins, if any: why its figure is flagged. */
-function showFailures(what: string, result: LoadResult): void {
-  if (result.failures) progress(`${what}: first failures: ${result.failures.join(' | ')}`);
 }

@@ -1,10 +1,18 @@
 import path from 'node:path';
 import { rawSignRate } from '../baselines.ts';
-import { type LoadResult, load } from '../loadgen.ts';
+import {
+  type AssertionKey,
+  assertionBody,
+  assertionKey,
+  signAssertion,
+  writeAssertionBodies,
+} from '../client-assertions.ts';
+import { CONNECTIONS, type LoadResult, load } from '../loadgen.ts';
 import { freePort, SRC, sampleRss, spawnNode, waitUntil } from '../processes.ts';
 import { type Realmkit, tokenRequest } from '../realmkit.ts';
-import { fmt, loadWarning, noteCpu, progress, type Row } from '../report.ts';
-import type { Settings } from '../settings.ts';
+import { fmt, loadWarning, noteCpu, progress, type Row, showFailures } from '../report.ts';
+import { freshDatabase, type Settings } from '../settings.ts';
+import { FORM } from '../signin-flow.ts';
 
 /** The API both servers issue tokens for (RFC 8707 resource indicator), and the scope asked. */
 export const RESOURCE = 'https://api.bench.test';
@@ -46,29 +54,46 @@ async function firstToken(url: string, tokenPath: string, client: { clientId: st
   return json.access_token;
 }
 
-/** node-oidc-provider (the peer) with the same client, resource and key type, under the same load. */
-async function peerLoad(s: Settings, client: { clientId: string; clientSecret: string }): Promise<LoadResult> {
+/**
+ * node-oidc-provider (the peer, children/oidc-peer.ts) with the same client, resource and key
+ * type, and `env` beside them; runs `use` once it issues a token to the client_secret_basic client.
+ */
+async function withPeer<T>(
+  s: Settings,
+  client: { clientId: string; clientSecret: string },
+  logName: string,
+  env: Record<string, string>,
+  use: (url: string, pid: number) => Promise<T>,
+): Promise<T> {
   const port = await freePort();
   const child = spawnNode(path.join(SRC, 'children', 'oidc-peer.ts'), [], {
-    env: { PORT: String(port), PEER_RESOURCE: RESOURCE, PEER_CLIENT: JSON.stringify(client) },
-    logFile: path.join(s.workDir, 'oidc-provider.log'),
+    env: { PORT: String(port), PEER_RESOURCE: RESOURCE, PEER_CLIENT: JSON.stringify(client), ...env },
+    logFile: path.join(s.workDir, `${logName}.log`),
   });
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitUntil('node-oidc-provider start', async () => Boolean(await firstToken(url, '/token', client)), {
       child,
     });
-    const token = await firstToken(url, '/token', client);
-    if (algOf(token) !== 'RS256') throw new Error(`node-oidc-provider signed with ${algOf(token)}, not RS256`);
-    return await tokenLoad(s, url, '/token', client, child.pid);
+    return await use(url, child.pid);
   } finally {
     await child.stop();
   }
 }
 
+/** node-oidc-provider under the same load as figure 1's. */
+function peerLoad(s: Settings, client: { clientId: string; clientSecret: string }): Promise<LoadResult> {
+  return withPeer(s, client, 'oidc-provider', {}, async (url, pid) => {
+    const token = await firstToken(url, '/token', client);
+    if (algOf(token) !== 'RS256') throw new Error(`node-oidc-provider signed with ${algOf(token)}, not RS256`);
+    return tokenLoad(s, url, '/token', client, pid);
+  });
+}
+
 /**
  * Figures 1-3: RS256 tokens/s against raw single-core signing and against node-oidc-provider,
- * ES256 tokens/s against raw ES256 signing. Answers the server's peak RSS under the RS256 load.
+ * ES256 tokens/s against raw ES256 signing; figure 10: RS256 tokens/s with `private_key_jwt`
+ * against node-oidc-provider. Answers the server's peak RSS under the RS256 load.
  */
 export async function tokenFigures(
   s: Settings,
@@ -123,6 +148,9 @@ export async function tokenFigures(
   });
 
   rows.push(...(await es256Figure(s, rk)));
+  rows.push(
+    ...(await privateKeyJwtFigure(s, rk, client, Math.max(realmkit.requestsPerSecond, peer.requestsPerSecond))),
+  );
   return { peakRss, client };
 }
 
@@ -183,4 +211,159 @@ async function es256Figure(s: Settings, rk: Realmkit): Promise<Row[]> {
       met: undefined,
     },
   ];
+}
+
+/** The `issuer` of the OpenID discovery document at `origin` + `/.well-known/openid-configuration`. */
+async function issuerOf(origin: string): Promise<string> {
+  const response = await fetch(`${origin}/.well-known/openid-configuration`);
+  const document = (await response.json()) as { issuer?: string };
+  if (!response.ok || !document.issuer) throw new Error(`${origin}: no discovery document (${response.status})`);
+  return document.issuer;
+}
+
+/** Who signs figure 10's assertions, for whom. */
+export interface Assertions {
+  key: AssertionKey;
+  clientId: string;
+  /** The server's issuer: the `aud` both servers accept (RFC 7523 §3). */
+  audience: string;
+}
+
+/**
+ * One token with a fresh assertion (an RS256 JWT, as figure 2's), then the same assertion again,
+ * which must be refused: the side makes the replay check that figure 10 counts.
+ */
+async function checkSingleUse(url: string, tokenPath: string, assertions: Assertions): Promise<void> {
+  const { key, clientId, audience } = assertions;
+  const body = assertionBody(clientId, signAssertion(key, clientId, audience), { resource: RESOURCE, scope: SCOPE });
+  const post = () => fetch(`${url}${tokenPath}`, { method: 'POST', headers: FORM, body });
+  const first = await post();
+  const json = (await first.json()) as { access_token?: string };
+  if (!first.ok || !json.access_token) throw new Error(`${url}${tokenPath}: ${first.status} ${JSON.stringify(json)}`);
+  if (algOf(json.access_token) !== 'RS256')
+    throw new Error(`${url} signed with ${algOf(json.access_token)}, not RS256`);
+  const again = await post();
+  await again.body?.cancel();
+  if (again.status !== 401) throw new Error(`${url}${tokenPath}: a used client assertion got ${again.status}, not 401`);
+}
+
+/**
+ * Figure 10's load as {@link load} takes it: figure 1's (one resource, one scope, 32 connections),
+ * each request with an assertion of its own, signed now, right before the load: enough for
+ * `expectedRate` × 1.5 over the warm-up and the measured phase, and the requests each phase's
+ * connections build but never send. Answers it and a function that removes the bodies' file.
+ */
+export function assertionLoadSpec(
+  s: Settings,
+  tokenPath: string,
+  assertions: Assertions,
+  expectedRate: number,
+  name: string,
+) {
+  const count = Math.ceil(expectedRate * 1.5 * (s.warmupS + s.durationS)) + 2 * CONNECTIONS;
+  const file = path.join(s.workDir, `assertions-${name}.txt`);
+  const remove = writeAssertionBodies(file, count, { ...assertions, form: { resource: RESOURCE, scope: SCOPE } });
+  return { spec: { method: 'POST' as const, headers: FORM, bodiesFile: file, paths: [tokenPath] }, remove };
+}
+
+async function assertionLoad(
+  s: Settings,
+  url: string,
+  tokenPath: string,
+  assertions: Assertions,
+  expectedRate: number,
+  serverPid: number,
+  name: string,
+): Promise<LoadResult> {
+  const { spec, remove } = assertionLoadSpec(s, tokenPath, assertions, expectedRate, name);
+  try {
+    return await load({ ...spec, url, warmupS: s.warmupS, durationS: s.durationS, serverPid });
+  } finally {
+    remove();
+  }
+}
+
+/**
+ * Realmkit's side of figure 10: a realm of its own (as figure 3's: a realm's API resource, by its
+ * indicator, is created once) with an m2m application that authenticates with `key`
+ * (`private_key_jwt`), holding figure 1's resource and scopes.
+ */
+export async function privateKeyJwtClient(
+  rk: Realmkit,
+  key: AssertionKey,
+): Promise<{ tokenPath: string; assertions: Assertions }> {
+  const realm = await rk.admin.ensureRealm(`bench-pkjwt-${Date.now().toString(36)}`);
+  const { clientId } = await rk.admin.m2mKeyClient(realm.name, RESOURCE, ['read', 'write'], { keys: [key.publicJwk] });
+  return {
+    tokenPath: `/oauth2/${realm.name}/token`,
+    assertions: { key, clientId, audience: await issuerOf(`${rk.url}/oauth2/${realm.name}`) },
+  };
+}
+
+/**
+ * Figure 10: client_credentials tokens/s with `private_key_jwt` (RFC 7523 §2.2, an ES256
+ * assertion per request) against node-oidc-provider doing the same for the same client, key,
+ * resource and scope. Each side verifies the signature and stores the assertion's `jti` so that it
+ * is accepted once: Realmkit in PostgreSQL, the peer through its adapter, on PostgreSQL for the
+ * target (a stored `jti` must outlive a restart and be seen by every instance) and, for
+ * information, in its in-memory development adapter. `expectedRate` is figure 2's higher rate:
+ * a client_secret_basic token costs either side less than this one.
+ */
+async function privateKeyJwtFigure(
+  s: Settings,
+  rk: Realmkit,
+  secretClient: { clientId: string; clientSecret: string },
+  expectedRate: number,
+): Promise<Row[]> {
+  const key = assertionKey();
+  const { tokenPath, assertions: ours } = await privateKeyJwtClient(rk, key);
+  const { clientId } = ours;
+  await checkSingleUse(rk.url, tokenPath, ours);
+  progress('Realmkit token endpoint, RS256, private_key_jwt (ES256 assertions)');
+  const realmkit = await assertionLoad(s, rk.url, tokenPath, ours, expectedRate, rk.child.pid, 'realmkit');
+  noteCpu('Realmkit token, RS256, private_key_jwt', realmkit);
+  showFailures('Realmkit private_key_jwt', realmkit);
+
+  const rows: Row[] = [];
+  for (const store of ['postgres', 'memory'] as const) {
+    progress(
+      `node-oidc-provider token endpoint, private_key_jwt, ${store === 'postgres' ? 'PostgreSQL adapter' : 'in-memory adapter'}`,
+    );
+    const env = {
+      PEER_KEY_CLIENT: JSON.stringify({ clientId, jwks: { keys: [key.publicJwk] } }),
+      PEER_STORE: store,
+      ...(store === 'postgres' ? { PEER_DATABASE_URL: await freshDatabase(s, `${s.dbPrefix}_peer`) } : {}),
+    };
+    const peer = await withPeer(s, secretClient, `oidc-provider-private-key-jwt-${store}`, env, async (url, pid) => {
+      const theirs: Assertions = { key, clientId, audience: await issuerOf(url) };
+      await checkSingleUse(url, '/token', theirs);
+      return assertionLoad(s, url, '/token', theirs, expectedRate, pid, `peer-${store}`);
+    });
+    noteCpu(`node-oidc-provider token, RS256, private_key_jwt (${store})`, peer);
+    showFailures(`node-oidc-provider private_key_jwt (${store})`, peer);
+    const ratio = realmkit.requestsPerSecond / peer.requestsPerSecond;
+    rows.push({
+      figure:
+        store === 'postgres'
+          ? '10. Token endpoint, private_key_jwt ÷ node-oidc-provider on PostgreSQL'
+          : '10. Token endpoint, private_key_jwt ÷ node-oidc-provider, in-memory dev adapter, for information',
+      measured: fmt.rate(realmkit.requestsPerSecond, 'tokens/s'),
+      baseline: fmt.rate(peer.requestsPerSecond, 'tokens/s'),
+      ratio,
+      target: store === 'postgres' ? '≥ 1.3' : '—',
+      met: store === 'postgres' ? ratio >= 1.3 : undefined,
+      warning: loadWarning(realmkit) ?? loadWarning(peer),
+    });
+    if (store === 'postgres') {
+      rows.push({
+        figure: '10. Token endpoint, private_key_jwt, p99 (Realmkit; baseline: node-oidc-provider on PostgreSQL)',
+        measured: fmt.ms(realmkit.latencyMs.p99),
+        baseline: fmt.ms(peer.latencyMs.p99),
+        ratio: realmkit.latencyMs.p99 / peer.latencyMs.p99,
+        target: '—',
+        met: undefined,
+      });
+    }
+  }
+  return rows;
 }
