@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Orm } from '../db/orm.ts';
+import { runStatement } from '../db/statement.ts';
 
 /**
  * Where the `jti`s of used client assertions are kept, so that none is accepted twice within its
@@ -27,7 +28,9 @@ export class DatabaseReplayStore implements AssertionReplayStore {
 
   async firstUse(realmId: string, clientId: string, jti: string, expiresAt: Date, now: Date): Promise<boolean> {
     const keyHash = createHash('sha256').update(clientId).update('\u0000').update(jti).digest('base64url');
-    const rows = await this.#orm.em.getConnection().execute<{ key_hash: string }[]>(
+    // runStatement: every private_key_jwt token request runs this (docs/performance.md, figure 10).
+    const rows = await runStatement<{ key_hash: string }>(
+      this.#orm,
       `insert into client_assertion_jtis (realm_id, key_hash, expires_at) values (?, ?, ?)
        on conflict (realm_id, key_hash) do update set expires_at = excluded.expires_at
          where client_assertion_jtis.expires_at <= ?
