@@ -188,6 +188,14 @@ describe('private_key_jwt', () => {
     await expectRefused(client.clientId, other, new RegExp(`aud must be ${issuer.replace(/[.]/g, '\\.')}`));
   });
 
+  it('refuses an assertion longer than the contract allows, before decoding it', async () => {
+    await expectRefused(
+      client.clientId,
+      `${await assertion(client.clientId, es256)}${'A'.repeat(8192)}`,
+      /longer than 8192/,
+    );
+  });
+
   it('refuses iss or sub other than the client', async () => {
     await expectRefused(client.clientId, await assertion(client.clientId, es256, { sub: 'someone-else' }), /sub/);
   });

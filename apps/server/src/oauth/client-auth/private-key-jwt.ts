@@ -1,4 +1,4 @@
-import { JWT_BEARER_ASSERTION_TYPE } from '@realmkit/contract';
+import { CLIENT_ASSERTION_MAX_LENGTH, JWT_BEARER_ASSERTION_TYPE } from '@realmkit/contract';
 import { decodeJwt } from 'jose';
 import { OAuthError } from '../../oauth-protocol/oauth-error.ts';
 import { param } from '../../oauth-protocol/oauth-form.ts';
@@ -31,6 +31,12 @@ export const privateKeyJwt: ClientAuthMethod = {
       throw new OAuthError('invalid_client', `client_assertion_type must be ${JWT_BEARER_ASSERTION_TYPE}`);
     }
     if (!assertion) throw new OAuthError('invalid_client', 'client_assertion is required');
+    if (assertion.length > CLIENT_ASSERTION_MAX_LENGTH) {
+      throw new OAuthError(
+        'invalid_client',
+        `client_assertion is longer than ${CLIENT_ASSERTION_MAX_LENGTH} characters`,
+      );
+    }
     return { clientId: param(form, 'client_id') ?? subjectOf(assertion), assertion };
   },
   verify: (client, claimed, verifier, realm) =>
