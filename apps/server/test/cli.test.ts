@@ -20,6 +20,21 @@ const serverPackage = JSON.parse(await readFile(new URL('../package.json', impor
   version: string;
 };
 
+/** A server on the database the commands wrote (`env`'s data directory), to check what they made. */
+function serverOnSameDatabase(env: Record<string, string>) {
+  return startServer(
+    {
+      ...loadConfig({
+        ...env,
+        REALMKIT_BOOTSTRAP_CLIENT_ID: 'cli-check',
+        REALMKIT_BOOTSTRAP_CLIENT_SECRET: 'cli-check-secret-0123',
+      }),
+      port: 0,
+    },
+    createLogger('silent'),
+  );
+}
+
 describe('realmkit: help, version, exit codes', () => {
   it('prints the version and the help, exit 0', async () => {
     expect(await runRealmkit(['--version'])).toMatchObject({ code: 0, stdout: `${serverPackage.version}\n` });
@@ -93,17 +108,7 @@ describe('realmkit: migrate, create-client, start on the embedded database', () 
     expect((await runRealmkit(['create-admin'], env)).stderr).toContain('--email is required');
 
     // The password signs the admin in: checked by a server on the same database.
-    const server = await startServer(
-      {
-        ...loadConfig({
-          ...env,
-          REALMKIT_BOOTSTRAP_CLIENT_ID: 'cli-check',
-          REALMKIT_BOOTSTRAP_CLIENT_SECRET: 'cli-check-secret-0123',
-        }),
-        port: 0,
-      },
-      createLogger('silent'),
-    );
+    const server = await serverOnSameDatabase(env);
     try {
       const token = await fetch(`${server.url}/oauth2/master/token`, {
         method: 'POST',
@@ -176,17 +181,7 @@ describe('realmkit: migrate, create-client, start on the embedded database', () 
     expect((await create('--jwks-file', path.join(dataDir, 'missing.json'))).stderr).toContain('ENOENT');
 
     // The server on the same database: the first client's assertion gets a token; the third has its jwks_uri.
-    const server = await startServer(
-      {
-        ...loadConfig({
-          ...env,
-          REALMKIT_BOOTSTRAP_CLIENT_ID: 'cli-check',
-          REALMKIT_BOOTSTRAP_CLIENT_SECRET: 'cli-check-secret-0123',
-        }),
-        port: 0,
-      },
-      createLogger('silent'),
-    );
+    const server = await serverOnSameDatabase(env);
     try {
       const discovery = await fetch(`${server.url}/oauth2/master/.well-known/openid-configuration`);
       const { issuer } = (await discovery.json()) as { issuer: string };

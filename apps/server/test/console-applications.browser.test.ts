@@ -1,9 +1,9 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, screenshotPath } from './support/chromium.ts';
 import {
   type ConsoleFixture,
   expectNoSeriousViolations,
+  focusedField,
   signInToConsole,
   startConsoleFixture,
 } from './support/console-browser.ts';
@@ -59,10 +59,6 @@ declare const document: {
 declare const navigator: { clipboard: { readText(): Promise<string> } };
 
 /** The `name` of the field that has the focus. */
-function focusedField(page: Page): Promise<string | null | undefined> {
-  return page.evaluate(() => document.activeElement?.getAttribute('name'));
-}
-
 /** What `secret` gets for the Orders API as the application `clientId`: `scope: <its scopes>`, or the error. */
 async function tokenFor(clientId: string, secret: string): Promise<string> {
   const { server, realm } = fixture as ConsoleFixture;
@@ -95,7 +91,7 @@ describe.skipIf(!hasChromium)('console: applications and roles', () => {
 
     // A new m2m application: no redirect URIs, client credentials only; its secret shown once.
     await page.getByRole('button', { name: 'New application' }).click();
-    expect(await focusedField(page)).toBe('name');
+    await expect.poll(() => focusedField(page)).toBe('name');
     await page.keyboard.type('Billing worker');
     await page.getByLabel('Machine to machine').check();
     expect(await page.getByRole('group', { name: 'Redirect URIs' }).count()).toBe(0);
@@ -151,12 +147,12 @@ describe.skipIf(!hasChromium)('console: applications and roles', () => {
     await page.getByLabel('Name', { exact: true }).fill('Storefront');
     await page.getByLabel('Redirect URI 1', { exact: true }).fill('http://shop.example.com/callback');
     await page.getByRole('button', { name: 'Add post-logout redirect URI' }).click();
-    expect(await focusedField(page)).toBe('post_logout_redirect_uris.0');
+    await expect.poll(() => focusedField(page)).toBe('post_logout_redirect_uris.0');
     await page.keyboard.type('https://shop.example.com/');
     await page.getByRole('button', { name: 'Create application' }).click();
     const refused = page.getByLabel('Redirect URI 1', { exact: true });
     await expect.poll(() => refused.getAttribute('aria-invalid')).toBe('true');
-    expect(await focusedField(page)).toBe('redirect_uris.0');
+    await expect.poll(() => focusedField(page)).toBe('redirect_uris.0');
     expect(await page.locator('.value-list-item .field-error').textContent()).toContain('must use https');
     await refused.fill('https://shop.example.com/callback');
     await page.getByRole('button', { name: 'Create application' }).click();
@@ -212,6 +208,7 @@ describe.skipIf(!hasChromium)('console: applications and roles', () => {
     await page.screenshot({ path: screenshotPath('console-roles.png') });
 
     await page.getByRole('button', { name: 'New role' }).click();
+    await expect.poll(() => focusedField(page)).toBe('name');
     await page.keyboard.type('orders-reader');
     await page.getByLabel('Description (optional)').fill('Reads orders');
     await page.getByRole('button', { name: 'Create role' }).click();

@@ -7,6 +7,7 @@ import { createRealmAdmin } from './support/console.ts';
 import {
   type ConsoleFixture,
   expectNoSeriousViolations,
+  focusedField,
   openMasterConsole,
   signInToConsole,
   startConsoleFixture,
@@ -58,12 +59,14 @@ describe.skipIf(!hasChromium)('the console, end to end', () => {
 
     await section(page, 'Roles');
     await page.getByRole('button', { name: 'New role' }).click();
+    await expect.poll(() => focusedField(page)).toBe('name');
     await page.keyboard.type('support');
     await page.getByRole('button', { name: 'Create role' }).click();
     await expect.poll(() => heading(page).textContent()).toBe('Role support');
 
     await section(page, 'Applications');
     await page.getByRole('button', { name: 'New application' }).click();
+    await expect.poll(() => focusedField(page)).toBe('name');
     await page.keyboard.type('Helpdesk');
     await page.getByLabel('Machine to machine').check();
     await page.getByRole('button', { name: 'Create application' }).click();

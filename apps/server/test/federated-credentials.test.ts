@@ -44,6 +44,16 @@ function credentialBody(overrides: Record<string, unknown> = {}) {
   };
 }
 
+/** Each route of a credential, relative to `…/federated-credentials`: method, path suffix, body. */
+function everyRoute(credentialId: string) {
+  return [
+    ['GET', '', undefined],
+    ['POST', '', credentialBody()],
+    ['GET', `/${credentialId}`, undefined],
+    ['DELETE', `/${credentialId}`, undefined],
+  ] as const;
+}
+
 describe('federated credentials: create, get, list, delete', () => {
   it('round trip: defaults to the realm issuer as audience, lists by name, deletes', async () => {
     const app = await createKeyApp();
@@ -346,12 +356,7 @@ describe('federated credentials: authorization and realm isolation', () => {
       json: credentialBody(),
     });
     for (const appId of [foreign.id, randomUUID()]) {
-      for (const [method, suffix, json] of [
-        ['GET', '', undefined],
-        ['POST', '', credentialBody()],
-        ['GET', `/${foreignCredential.id}`, undefined],
-        ['DELETE', `/${foreignCredential.id}`, undefined],
-      ] as const) {
+      for (const [method, suffix, json] of everyRoute(foreignCredential.id)) {
         const response = await server.call(method, `${credentials(appId)}${suffix}`, { token: admin, json });
         expect(response.status, `${method} ${suffix}`).toBe(404);
         expect(response.body, `${method} ${suffix}`).toMatchObject({
@@ -380,12 +385,7 @@ describe('federated credentials: authorization and realm isolation', () => {
       json: credentialBody(),
     });
     for (const ref of [otherRealm.name, otherRealm.id]) {
-      for (const [method, suffix, json] of [
-        ['GET', '', undefined],
-        ['POST', '', credentialBody()],
-        ['GET', `/${foreignCredential.id}`, undefined],
-        ['DELETE', `/${foreignCredential.id}`, undefined],
-      ] as const) {
+      for (const [method, suffix, json] of everyRoute(foreignCredential.id)) {
         const response = await server.call(method, `${credentials(foreign.id, ref)}${suffix}`, { token, json });
         expect(response.status, `${method} ${ref}${suffix}`).toBe(401);
         expect(response.body.error).toBe('invalid_token');

@@ -62,7 +62,7 @@ function staysLocal(url: string): boolean {
 }
 
 /** The page's document, as the functions evaluated in it see it (this project compiles without the DOM library). */
-declare const document: { activeElement: { id: string } | null };
+declare const document: { activeElement: { id: string; getAttribute(name: string): string | null } | null };
 
 /** A page of the console, and what it did: every request, every page error and CSP violation. */
 export interface ConsolePage {
@@ -178,4 +178,12 @@ export async function expectNoSeriousViolations(page: Page, screen: string): Pro
       (v) => `${screen}: ${v.impact} ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
     ),
   ).toEqual([]);
+}
+
+/**
+ * The `name` of the field that has the focus. Poll it (`expect.poll`): the console moves the focus
+ * on its next render, and a test that types at once would race it on a busy machine.
+ */
+export function focusedField(page: Page): Promise<string | null | undefined> {
+  return page.evaluate(() => document.activeElement?.getAttribute('name'));
 }
