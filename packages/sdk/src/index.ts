@@ -11,7 +11,7 @@ export {
 } from './core/client-credentials.ts';
 export * from './core/errors.ts';
 export type { RequestOptions } from './core/http.ts';
-export { Page, PagePromise } from './core/pagination.ts';
+export { Page, type PageCursor, PagePromise } from './core/pagination.ts';
 export { VERSION } from './core/version.ts';
 export * from './resources/applications.ts';
 export * from './resources/audit-logs.ts';

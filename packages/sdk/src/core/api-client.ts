@@ -3,7 +3,7 @@ import type { AppRoute } from '@ts-rest/core';
 import { APIPromise } from './api-promise.ts';
 import { AuthenticationError } from './errors.ts';
 import { type HttpConfig, type HttpResponse, type RequestOptions, send } from './http.ts';
-import { Page, PagePromise } from './pagination.ts';
+import { Page, type PageCursor, PagePromise } from './pagination.ts';
 import { isRetrySafe } from './retry.ts';
 import { routeUrl } from './routes.ts';
 
@@ -83,12 +83,20 @@ export class ApiClient {
     return new APIPromise(this.call(route, input, options), () => undefined);
   }
 
-  /** A `{ data: [...], meta }` list, as a page that knows how to get the next. */
-  list<T>(route: AppRoute, input: RouteInput & { query?: object }, options?: RequestOptions): PagePromise<T> {
-    const fetchPage = async (page?: number): Promise<Page<T>> => {
-      const query = page === undefined ? input.query : { ...input.query, page };
-      const body = (await this.call(route, { ...input, query }, options)).body as { data: T[]; meta: PageMeta };
-      return new Page(body.data, body.meta, fetchPage);
+  /**
+   * A `{ data: [...], meta }` list, as a page that knows how to get the next. A list whose query
+   * takes `after` (the contract's `CursorListQuery`) is iterated by keyset: see {@link Page}.
+   */
+  list<T, M extends PageMeta = PageMeta>(
+    route: AppRoute,
+    input: RouteInput & { query?: object },
+    options?: RequestOptions,
+  ): PagePromise<T, M> {
+    const keyset = 'after' in ((route.query as { shape?: object } | undefined)?.shape ?? {});
+    const fetchPage = async (cursor?: PageCursor): Promise<Page<T, M>> => {
+      const query = { ...input.query, ...cursor };
+      const body = (await this.call(route, { ...input, query }, options)).body as { data: T[]; meta: M };
+      return new Page(body.data, body.meta, fetchPage, keyset);
     };
     return new PagePromise(fetchPage());
   }

@@ -30,3 +30,6 @@ export type ResponseData<R extends AppRoute, S extends keyof R['responses']> =
 
 /** An item of a `{ data: [...], meta }` list response. */
 export type ListItem<R extends AppRoute> = ResponseData<R, 200> extends (infer T)[] ? T : never;
+
+/** `meta` of a list response: `PageMeta`, or `CursorPageMeta` (with `next_after`) for lists that take `after`. */
+export type ListMeta<R extends AppRoute> = ResponseBody<R, 200> extends { meta: infer M } ? M : never;

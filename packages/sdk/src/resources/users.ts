@@ -4,7 +4,7 @@ import type { APIPromise } from '../core/api-promise.ts';
 import { UnprocessableEntityError } from '../core/errors.ts';
 import type { RequestOptions } from '../core/http.ts';
 import type { PagePromise } from '../core/pagination.ts';
-import type { ListItem, RequestBody, RequestQuery, ResponseData } from '../core/route-types.ts';
+import type { ListItem, ListMeta, RequestBody, RequestQuery, ResponseData } from '../core/route-types.ts';
 import { RoleAssignments } from './role-assignments.ts';
 
 const routes = contract.users;
@@ -14,6 +14,8 @@ export type UserIdentity = ListItem<typeof routes.listIdentities>;
 export type UserCreateParams = RequestBody<typeof routes.create>;
 export type UserUpdateParams = RequestBody<typeof routes.update>;
 export type UserListParams = RequestQuery<typeof routes.list>;
+/** `meta` of the users list: with `next_after`, the keyset cursor `for await` follows. */
+export type UserListMeta = ListMeta<typeof routes.list>;
 export type UserSession = ListItem<typeof routes.listSessions>;
 export type UserSessionListParams = RequestQuery<typeof routes.listSessions>;
 export type SignInFailures = ResponseData<typeof routes.getSignInFailures, 200>;
@@ -69,12 +71,14 @@ export class Users extends APIResource {
   }
 
   /**
-   * Newest first; `search` matches email, username and name.
+   * Newest first; `search` matches email, username and name. `for await` follows
+   * `meta.next_after` (the `after` keyset cursor): users created meanwhile shift nothing, and
+   * deep pages cost what the first does; `getNextPage()` pages by number.
    *
    * @example
    * for await (const user of rk.users.list({ search: 'jane' })) console.log(user.email);
    */
-  list(query?: UserListParams, options?: RequestOptions): PagePromise<User> {
+  list(query?: UserListParams, options?: RequestOptions): PagePromise<User, UserListMeta> {
     return this.client.list(routes.list, { query }, options);
   }
 
