@@ -1,3 +1,20 @@
+import type { API_ERRORS, ErrorStatus, OAUTH_ERRORS, OAuthErrorStatus } from '@realmkit/contract';
+
+/**
+ * The error codes the contract documents for `status`: the Management API's (`API_ERRORS`) and
+ * the token endpoint's (`OAUTH_ERRORS`, RFC 6749 §5.2), and `http_<status>` for an error whose
+ * body names none (a proxy's HTML page, say).
+ */
+export type APIErrorCodeOf<S extends number> =
+  | { [C in keyof typeof API_ERRORS]: (typeof API_ERRORS)[C]['status'] extends S ? C : never }[keyof typeof API_ERRORS]
+  | {
+      [C in keyof typeof OAUTH_ERRORS]: (typeof OAUTH_ERRORS)[C]['status'] extends S ? C : never;
+    }[keyof typeof OAUTH_ERRORS]
+  | `http_${S}`;
+
+/** Every code an {@link APIError} can carry: those of the contract, `not_modified` (304), `http_<status>`. */
+export type APIErrorCode = APIErrorCodeOf<number> | 'not_modified';
+
 /** Field-level problem in an error response (`details`). */
 export interface ErrorDetail {
   path: string;
@@ -17,19 +34,23 @@ export class RealmkitError extends Error {
 /**
  * The server answered with an error status (or a 304, {@link NotModifiedError}). Subclasses by
  * status let callers catch what they handle: `NotFoundError`, `ConflictError`, `RateLimitError`...
+ * Each one's `code` is the union of the codes the contract documents for its status, so the
+ * compiler rejects a comparison with a code the server never sends.
  *
  * @example
  * try {
  *   await rk.users.create({ email: 'jane@example.com' });
  * } catch (e) {
- *   if (e instanceof ConflictError) console.log(e.error, e.details); // 'conflict', [{ path: 'email', ... }]
+ *   if (e instanceof ConflictError && e.code === 'conflict') console.log(e.details); // [{ path: 'email', ... }]
  * }
  */
 export class APIError extends RealmkitError {
   override name = 'APIError';
   /** HTTP status. */
   readonly status: number;
-  /** Stable machine-readable code: `not_found`, `conflict`, `invalid_scope`... */
+  /** Stable machine-readable code: `not_found`, `conflict`, `invalid_scope`... (each subclass narrows it). */
+  readonly code: APIErrorCode;
+  /** The same as {@link code}, untyped: the body's `error` field. */
   readonly error: string;
   /** Field-level problems, when the server names them. */
   readonly details: ErrorDetail[] | undefined;
@@ -41,7 +62,7 @@ export class APIError extends RealmkitError {
     const { error, message, details } = parseErrorBody(status, body);
     super(message);
     this.status = status;
-    this.error = error;
+    this.code = this.error = error as APIErrorCode;
     this.details = details;
     this.headers = headers;
     this.requestId = headers.get('x-request-id') ?? undefined;
@@ -71,22 +92,27 @@ function parseErrorBody(status: number, body: unknown): { error: string; message
 /** 400: the request is malformed (or, from the token endpoint, `invalid_scope`, `invalid_target`...). */
 export class BadRequestError extends APIError {
   override name = 'BadRequestError';
+  declare readonly code: APIErrorCodeOf<400>;
 }
 /** 401: missing, invalid or expired token, or wrong client credentials (`invalid_client`). */
 export class AuthenticationError extends APIError {
   override name = 'AuthenticationError';
+  declare readonly code: APIErrorCodeOf<401>;
 }
 /** 403: the token lacks the scope the route needs. */
 export class PermissionDeniedError extends APIError {
   override name = 'PermissionDeniedError';
+  declare readonly code: APIErrorCodeOf<403>;
 }
 /** 404: no such record in this realm (or no such realm). */
 export class NotFoundError extends APIError {
   override name = 'NotFoundError';
+  declare readonly code: APIErrorCodeOf<404>;
 }
-/** 409: a uniqueness rule (email, role name, indicator...). */
+/** 409 `conflict`: a uniqueness rule (email, role name, indicator...); or `idempotency_key_in_progress`. */
 export class ConflictError extends APIError {
   override name = 'ConflictError';
+  declare readonly code: APIErrorCodeOf<409>;
 }
 /**
  * 412 `precondition_failed`: the resource changed since you read the `ETag` you sent as
@@ -95,6 +121,7 @@ export class ConflictError extends APIError {
  */
 export class PreconditionFailedError extends APIError {
   override name = 'PreconditionFailedError';
+  declare readonly code: APIErrorCodeOf<412>;
 }
 /**
  * 304, to a GET with `ifNoneMatch`: the copy you hold is current, and the server sent no body.
@@ -110,24 +137,44 @@ export class PreconditionFailedError extends APIError {
  */
 export class NotModifiedError extends APIError {
   override name = 'NotModifiedError';
+  declare readonly code: 'not_modified';
   constructor(status: number, _body: unknown, headers: Headers) {
     super(status, { error: 'not_modified', message: 'Not modified: If-None-Match matches the current ETag' }, headers);
   }
 }
-/** 422: well-formed but breaks a rule (weak password, unknown role id, bad redirect URI...). */
+/** 413 `payload_too_large`: the JSON body is larger than the server accepts. */
+export class PayloadTooLargeError extends APIError {
+  override name = 'PayloadTooLargeError';
+  declare readonly code: APIErrorCodeOf<413>;
+}
+/** 415 `unsupported_media_type`: the body is not `application/json` (a custom `content-type` header). */
+export class UnsupportedMediaTypeError extends APIError {
+  override name = 'UnsupportedMediaTypeError';
+  declare readonly code: APIErrorCodeOf<415>;
+}
+/**
+ * 422 `validation_failed`: well-formed but breaks a rule (weak password, unknown role id, bad
+ * redirect URI...); or `read_only`, `invalid_credentials`, `idempotency_key_reused`.
+ */
 export class UnprocessableEntityError extends APIError {
   override name = 'UnprocessableEntityError';
+  declare readonly code: APIErrorCodeOf<422>;
 }
 /** 429: slow down; the server's `Retry-After` is in `headers`. */
 export class RateLimitError extends APIError {
   override name = 'RateLimitError';
+  declare readonly code: APIErrorCodeOf<429>;
 }
-/** 5xx. */
+/** 5xx: `internal_error`, `service_unavailable` (503), the token endpoint's `server_error`, or a proxy's `http_5xx`. */
 export class InternalServerError extends APIError {
   override name = 'InternalServerError';
+  declare readonly code: APIErrorCodeOf<500 | 503> | `http_${number}`;
 }
 
-const ERROR_CLASSES: Record<number, new (status: number, body: unknown, headers: Headers) => APIError> = {
+type APIErrorClass = new (status: number, body: unknown, headers: Headers) => APIError;
+
+/** A class for every status the contract documents error codes for: `satisfies` fails on one left out. */
+const ERROR_CLASSES: Record<number, APIErrorClass> = {
   304: NotModifiedError,
   400: BadRequestError,
   401: AuthenticationError,
@@ -135,9 +182,13 @@ const ERROR_CLASSES: Record<number, new (status: number, body: unknown, headers:
   404: NotFoundError,
   409: ConflictError,
   412: PreconditionFailedError,
+  413: PayloadTooLargeError,
+  415: UnsupportedMediaTypeError,
   422: UnprocessableEntityError,
   429: RateLimitError,
-};
+  500: InternalServerError,
+  503: InternalServerError,
+} satisfies Record<304 | ErrorStatus | OAuthErrorStatus, APIErrorClass>;
 
 /** The server could not be reached (DNS, refused connection, reset...). */
 export class APIConnectionError extends RealmkitError {
