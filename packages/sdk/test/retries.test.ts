@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { backoffMs, retryAfterMs } from '../src/core/retry.ts';
+import { backoffMs, isRetrySafe, MAX_RETRY_AFTER_MS, retryAfterMs } from '../src/core/retry.ts';
 import {
   APIConnectionError,
   type APIError,
@@ -20,12 +20,23 @@ import {
   UnprocessableEntityError,
   VERSION,
 } from '../src/index.ts';
-import { closedPort, data, type FakeServer, failure, type Scripted, startFakeServer } from './support/fake-server.ts';
+import {
+  closedPort,
+  data,
+  type FakeServer,
+  failure,
+  json,
+  type Scripted,
+  startFakeServer,
+} from './support/fake-server.ts';
 
 /** The SDK's first backoff is 500 ms less up to 25% of jitter: a retry never comes sooner. */
 const MIN_FIRST_BACKOFF_MS = 375;
 /** Timers run on the event loop's cached, ms-truncated clock: allow them a few ms of earliness. */
 const TIMER_SLACK_MS = 5;
+
+/** A version 4 UUID, as `crypto.randomUUID()` makes them. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 const USER = { id: 'u1', email: 'jane@example.com', name: 'Jane Doe' };
 const USER_PATH = '/api/v1/acme/users/u1';
@@ -197,6 +208,70 @@ describe.concurrent('Retry-After', () => {
   );
 });
 
+describe.concurrent('429 with Retry-After: waited out past maxRetries', () => {
+  const rateLimited = (ms: number) => failure(429, { 'retry-after-ms': String(ms) }, 'rate_limited');
+
+  it('five 429s in a row, then the answer: retried past the default maxRetries (2)', async () => {
+    const server = await fakeServer(...Array.from({ length: 5 }, () => rateLimited(20)), data(USER));
+    expect(await client(server).users.get('u1')).toEqual(USER);
+    expect(server.requests).toHaveLength(6);
+    for (let i = 1; i < 6; i++) expect(gap(server, i)).toBeGreaterThanOrEqual(20 - TIMER_SLACK_MS);
+  });
+
+  it('a PATCH without ifMatch too: a 429 was refused before it ran', async () => {
+    const server = await fakeServer(rateLimited(20), rateLimited(20), rateLimited(20), data(USER));
+    expect(await client(server).users.update('u1', { name: 'Jane' })).toEqual(USER);
+    expect(server.requests.map((r) => r.method)).toEqual(['PATCH', 'PATCH', 'PATCH', 'PATCH']);
+  });
+
+  it('other failures still count against maxRetries, 429s in between or not', async () => {
+    const server = await fakeServer(
+      failure(503),
+      rateLimited(10),
+      failure(503),
+      rateLimited(10),
+      failure(503),
+      data(USER),
+    );
+    const error = await rejection(client(server).users.get('u1'));
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect(server.requests).toHaveLength(5);
+  });
+
+  it(`the waits of one call add up to at most ${MAX_RETRY_AFTER_MS / 1000} s: a 429 asking for more is thrown at once`, async () => {
+    // 20 ms waited, then 60 s more asked for: 60.02 s in all, over the budget.
+    const seconds = String(MAX_RETRY_AFTER_MS / 1000);
+    const server = await fakeServer(rateLimited(20), failure(429, { 'retry-after': seconds }), data(USER));
+    const error = await rejection(client(server).users.get('u1'));
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).retryAfter).toBe(MAX_RETRY_AFTER_MS / 1000);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('Retry-After: 0 bounds nothing: retried within maxRetries only', async () => {
+    const server = await fakeServer(failure(429, { 'retry-after': '0' }));
+    const error = await rejection(client(server, { maxRetries: 1 }).users.get('u1'));
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).retryAfter).toBe(0);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it.for([
+    [{ 'retry-after': '7' }, 7],
+    [{ 'retry-after-ms': '1500' }, 1.5],
+    [{}, undefined],
+  ] as const)(
+    'maxRetries: 0 turns them off: one request, a RateLimitError whose retryAfter is the seconds asked (%o)',
+    async ([headers, retryAfter]) => {
+      const server = await fakeServer(failure(429, headers, 'rate_limited'), data(USER));
+      const error = await rejection(client(server, { maxRetries: 0 }).users.get('u1'));
+      expect(error).toBeInstanceOf(RateLimitError);
+      expect(error).toMatchObject({ status: 429, error: 'rate_limited', retryAfter });
+      expect(server.requests).toHaveLength(1);
+    },
+  );
+});
+
 describe.concurrent('POST and PATCH', () => {
   const calls = {
     POST: (rk: Realmkit, options?: { idempotencyKey: string }) =>
@@ -204,12 +279,70 @@ describe.concurrent('POST and PATCH', () => {
     PATCH: (rk: Realmkit, options?: { idempotencyKey: string }) => rk.users.update('u1', { name: 'Jane' }, options),
   };
 
-  it.for(['POST', 'PATCH'] as const)('a %s is not retried after a 503', async (method) => {
-    const server = await fakeServer(failure(503), data(USER, method === 'POST' ? 201 : 200));
-    const error = await rejection(calls[method](client(server)));
+  it('a PATCH (no ifMatch, no idempotencyKey) is not retried after a 503', async () => {
+    const server = await fakeServer(failure(503), data(USER));
+    const error = await rejection(calls.PATCH(client(server)));
     expect(error).toBeInstanceOf(InternalServerError);
     expect(error).toMatchObject({ status: 503 });
-    expect(server.requests.map((r) => r.method)).toEqual([method]);
+    expect(server.requests.map((r) => [r.method, r.headers['idempotency-key']])).toEqual([['PATCH', undefined]]);
+  });
+
+  it.for([
+    ['a network failure', 'destroy'],
+    ['a 503', failure(503)],
+    ['a 408', failure(408)],
+  ] as const)(
+    'a POST is retried after %s, with an Idempotency-Key of its own: a UUID, the same on each attempt',
+    async ([, first]) => {
+      const server = await fakeServer(first, data(USER, 201));
+      expect(await calls.POST(client(server))).toEqual(USER);
+      const keys = server.requests.map((r) => r.headers['idempotency-key']);
+      expect(keys).toEqual([expect.stringMatching(UUID), keys[0]]);
+    },
+  );
+
+  it('each POST call gets a new key; a caller’s idempotencyKey is sent instead', async () => {
+    const server = await fakeServer(data(USER, 201));
+    const rk = client(server);
+    await calls.POST(rk);
+    await calls.POST(rk);
+    await calls.POST(rk, { idempotencyKey: 'mine' });
+    const [first, second, third] = server.requests.map((r) => r.headers['idempotency-key']);
+    expect(first).toMatch(UUID);
+    expect(second).toMatch(UUID);
+    expect(second).not.toBe(first);
+    expect(third).toBe('mine');
+  });
+
+  it('the same key is sent again after a 401 (the retry with a new token)', async () => {
+    const server = await fakeServer(failure(401, {}, 'invalid_token'), data(USER, 201));
+    await calls.POST(client(server, { tokenSource: tokenSource('old', 'new') }));
+    const [first, second] = server.requests;
+    expect(second!.headers.authorization).toBe('Bearer new');
+    expect(first!.headers['idempotency-key']).toMatch(UUID);
+    expect(second!.headers['idempotency-key']).toBe(first!.headers['idempotency-key']);
+  });
+
+  it('only POSTs that take Idempotency-Key get one: not GET, PATCH, DELETE, nor the token request', async () => {
+    const server = await fakeServer(
+      json(200, { access_token: 't', token_type: 'Bearer', expires_in: 300 }),
+      data(USER),
+      data(USER),
+      { status: 204 },
+      data({ id: 'u2', username: 'jane' }, 201),
+    );
+    const rk = new Realmkit({ baseUrl: server.url, realm: 'acme', clientId: 'c', clientSecret: 's' });
+    await rk.users.get('u1');
+    await rk.users.update('u1', { name: 'Jane' });
+    await rk.users.delete('u1');
+    await rk.usersByRealmName.create({ realm: 'acme', username: 'jane' });
+    expect(server.requests.map((r) => [r.method, r.path, r.headers['idempotency-key']])).toEqual([
+      ['POST', '/oauth2/acme/token', undefined],
+      ['GET', USER_PATH, undefined],
+      ['PATCH', USER_PATH, undefined],
+      ['DELETE', USER_PATH, undefined],
+      ['POST', '/api/users', expect.stringMatching(UUID)],
+    ]);
   });
 
   it.for(['POST', 'PATCH'] as const)(
@@ -249,11 +382,11 @@ describe.concurrent('POST and PATCH', () => {
     },
   );
 
-  it('a POST with ifMatch is not retried (most POSTs ignore If-Match)', async () => {
-    const server = await fakeServer(failure(503), data(USER, 201));
-    const error = await rejection(client(server).users.create({ email: 'jane@example.com' }, { ifMatch: '"v1"' }));
-    expect(error).toBeInstanceOf(InternalServerError);
-    expect(server.requests).toHaveLength(1);
+  it('If-Match alone does not make a POST safe to retry (most POSTs ignore it): its key does', () => {
+    expect(isRetrySafe('POST', false, true)).toBe(false);
+    expect(isRetrySafe('POST', true, false)).toBe(true);
+    expect(isRetrySafe('PATCH', false, true)).toBe(true);
+    expect(isRetrySafe('PATCH', false, false)).toBe(false);
   });
 
   it('412 is a PreconditionFailedError, 304 a NotModifiedError: neither retried, ifNoneMatch sent', async () => {
@@ -295,12 +428,14 @@ describe.concurrent('timeouts', () => {
     expect(gap(server, 1)).toBeGreaterThanOrEqual(200 + MIN_FIRST_BACKOFF_MS - TIMER_SLACK_MS);
   });
 
-  it('a POST that times out is not retried', async () => {
+  it('a POST that times out is retried with the same key, then an APITimeoutError', async () => {
     const server = await fakeServer('hang');
-    const error = await rejection(client(server, { timeout: 200 }).users.create({ email: 'jane@example.com' }));
+    const rk = client(server, { timeout: 200, maxRetries: 1 });
+    const error = await rejection(rk.users.create({ email: 'jane@example.com' }));
     expect(error).toBeInstanceOf(APITimeoutError);
     expect(error).toBeInstanceOf(APIConnectionError);
-    expect(server.requests.map((r) => r.method)).toEqual(['POST']);
+    const keys = server.requests.map((r) => r.headers['idempotency-key']);
+    expect(keys).toEqual([expect.stringMatching(UUID), keys[0]]);
   });
 
   it("a call's own timeout overrides the client's", async () => {

@@ -1,4 +1,4 @@
-import type { PageMeta } from '@realmkit/contract';
+import { type PageMeta, takesIdempotencyKey } from '@realmkit/contract';
 import type { AppRoute } from '@ts-rest/core';
 import { APIPromise } from './api-promise.ts';
 import { AuthenticationError } from './errors.ts';
@@ -20,7 +20,19 @@ export interface RouteInput {
   body?: unknown;
 }
 
-/** Sends contract routes: fills `{realm}`, adds the bearer token, and refreshes it once on a 401. */
+/**
+ * A random UUID. `crypto.randomUUID` exists only in secure contexts: a page served over plain
+ * HTTP gets 32 random hex digits instead (any printable ASCII is a valid key).
+ */
+function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Sends contract routes: fills `{realm}`, adds the bearer token (refreshed once on a 401), and
+ * an `Idempotency-Key` to every POST that takes one.
+ */
 export class ApiClient {
   readonly baseUrl: string;
   /** The realm `{realm}` in paths names. */
@@ -43,14 +55,17 @@ export class ApiClient {
   async call(route: AppRoute, input: RouteInput, options: RequestOptions = {}): Promise<HttpResponse> {
     const headers: Record<string, string> = {};
     if (input.body !== undefined) headers['content-type'] = 'application/json';
-    if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+    // Every POST the server keys (the contract says which) carries a key, one per call: the
+    // retries below, the one after a 401 included, are then run once however many arrive.
+    const idempotencyKey = options.idempotencyKey || (takesIdempotencyKey(route) ? newIdempotencyKey() : undefined);
+    if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
     if (options.ifMatch) headers['if-match'] = options.ifMatch;
     if (options.ifNoneMatch) headers['if-none-match'] = options.ifNoneMatch;
     const request = {
       method: route.method,
       url: routeUrl(this.baseUrl, route, { realm: this.realm, ...input.params }, input.query),
       body: input.body === undefined ? undefined : JSON.stringify(input.body),
-      retrySafe: isRetrySafe(route.method, Boolean(options.idempotencyKey), Boolean(options.ifMatch)),
+      retrySafe: isRetrySafe(route.method, Boolean(idempotencyKey), Boolean(options.ifMatch)),
     };
     for (let refreshed = false; ; refreshed = true) {
       const token = await this.#tokens.getToken(options);

@@ -1,4 +1,5 @@
 import type { API_ERRORS, ErrorStatus, OAUTH_ERRORS, OAuthErrorStatus } from '@realmkit/contract';
+import { retryAfterMs } from './retry.ts';
 
 /**
  * The error codes the contract documents for `status`: the Management API's (`API_ERRORS`) and
@@ -160,10 +161,28 @@ export class UnprocessableEntityError extends APIError {
   override name = 'UnprocessableEntityError';
   declare readonly code: APIErrorCodeOf<422>;
 }
-/** 429: slow down; the server's `Retry-After` is in `headers`. */
+/**
+ * 429: slow down. The SDK waits as the server asks and retries (up to 60 s of waiting per call),
+ * so you see this only when that ran out, or when you turned retries off.
+ *
+ * @example
+ * try {
+ *   await rk.users.get(id, { maxRetries: 0 });
+ * } catch (e) {
+ *   if (e instanceof RateLimitError) console.log(`try again in ${e.retryAfter ?? 1} s`);
+ * }
+ */
 export class RateLimitError extends APIError {
   override name = 'RateLimitError';
   declare readonly code: APIErrorCodeOf<429>;
+  /** Seconds to wait before trying again, from the server's `Retry-After`; `undefined` without one. */
+  readonly retryAfter: number | undefined;
+
+  constructor(status: number, body: unknown, headers: Headers) {
+    super(status, body, headers);
+    const ms = retryAfterMs(headers);
+    this.retryAfter = ms === undefined ? undefined : ms / 1000;
+  }
 }
 /** 5xx: `internal_error`, `service_unavailable` (503), the token endpoint's `server_error`, or a proxy's `http_5xx`. */
 export class InternalServerError extends APIError {

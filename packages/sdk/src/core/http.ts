@@ -1,5 +1,12 @@
 import { APIConnectionError, APIError, APITimeoutError, APIUserAbortError } from './errors.ts';
-import { backoffMs, isIdempotencyKeyInProgress, isRetryableStatus, MAX_RETRY_AFTER_MS, retryAfterMs } from './retry.ts';
+import {
+  backoffMs,
+  isIdempotencyKeyInProgress,
+  isRateLimited,
+  isRetryableStatus,
+  MAX_RETRY_AFTER_MS,
+  retryAfterMs,
+} from './retry.ts';
 
 /** Per-call options, on every SDK method. */
 export interface RequestOptions {
@@ -9,12 +16,15 @@ export interface RequestOptions {
   timeout?: number;
   /**
    * Retries after a network error, 408, 429 or 5xx (and a 409 `idempotency_key_in_progress`);
-   * default: the client's `maxRetries`.
+   * default: the client's `maxRetries`. A 429 with `Retry-After` is waited out beyond it, up to
+   * 60 s of waiting in all; 0 turns every retry off.
    */
   maxRetries?: number;
   /**
-   * Sent as `Idempotency-Key`, and makes a POST or PATCH safe to retry: the server runs a POST
-   * once per key and answers its retries with the first response (for 24 h).
+   * Sent as `Idempotency-Key`: the server runs a POST once per key and answers its retries with
+   * the first response (for 24 h). Every POST carries one already, a new UUID per call, the same
+   * across its retries, so the SDK retries POSTs like GETs; pass your own to make a retry of the
+   * whole call (after your process restarted, say) safe too. Given on a PATCH, the SDK retries it.
    */
   idempotencyKey?: string;
   /**
@@ -130,9 +140,10 @@ async function attempt(
 
 /**
  * Sends a request, retrying what is safe to retry (network errors, timeouts, 408, 429, 5xx, and
- * a 409 `idempotency_key_in_progress`) with
- * exponential backoff and jitter, or after the server's `Retry-After`. Answers 2xx; throws an
- * {@link APIError} subclass for anything else.
+ * a 409 `idempotency_key_in_progress`) with exponential backoff and jitter, or after the server's
+ * `Retry-After`, up to `maxRetries` times. A 429 with `Retry-After` is retried as long as the
+ * waits add up to at most {@link MAX_RETRY_AFTER_MS}, past `maxRetries` (unless that is 0: the
+ * caller handles every error). Answers 2xx; throws an {@link APIError} subclass for anything else.
  */
 export async function send(
   config: HttpConfig,
@@ -140,7 +151,8 @@ export async function send(
   options: RequestOptions = {},
 ): Promise<HttpResponse> {
   const maxRetries = options.maxRetries ?? config.maxRetries;
-  for (let retry = 0; ; retry++) {
+  let rateLimitedMs = 0;
+  for (let retry = 0; ; ) {
     const canRetry = request.retrySafe && retry < maxRetries;
     let response: HttpResponse;
     // Outside the try: a body that cannot be made is the caller's error, not the network's.
@@ -149,18 +161,26 @@ export async function send(
       response = await attempt(config, { ...request, body }, options);
     } catch (error) {
       if (!(error instanceof APIConnectionError) || !canRetry) throw error;
-      await sleep(backoffMs(retry), options.signal);
+      await sleep(backoffMs(retry++), options.signal);
       continue;
     }
     // A 304 (or a 3xx that `fetch` did not follow) has no result to read: NotModifiedError, APIError.
     if (response.status < 300) return response;
-    if (
+    const retryAfter = retryAfterMs(response.headers);
+    if (isRateLimited(response.status, retryAfter) && maxRetries > 0) {
+      rateLimitedMs += retryAfter;
+      if (rateLimitedMs <= MAX_RETRY_AFTER_MS) {
+        await sleep(retryAfter, options.signal);
+        continue;
+      }
+    } else if (
       canRetry &&
       (isRetryableStatus(response.status) || isIdempotencyKeyInProgress(response.status, response.body))
     ) {
-      const wait = retryAfterMs(response.headers) ?? backoffMs(retry);
+      const wait = retryAfter ?? backoffMs(retry);
       if (wait <= MAX_RETRY_AFTER_MS) {
         await sleep(wait, options.signal);
+        retry++;
         continue;
       }
     }

@@ -4,7 +4,11 @@ const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 export const INITIAL_RETRY_DELAY_MS = 500;
 export const MAX_RETRY_DELAY_MS = 8_000;
-/** A `Retry-After` longer than this is not waited for: the error goes to the caller. */
+/**
+ * The longest one call waits as the server asks (`Retry-After`): a longer wait is not waited for,
+ * the error goes to the caller. It also bounds all of a call's waits on 429s together, since
+ * those are retried past `maxRetries` (see {@link isRateLimited}).
+ */
 export const MAX_RETRY_AFTER_MS = 60_000;
 
 /**
@@ -17,6 +21,17 @@ export const MAX_RETRY_AFTER_MS = 60_000;
 export function isRetrySafe(method: string, hasIdempotencyKey: boolean, hasIfMatch = false): boolean {
   const upper = method.toUpperCase();
   return hasIdempotencyKey || IDEMPOTENT_METHODS.has(upper) || (hasIfMatch && upper === 'PATCH');
+}
+
+/**
+ * A 429 that says when to come back: the server refused the request before running it (any
+ * method, with or without a key), and a retry after `Retry-After` is what it asks for. Such
+ * retries do not use up `maxRetries`: a busy client waits its turn (up to
+ * {@link MAX_RETRY_AFTER_MS} in all) instead of failing on the third 429 of a burst.
+ */
+export function isRateLimited(status: number, retryAfter: number | undefined): retryAfter is number {
+  // `Retry-After: 0` bounds nothing: such a 429 is retried as a 503 would be, within `maxRetries`.
+  return status === 429 && retryAfter !== undefined && retryAfter > 0;
 }
 
 export function isRetryableStatus(status: number): boolean {
