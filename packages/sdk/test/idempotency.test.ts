@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APIConnectionError, ClientCredentials, type Realmkit } from '../src/index.ts';
+import { ClientCredentials, RateLimitError, type Realmkit } from '../src/index.ts';
 import { faultyProxy, once } from './support/proxy.ts';
 import { baseUrl, createRealm, masterClient } from './support/realmkit.ts';
 
@@ -26,6 +26,23 @@ async function throughLossyProxy() {
   );
   proxies.push(proxy);
   return { proxy, rk: masterClient({ baseUrl: proxy.url }).forRealm(realm) };
+}
+
+/** Through a proxy that answers the first user create 429 `Retry-After: 1` itself. */
+async function rateLimitingProxy() {
+  const proxy = await faultyProxy(
+    baseUrl,
+    once(({ method, path }) => method === 'POST' && path.endsWith('/users'), {
+      answer: 429,
+      headers: { 'retry-after': '1' },
+    }),
+  );
+  proxies.push(proxy);
+  return proxy;
+}
+
+async function usersWithEmail(email: string) {
+  return (await admin.users.list({ search: email })).data.filter((user) => user.email === email).map((user) => user.id);
 }
 
 async function applicationsNamed(name: string) {
@@ -60,11 +77,51 @@ describe('idempotencyKey against the real server', () => {
     expect(token).toEqual(expect.any(String));
   });
 
-  it('without a key the SDK does not retry that POST: the caller gets the error, and the server did create it', async () => {
+  it('without a key of the caller’s, the SDK’s own: the lost POST is retried and creates exactly one user', async () => {
     const { proxy, rk } = await throughLossyProxy();
-    const name = `lost-answer-no-key-${randomUUID()}`;
-    await expect(rk.applications.create({ name, type: 'spa' })).rejects.toBeInstanceOf(APIConnectionError);
-    expect(proxy.forwarded.filter((f) => f.method === 'POST' && f.path.endsWith('/applications'))).toHaveLength(1);
-    expect(await applicationsNamed(name)).toHaveLength(1);
+    const email = `lost-${randomUUID()}@example.com`;
+
+    const created = await rk.users.create({ email });
+
+    const posts = proxy.forwarded
+      .filter((f) => f.method === 'POST' && f.path.endsWith('/users'))
+      .map(({ headers, status, replayed, lost }) => ({ key: headers['idempotency-key'], status, replayed, lost }));
+    const key = posts[0]?.key;
+    expect(key).toEqual(expect.any(String));
+    expect(posts).toEqual([
+      { key, status: 201, replayed: undefined, lost: true },
+      { key, status: 201, replayed: 'true', lost: false },
+    ]);
+    expect(await usersWithEmail(email)).toEqual([created.id]);
+  });
+
+  it('a create answered 429 with Retry-After (by the proxy, before the server) is sent again and creates exactly one user', async () => {
+    const proxy = await rateLimitingProxy();
+    const rk = masterClient({ baseUrl: proxy.url }).forRealm(realm);
+    const email = `limited-${randomUUID()}@example.com`;
+
+    const created = await rk.users.create({ email });
+
+    const posts = proxy.forwarded.filter((f) => f.method === 'POST' && f.path.endsWith('/users'));
+    const key = posts[0]?.headers['idempotency-key'];
+    expect(key).toEqual(expect.any(String));
+    expect(posts.map((f) => [f.status, f.headers['idempotency-key']])).toEqual([
+      [0, key],
+      [201, key],
+    ]);
+    expect(await usersWithEmail(email)).toEqual([created.id]);
+  });
+
+  it('with maxRetries: 0 the 429 is the caller’s: a RateLimitError with retryAfter, nothing created', async () => {
+    const proxy = await rateLimitingProxy();
+    const rk = masterClient({ baseUrl: proxy.url, maxRetries: 0 }).forRealm(realm);
+    const email = `limited-${randomUUID()}@example.com`;
+
+    const error = await rk.users.create({ email }).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error).toMatchObject({ status: 429, retryAfter: 1 });
+    expect(proxy.forwarded.filter((f) => f.method === 'POST' && f.path.endsWith('/users'))).toHaveLength(1);
+    expect(await usersWithEmail(email)).toEqual([]);
   });
 });

@@ -19,6 +19,8 @@ export interface Forwarded {
 export interface Fault {
   /** Answer this status (a Realmkit-shaped error body) instead of forwarding: the server never sees it. */
   answer?: number;
+  /** Headers of that answer (`Retry-After`...). */
+  headers?: Record<string, string>;
   /** Forward it, then drop the client's connection instead of passing the answer on. */
   lose?: boolean;
   /** Runs once the server has answered, before the answer is passed on or dropped. */
@@ -51,7 +53,7 @@ export async function faultyProxy(
     req.on('end', () => {
       if (fault.answer) {
         forwarded.push({ method, path, headers: req.headers, status: 0, replayed: undefined, lost: false });
-        res.writeHead(fault.answer, { 'content-type': 'application/json' });
+        res.writeHead(fault.answer, { ...fault.headers, 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: `http_${fault.answer}`, message: 'injected by the proxy' }));
         return;
       }
