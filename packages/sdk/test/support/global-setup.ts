@@ -1,12 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { ADMIN, startRealmkit } from './server-process.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,99 +8,20 @@ declare module 'vitest' {
   }
 }
 
-const SERVER_MAIN = fileURLToPath(new URL('../../../../apps/server/src/cli/main.ts', import.meta.url));
-const ADMIN = { clientId: 'sdk-test-admin', clientSecret: 'sdk-test-admin-secret-0123456789' };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-    probe.on('error', reject);
-  });
-}
-
-/** With DATABASE_URL, a database of the SDK suite's own next to it (the server suite migrates that one). */
-async function siblingDatabase(databaseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const url = new URL(databaseUrl);
-  const name = `${url.pathname.slice(1)}_sdk_${process.pid}`;
-  const admin = new pg.Client({ connectionString: databaseUrl });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  await admin.end();
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: databaseUrl });
-      await client.connect();
-      await client.query(`drop database if exists "${name}" with (force)`);
-      await client.end();
-    },
-  };
-}
-
-async function waitUntilServing(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  for (let i = 0; i < 240; i++) {
-    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}):\n${output()}`);
-    try {
-      if ((await fetch(`${url}/oauth2/master/jwks`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`the server did not start within 60 s:\n${output()}`);
-}
-
 /**
- * A real Realmkit server in its own process, as a user runs it (`realmkit start`, apps/server/src/cli/main.ts): the
- * SDK is tested against it over HTTP, never against a mocked fetch. Embedded database by
- * default; with DATABASE_URL, a database of its own on that PostgreSQL.
+ * The server the SDK suite is tested against over HTTP, never against a mocked fetch
+ * (./server-process.ts).
  */
 export default async function setup(project: TestProject) {
-  const database = process.env.DATABASE_URL ? await siblingDatabase(process.env.DATABASE_URL) : undefined;
-  const dataDir = await mkdtemp(join(tmpdir(), 'realmkit-sdk-test-'));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
-    REALMKIT_ISSUER_URL: url,
-    REALMKIT_DATA_DIR: dataDir,
-    REALMKIT_BOOTSTRAP_CLIENT_ID: ADMIN.clientId,
-    REALMKIT_BOOTSTRAP_CLIENT_SECRET: ADMIN.clientSecret,
-    LOG_LEVEL: 'warn',
-    // Every SDK test file shares the one admin client: limits would throttle the suite (429s
-    // and the SDK's retries are tested against a fake server).
+  const server = await startRealmkit('suite', {
+    // Every SDK test file shares the one admin client: limits would throttle the suite (429s and
+    // the SDK's retries are tested against a fake server, and against a server of their own in
+    // rate-limits.test.ts).
     REALMKIT_RATE_LIMIT_TOKEN_PER_CLIENT: 'off',
     REALMKIT_RATE_LIMIT_TOKEN_PER_IP: 'off',
     REALMKIT_RATE_LIMIT_MANAGEMENT_PER_CLIENT: 'off',
-  };
-  delete env.DATABASE_URL;
-  if (database) env.DATABASE_URL = database.url;
-
-  let output = '';
-  const child = spawn(process.execPath, ['--conditions=realmkit-source', SERVER_MAIN, 'start'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  await waitUntilServing(url, child, () => output);
-
-  project.provide('realmkitUrl', url);
+  project.provide('realmkitUrl', server.url);
   project.provide('adminClient', ADMIN);
-
-  return async () => {
-    child.kill('SIGTERM');
-    if (child.exitCode === null) await once(child, 'exit');
-    await database?.drop();
-    await rm(dataDir, { recursive: true, force: true });
-  };
+  return server.stop;
 }
