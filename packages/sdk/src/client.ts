@@ -44,7 +44,11 @@ export interface RealmkitSettings {
   fetch?: typeof fetch;
   /** Milliseconds per attempt; default 60 000. */
   timeout?: number;
-  /** Retries of safe requests after network errors, 408, 429 and 5xx; default 2. */
+  /**
+   * Retries of safe requests (every POST among them: each carries an `Idempotency-Key`) after
+   * network errors, 408, 429 and 5xx; default 2. A 429 with `Retry-After` is waited out beyond
+   * it, up to 60 s per call; 0 turns every retry off.
+   */
   maxRetries?: number;
   /** Headers sent with every request. */
   defaultHeaders?: Record<string, string>;

@@ -335,7 +335,12 @@ describe.concurrent('POST and PATCH', () => {
     await rk.users.get('u1');
     await rk.users.update('u1', { name: 'Jane' });
     await rk.users.delete('u1');
-    await rk.usersByRealmName.create({ realm: 'acme', username: 'jane' });
+    await rk.usersByRealmName.create({
+      realmName: 'acme',
+      username: 'jane',
+      email: 'jane@example.com',
+      password: 'securePassword123',
+    });
     expect(server.requests.map((r) => [r.method, r.path, r.headers['idempotency-key']])).toEqual([
       ['POST', '/oauth2/acme/token', undefined],
       ['GET', USER_PATH, undefined],
