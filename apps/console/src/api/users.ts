@@ -100,14 +100,20 @@ export function useSetPassword(realm: string, id: string) {
   });
 }
 
+/**
+ * An email goes at most once a minute (a 429 with Retry-After): the admin is told at once, not
+ * kept waiting while the SDK rides the limit out.
+ */
+const ONCE = { maxRetries: 0 };
+
 export function useSendVerifyEmail(realm: string, id: string) {
   const rk = useRealmkit(realm);
-  return useMutation({ mutationFn: () => rk.users.sendVerifyEmail(id) });
+  return useMutation({ mutationFn: () => rk.users.sendVerifyEmail(id, ONCE) });
 }
 
 export function useSendPasswordResetEmail(realm: string, id: string) {
   const rk = useRealmkit(realm);
-  return useMutation({ mutationFn: () => rk.users.sendPasswordResetEmail(id) });
+  return useMutation({ mutationFn: () => rk.users.sendPasswordResetEmail(id, ONCE) });
 }
 
 export function useAssignRole(realm: string, id: string) {

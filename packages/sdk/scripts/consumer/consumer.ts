@@ -3,7 +3,15 @@
 // (dist/index.d.cts). It is not run (esm.mjs and cjs.cjs are): the @ts-expect-error lines prove
 // the types are real, not `any`.
 import { createPrivateKey } from 'node:crypto';
-import { ConflictError, NotFoundError, type Page, PreconditionFailedError, Realmkit, type User } from '@realmkit/sdk';
+import {
+  ConflictError,
+  NotFoundError,
+  type Page,
+  PreconditionFailedError,
+  RateLimitError,
+  Realmkit,
+  type User,
+} from '@realmkit/sdk';
 import { fromTokenFile } from '@realmkit/sdk/node';
 
 async function main(): Promise<void> {
@@ -36,6 +44,25 @@ async function main(): Promise<void> {
     await rk.users
       .update(read.id, { name: 'Jane Smith' }, { ifMatch: etag })
       .catch((error: unknown) => console.log(error instanceof PreconditionFailedError));
+  }
+
+  // The README's SDK examples, as written there.
+  await rk.users.create({ email: 'ada@example.com' });
+  await rk.users.create({ email: 'bob@example.com' }, { maxRetries: 0 }).catch((error) => {
+    if (error instanceof RateLimitError) console.log(`asked to wait ${error.retryAfter} s`);
+  });
+  for await (const u of rk.users.list({ search: 'example.com', per_page: 100 })) console.log(u.email);
+  const { data: jane, response: janeResponse } = await rk.users.get(user.id).withResponse();
+  await rk.users.update(jane.id, { name: 'Jane D.' }, { ifMatch: janeResponse.etag ?? undefined });
+  try {
+    await rk.users.create({ email: 'jane@example.com' });
+  } catch (error) {
+    if (error instanceof ConflictError) {
+      const code: 'conflict' | 'idempotency_key_in_progress' | 'http_409' = error.code;
+      console.log(code, error.details, error.requestId);
+      // @ts-expect-error: a 409 never has this code
+      if (error.code === 'not_found') console.log('never');
+    }
   }
 
   // @ts-expect-error: a user needs an email

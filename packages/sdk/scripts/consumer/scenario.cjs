@@ -2,7 +2,9 @@
 // they loaded it (import / require). With a master-realm client (REALMKIT_URL,
 // REALMKIT_CLIENT_ID, REALMKIT_CLIENT_SECRET): creates a realm, a user in it, lists the users
 // with `for await`, checks the typed errors, gets a token with a private key (private_key_jwt) and
-// with a workload's token read from a file (federated credential, `fromTokenFile`), then deletes
+// with a workload's token read from a file (federated credential, `fromTokenFile`); against the
+// server's default rate limits, a create whose answer is lost (one user), 500 creates in a loop and
+// 200 concurrent reads, keyset iteration, ifMatch / ifNoneMatch and a typed `code`; then deletes
 // the realm. Throws at the first surprise. The federated step's issuer runs on loopback: the server
 // must run with REALMKIT_OUTBOUND_ALLOW_LOOPBACK=true (CI's does).
 const assert = require('node:assert/strict');
@@ -122,6 +124,61 @@ module.exports = async function scenario(sdk, label, fromTokenFile) {
     } finally {
       await platform.close();
     }
+
+    // Issue 22 against the server's default rate limits: every write safe to retry, limits ridden
+    // out, keyset iteration, ETags, typed codes. A fetch that loses the first answer to a create
+    // (the request reached the server) and records every URL.
+    const seen = [];
+    let loseNextCreate = true;
+    const flaky = new Realmkit({
+      baseUrl: process.env.REALMKIT_URL,
+      realm: 'master',
+      clientId: process.env.REALMKIT_CLIENT_ID,
+      clientSecret: process.env.REALMKIT_CLIENT_SECRET,
+      fetch: async (url, init) => {
+        seen.push(`${init?.method ?? 'GET'} ${url}`);
+        const response = await fetch(url, init);
+        if (loseNextCreate && init?.method === 'POST' && String(url).endsWith('/users')) {
+          loseNextCreate = false;
+          throw new TypeError('fetch failed: the answer was lost');
+        }
+        return response;
+      },
+    }).forRealm(realm.name);
+    await flaky.users.create({ email: 'once@example.com' });
+    const once = (await rk.users.list({ search: 'once@example.com' })).data;
+    assert.equal(once.length, 1);
+    console.log(`ok  ${label}: a create whose answer was lost is retried with its Idempotency-Key: one user`);
+
+    for (let i = 0; i < 500; i++) await flaky.users.create({ email: `loop-${i}@example.com` });
+    assert.equal((await rk.users.list({ search: 'loop-', per_page: 1 })).meta.total, 500);
+    console.log(`ok  ${label}: 500 creates in a loop through one client, the default rate limits ridden out`);
+
+    const reads = await Promise.all(Array.from({ length: 200 }, () => flaky.users.get(user.id)));
+    assert.equal(reads.length, 200);
+    console.log(`ok  ${label}: 200 concurrent reads through one client, the default rate limits ridden out`);
+
+    for (let i = 0; i < 5; i++) await rk.users.create({ email: `page-${i}@example.com` });
+    seen.length = 0;
+    const paged = [];
+    for await (const u of flaky.users.list({ search: 'page-', per_page: 2 })) paged.push(u.email);
+    assert.equal(paged.length, 5);
+    assert.equal(new Set(paged).size, 5);
+    assert.ok(
+      seen.slice(1).some((request) => request.includes('after=')),
+      `keyset requests: ${seen.join(', ')}`,
+    );
+    console.log(`ok  ${label}: for await over users follows meta.next_after (after=), 5 users, none twice`);
+
+    const { data: read, response } = await rk.users.get(user.id).withResponse();
+    await rk.users.update(read.id, { name: 'Ada L.' }, { ifMatch: response.etag });
+    const stale = await rk.users.update(read.id, { name: 'Ada X.' }, { ifMatch: response.etag }).catch((e) => e);
+    assert.ok(stale instanceof sdk.PreconditionFailedError, `expected a PreconditionFailedError, got ${stale}`);
+    const fresh = await rk.users.get(user.id).withResponse();
+    const unchanged = await rk.users.get(user.id, { ifNoneMatch: fresh.response.etag }).catch((e) => e);
+    assert.ok(unchanged instanceof sdk.NotModifiedError, `expected a NotModifiedError, got ${unchanged}`);
+    assert.equal(duplicate.code, 'conflict');
+    console.log(`ok  ${label}: ifMatch (412 PreconditionFailedError), ifNoneMatch (NotModifiedError), err.code`);
 
     await rk.users.delete(user.id);
     const missing = await rk.users.get(user.id).catch((error) => error);
