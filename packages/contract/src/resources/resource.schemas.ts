@@ -11,7 +11,7 @@ export const DEFAULT_ACCESS_TOKEN_TTL = 3600;
  */
 export const RESOURCE_INDICATOR_RULE =
   'An absolute URI without a fragment (RFC 8707 §2): an `https:` URL (`http:` only on a loopback host: ' +
-  '`localhost`, `127.0.0.0/8`, `[::1]`) or a `urn:`, without user information. URLs under the server\'s ' +
+  "`localhost`, `127.0.0.0/8`, `[::1]`) or a `urn:`, without user information. URLs under the server's " +
   'public URL (`REALMKIT_ISSUER_URL`) are reserved for the built-in Management API audiences. ' +
   'Breaking this rule answers 422 with a detail on `indicator`.';
 
