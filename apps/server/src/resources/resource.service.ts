@@ -11,6 +11,7 @@ import {
   MASTER_REALM,
   type ManagementScope,
   REALM_MANAGEMENT_SCOPES,
+  resourceIndicatorProblem,
   type UpdateResourceBody,
   type UpdateScopeBody,
 } from '@realmkit/contract';
@@ -20,7 +21,7 @@ import type { Orm } from '../db/orm.ts';
 import { type Page, paged, searchFilter } from '../db/pagination.ts';
 import { deleteRow, type RowCheck, updateRow } from '../db/row-version.ts';
 import { withConflicts } from '../db/unique-violation.ts';
-import { ApiError, NotFoundError } from '../errors/api-error.ts';
+import { ApiError, NotFoundError, ValidationError } from '../errors/api-error.ts';
 import type { Issuers } from '../oauth-protocol/issuer.ts';
 import { type Resource, ResourceEntity, type ResourceScope, ResourceScopeEntity } from './resource.entity.ts';
 
@@ -56,6 +57,14 @@ function assertWritable(resource: Resource): void {
   }
 }
 
+/** A 422 on `indicator` when it breaks the contract's rule for indicators on this server. */
+function assertAllowedIndicator(indicator: string, baseUrl: string): void {
+  const problem = resourceIndicatorProblem(indicator, baseUrl);
+  if (problem) {
+    throw new ValidationError(`The resource indicator ${problem}`, [{ path: 'indicator', message: problem }]);
+  }
+}
+
 /** API resources (RFC 8707 targets of access tokens) and their scopes. */
 export class ResourceService {
   readonly #orm: Orm;
@@ -83,6 +92,7 @@ export class ResourceService {
   }
 
   async create(realmId: string, input: CreateResourceBody): Promise<Resource> {
+    assertAllowedIndicator(input.indicator, this.#issuers.baseUrl);
     const resource = this.#orm.em.create(ResourceEntity, {
       id: newId(),
       realmId,
@@ -95,9 +105,18 @@ export class ResourceService {
     return resource;
   }
 
-  /** `check` is the request's precondition (`If-Match`), judged under the row's lock. */
+  /**
+   * `check` is the request's precondition (`If-Match`), judged under the row's lock. A resource
+   * whose indicator breaks the rule (a row from before it, or one that a new REALMKIT_ISSUER_URL
+   * now covers) answers 422: it is no token's target any more (see {@link findTarget}), and
+   * renaming it would hide that; the way out is to delete it and create an allowed one.
+   */
   update(realmId: string, id: string, input: UpdateResourceBody, check?: RowCheck): Promise<Resource> {
-    const options = { check, notFound: resourceNotFound, guard: assertWritable };
+    const guard = (resource: Resource) => {
+      assertWritable(resource);
+      assertAllowedIndicator(resource.indicator, this.#issuers.baseUrl);
+    };
+    const options = { check, notFound: resourceNotFound, guard };
     return updateRow(this.#orm.em, ResourceEntity, { id, realmId }, options, (resource) => {
       if (input.name !== undefined) resource.name = input.name;
       if (input.access_token_ttl !== undefined) resource.accessTokenTtl = input.access_token_ttl;
@@ -230,13 +249,17 @@ export class ResourceService {
    * The resource a token request targets: by indicator, or the Management API by default. The
    * Management API's indicator is this server's URL for the realm, whatever its row holds (each
    * start rewrites it to that start's REALMKIT_ISSUER_URL; another instance may still run at
-   * another): its tokens' audience is what this server verifies. Forks its own EntityManager: the
-   * token endpoint runs outside any request context.
+   * another): its tokens' audience is what this server verifies. Any other indicator must keep
+   * the contract's rule: a row created before it, or one that a new REALMKIT_ISSUER_URL now
+   * covers, is no target (`invalid_target`, and its tokens introspect inactive), so that no realm
+   * mints tokens for another realm's Management API. Forks its own EntityManager: the token
+   * endpoint runs outside any request context.
    */
   async findTarget(realm: { id: string; name: string }, indicator: string | undefined): Promise<Resource | null> {
     const em = this.#orm.em.fork();
     const managementIndicator = this.#issuers.managementAudienceOf(realm.name);
     if (indicator !== undefined && indicator !== managementIndicator) {
+      if (resourceIndicatorProblem(indicator, this.#issuers.baseUrl)) return null;
       return em.findOne(ResourceEntity, { realmId: realm.id, indicator, isManagement: false });
     }
     const management = await em.findOne(ResourceEntity, { realmId: realm.id, isManagement: true });

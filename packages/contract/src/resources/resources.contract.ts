@@ -9,6 +9,7 @@ import { REALM_MANAGEMENT_RESPONSES } from '../common/responses.ts';
 import {
   CreateResourceBody,
   CreateScopeBody,
+  RESOURCE_INDICATOR_RULE,
   Resource,
   Scope,
   UpdateResourceBody,
@@ -37,9 +38,9 @@ export const resourcesContract = c.router(
       path: '',
       pathParams: RealmPathParams,
       body: CreateResourceBody,
-      responses: { 201: single(Resource), ...errorResponses(409) },
+      responses: { 201: single(Resource), ...errorResponses(409, 422) },
       summary: 'Create an API resource',
-      description: 'Indicators are unique per realm (409).',
+      description: `Indicators are unique per realm (409). ${RESOURCE_INDICATOR_RULE}`,
       metadata: requires('resources:write', TAG, { etag: true }),
     },
     get: {
@@ -58,7 +59,7 @@ export const resourcesContract = c.router(
       body: UpdateResourceBody,
       responses: { 200: single(Resource), ...errorResponses(422) },
       summary: 'Update an API resource',
-      description: `A new \`access_token_ttl\` applies to tokens issued from then on. ${READ_ONLY}`,
+      description: `A new \`access_token_ttl\` applies to tokens issued from then on. ${READ_ONLY} A resource whose indicator breaks the rule (created before it, or now under a changed \`REALMKIT_ISSUER_URL\`) cannot be updated (422, a detail on \`indicator\`) nor be a token's target: delete it and create one with an allowed indicator.`,
       metadata: requires('resources:write', TAG, { etag: true }),
     },
     delete: {
