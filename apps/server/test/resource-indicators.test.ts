@@ -110,6 +110,19 @@ describe('resource indicators: another realm’s Management API', () => {
     expect(decodeJwt(ownToken).aud).toBe(`${TEST_ISSUER_URL}/api/v1/${otherRealm.name}`);
   });
 
+  it('a resource from before the rule that only breaks its form (plain http:) still gets tokens', async () => {
+    const indicator = `http://api-${randomUUID().slice(0, 8)}.legacy.example`;
+    const legacyId = await legacyResource(realm.id, indicator);
+    await server.expectCall(201, 'POST', `${resources(realm.name)}/${legacyId}/scopes`, {
+      token: admin,
+      json: { name: 'read' },
+    });
+    const client = await server.createRealmClient(realm.name, ['read'], legacyId);
+    const token = await tokenRequest(realm.name, client, indicator);
+    expect(token.status, JSON.stringify(token.body)).toBe(200);
+    expect(decodeJwt(token.body.access_token).aud).toBe(indicator);
+  });
+
   it('a resource holding a bad indicator cannot be updated (422 on indicator), but can be read and deleted', async () => {
     for (const indicator of [`${TEST_ISSUER_URL}/api/v1/${realm.name}-x`, 'javascript:alert(1)']) {
       const id = await legacyResource(realm.id, indicator);

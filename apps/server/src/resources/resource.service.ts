@@ -4,6 +4,7 @@ import {
   type CreateResourceBody,
   type CreateScopeBody,
   DEFAULT_ACCESS_TOKEN_TTL,
+  isReservedIndicator,
   type ListQuery,
   MANAGEMENT_SCOPE_DESCRIPTIONS,
   MANAGEMENT_SCOPES,
@@ -249,17 +250,18 @@ export class ResourceService {
    * The resource a token request targets: by indicator, or the Management API by default. The
    * Management API's indicator is this server's URL for the realm, whatever its row holds (each
    * start rewrites it to that start's REALMKIT_ISSUER_URL; another instance may still run at
-   * another): its tokens' audience is what this server verifies. Any other indicator must keep
-   * the contract's rule: a row created before it, or one that a new REALMKIT_ISSUER_URL now
+   * another): its tokens' audience is what this server verifies. No other indicator may lie under
+   * the server's URL: a row created before the rule, or one that a new REALMKIT_ISSUER_URL now
    * covers, is no target (`invalid_target`, and its tokens introspect inactive), so that no realm
-   * mints tokens for another realm's Management API. Forks its own EntityManager: the token
-   * endpoint runs outside any request context.
+   * mints tokens for another realm's Management API. Rows from before the rule that only break its
+   * form (an `http:` indicator, say) keep working: their tokens cross no realm. Forks its own
+   * EntityManager: the token endpoint runs outside any request context.
    */
   async findTarget(realm: { id: string; name: string }, indicator: string | undefined): Promise<Resource | null> {
     const em = this.#orm.em.fork();
     const managementIndicator = this.#issuers.managementAudienceOf(realm.name);
     if (indicator !== undefined && indicator !== managementIndicator) {
-      if (resourceIndicatorProblem(indicator, this.#issuers.baseUrl)) return null;
+      if (isReservedIndicator(indicator, this.#issuers.baseUrl)) return null;
       return em.findOne(ResourceEntity, { realmId: realm.id, indicator, isManagement: false });
     }
     const management = await em.findOne(ResourceEntity, { realmId: realm.id, isManagement: true });

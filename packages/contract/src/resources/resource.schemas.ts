@@ -33,6 +33,18 @@ function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
+/**
+ * Whether `indicator` lies under the server's public URL `baseUrl`, which is reserved for the
+ * built-in Management APIs' audiences.
+ */
+export function isReservedIndicator(indicator: string, baseUrl: string): boolean {
+  try {
+    return isUnder(new URL(indicator), new URL(baseUrl));
+  } catch {
+    return false;
+  }
+}
+
 /** Whether `url` is `base` or under it: the same origin, and `base`'s path as whole segments. */
 function isUnder(url: URL, base: URL): boolean {
   if (url.origin !== base.origin) return false;
