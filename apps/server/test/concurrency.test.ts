@@ -179,7 +179,9 @@ describe('concurrency', () => {
         if (response.status === 404) {
           expect(response.body).toMatchObject({ error: 'not_found' });
           // As the path named it (the realm's lookup), or by name (a write that found it, then lost it).
-          expect([`Realm ${refOf(i % 40)} not found`, `Realm ${doomed.name} not found`]).toContain(response.body.message);
+          expect([`Realm ${refOf(i % 40)} not found`, `Realm ${doomed.name} not found`]).toContain(
+            response.body.message,
+          );
         }
       }
       // Nothing outlives its realm.

@@ -96,7 +96,9 @@ export function toApiError(error: unknown, realm?: string): ApiError | undefined
     return new ServiceUnavailableError(ERROR_MESSAGES.databaseUnreachable);
   }
   // The realm was deleted while this request wrote into it: the answer it gets once the delete is seen.
-  if (isRealmGone(error)) return new NotFoundError(realm === undefined ? 'Realm not found' : `Realm ${realm} not found`);
+  if (isRealmGone(error)) {
+    return new NotFoundError(realm === undefined ? 'Realm not found' : `Realm ${realm} not found`);
+  }
   return undefined;
 }
 
