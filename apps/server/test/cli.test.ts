@@ -68,6 +68,28 @@ describe('realmkit: help, version, exit codes', () => {
     expect(run.stderr).toContain('PORT');
     expect(run.stderr).not.toContain('    at '); // no stack trace
   });
+
+  it('answers a malformed REALMKIT_SECRET_KEY with exit 3 and one line naming it', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'realmkit-cli-key-'));
+    try {
+      // Too short, not base64 at all, and base64 with a stray character (Buffer.from would skip it).
+      const runs = [
+        ['migrate', 'c2hvcnQ='],
+        ['start', 'c2hvcnQ='],
+        ['migrate', 'not a key!'],
+        ['migrate', `${'A'.repeat(43)}=*`],
+      ];
+      for (const [command = '', key = ''] of runs) {
+        const run = await runRealmkit([command], { REALMKIT_DATA_DIR: dataDir, PORT: '0', REALMKIT_SECRET_KEY: key });
+        expect(run.code, `${command} with ${key}: ${run.stderr}`).toBe(3);
+        expect(run.stderr).toMatch(/^realmkit \S+: REALMKIT_SECRET_KEY .+\n$/);
+        expect(run.stderr).toContain('openssl rand -base64 32');
+        expect(run.stderr).not.toContain(key); // a secret, even a wrong one, is never printed
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('realmkit: migrate, create-client, start on the embedded database', () => {

@@ -131,4 +131,61 @@ describe('concurrency', () => {
     }
     expect(await count('select count(*) from applications where realm_id = ? and name = ?', [realm.id, name])).toBe(1);
   });
+
+  it('creates racing a realm’s deletion answer 201 or 404 "Realm … not found", never 500 (the deferred foreign key)', async () => {
+    // Each round: a fresh realm, writes of every kind in flight from a master token and from the
+    // realm's own client, and the realm deleted among them. A write that read the realm before the
+    // delete committed meets `*_realm_id_fkey` at its own commit: that is the realm's 404 too.
+    for (let round = 0; round < 4; round++) {
+      const doomed = await server.createRealm(admin, 'race-doomed');
+      const own = await server.token(
+        doomed.name,
+        await server.createRealmClient(doomed.name, ['users:write', 'roles:write', 'applications:write']),
+      );
+      const path = (ref: string, resource: string) => `/api/v1/${ref}/${resource}`;
+      const refOf = (i: number) => (i % 2 === 0 ? doomed.name : doomed.id);
+      const write = (i: number) => {
+        const token = i % 4 === 3 ? own : admin;
+        const ref = refOf(i);
+        switch (i % 4) {
+          case 0:
+            return server.call('POST', path(ref, 'users'), {
+              token,
+              json: { email: `doomed-${randomUUID()}@example.com`, name: 'Doomed' },
+            });
+          case 1:
+            return server.call('POST', path(ref, 'roles'), { token, json: { name: `role-${randomUUID()}` } });
+          case 2:
+            return server.call('POST', path(ref, 'applications'), {
+              token,
+              json: { name: `app-${randomUUID()}`, type: 'm2m' },
+            });
+          default:
+            return server.call('POST', path(ref, 'users'), {
+              token,
+              json: { email: `own-${randomUUID()}@example.com`, name: 'Own' },
+            });
+        }
+      };
+      const before = Array.from({ length: 40 }, (_, i) => write(i));
+      const deleted = server.call('DELETE', `/api/v1/realms/${doomed.id}`, { token: admin });
+      const after = Array.from({ length: 40 }, (_, i) => write(i));
+      const responses = await Promise.all([...before, ...after]);
+      expect((await deleted).status).toBe(204);
+      for (const [i, response] of responses.entries()) {
+        const ownToken = i % 4 === 3;
+        const expected = ownToken ? [201, 401, 403, 404] : [201, 404];
+        expect(expected, `${response.status} ${JSON.stringify(response.body)}`).toContain(response.status);
+        if (response.status === 404) {
+          expect(response.body).toMatchObject({ error: 'not_found' });
+          // As the path named it (the realm's lookup), or by name (a write that found it, then lost it).
+          expect([`Realm ${refOf(i % 40)} not found`, `Realm ${doomed.name} not found`]).toContain(
+            response.body.message,
+          );
+        }
+      }
+      // Nothing outlives its realm.
+      expect(await count('select count(*) from users where realm_id = ?', [doomed.id])).toBe(0);
+    }
+  });
 });

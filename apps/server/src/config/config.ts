@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { CONSOLE_APPLICATION } from '@realmkit/contract';
 import { z } from 'zod';
+import { secretKeyProblem } from '../crypto/secret-key.ts';
 import {
   DEFAULT_LOGIN_GUESSING,
   DEFAULT_RATE_LIMITS,
@@ -193,6 +194,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if ((e.REALMKIT_BOOTSTRAP_ADMIN_EMAIL === undefined) !== (e.REALMKIT_BOOTSTRAP_ADMIN_PASSWORD === undefined)) {
     throw new ConfigError('Set both REALMKIT_BOOTSTRAP_ADMIN_EMAIL and REALMKIT_BOOTSTRAP_ADMIN_PASSWORD, or neither.');
   }
+  const keyProblem = e.REALMKIT_SECRET_KEY === undefined ? undefined : secretKeyProblem(e.REALMKIT_SECRET_KEY);
+  if (keyProblem) throw new ConfigError(`REALMKIT_SECRET_KEY ${keyProblem}`);
   return {
     port: e.PORT,
     issuerUrl: (e.REALMKIT_ISSUER_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),

@@ -51,6 +51,25 @@ function derive(root: Buffer, info: string): Buffer {
   return Buffer.from(hkdfSync('sha256', root, Buffer.alloc(0), info, 32));
 }
 
+/** Base64 (RFC 4648 §4) or its URL-safe alphabet (§5), padded or not; whitespace (line breaks) aside. */
+const BASE64 = /^(?:[A-Za-z0-9+/]+|[A-Za-z0-9_-]+)={0,2}$/;
+
+/**
+ * What is wrong with a configured `REALMKIT_SECRET_KEY`, as words that follow the variable's name
+ * (`undefined`: nothing). Strict, unlike `Buffer.from(value, 'base64')`, which skips characters it
+ * does not know: a mistyped key must be refused, not silently become another key. Never quotes the value.
+ */
+export function secretKeyProblem(value: string): string | undefined {
+  const compact = value.replace(/\s+/g, '');
+  const advice = `must be base64 of at least ${MIN_BYTES} random bytes (create one with \`openssl rand -base64 32\`)`;
+  if (!BASE64.test(compact) || compact.replace(/=+$/, '').length % 4 === 1) {
+    return `${advice}; it has characters base64 does not use`;
+  }
+  const bytes = Buffer.from(compact, 'base64').length;
+  if (bytes < MIN_BYTES) return `${advice}; it decodes to ${bytes} bytes`;
+  return undefined;
+}
+
 /**
  * The configured key, or the one kept in `${dataDir}/secret.key` (generated on first start).
  * Returns whether it was generated, so the caller can warn that instances must share it.
@@ -60,13 +79,10 @@ export async function loadSecretKey(
   dataDir: string,
 ): Promise<{ key: SecretKey; source: 'env' | 'file' | 'generated' }> {
   if (configured) {
-    const bytes = Buffer.from(configured, 'base64');
-    if (bytes.length < MIN_BYTES) {
-      throw new Error(
-        `REALMKIT_SECRET_KEY must be base64 of at least ${MIN_BYTES} random bytes (e.g. \`openssl rand -base64 32\`)`,
-      );
-    }
-    return { key: new SecretKey(bytes), source: 'env' };
+    // loadConfig() refuses such a key first (a configuration error); this guards other callers.
+    const problem = secretKeyProblem(configured);
+    if (problem) throw new Error(`REALMKIT_SECRET_KEY ${problem}`);
+    return { key: SecretKey.fromBase64(configured.replace(/\s+/g, '')), source: 'env' };
   }
   const file = path.join(dataDir, 'secret.key');
   try {

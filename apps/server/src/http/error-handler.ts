@@ -1,9 +1,10 @@
 import { ERROR_CODES, ERROR_MESSAGES, UNKNOWN_FIELD } from '@realmkit/contract';
 import { RequestValidationError } from '@ts-rest/express';
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from '../db/database-unavailable.ts';
-import { ApiError, type ErrorDetail, ServiceUnavailableError } from '../errors/api-error.ts';
+import { isRealmGone } from '../db/realm-foreign-key.ts';
+import { ApiError, type ErrorDetail, NotFoundError, ServiceUnavailableError } from '../errors/api-error.ts';
 
 interface Issue {
   readonly path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>;
@@ -75,8 +76,11 @@ function expressClientError(error: { status?: unknown; errno?: unknown }): ApiEr
   return undefined;
 }
 
-/** Maps anything thrown to an {@link ApiError}; `undefined` for unexpected errors (500). */
-export function toApiError(error: unknown): ApiError | undefined {
+/**
+ * Maps anything thrown to an {@link ApiError}; `undefined` for unexpected errors (500). `realm` is
+ * the name of the realm the request addressed, for the 404 of a write into a realm deleted meanwhile.
+ */
+export function toApiError(error: unknown, realm?: string): ApiError | undefined {
   if (error instanceof ApiError) return error;
   if (error instanceof RequestValidationError) return validationErrorToApiError(error);
   // Client errors first: a client that hangs up mid-body is ECONNABORTED too, not the database.
@@ -91,6 +95,10 @@ export function toApiError(error: unknown): ApiError | undefined {
   if (isDatabaseUnavailable(error)) {
     return new ServiceUnavailableError(ERROR_MESSAGES.databaseUnreachable);
   }
+  // The realm was deleted while this request wrote into it: the answer it gets once the delete is seen.
+  if (isRealmGone(error)) {
+    return new NotFoundError(realm === undefined ? 'Realm not found' : `Realm ${realm} not found`);
+  }
   return undefined;
 }
 
@@ -99,10 +107,19 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new ApiError(404, `No route for ${req.method} ${req.path}`));
 };
 
+/**
+ * The name of the realm the request addressed, as bearer auth (or a route naming its realm
+ * elsewhere) recorded it; an error handler's `req.params` no longer holds the route's parameters.
+ */
+function realmNameOf(res: Response): string | undefined {
+  const target = res.locals.realm as { name?: unknown } | undefined;
+  return typeof target?.name === 'string' ? target.name : undefined;
+}
+
 /** The one place a failure becomes a response: `{ error, message, details? }`, never a stack trace. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    const apiError = toApiError(error);
+    const apiError = toApiError(error, realmNameOf(res));
     if (res.headersSent) {
       logger.error({ err: error, reqId: req.id }, 'error after the response started');
       res.destroy();

@@ -185,14 +185,25 @@ export class RealmService {
     return realm;
   }
 
-  /** Deletes the realm and, by cascade, everything in it. */
+  /**
+   * Deletes the realm and, by cascade, everything in it. Its user count shards go first, before
+   * the realm's row is locked: a user create in flight holds its shard from its insert to its
+   * commit, where its deferred foreign key then takes a key-share lock on the realm's row. Locking
+   * the row first and cascading to the shard second would wait on that create as it waits on us:
+   * a deadlock (40P01), which PostgreSQL breaks by failing one of the two with a 500. In this
+   * order the delete waits for the create's commit; a create after it fails its foreign key (404).
+   */
   async delete(ref: string, check?: RowCheck): Promise<void> {
-    const realm = await deleteRow(this.#orm.em, RealmEntity, whereRef(ref), {
-      check,
-      notFound: realmNotFound(ref),
-      guard: (row) => {
-        if (row.name === MASTER_REALM) throw new ApiError(422, 'The master realm cannot be deleted');
-      },
+    const realm = await this.#orm.em.transactional(async (tx) => {
+      const where = isUuid(ref) ? 'id = ?' : 'name = ?';
+      await tx.execute(`delete from realm_user_counts where realm_id = (select id from realms where ${where})`, [ref]);
+      return deleteRow(tx, RealmEntity, whereRef(ref), {
+        check,
+        notFound: realmNotFound(ref),
+        guard: (row) => {
+          if (row.name === MASTER_REALM) throw new ApiError(422, 'The master realm cannot be deleted');
+        },
+      });
     });
     this.#keys.forget(realm.id);
   }
