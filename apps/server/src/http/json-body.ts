@@ -9,7 +9,7 @@ import { ApiError } from '../errors/api-error.ts';
  * with 415: RFC 8259 §8.1 asks for UTF-8 anyway.
  */
 function verifyEncoding(_req: unknown, _res: unknown, body: Buffer, encoding: string): void {
-  let decoder: TextDecoder;
+  let decoder: { decode(input: Uint8Array): string };
   try {
     decoder = new TextDecoder(encoding, { fatal: true });
   } catch {
