@@ -27,6 +27,69 @@ describe('HTTP behaviour shared by every route', () => {
     expect(response.body).toEqual({ error: 'invalid_request', message: 'Malformed JSON in the request body' });
   });
 
+  // Body-parser decoded leniently: these were stored as U+FFFD, while lone surrogates were refused.
+  const invalidUtf8 = [
+    { what: 'C3 28 (a broken two-byte sequence)', bytes: [0xc3, 0x28] },
+    { what: 'FF FE (bytes UTF-8 never has)', bytes: [0xff, 0xfe] },
+    { what: 'C0 AF (an overlong "/")', bytes: [0xc0, 0xaf] },
+    { what: 'ED A0 80 (a surrogate, encoded)', bytes: [0xed, 0xa0, 0x80] },
+  ];
+  /** A JSON body whose `field` holds `bytes` between two letters, raw. */
+  function withBytes(fields: Record<string, string>, field: string, bytes: number[]): Uint8Array {
+    const [before, after] = JSON.stringify({ ...fields, [field]: 'a\u0000b' }).split('\\u0000') as [string, string];
+    return Buffer.concat([Buffer.from(before), Buffer.from(bytes), Buffer.from(after)]);
+  }
+  const json = { 'content-type': 'application/json' };
+
+  it.each(invalidUtf8)(
+    'refuses a JSON body that is not UTF-8, $what, with 400: the Management API',
+    async ({ bytes }) => {
+      const email = `utf8-${bytes.join('-')}@example.com`;
+      const response = await server.call('POST', `/api/v1/${realm.name}/users`, {
+        token: admin,
+        rawBody: withBytes({ email }, 'name', bytes),
+        headers: json,
+      });
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual({ error: 'invalid_request', message: 'The request body is not valid UTF-8' });
+      const stored = await server.call('GET', `/api/v1/${realm.name}/users?search=${encodeURIComponent(email)}`, {
+        token: admin,
+      });
+      expect(stored.body.data).toEqual([]);
+    },
+  );
+
+  it.each(invalidUtf8)(
+    'refuses a JSON body that is not UTF-8, $what, with 400: the users API by realm name',
+    async ({ bytes }) => {
+      const response = await server.call('POST', '/api/users', {
+        token: admin,
+        rawBody: withBytes({ realmName: realm.name, username: `utf8-${bytes.join('-')}` }, 'firstName', bytes),
+        headers: json,
+      });
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual({ error: 'invalid_request', message: 'The request body is not valid UTF-8' });
+    },
+  );
+
+  it('keeps well-formed UTF-8, U+FFFD itself included, and refuses charsets it cannot check strictly', async () => {
+    const email = `utf8-ok-${Date.now()}@example.com`;
+    const created = await server.call('POST', `/api/v1/${realm.name}/users`, {
+      token: admin,
+      rawBody: withBytes({ email }, 'name', [...Buffer.from('José \uFFFD 🙂')]),
+      headers: json,
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.data.name).toBe('aJosé \uFFFD 🙂b');
+    const utf7 = await server.call('POST', `/api/v1/${realm.name}/users`, {
+      token: admin,
+      rawBody: JSON.stringify({ email: 'utf7@example.com' }),
+      headers: { 'content-type': 'application/json; charset=utf-7' },
+    });
+    expect(utf7.status).toBe(415);
+    expect(utf7.body.error).toBe('unsupported_media_type');
+  });
+
   it('answers bodies over 100 kB with 413', async () => {
     const response = await server.call('POST', `/api/v1/${realm.name}/users`, {
       token: admin,

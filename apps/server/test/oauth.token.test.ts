@@ -115,6 +115,18 @@ describe('POST /oauth2/{realm}/token', () => {
     expect(repeated.status).toBe(400);
     expect(repeated.body.error).toBe('invalid_request');
 
+    // A Basic header whose secret is not UTF-8 is malformed, not a secret with U+FFFD in it (RFC 7617 §2.1).
+    const notUtf8 = Buffer.concat([Buffer.from(`${client.clientId}:${client.clientSecret}`), Buffer.from([0xff])]);
+    const malformedBasic = await server.call('POST', `/oauth2/${realm.name}/token`, {
+      form: { grant_type: 'client_credentials' },
+      headers: { authorization: `Basic ${notUtf8.toString('base64')}` },
+    });
+    expect(malformedBasic.status).toBe(401);
+    expect(malformedBasic.body).toMatchObject({
+      error: 'invalid_client',
+      error_description: 'Malformed Basic authorization header',
+    });
+
     const json = await server.call('POST', `/oauth2/${realm.name}/token`, {
       json: { grant_type: 'client_credentials', ...post(client) },
     });
@@ -133,7 +145,7 @@ describe('POST /oauth2/{realm}/token', () => {
     const form = (extra = '') =>
       `grant_type=client_credentials&client_id=${encodeURIComponent(client.clientId)}` +
       `&client_secret=${encodeURIComponent(client.clientSecret)}${extra}`;
-    const send = (rawBody: string, headers: Record<string, string> = {}) =>
+    const send = (rawBody: string | Uint8Array, headers: Record<string, string> = {}) =>
       server.call('POST', `/oauth2/${realm.name}/token`, {
         rawBody,
         headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
@@ -147,7 +159,16 @@ describe('POST /oauth2/{realm}/token', () => {
     // A parameter named like Object.prototype's members is just a parameter.
     expect((await send(form('&__proto__=x&constructor=y'))).status).toBe(200);
 
-    const refused: [string, Record<string, string>, RegExp][] = [
+    // A stray `%` is not an escape: kept as it is, as URLSearchParams keeps it, not refused.
+    expect((await send(form('&note=100%&other=%zz%'))).status).toBe(200);
+
+    const refused: [string | Uint8Array, Record<string, string>, RegExp][] = [
+      // Malformed UTF-8, raw or escaped, was read as U+FFFD (URLSearchParams and Buffer decode leniently).
+      [Buffer.concat([Buffer.from(form('&state=')), Buffer.from([0xc3, 0x28])]), {}, /not UTF-8/],
+      [Buffer.concat([Buffer.from(form('&state=')), Buffer.from([0xff, 0xfe])]), {}, /not UTF-8/],
+      [form('&state=%C0%AF'), {}, /escape that is not UTF-8/],
+      [form('&state=%ED%A0%80'), {}, /escape that is not UTF-8/],
+      [form('&st%FFate=x'), {}, /escape that is not UTF-8/],
       [form(), { 'content-type': 'application/x-www-form-urlencoded; charset=iso-8859-1' }, /charset/],
       [form(), { 'content-encoding': 'gzip' }, /Content-Encoding/],
       [form(`&pad=${'a'.repeat(101 * 1024)}`), {}, /100 kB/],

@@ -22,11 +22,40 @@ function unreadable(why: string): OAuthError {
   return new OAuthError('invalid_request', `The request body could not be read as a form (${why})`);
 }
 
-function parse(text: string): OAuthForm {
+/** Keeps a BOM as WHATWG's form parser does ("UTF-8 decode without BOM"), but refuses malformed UTF-8. */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** A `%` not followed by two hex digits: WHATWG's form parser keeps it as it is. */
+const STRAY_PERCENT = /%(?![0-9A-Fa-f]{2})/g;
+
+/**
+ * A name or value of the form, decoded as WHATWG's application/x-www-form-urlencoded parser does
+ * (`+` is a space, a stray `%` stays), except that its escapes must spell UTF-8: URLSearchParams
+ * turned `%C3%28` or an overlong `%C0%AF` into U+FFFD, as it did raw bytes.
+ */
+function decodeComponent(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' ').replace(STRAY_PERCENT, '%25'));
+  } catch {
+    throw unreadable('an escape that is not UTF-8');
+  }
+}
+
+function parse(body: Buffer): OAuthForm {
+  let text: string;
+  try {
+    text = STRICT_UTF8.decode(body);
+  } catch {
+    throw unreadable('not UTF-8');
+  }
   const form: OAuthForm = Object.create(null);
   let count = 0;
-  for (const [name, value] of new URLSearchParams(text)) {
+  for (const pair of text.split('&')) {
+    if (pair === '') continue;
     if (++count > MAX_FORM_PARAMETERS) throw unreadable(`more than ${MAX_FORM_PARAMETERS} parameters`);
+    const equals = pair.indexOf('=');
+    const name = decodeComponent(equals < 0 ? pair : pair.slice(0, equals));
+    const value = equals < 0 ? '' : decodeComponent(pair.slice(equals + 1));
     const existing = form[name];
     if (existing === undefined) form[name] = value;
     else if (typeof existing === 'string') form[name] = [existing, value];
@@ -79,7 +108,7 @@ export function readOAuthForm(req: IncomingMessage): Promise<OAuthForm | undefin
       cleanup();
       try {
         const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, length);
-        resolve(parse(body.toString('utf8')));
+        resolve(parse(body));
       } catch (error) {
         reject(error);
       }

@@ -12,14 +12,22 @@ export function param(body: Record<string, unknown>, name: string): string | und
   return value;
 }
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /**
  * The two halves of a `Basic` Authorization header (RFC 6749 §2.3.1), still form-urlencoded:
- * `undefined` when the header is not Basic, `null` when it is but does not hold `id:secret`.
+ * `undefined` when the header is not Basic, `null` when it is but does not hold `id:secret` in
+ * UTF-8 (RFC 7617 §2.1: malformed bytes are refused, not read as U+FFFD).
  */
 export function basicCredentialParts(header: string | undefined): { id: string; secret: string } | null | undefined {
   const match = /^Basic +([A-Za-z0-9+/]+=*) *$/i.exec(header ?? '');
   if (!match?.[1]) return undefined;
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  let decoded: string;
+  try {
+    decoded = STRICT_UTF8.decode(Buffer.from(match[1], 'base64'));
+  } catch {
+    return null;
+  }
   const colon = decoded.indexOf(':');
   return colon < 0 ? null : { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
 }

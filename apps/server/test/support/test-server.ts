@@ -21,7 +21,8 @@ export interface CallOptions {
   json?: unknown;
   form?: Record<string, string>;
   headers?: Record<string, string>;
-  rawBody?: string;
+  /** Sent as is: bytes for a body that is not valid UTF-8. */
+  rawBody?: string | Uint8Array;
 }
 
 /** The OpenAPI document derived from the contract, which every response of {@link TestServer.call} must match. */
@@ -56,7 +57,7 @@ export class TestServer {
    */
   async call(method: string, path: string, options: CallOptions = {}): Promise<ApiResponse> {
     const headers: Record<string, string> = { ...options.headers };
-    let body: string | undefined = options.rawBody;
+    let body: string | Uint8Array | undefined = options.rawBody;
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.json !== undefined) {
       headers['content-type'] ??= 'application/json';

@@ -26,8 +26,14 @@ export const ERROR_MESSAGES = {
   /** 412: `If-Match` names another version. */
   ifMatchFailed:
     'If-Match does not match the current ETag of this resource: it changed since you read it. GET it again and retry with its new ETag.',
+  /** 408 from Node's HTTP parser: the headers, or the whole request, took too long. */
+  requestTimeout: 'The request was not sent in time; send it again, faster',
   /** 413. */
   bodyTooLarge: `Request body is larger than ${MAX_BODY_SIZE}`,
+  /** 413 from Node's HTTP parser: a chunked body's chunk extensions are too large. */
+  chunkExtensionsTooLarge: 'The chunk extensions of the request body are too large',
+  /** 431 from Node's HTTP parser: the request line and headers are too large. */
+  headersTooLarge: 'The request URL and headers are too large: shorten the URL (long query values) or the headers',
   /** 415. */
   notJson: 'Send the request body as application/json',
   /** 429 from the Management API's rate limit. */

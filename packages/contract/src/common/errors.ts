@@ -37,6 +37,11 @@ export const API_ERRORS = {
     status: 412,
     description: 'A precondition of the request (`If-Match`, `If-None-Match`) does not hold.',
   },
+  request_timeout: {
+    status: 408,
+    description:
+      'The request was not sent in time: its headers, or all of it, arrived too slowly (answered before any route).',
+  },
   payload_too_large: { status: 413, description: `The request body is larger than ${MAX_BODY_SIZE}.` },
   unsupported_media_type: { status: 415, description: 'The request body is not `application/json`.' },
   validation_failed: {
@@ -59,6 +64,11 @@ export const API_ERRORS = {
   rate_limited: {
     status: 429,
     description: 'Too many requests: retry after the delay that `Retry-After` gives, in seconds.',
+  },
+  request_header_fields_too_large: {
+    status: 431,
+    description:
+      "The request's URL and headers together are larger than the server reads (answered before any route): shorten the URL or the headers.",
   },
   internal_error: {
     status: 500,
@@ -90,12 +100,14 @@ export const ERROR_CODES = {
   401: 'invalid_token',
   403: 'insufficient_scope',
   404: 'not_found',
+  408: 'request_timeout',
   409: 'conflict',
   412: 'precondition_failed',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
   422: 'validation_failed',
   429: 'rate_limited',
+  431: 'request_header_fields_too_large',
   500: 'internal_error',
   503: 'service_unavailable',
 } as const satisfies { readonly [S in ErrorStatus]: ApiErrorCodeOf<S> };

@@ -117,6 +117,8 @@ export function errorExampleOf(status: ErrorStatus, facts: RouteFacts): ErrorBod
       const item = itemOf(facts.path);
       return { error, message: item ? `${capitalized(item)} not found` : 'Realm acme not found' };
     }
+    case 408:
+      return { error, message: ERROR_MESSAGES.requestTimeout };
     case 409: {
       const subject = subjectOf(facts.path);
       const field = UNIQUE_FIELDS.find((name) => facts.bodyFields.includes(name));
@@ -134,6 +136,8 @@ export function errorExampleOf(status: ErrorStatus, facts: RouteFacts): ErrorBod
       return { error, message: 'The request breaks a rule of this operation: see its description' };
     case 429:
       return { error, message: ERROR_MESSAGES.rateLimited(42) };
+    case 431:
+      return { error, message: ERROR_MESSAGES.headersTooLarge };
     case 500:
       return { error, message: ERROR_MESSAGES.internalError('0199b2f6-3c6e-7d4a-9b1e-2f4f8a6c1d20') };
     case 503:

@@ -143,6 +143,11 @@ export class NotModifiedError extends APIError {
     super(status, { error: 'not_modified', message: 'Not modified: If-None-Match matches the current ETag' }, headers);
   }
 }
+/** 408 `request_timeout`: the request reached the server too slowly (a stalled connection). */
+export class RequestTimeoutError extends APIError {
+  override name = 'RequestTimeoutError';
+  declare readonly code: APIErrorCodeOf<408>;
+}
 /** 413 `payload_too_large`: the JSON body is larger than the server accepts. */
 export class PayloadTooLargeError extends APIError {
   override name = 'PayloadTooLargeError';
@@ -160,6 +165,11 @@ export class UnsupportedMediaTypeError extends APIError {
 export class UnprocessableEntityError extends APIError {
   override name = 'UnprocessableEntityError';
   declare readonly code: APIErrorCodeOf<422>;
+}
+/** 431 `request_header_fields_too_large`: the URL and headers are too large (a very long query, say). */
+export class RequestHeaderFieldsTooLargeError extends APIError {
+  override name = 'RequestHeaderFieldsTooLargeError';
+  declare readonly code: APIErrorCodeOf<431>;
 }
 /**
  * 429: slow down. The SDK waits as the server asks and retries (up to 60 s of waiting per call),
@@ -199,12 +209,14 @@ const ERROR_CLASSES: Record<number, APIErrorClass> = {
   401: AuthenticationError,
   403: PermissionDeniedError,
   404: NotFoundError,
+  408: RequestTimeoutError,
   409: ConflictError,
   412: PreconditionFailedError,
   413: PayloadTooLargeError,
   415: UnsupportedMediaTypeError,
   422: UnprocessableEntityError,
   429: RateLimitError,
+  431: RequestHeaderFieldsTooLargeError,
   500: InternalServerError,
   503: InternalServerError,
 } satisfies Record<304 | ErrorStatus | OAuthErrorStatus, APIErrorClass>;
