@@ -361,7 +361,9 @@ describe('realmkit start: the heap flags of the server process (decision 0016)',
 // A PostgreSQL server to point DATABASE_URL at: the test run's, or the usual local one. CI always
 // has one; on a newcomer's machine without one, `npm test` still passes on the embedded database.
 const POSTGRES_URL = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-const postgresAvailable = process.env.CI ? true : await reachable(POSTGRES_URL.hostname, Number(POSTGRES_URL.port || 5432));
+const postgresAvailable = process.env.CI
+  ? true
+  : await reachable(POSTGRES_URL.hostname, Number(POSTGRES_URL.port || 5432));
 
 async function reachable(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -391,7 +393,7 @@ describe.skipIf(!postgresAvailable)('realmkit: DATABASE_URL naming a database th
         const run = await runRealmkit([command], {
           DATABASE_URL: missing.toString(),
           REALMKIT_DATA_DIR: dataDir,
-          REALMKIT_SECRET_KEY: 'A'.repeat(43) + '=',
+          REALMKIT_SECRET_KEY: `${'A'.repeat(43)}=`,
           PORT: '0',
         });
         expect(run.code, run.stderr).toBe(3);

@@ -231,10 +231,12 @@ describe('refusals say which claim, and what was expected', () => {
     const response = await server.call('GET', `/api/v1/${realm.name}/users`, {
       token: await forge({ claims: { aud: 'https://api.example/é"\\' } }),
     });
-    expect(response.headers.get('www-authenticate')).toContain(`error_description="This token is for https://api.example/?'?, not`);
+    expect(response.headers.get('www-authenticate')).toContain(
+      `error_description="This token is for https://api.example/?'?, not`,
+    );
   });
 
-  it("userinfo names its own audience: a Management API token there is not for the userinfo endpoint", async () => {
+  it('userinfo names its own audience: a Management API token there is not for the userinfo endpoint', async () => {
     const response = await server.call('GET', `/oauth2/${realm.name}/userinfo`, { token: await forge() });
     expect(response.status).toBe(401);
     const userinfo = `${TEST_ISSUER_URL}/oauth2/${realm.name}/userinfo`;

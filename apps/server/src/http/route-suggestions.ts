@@ -97,7 +97,8 @@ export function routeHint(method: string, path: string): string | undefined {
     for (const route of routes) {
       if (route.method !== wanted) continue;
       const cost = fit(candidate, route, words, typos);
-      if (cost !== undefined && (!best || cost + extra < best.cost)) best = { cost: cost + extra, path: filled(route, candidate) };
+      if (cost !== undefined && (!best || cost + extra < best.cost))
+        best = { cost: cost + extra, path: filled(route, candidate) };
     }
   };
   // One segment too many: a word of the API's paths (an extra `realms/`) costs less to drop than a

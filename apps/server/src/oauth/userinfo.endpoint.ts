@@ -1,8 +1,8 @@
 import { contract } from '@realmkit/contract';
 import type { RequestHandler, Response } from 'express';
 import { NotFoundError } from '../errors/api-error.ts';
-import { errorDescription } from '../http/bearer-auth.ts';
 import type { HotPathCache } from '../hot-path/hot-path.service.ts';
+import { errorDescription } from '../http/bearer-auth.ts';
 import type { Issuers } from '../oauth-protocol/issuer.ts';
 import { OAuthError } from '../oauth-protocol/oauth-error.ts';
 import { preventCaching, sendJson } from '../oauth-protocol/oauth-form.ts';
@@ -17,7 +17,10 @@ export interface UserinfoDeps {
 
 /** RFC 6750 §3: the error in `WWW-Authenticate`, and in the body as every OAuth error of Realmkit. */
 function refuse(res: Response, error: OAuthError): void {
-  res.setHeader('WWW-Authenticate', `Bearer error="${error.code}", error_description="${errorDescription(error.message)}"`);
+  res.setHeader(
+    'WWW-Authenticate',
+    `Bearer error="${error.code}", error_description="${errorDescription(error.message)}"`,
+  );
   sendJson(res, error.status, error.toBody());
 }
 
