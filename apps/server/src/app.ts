@@ -16,6 +16,7 @@ import { auditLogsRoutes } from './audit/audit-logs.routes.ts';
 import { auditTrail, auditTrailStep } from './audit/audit-trail.ts';
 import { consoleRoutes } from './console/console.routes.ts';
 import { docsRoutes } from './docs/docs.routes.ts';
+import { homeRoutes } from './docs/home.page.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { clearHotPathAfterWrites, clearHotPathStep } from './hot-path/hot-path.service.ts';
 import { accessLog } from './http/access-log.ts';
@@ -187,6 +188,7 @@ export function createApp({
   // The console's page and files need no database.
   const consolePages = consoleRoutes({ issuerUrl });
   if (consolePages) app.use(consolePages);
+  app.use(homeRoutes({ issuerUrl, console: consolePages !== undefined }));
   app.use(requestContext(services.orm));
 
   app.use(docsRoutes({ issuerUrl }));

@@ -357,3 +357,53 @@ describe('realmkit start: the heap flags of the server process (decision 0016)',
     }
   });
 });
+
+// A PostgreSQL server to point DATABASE_URL at: the test run's, or the usual local one. CI always
+// has one; on a newcomer's machine without one, `npm test` still passes on the embedded database.
+const POSTGRES_URL = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+const postgresAvailable = process.env.CI
+  ? true
+  : await reachable(POSTGRES_URL.hostname, Number(POSTGRES_URL.port || 5432));
+
+async function reachable(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: 1_000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+describe.skipIf(!postgresAvailable)('realmkit: DATABASE_URL naming a database that does not exist', () => {
+  it('is a configuration error (exit 3), one line with the createdb command that makes it', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'realmkit-cli-nodb-'));
+    const missing = new URL(POSTGRES_URL);
+    const name = `realmkit_missing_${randomUUID().slice(0, 8)}`;
+    const port = POSTGRES_URL.port || '5432';
+    missing.pathname = `/${name}`;
+    missing.port = port;
+    try {
+      for (const command of ['start', 'migrate']) {
+        const run = await runRealmkit([command], {
+          DATABASE_URL: missing.toString(),
+          REALMKIT_DATA_DIR: dataDir,
+          REALMKIT_SECRET_KEY: `${'A'.repeat(43)}=`,
+          PORT: '0',
+        });
+        expect(run.code, run.stderr).toBe(3);
+        expect(run.stderr).toMatch(new RegExp(`^realmkit ${command}: DATABASE_URL names database "${name}", .+\\n$`));
+        expect(run.stderr).toContain(`createdb -h ${POSTGRES_URL.hostname} -p ${port}`);
+        expect(run.stderr).toContain(` ${name})`);
+        expect(run.stderr).not.toContain('    at '); // no stack trace
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});

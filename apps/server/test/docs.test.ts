@@ -114,3 +114,47 @@ describe('GET /docs', () => {
     expect(response.body.error).toBe('not_found');
   });
 });
+
+describe('GET /', () => {
+  const discovery = '/oauth2/master/.well-known/openid-configuration';
+
+  it('answers a browser with a small page pointing to the console, /docs and discovery, under the API policy', async () => {
+    const response = await server.call('GET', '/', {
+      headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('vary')).toMatch(/Accept/);
+    expect(references(response.body as string)).toEqual(['/console/', '/docs', '/openapi.json', discovery]);
+    // As on every page: nothing from elsewhere, never framed; its one stylesheet by hash.
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toMatch(/style-src 'sha256-[A-Za-z0-9+/]+=*'/);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    // Each link answers.
+    for (const path of references(response.body as string)) {
+      expect(await statusOf(path, {}), path).toBe(path === '/console/' ? 302 : 200);
+    }
+  });
+
+  it('answers a script (Accept: application/json, or anything) with the same links, absolute', async () => {
+    const expected = {
+      name: 'Realmkit',
+      links: {
+        console: `${TEST_ISSUER_URL}/console/`,
+        docs: `${TEST_ISSUER_URL}/docs`,
+        openapi: `${TEST_ISSUER_URL}/openapi.json`,
+        openid_configuration: `${TEST_ISSUER_URL}${discovery}`,
+      },
+    };
+    for (const accept of ['application/json', '*/*']) {
+      const response = await server.call('GET', '/', { headers: { accept } });
+      expect(response.status, accept).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(response.body).toEqual(expected);
+      expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    }
+  });
+});

@@ -115,6 +115,23 @@ describe('HTTP behaviour shared by every route', () => {
     expect(response.body).toEqual({ error: 'not_found', message: 'No route for GET /api/v2/nothing' });
   });
 
+  it("points a 404 at the contract's closest route: an extra segment, a misspelt word, another method", async () => {
+    const hints = {
+      [`GET /api/v1/realms/${realm.name}/users`]: `did you mean GET /api/v1/${realm.name}/users?`,
+      [`POST /api/v1/realms/${realm.name}/users/u1/roles`]: `did you mean POST /api/v1/${realm.name}/users/u1/roles?`,
+      [`GET /api/v1/${realm.name}/user`]: `did you mean GET /api/v1/${realm.name}/users?`,
+      [`POST /oauth2/${realm.name}/tokens`]: `did you mean POST /oauth2/${realm.name}/token?`,
+      'DELETE /api/v1/realms': 'this path answers GET, POST',
+      [`PUT /api/v1/${realm.name}/users/u1`]: 'this path answers GET, PATCH, DELETE',
+    };
+    for (const [request, hint] of Object.entries(hints)) {
+      const [method = '', path = ''] = request.split(' ');
+      const response = await server.call(method, path, { token: admin });
+      expect(response.status, request).toBe(404);
+      expect(response.body).toEqual({ error: 'not_found', message: `No route for ${request}: ${hint}` });
+    }
+  });
+
   it('sets X-Request-Id on every response, keeping a sane incoming one', async () => {
     const generated = await server.call('GET', '/api/v2/nothing');
     expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);

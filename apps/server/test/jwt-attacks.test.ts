@@ -163,3 +163,88 @@ describe('JWT attacks', () => {
     expect(await introspection(token)).toEqual({ active: false });
   });
 });
+
+/**
+ * What a refusal says (issue 23): the claim or header at fault, what the token says, what was
+ * expected; never jose's error code. The same words in `WWW-Authenticate`'s error_description
+ * (RFC 6750 §3), which holds printable ASCII but `"` and `\`.
+ */
+describe('refusals say which claim, and what was expected', () => {
+  const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
+  // RFC 6750 §3's error_description characters: %x20-21 / %x23-5B / %x5D-7E.
+  const asciiDescription = (text: string) => text.replace(/"/g, "'").replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '?');
+  const managementApi = () => `the Management API of realm ${realm.name} (${audienceOf(realm.name)})`;
+
+  async function refusal(token: string, path = `/api/v1/${realm.name}/users`) {
+    const response = await server.call('GET', path, { token });
+    expect(response.status).toBe(401);
+    expect(response.body.error).toBe('invalid_token');
+    const message = response.body.message as string;
+    expect(message).not.toMatch(/ERR_J/);
+    expect(response.headers.get('www-authenticate')).toBe(
+      `Bearer realm="realmkit", error="invalid_token", error_description="${asciiDescription(message)}"`,
+    );
+    return message;
+  }
+
+  it('a token for another audience: "This token is for …, not the Management API of realm …"', async () => {
+    expect(await refusal(await forge({ claims: { aud: 'https://api.example' } }))).toBe(
+      `This token is for https://api.example, not ${managementApi()}`,
+    );
+    expect(await refusal(await forge({ claims: { aud: audienceOf(otherRealm.name) } }))).toBe(
+      `This token is for ${audienceOf(otherRealm.name)}, not ${managementApi()}`,
+    );
+    expect(await refusal(await forge({ claims: { aud: ['https://a.example', 'https://b.example'] } }))).toBe(
+      `This token is for https://a.example, https://b.example, not ${managementApi()}`,
+    );
+  });
+
+  it('expired, not yet valid, issued in the future: the time the token gives', async () => {
+    const exp = now() - 60;
+    expect(await refusal(await forge({ claims: { iat: exp - 300, exp } }))).toBe(
+      `The access token expired at ${iso(exp)}: get a new one`,
+    );
+    const nbf = now() + 600;
+    expect(await refusal(await forge({ claims: { nbf } }))).toBe(`The access token is not valid before ${iso(nbf)}`);
+    const iat = now() + 600;
+    expect(await refusal(await forge({ claims: { iat, exp: iat + 300 } }))).toBe(
+      `The access token's issue time (iat, ${iso(iat)}) is in the future`,
+    );
+  });
+
+  it('another issuer, a missing claim, an ID token, a realm token on another realm', async () => {
+    expect(await refusal(await forge({ claims: { iss: `https://evil.example/oauth2/${realm.name}` } }))).toBe(
+      `This token was issued by https://evil.example/oauth2/${realm.name}, not by this server (${TEST_ISSUER_URL}/oauth2/{realm})`,
+    );
+    expect(await refusal(await forge({ claims: { jti: undefined } }))).toBe('The access token has no "jti" claim');
+    expect(await refusal(await forge({ header: { typ: 'JWT' } }))).toMatch(
+      /^The token's "typ" header is JWT, not at\+jwt: only access tokens \(RFC 9068\) are accepted here/,
+    );
+    expect(await refusal(await forge(), `/api/v1/${otherRealm.name}/users`)).toBe(
+      `This token was issued by realm ${realm.name}: it manages that realm only (a master realm token manages every realm)`,
+    );
+  });
+
+  it('quotes, backslashes and non-ASCII in a claim: a well-formed header, never a 500', async () => {
+    const message = await refusal(await forge({ claims: { aud: 'https://api.example/é"\\' } }));
+    expect(message).toBe(`This token is for https://api.example/é"\\, not ${managementApi()}`);
+    const response = await server.call('GET', `/api/v1/${realm.name}/users`, {
+      token: await forge({ claims: { aud: 'https://api.example/é"\\' } }),
+    });
+    expect(response.headers.get('www-authenticate')).toContain(
+      `error_description="This token is for https://api.example/?'?, not`,
+    );
+  });
+
+  it('userinfo names its own audience: a Management API token there is not for the userinfo endpoint', async () => {
+    const response = await server.call('GET', `/oauth2/${realm.name}/userinfo`, { token: await forge() });
+    expect(response.status).toBe(401);
+    const userinfo = `${TEST_ISSUER_URL}/oauth2/${realm.name}/userinfo`;
+    expect(response.body.error_description).toBe(
+      `This token is for ${audienceOf(realm.name)}, not the userinfo endpoint of realm ${realm.name} (${userinfo})`,
+    );
+    expect(response.headers.get('www-authenticate')).toBe(
+      `Bearer error="invalid_token", error_description="${response.body.error_description}"`,
+    );
+  });
+});

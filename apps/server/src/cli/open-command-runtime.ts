@@ -52,11 +52,44 @@ export function asCliError(error: unknown, config: Config): unknown {
   if (error instanceof SecretKeyMismatchError) return new CliError(error.message, EXIT.config);
   if (error instanceof DataDirInUseError) return new CliError(error.message);
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === '3D000' || code === '28P01') {
+  // 3D000 invalid_catalog_name: the server answered, the database is not there. A setting to fix
+  // (or a database to create), not an outage: a configuration error, with the command that makes it.
+  if (code === '3D000') return new CliError(missingDatabase(config.databaseUrl), EXIT.config);
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === '28P01') {
     return new CliError(`cannot reach the database at ${redactUrl(config.databaseUrl)}: ${(error as Error).message}`);
   }
   if (code === 'EADDRINUSE') return new CliError(`port ${config.port} is in use: set PORT to a free port`);
   return error;
+}
+
+/**
+ * What to do about DATABASE_URL naming a database its server does not have: create it with
+ * PostgreSQL's `createdb`, with the URL's host, port and user, or point DATABASE_URL elsewhere.
+ */
+function missingDatabase(url: string | undefined): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = url === undefined ? undefined : new URL(url);
+  } catch {
+    // Unparsable URLs never get this far (the driver refuses them first); say it plainly anyway.
+  }
+  const name = parsed ? decodeURIComponent(parsed.pathname.slice(1)) : '';
+  if (!parsed || !name) {
+    return 'DATABASE_URL names a database that does not exist: create it, or set DATABASE_URL to one that does';
+  }
+  const options = [
+    parsed.hostname ? `-h ${parsed.hostname}` : '',
+    parsed.port ? `-p ${parsed.port}` : '',
+    parsed.username ? `-U ${decodeURIComponent(parsed.username)}` : '',
+  ].filter(Boolean);
+  const createdb = ['createdb', ...options, shellWord(name)].join(' ');
+  const server = parsed.host || 'its server';
+  return `DATABASE_URL names database "${name}", which does not exist on ${server}: create it (${createdb}), or set DATABASE_URL to an existing database`;
+}
+
+/** `word` as one shell word: quoted when it holds anything but the characters of a plain name. */
+function shellWord(word: string): string {
+  return /^[A-Za-z0-9_.-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 }
 
 /** The URL without its password, for messages. */

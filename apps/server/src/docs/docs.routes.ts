@@ -2,7 +2,7 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateOpenApi } from '@realmkit/contract';
+import { DOCS_PATH, generateOpenApi, OPENAPI_DOCUMENT_PATH } from '@realmkit/contract';
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import { contentHash, type StaticAsset, sendStaticAsset, staticAsset } from '../http/static-asset.ts';
 
@@ -20,7 +20,6 @@ import { contentHash, type StaticAsset, sendStaticAsset, staticAsset } from '../
  * deriving it) for its whole life.
  */
 
-const DOCS_PATH = '/docs';
 const ASSETS_PATH = `${DOCS_PATH}/assets`;
 /** The file name scripts/vendor-docs-assets.mjs gives Scalar's bundle in the package's `assets/`. */
 const VENDORED_SCALAR_BUNDLE = 'scalar-api-reference.standalone.js';
@@ -62,7 +61,7 @@ function scalarBundleFile(): string {
  * developer toolbar; every tag open, so that the sidebar lists all operations.
  */
 const scalarConfiguration = {
-  url: '/openapi.json',
+  url: OPENAPI_DOCUMENT_PATH,
   withDefaultFonts: false,
   telemetry: false,
   agent: { disabled: true },
@@ -136,7 +135,7 @@ export function docsRoutes({ issuerUrl }: DocsOptions): Router {
   let html: string | undefined;
   const router = Router();
 
-  router.get('/openapi.json', (_req, res) => {
+  router.get(OPENAPI_DOCUMENT_PATH, (_req, res) => {
     openApiDocument ??= JSON.stringify(generateOpenApi({ serverUrl: issuerUrl }));
     res.type('application/json').send(openApiDocument);
   });

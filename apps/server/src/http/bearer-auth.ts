@@ -29,10 +29,19 @@ export interface BearerAuthOptions {
 
 const AUTH_REALM = 'realmkit';
 
+/**
+ * `text` as an `error_description` (RFC 6750 §3): printable ASCII but `"` and `\`. The message a
+ * refusal gives may quote a token's claims: a quote becomes `'`, anything else outside the set `?`,
+ * so the header stays well-formed (and Node never refuses to send it).
+ */
+export function errorDescription(text: string): string {
+  return text.replace(/"/g, "'").replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '?');
+}
+
 export function invalidToken(message: string): ApiError {
   return new ApiError(401, message, {
     headers: {
-      'WWW-Authenticate': `Bearer realm="${AUTH_REALM}", error="invalid_token", error_description="${message.replace(/"/g, "'")}"`,
+      'WWW-Authenticate': `Bearer realm="${AUTH_REALM}", error="invalid_token", error_description="${errorDescription(message)}"`,
     },
   });
 }
@@ -87,9 +96,7 @@ async function authorizedRealm(options: BearerAuthOptions, principal: Principal,
   if (!principal.isMaster) {
     // A realm's own token: the path must name that realm, by id or name. Anything else is a
     // token for another audience (RFC 6750 invalid_token), and says nothing about other realms.
-    if (ref !== principal.realmId && ref !== principal.realmName) {
-      throw invalidToken('The token was not issued for this realm');
-    }
+    if (ref !== principal.realmId && ref !== principal.realmName) throw notThisRealm(principal);
     return { id: principal.realmId, name: principal.realmName };
   }
   const realm = await options.findRealm(ref);
@@ -102,9 +109,14 @@ async function authorizedRealm(options: BearerAuthOptions, principal: Principal,
  * realm's own token manages that realm only (401, as for a path naming another realm).
  */
 export function assertManages(principal: Principal, realm: TargetRealm): void {
-  if (!principal.isMaster && principal.realmId !== realm.id) {
-    throw invalidToken('The token was not issued for this realm');
-  }
+  if (!principal.isMaster && principal.realmId !== realm.id) throw notThisRealm(principal);
+}
+
+/** A realm's own token used on another realm: says whose it is, and nothing of the realm it named. */
+function notThisRealm(principal: Principal): ApiError {
+  return invalidToken(
+    `This token was issued by realm ${principal.realmName}: it manages that realm only (a master realm token manages every realm)`,
+  );
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from '../db/database-unavailable.ts';
 import { isRealmGone } from '../db/realm-foreign-key.ts';
 import { ApiError, type ErrorDetail, NotFoundError, ServiceUnavailableError } from '../errors/api-error.ts';
+import { routeHint } from './route-suggestions.ts';
 
 interface Issue {
   readonly path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>;
@@ -102,9 +103,13 @@ export function toApiError(error: unknown, realm?: string): ApiError | undefined
   return undefined;
 }
 
-/** 404 in the error shape for every path no route serves. */
+/**
+ * 404 in the error shape for every path no route serves, pointing at the route the client most
+ * likely meant, when one of the contract's is close (http/route-suggestions.ts).
+ */
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(new ApiError(404, `No route for ${req.method} ${req.path}`));
+  const hint = routeHint(req.method, req.path);
+  next(new ApiError(404, `No route for ${req.method} ${req.path}${hint ? `: ${hint}` : ''}`));
 };
 
 /**

@@ -7,6 +7,7 @@ import { invalidToken, type Principal } from '../http/bearer-auth.ts';
 import type { SigningKeyService } from '../keys/signing-key.service.ts';
 import type { Issuers } from '../oauth-protocol/issuer.ts';
 import type { ActiveUser, UserService } from '../users/user.service.ts';
+import { refusalMessage, shown as refusedValue } from './access-token-refusals.ts';
 import type { TokenStoreService } from './token-store.service.ts';
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
@@ -57,6 +58,13 @@ interface VerifiedToken {
   until: number;
   /** The hot-path cache's generation when verified: a write on this instance forgets the token. */
   generation: number;
+}
+
+/** The audience a token must carry (RFC 8707 indicator), and what it is, for refusals. */
+export interface Audience {
+  url: string;
+  /** For a person: "the Management API of realm acme". */
+  name: string;
 }
 
 /** Why a token is refused; the Management API says it in its 401, introspection never does. */
@@ -143,11 +151,23 @@ export class AccessTokenService {
     } catch {
       throw invalidToken('The access token is malformed');
     }
-    const realmName = typeof issuer === 'string' ? this.#issuers.realmNameOf(issuer) : undefined;
+    if (typeof issuer !== 'string') throw invalidToken('The access token has no "iss" claim');
+    const realmName = this.#issuers.realmNameOf(issuer);
     const realm = realmName ? await this.#cache.realm(realmName) : null;
-    if (!realm) throw invalidToken('The access token was not issued by this server');
+    if (!realm) {
+      // The issuer picks the realm whose keys check the token: one this server does not have.
+      const issuers = this.#issuers.issuerOf('{realm}');
+      throw invalidToken(
+        realmName
+          ? `This token was issued by realm ${realmName}, which does not exist`
+          : `This token was issued by ${refusedValue(issuer)}, not by this server (${issuers})`,
+      );
+    }
     try {
-      const claims = await this.verify(realm, token, this.#issuers.managementAudienceOf(realm.name));
+      const claims = await this.verify(realm, token, {
+        url: this.#issuers.managementAudienceOf(realm.name),
+        name: `the Management API of realm ${realm.name}`,
+      });
       return {
         realmId: realm.id,
         realmName: realm.name,
@@ -168,7 +188,7 @@ export class AccessTokenService {
    * refused even before it expires: deleting an application is how an operator stops it. So is a
    * revoked token (RFC 7009), and a user's token once the user is suspended or deleted.
    */
-  async verify(realm: { id: string; name: string }, token: string, audience?: string): Promise<AccessTokenClaims> {
+  async verify(realm: { id: string; name: string }, token: string, audience?: Audience): Promise<AccessTokenClaims> {
     return (await this.verifyWithUser(realm, token, audience)).claims;
   }
 
@@ -179,15 +199,16 @@ export class AccessTokenService {
   async verifyWithUser(
     realm: { id: string; name: string },
     token: string,
-    audience?: string,
+    audience?: Audience,
   ): Promise<{ claims: AccessTokenClaims; user: ActiveUser | null }> {
     const { keySet, algorithms } = await this.#keys.verificationKeys(realm.id);
+    const issuer = this.#issuers.issuerOf(realm.name);
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, keySet, {
         algorithms,
-        issuer: this.#issuers.issuerOf(realm.name),
-        ...(audience === undefined ? {} : { audience }),
+        issuer,
+        ...(audience === undefined ? {} : { audience: audience.url }),
         typ: ACCESS_TOKEN_TYPE,
         clockTolerance: CLOCK_TOLERANCE_S,
         currentDate: new Date(this.#clock()),
@@ -196,9 +217,9 @@ export class AccessTokenService {
         requiredClaims: ['exp', 'iat', 'jti', 'sub', 'client_id'],
       }));
     } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) throw new InvalidAccessToken('The access token has expired');
       if (error instanceof joseErrors.JOSEError) {
-        throw new InvalidAccessToken(`The access token is invalid (${error.code})`);
+        const expected = { realm: realm.name, issuer, audience, algorithms, type: ACCESS_TOKEN_TYPE };
+        throw new InvalidAccessToken(refusalMessage(error, token, expected));
       }
       throw error;
     }

@@ -2,6 +2,7 @@ import { contract } from '@realmkit/contract';
 import type { RequestHandler, Response } from 'express';
 import { NotFoundError } from '../errors/api-error.ts';
 import type { HotPathCache } from '../hot-path/hot-path.service.ts';
+import { errorDescription } from '../http/bearer-auth.ts';
 import type { Issuers } from '../oauth-protocol/issuer.ts';
 import { OAuthError } from '../oauth-protocol/oauth-error.ts';
 import { preventCaching, sendJson } from '../oauth-protocol/oauth-form.ts';
@@ -16,8 +17,10 @@ export interface UserinfoDeps {
 
 /** RFC 6750 §3: the error in `WWW-Authenticate`, and in the body as every OAuth error of Realmkit. */
 function refuse(res: Response, error: OAuthError): void {
-  const description = error.message.replace(/["\\]/g, '');
-  res.setHeader('WWW-Authenticate', `Bearer error="${error.code}", error_description="${description}"`);
+  res.setHeader(
+    'WWW-Authenticate',
+    `Bearer error="${error.code}", error_description="${errorDescription(error.message)}"`,
+  );
   sendJson(res, error.status, error.toBody());
 }
 
@@ -34,7 +37,10 @@ export function userinfoEndpoint(deps: UserinfoDeps): RequestHandler {
       if (!realm) throw new NotFoundError(`Realm ${req.params.realm} not found`);
       const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(req.get('authorization') ?? '');
       if (!match?.[1]) throw new OAuthError('invalid_token', 'Send the access token as Authorization: Bearer');
-      const audience = deps.issuers.urlOf(contract.oauth.userinfo.path, realm.name);
+      const audience = {
+        url: deps.issuers.urlOf(contract.oauth.userinfo.path, realm.name),
+        name: `the userinfo endpoint of realm ${realm.name}`,
+      };
       let verified: Awaited<ReturnType<AccessTokenService['verifyWithUser']>>;
       try {
         verified = await deps.tokens.verifyWithUser(realm, match[1], audience);

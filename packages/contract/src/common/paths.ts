@@ -13,6 +13,14 @@ export const REALM_API_PATH = '/api/v1/:realm';
 /** The realms API (master-realm tokens). */
 export const REALMS_API_PATH = '/api/v1/realms';
 
+/**
+ * The server's own pages, outside ts-rest: the API reference (rendered from the OpenAPI document
+ * the contract derives), that document, and the home page at `/` that points to them.
+ */
+export const HOME_PATH = '/';
+export const DOCS_PATH = '/docs';
+export const OPENAPI_DOCUMENT_PATH = '/openapi.json';
+
 /** The page a verification email links to (`?token=...`); served by the server, outside ts-rest. */
 export const VERIFY_EMAIL_PAGE_PATH = '/verify-email';
 
