@@ -1,10 +1,10 @@
 import { contract, DPOP_HEADER, DPOP_NONCE_HEADER } from '@realmkit/contract';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Application } from '../applications/application.entity.ts';
-import type { Realm } from '../realms/realm.entity.ts';
 import { DpopError, type DpopProof } from '../oauth-protocol/dpop.ts';
 import { OAuthError } from '../oauth-protocol/oauth-error.ts';
 import { param, sendJson } from '../oauth-protocol/oauth-form.ts';
+import type { Realm } from '../realms/realm.entity.ts';
 import { authenticateClient, type ClientVerifier, clientsThrough } from './client-auth/index.ts';
 import { type GrantServices, grantOf } from './grants/index.ts';
 import { oauthFormEndpoint } from './oauth-endpoint.ts';

@@ -15,9 +15,10 @@ export const DPOP_PROOF_TYPE = 'dpop+jwt';
 
 /**
  * What a proof may be signed with (§4.2, listed in discovery as `dpop_signing_alg_values_supported`):
- * asymmetric algorithms only, ES256 first, as clients default to it.
+ * asymmetric algorithms only, ES256 first, as clients default to it; Ed25519 under both its names
+ * (`EdDSA`, and RFC 9864's fully specified `Ed25519`, which the `dpop` package sends).
  */
-export const DPOP_SIGNING_ALGORITHMS = ['ES256', 'EdDSA', 'PS256', 'RS256'] as const;
+export const DPOP_SIGNING_ALGORITHMS = ['ES256', 'EdDSA', 'Ed25519', 'PS256', 'RS256'] as const;
 export type DpopSigningAlgorithm = (typeof DPOP_SIGNING_ALGORITHMS)[number];
 
 /**

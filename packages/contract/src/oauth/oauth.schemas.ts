@@ -142,7 +142,9 @@ export const IntrospectionResponse = z
     aud: z.string().optional(),
     iss: z.string().optional(),
     jti: z.string().optional(),
-    cnf: Confirmation.optional().meta({ description: 'A DPoP-bound token: the thumbprint of its key (RFC 9449 §6.2).' }),
+    cnf: Confirmation.optional().meta({
+      description: 'A DPoP-bound token: the thumbprint of its key (RFC 9449 §6.2).',
+    }),
   })
   .meta({
     id: 'IntrospectionResponse',

@@ -25,7 +25,9 @@ export async function handler({
   if (rotation.status === 'wrong_key') {
     throw new OAuthError(
       'invalid_dpop_proof',
-      dpop ? 'The refresh token is bound to another DPoP key' : 'The refresh token is bound to a DPoP key: send a proof',
+      dpop
+        ? 'The refresh token is bound to another DPoP key'
+        : 'The refresh token is bound to a DPoP key: send a proof',
     );
   }
   if (rotation.status === 'reused') {

@@ -5,10 +5,10 @@ import {
   USERINFO_ACCESS_TOKEN_TTL_SECONDS,
 } from '@realmkit/contract';
 import type { Application } from '../../applications/application.entity.ts';
+import type { DpopProof } from '../../oauth-protocol/dpop.ts';
 import { OAuthError } from '../../oauth-protocol/oauth-error.ts';
 import type { ActiveUser } from '../../users/user.service.ts';
 import { oidcScopesOf } from '../user-claims.ts';
-import type { DpopProof } from '../../oauth-protocol/dpop.ts';
 import { type GrantServices, tokenTypeOf } from './grant.ts';
 
 /** A user's grant to a client, as a code or a refresh token carries it. */
