@@ -226,7 +226,7 @@ export function createApp({
   app.use(notModified);
   // What every route of the contract runs once ts-rest matched it, before its handler.
   const authenticate = bearerAuth({
-    authenticate: (token) => services.accessTokens.verifyManagementToken(token),
+    authenticate: (presented) => services.accessTokens.verifyManagementToken(presented),
     findRealm: (ref) => services.hotPath.realm(ref),
   });
   const afterAuthentication = [

@@ -13,8 +13,10 @@ import { AccessTokenService } from './oauth/access-tokens.ts';
 import { DatabaseReplayStore } from './oauth/assertion-replay.ts';
 import { ClientAssertionService } from './oauth/client-assertion.service.ts';
 import type { ClientVerifier } from './oauth/client-auth/index.ts';
+import { DpopProofs } from './oauth/dpop-proofs.ts';
 import { IdTokenService } from './oauth/id-tokens.ts';
 import { TokenStoreService } from './oauth/token-store.service.ts';
+import { DpopNonces, DpopVerifier } from './oauth-protocol/dpop.ts';
 import { Issuers } from './oauth-protocol/issuer.ts';
 import { RemoteKeys } from './outbound/remote-keys.ts';
 import { createSafeFetch, type Resolve } from './outbound/safe-fetch.ts';
@@ -113,7 +115,16 @@ export function createServices(
     issuers,
     signingKeys,
     hotPath,
-    accessTokens: new AccessTokenService(signingKeys, hotPath, issuers, clock, { store: tokenStore, users }),
+    accessTokens: new AccessTokenService(signingKeys, hotPath, issuers, clock, {
+      store: tokenStore,
+      users,
+      dpop: new DpopProofs(
+        new DpopVerifier(new DpopNonces(secretKey.dpopNonceKey, clock), clock),
+        new DatabaseReplayStore(orm, 'dpop_proof_jtis'),
+        issuers,
+        clock,
+      ),
+    }),
     idTokens: new IdTokenService(signingKeys, issuers, clock),
     tokenStore,
     sessions,

@@ -27,9 +27,10 @@ afterAll(async () => {
  * needed: the test fails on a statement that is not listed, and on an entry that no longer shows.
  */
 
-/** Tables that only raw SQL reads and writes (client assertions' jtis, idempotency store, trigger-kept user counts, sessions' applications, settings). */
+/** Tables that only raw SQL reads and writes (client assertions' and DPoP proofs' jtis, idempotency store, trigger-kept user counts, sessions' applications, settings). */
 const UNMAPPED_TABLES = [
   'client_assertion_jtis',
+  'dpop_proof_jtis',
   'idempotency_keys',
   'realm_user_counts',
   'session_applications',

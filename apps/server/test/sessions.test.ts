@@ -450,7 +450,13 @@ describe('pruning', () => {
         assertionKey,
         expiresAt,
       ]);
-      list.push(code, token, jti, verification, reset, assertionKey);
+      const proofKey = randomUUID();
+      await runStatement(orm, 'insert into dpop_proof_jtis (realm_id, key_hash, expires_at) values (?, ?, ?)', [
+        realmId,
+        proofKey,
+        expiresAt,
+      ]);
+      list.push(code, token, jti, verification, reset, assertionKey, proofKey);
     }
     return ids;
   }
@@ -462,8 +468,9 @@ describe('pruning', () => {
        union all select id from refresh_tokens where id = any(?::uuid[]) union all select jti from revoked_access_tokens where jti = any(?::uuid[])
        union all select id from email_verifications where id = any(?::uuid[])
        union all select id from password_resets where id = any(?::uuid[])
-       union all select key_hash::uuid from client_assertion_jtis where key_hash = any(?::text[])`,
-      Array.from({ length: 7 }, () => `{${ids.join(',')}}`),
+       union all select key_hash::uuid from client_assertion_jtis where key_hash = any(?::text[])
+       union all select key_hash::uuid from dpop_proof_jtis where key_hash = any(?::text[])`,
+      Array.from({ length: 8 }, () => `{${ids.join(',')}}`),
     );
     return rows.map((row) => row.id).sort();
   }
@@ -482,6 +489,7 @@ describe('pruning', () => {
       email_verifications: 1,
       password_resets: 1,
       client_assertion_jtis: 1,
+      dpop_proof_jtis: 1,
     });
     expect(await remaining(ids.expired)).toEqual([]);
     expect(await remaining(ids.live)).toEqual([...ids.live].sort());

@@ -19,6 +19,7 @@ export * from './common/scopes.ts';
 export * from './contract.ts';
 export * from './health/health.contract.ts';
 export * from './health/health.schemas.ts';
+export * from './oauth/dpop.ts';
 export * from './oauth/oauth.contract.ts';
 export * from './oauth/oauth.schemas.ts';
 export * from './oauth/oauth-errors.ts';

@@ -23,7 +23,7 @@ describe('API_ERRORS', () => {
 });
 
 describe('OAUTH_ERRORS', () => {
-  it('gives the statuses of RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, and 429 to rate_limited', () => {
+  it('gives the statuses of RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, RFC 9449 §5, and 429 to rate_limited', () => {
     expect(Object.fromEntries(OAUTH_ERROR_CODES.map((code) => [code, OAUTH_ERRORS[code].status]))).toEqual({
       invalid_request: 400,
       invalid_client: 401,
@@ -37,6 +37,8 @@ describe('OAUTH_ERRORS', () => {
       insufficient_scope: 403,
       invalid_scope: 400,
       invalid_target: 400,
+      invalid_dpop_proof: 400,
+      use_dpop_nonce: 400,
       rate_limited: 429,
       server_error: 500,
     });

@@ -116,8 +116,10 @@ describe('error codes, typed by the contract', () => {
     expectTypeOf<UnprocessableEntityError['code']>().toEqualTypeOf<
       'validation_failed' | 'invalid_credentials' | 'read_only' | 'idempotency_key_reused' | 'http_422'
     >();
-    // The token endpoint's RFC 6749 codes too: the SDK gets its token there.
-    expectTypeOf<AuthenticationError['code']>().toEqualTypeOf<'invalid_token' | 'invalid_client' | 'http_401'>();
+    // The token endpoint's RFC 6749 codes too: the SDK gets its token there. And RFC 9449's at a resource.
+    expectTypeOf<AuthenticationError['code']>().toEqualTypeOf<
+      'invalid_token' | 'invalid_dpop_proof' | 'use_dpop_nonce' | 'invalid_client' | 'http_401'
+    >();
     expectTypeOf<RateLimitError['code']>().toEqualTypeOf<'rate_limited' | 'http_429'>();
     expectTypeOf<BadRequestError['code']>().toExtend<APIErrorCode>();
     expectTypeOf<'invalid_scope' | 'invalid_grant' | 'invalid_request'>().toExtend<BadRequestError['code']>();

@@ -28,6 +28,10 @@ export const ApplicationEntity = defineEntity({
     jwks: p.json<ClientJwks>().nullable(),
     /** RFC 7591 `jwks_uri`: where it publishes them instead (never both). */
     jwksUri: p.text().nullable(),
+    /** RFC 9449 §5.2 `dpop_bound_access_tokens`: every token request of this client must carry a DPoP proof. */
+    dpopBoundAccessTokens: p.boolean().default(false),
+    /** Whether this client's DPoP proofs must carry a server nonce (RFC 9449 §8), whatever its realm asks. */
+    requireDpopNonce: p.boolean().default(false),
     ...versionAndTimestamps(),
   },
   checks: [{ name: 'applications_one_key_source', expression: 'jwks is null or jwks_uri is null' }],

@@ -19,6 +19,8 @@ export function presentApplication(application: Application): ApplicationBody {
     token_endpoint_auth_method: application.tokenEndpointAuthMethod,
     jwks: application.jwks ?? null,
     jwks_uri: application.jwksUri ?? null,
+    dpop_bound_access_tokens: application.dpopBoundAccessTokens,
+    require_dpop_nonce: application.requireDpopNonce,
     created_at: application.createdAt.toISOString(),
     updated_at: application.updatedAt.toISOString(),
   };

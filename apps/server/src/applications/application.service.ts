@@ -221,6 +221,8 @@ export class ApplicationService {
       postLogoutRedirectUris,
       ...settings,
       ...keys,
+      dpopBoundAccessTokens: input.dpop_bound_access_tokens ?? false,
+      requireDpopNonce: input.require_dpop_nonce ?? false,
     });
     await this.#orm.em.flush();
     return { application, clientSecret };
@@ -246,6 +248,10 @@ export class ApplicationService {
         const current = { jwks: application.jwks ?? null, jwksUri: application.jwksUri ?? null };
         Object.assign(application, checkedKeys(application.type, input, current, this.#outbound));
       }
+      if (input.dpop_bound_access_tokens !== undefined) {
+        application.dpopBoundAccessTokens = input.dpop_bound_access_tokens;
+      }
+      if (input.require_dpop_nonce !== undefined) application.requireDpopNonce = input.require_dpop_nonce;
       if (input.name !== undefined) application.name = input.name;
       if (input.description !== undefined) application.description = input.description;
     });

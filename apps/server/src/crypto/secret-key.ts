@@ -23,6 +23,8 @@ export class SecretKey {
   readonly idempotencyFingerprintKey: Buffer;
   /** AES-256-GCM key for what a sign-in page carries between its form and its post (the authorization request). */
   readonly signInFormKey: Buffer;
+  /** HMAC-SHA-256 key for DPoP server nonces (RFC 9449 §8), the same on every instance. */
+  readonly dpopNonceKey: Buffer;
   /** Identifies the key without revealing it; stored in the database to catch a mismatch. */
   readonly fingerprint: string;
 
@@ -35,6 +37,7 @@ export class SecretKey {
     this.idempotencyResponseKey = derive(root, 'realmkit/idempotency-response-encryption/v1');
     this.idempotencyFingerprintKey = derive(root, 'realmkit/idempotency-fingerprint/v1');
     this.signInFormKey = derive(root, 'realmkit/sign-in-form/v1');
+    this.dpopNonceKey = derive(root, 'realmkit/dpop-nonce/v1');
     this.fingerprint = createHmac('sha256', derive(root, 'realmkit/fingerprint/v1')).update('realmkit').digest('hex');
   }
 

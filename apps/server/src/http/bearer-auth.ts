@@ -1,5 +1,12 @@
-import { ERROR_MESSAGES, type RouteMetadata } from '@realmkit/contract';
-import type { RequestHandler, Response } from 'express';
+import {
+  DPOP_HEADER,
+  DPOP_NONCE_HEADER,
+  DPOP_SCHEME,
+  DPOP_SIGNING_ALGORITHMS,
+  ERROR_MESSAGES,
+  type RouteMetadata,
+} from '@realmkit/contract';
+import type { Request, RequestHandler, Response } from 'express';
 import { ApiError } from '../errors/api-error.ts';
 
 /** Who is calling: the client of a verified access token, and the user it acts for, if any. */
@@ -20,9 +27,23 @@ export interface TargetRealm {
   readonly name: string;
 }
 
+/**
+ * An access token as a request presents it: as a bearer token (RFC 6750 §2.1), or DPoP-bound with
+ * the proof of its key (RFC 9449 §7.1), and what that proof must be for.
+ */
+export interface PresentedToken {
+  scheme: 'Bearer' | typeof DPOP_SCHEME;
+  token: string;
+  /** The `DPoP` header, when sent. */
+  proof: string | undefined;
+  method: string;
+  /** The path the request was sent to, without its query: with the public base URL, a proof's `htu`. */
+  path: string;
+}
+
 export interface BearerAuthOptions {
   /** Verifies an access token for the Management API; throws a 401 {@link ApiError} if it is not one. */
-  authenticate(token: string): Promise<Principal>;
+  authenticate(presented: PresentedToken): Promise<Principal>;
   /** Finds a realm by UUID or name. */
   findRealm(ref: string): Promise<TargetRealm | null>;
 }
@@ -38,10 +59,32 @@ export function errorDescription(text: string): string {
   return text.replace(/"/g, "'").replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '?');
 }
 
+/** RFC 9449 §7.1: the DPoP challenge names the algorithms a proof may use. */
+const DPOP_CHALLENGE = `${DPOP_SCHEME} algs="${DPOP_SIGNING_ALGORITHMS.join(' ')}"`;
+
 export function invalidToken(message: string): ApiError {
   return new ApiError(401, message, {
     headers: {
       'WWW-Authenticate': `Bearer realm="${AUTH_REALM}", error="invalid_token", error_description="${errorDescription(message)}"`,
+    },
+  });
+}
+
+/**
+ * A 401 in the DPoP scheme (RFC 9449 §7.1): a bound token without a valid proof, or a proof for
+ * another request (`invalid_dpop_proof`), a proof without the nonce asked for (`use_dpop_nonce`,
+ * with the nonce in `DPoP-Nonce`, §9), or a token not usable this way (`invalid_token`).
+ */
+export function dpopRefusal(
+  code: 'invalid_token' | 'invalid_dpop_proof' | 'use_dpop_nonce',
+  message: string,
+  nonce?: string,
+): ApiError {
+  return new ApiError(401, message, {
+    code,
+    headers: {
+      'WWW-Authenticate': `${DPOP_CHALLENGE}, error="${code}", error_description="${errorDescription(message)}"`,
+      ...(nonce ? { [DPOP_NONCE_HEADER]: nonce } : {}),
     },
   });
 }
@@ -54,15 +97,30 @@ function insufficientScope(scope: string, message: string): ApiError {
   });
 }
 
-function bearerTokenOf(header: string | undefined): string {
+/** RFC 6750 §2.1 and RFC 9449 §7.1: the scheme, then a token68. */
+const AUTHORIZATION = /^(Bearer|DPoP) +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+/**
+ * The access token `req` presents (`Authorization: Bearer` or `DPoP`), with its proof; a 401
+ * challenging both schemes when there is none.
+ */
+export function presentedTokenOf(req: Request): PresentedToken {
+  const header = req.get('authorization');
   if (!header) {
     throw new ApiError(401, ERROR_MESSAGES.missingBearerToken, {
-      headers: { 'WWW-Authenticate': `Bearer realm="${AUTH_REALM}"` },
+      headers: { 'WWW-Authenticate': `Bearer realm="${AUTH_REALM}", ${DPOP_CHALLENGE}` },
     });
   }
-  const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
-  if (!match?.[1]) throw invalidToken('The Authorization header is not a bearer token');
-  return match[1];
+  const match = AUTHORIZATION.exec(header);
+  if (!match?.[1] || !match[2]) throw invalidToken('The Authorization header is not a Bearer or DPoP token');
+  const queryAt = req.originalUrl.indexOf('?');
+  return {
+    scheme: match[1].toLowerCase() === 'dpop' ? DPOP_SCHEME : 'Bearer',
+    token: match[2],
+    proof: req.get(DPOP_HEADER),
+    method: req.method,
+    path: queryAt === -1 ? req.originalUrl : req.originalUrl.slice(0, queryAt),
+  };
 }
 
 /**
@@ -75,7 +133,7 @@ export function bearerAuth(options: BearerAuthOptions): RequestHandler {
     const metadata = (req as { tsRestRoute?: { metadata?: RouteMetadata } }).tsRestRoute?.metadata;
     if (!metadata?.scope) return next();
     try {
-      const principal = await options.authenticate(bearerTokenOf(req.get('authorization')));
+      const principal = await options.authenticate(presentedTokenOf(req));
       if (metadata.masterOnly && !principal.isMaster) {
         throw insufficientScope(metadata.scope, `This route needs a master realm token with ${metadata.scope}`);
       }

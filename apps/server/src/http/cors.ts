@@ -1,3 +1,4 @@
+import { DPOP_HEADER, DPOP_NONCE_HEADER } from '@realmkit/contract';
 import cors from 'cors';
 import type { RequestHandler } from 'express';
 
@@ -14,6 +15,8 @@ const EXPOSED_HEADERS = [
   'RateLimit-Limit',
   'RateLimit-Remaining',
   'RateLimit-Reset',
+  // RFC 9449 §8.1: a browser client must read the server's nonce to put it in its next proof.
+  DPOP_NONCE_HEADER,
 ];
 
 /**
@@ -42,7 +45,7 @@ export function oauthCors(): RequestHandler {
     origin: '*',
     credentials: false,
     methods: ['GET', 'POST'],
-    allowedHeaders: ['Authorization', 'Content-Type'],
+    allowedHeaders: ['Authorization', 'Content-Type', DPOP_HEADER],
     exposedHeaders: EXPOSED_HEADERS,
     maxAge: 600,
   });

@@ -3,11 +3,12 @@ import { MASTER_REALM, MAX_ACCESS_TOKEN_TTL } from '@realmkit/contract';
 import { decodeJwt, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
 import type { Clock } from '../clock/clock.ts';
 import type { HotPathCache } from '../hot-path/hot-path.service.ts';
-import { invalidToken, type Principal } from '../http/bearer-auth.ts';
+import { invalidToken, type PresentedToken, type Principal } from '../http/bearer-auth.ts';
 import type { SigningKeyService } from '../keys/signing-key.service.ts';
 import type { Issuers } from '../oauth-protocol/issuer.ts';
 import type { ActiveUser, UserService } from '../users/user.service.ts';
 import { refusalMessage, shown as refusedValue } from './access-token-refusals.ts';
+import type { DpopProofs, DpopRealm } from './dpop-proofs.ts';
 import type { TokenStoreService } from './token-store.service.ts';
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
@@ -27,6 +28,8 @@ export interface IssueRequest {
   audience: string;
   scopes: readonly string[];
   ttlSeconds: number;
+  /** The DPoP key the token is bound to (RFC 9449 §6.1: `cnf.jkt`), when the request carried a proof. */
+  dpopJkt?: string | undefined;
 }
 
 /** The claims of an access token that verified, as Realmkit issues them (RFC 9068). */
@@ -39,6 +42,14 @@ export interface AccessTokenClaims extends JWTPayload {
   jti: string;
   client_id: string;
   scope: string;
+  /** RFC 7800 confirmation: the DPoP key a bound token needs a proof of (RFC 9449 §6.1). */
+  cnf?: { jkt?: unknown };
+}
+
+/** The thumbprint of the DPoP key a token is bound to, if it is bound. */
+export function boundKeyOf(claims: Pick<AccessTokenClaims, 'cnf'>): string | undefined {
+  const jkt = claims.cnf?.jkt;
+  return typeof jkt === 'string' ? jkt : undefined;
 }
 
 /** Whether a token acts for a user (a sign-in) rather than for its client (client_credentials, `sub` = `client_id`). */
@@ -51,6 +62,9 @@ const MAX_VERIFIED_TOKENS = 10_000;
 
 interface VerifiedToken {
   principal: Principal;
+  /** What a DPoP proof is checked against on every use: the realm's demands, the token's key. */
+  realm: DpopRealm;
+  jkt: string | undefined;
   /**
    * Epoch ms: the end of the cache interval. Shorter than the clock tolerance, so a token is never
    * taken for longer past its `exp` than a fresh verification would take it.
@@ -91,13 +105,18 @@ export class AccessTokenService {
 
   readonly #store: Pick<TokenStoreService, 'isAccessTokenRevoked'>;
   readonly #users: Pick<UserService, 'findActive'>;
+  readonly #dpop: DpopProofs;
 
   constructor(
     keys: SigningKeyService,
     cache: HotPathCache,
     issuers: Issuers,
     clock: Clock,
-    lookups: { store: Pick<TokenStoreService, 'isAccessTokenRevoked'>; users: Pick<UserService, 'findActive'> },
+    lookups: {
+      store: Pick<TokenStoreService, 'isAccessTokenRevoked'>;
+      users: Pick<UserService, 'findActive'>;
+      dpop: DpopProofs;
+    },
   ) {
     this.#keys = keys;
     this.#cache = cache;
@@ -105,6 +124,12 @@ export class AccessTokenService {
     this.#clock = clock;
     this.#store = lookups.store;
     this.#users = lookups.users;
+    this.#dpop = lookups.dpop;
+  }
+
+  /** DPoP proofs, checked at the token endpoint and at every resource. */
+  get dpop(): DpopProofs {
+    return this.#dpop;
   }
 
   async issue(request: IssueRequest): Promise<string> {
@@ -121,6 +146,7 @@ export class AccessTokenService {
         jti: request.jti ?? randomUUID(),
         client_id: request.clientId,
         scope: request.scopes.join(' '),
+        ...(request.dpopJkt ? { cnf: { jkt: request.dpopJkt } } : {}),
       },
       request.ttlSeconds,
     );
@@ -129,22 +155,26 @@ export class AccessTokenService {
   /**
    * Verifies a token presented to the Management API: signature by a published key of the
    * issuing realm, algorithm pinned to those keys', `typ`, issuer, audience (the realm's
-   * Management API), expiry, not-before and issue time, and an application that still exists.
-   * Throws a 401 `invalid_token` otherwise.
+   * Management API), expiry, not-before and issue time, and an application that still exists; and
+   * for a DPoP-bound token, a proof of its key for this request (RFC 9449 §7), on every use.
+   * Throws a 401 `invalid_token` (or a DPoP refusal) otherwise.
    */
-  async verifyManagementToken(token: string): Promise<Principal> {
+  async verifyManagementToken(presented: PresentedToken): Promise<Principal> {
+    const { token } = presented;
     const now = this.#clock();
-    const known = this.#verified.get(token);
-    if (known && known.generation === this.#cache.generation && now < known.until) return known.principal;
-    const generation = this.#cache.generation;
-    const freshUntil = this.#cache.freshUntil();
-    const principal = await this.#verifyManagementToken(token);
-    if (this.#verified.size >= MAX_VERIFIED_TOKENS) this.#verified.clear();
-    this.#verified.set(token, { principal, until: freshUntil, generation });
-    return principal;
+    let verified = this.#verified.get(token);
+    if (!verified || verified.generation !== this.#cache.generation || now >= verified.until) {
+      const generation = this.#cache.generation;
+      const freshUntil = this.#cache.freshUntil();
+      verified = { ...(await this.#verifyManagementToken(token)), until: freshUntil, generation };
+      if (this.#verified.size >= MAX_VERIFIED_TOKENS) this.#verified.clear();
+      this.#verified.set(token, verified);
+    }
+    await this.#dpop.checkBinding(verified.realm, verified.jkt, presented);
+    return verified.principal;
   }
 
-  async #verifyManagementToken(token: string): Promise<Principal> {
+  async #verifyManagementToken(token: string): Promise<Pick<VerifiedToken, 'principal' | 'realm' | 'jkt'>> {
     let issuer: unknown;
     try {
       issuer = decodeJwt(token).iss;
@@ -168,7 +198,7 @@ export class AccessTokenService {
         url: this.#issuers.managementAudienceOf(realm.name),
         name: `the Management API of realm ${realm.name}`,
       });
-      return {
+      const principal: Principal = {
         realmId: realm.id,
         realmName: realm.name,
         isMaster: realm.name === MASTER_REALM,
@@ -176,6 +206,7 @@ export class AccessTokenService {
         userId: isUserToken(claims) ? claims.sub : null,
         scopes: new Set(claims.scope.split(' ').filter(Boolean)),
       };
+      return { principal, realm, jkt: boundKeyOf(claims) };
     } catch (error) {
       if (error instanceof InvalidAccessToken) throw invalidToken(error.message);
       throw error;

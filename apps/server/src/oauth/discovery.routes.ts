@@ -3,6 +3,7 @@ import {
   CLIENT_ASSERTION_ALGORITHMS,
   CODE_CHALLENGE_METHODS,
   contract,
+  DPOP_SIGNING_ALGORITHMS,
   END_SESSION_PATH,
   ID_TOKEN_CLAIMS,
   OIDC_SCOPES,
@@ -53,6 +54,8 @@ export function discoveryRoutes(realms: RealmService, keys: SigningKeyService, i
         introspection_endpoint: issuers.urlOf(contract.oauth.introspect.path, realm.name),
         introspection_endpoint_auth_methods_supported: CONFIDENTIAL_CLIENT_AUTH_METHODS,
         introspection_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGORITHMS],
+        // RFC 9449 §5.1: DPoP at the token endpoint and every resource this server serves.
+        dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGORITHMS],
         scopes_supported: [...OIDC_SCOPES, ...managementScopesOf(realm.name)],
         response_types_supported: [...RESPONSE_TYPES],
         response_modes_supported: ['query'],

@@ -1,7 +1,7 @@
 import { contract, type IntrospectionResponse } from '@realmkit/contract';
 import type { Issuers } from '../oauth-protocol/issuer.ts';
 import type { ResourceService } from '../resources/resource.service.ts';
-import { type AccessTokenService, InvalidAccessToken } from './access-tokens.ts';
+import { type AccessTokenService, boundKeyOf, InvalidAccessToken } from './access-tokens.ts';
 
 export interface IntrospectionDeps {
   resources: ResourceService;
@@ -32,11 +32,14 @@ export async function introspect(
   }
   const forUserinfo = claims.aud === deps.issuers.urlOf(contract.oauth.userinfo.path, realm.name);
   if (!forUserinfo && !(await deps.resources.findTarget(realm, claims.aud))) return INACTIVE;
+  const jkt = boundKeyOf(claims);
   return {
     active: true,
     scope: claims.scope,
     client_id: claims.client_id,
-    token_type: 'Bearer',
+    // RFC 9449 §6.2: a bound token is a DPoP token, and its key's thumbprint is told.
+    token_type: jkt ? 'DPoP' : 'Bearer',
+    ...(jkt ? { cnf: { jkt } } : {}),
     exp: claims.exp,
     iat: claims.iat,
     ...(typeof claims.nbf === 'number' ? { nbf: claims.nbf } : {}),

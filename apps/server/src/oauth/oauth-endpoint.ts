@@ -5,6 +5,7 @@ import { clientAuthGuardOf } from '../oauth-protocol/client-auth-guard.ts';
 import { OAuthError } from '../oauth-protocol/oauth-error.ts';
 import { formOf, parseOAuthForm, preventCaching, sendOAuthError } from '../oauth-protocol/oauth-form.ts';
 import type { OAuthForm } from '../oauth-protocol/oauth-form-body.ts';
+import type { Realm } from '../realms/realm.entity.ts';
 import type { ClientAuthRequest } from './client-auth/index.ts';
 
 /**
@@ -14,7 +15,7 @@ import type { ClientAuthRequest } from './client-auth/index.ts';
 export interface OAuthRequest {
   req: Request;
   res: Response;
-  realm: { id: string; name: string };
+  realm: Realm;
   form: OAuthForm;
   credentials: ClientAuthRequest;
 }

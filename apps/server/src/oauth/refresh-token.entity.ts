@@ -20,6 +20,8 @@ export const RefreshTokenEntity = defineEntity({
     sessionId: p.uuid().nullable(),
     scope: p.text(),
     resource: p.text().nullable(),
+    /** A public client's refresh tokens are bound to its DPoP key, by RFC 7638 thumbprint (RFC 9449 §5). */
+    dpopJkt: p.text().nullable(),
     authTime: p.datetime(),
     createdAt: createdAt(),
     expiresAt: p.datetime(),

@@ -17,12 +17,16 @@ export interface RefreshGrant {
   scope: string;
   resource: string | null;
   authTime: Date;
+  /** The DPoP key a public client's token is bound to (RFC 9449 §5), by thumbprint. */
+  dpopJkt: string | null;
 }
 
 /** What presenting a refresh token found. */
 export type Rotation =
   | { status: 'rotated'; grant: RefreshGrant /** The new refresh token, of the same grant. */; successor: string }
   | { status: 'reused'; familyId: string }
+  /** Bound to a DPoP key (RFC 9449 §5), and presented without a proof of it: left unused. */
+  | { status: 'wrong_key' }
   | { status: 'invalid' };
 
 interface GrantRow {
@@ -34,9 +38,10 @@ interface GrantRow {
   scope: string;
   resource: string | null;
   auth_time: Date | string;
+  dpop_jkt: string | null;
 }
 
-const GRANT_COLUMNS = 'realm_id, family_id, application_id, user_id, session_id, scope, resource, auth_time';
+const GRANT_COLUMNS = 'realm_id, family_id, application_id, user_id, session_id, scope, resource, auth_time, dpop_jkt';
 
 function grantOf(row: GrantRow): RefreshGrant {
   return {
@@ -48,6 +53,7 @@ function grantOf(row: GrantRow): RefreshGrant {
     scope: row.scope,
     resource: row.resource,
     authTime: new Date(row.auth_time),
+    dpopJkt: row.dpop_jkt,
   };
 }
 
@@ -72,7 +78,7 @@ export class TokenStoreService {
     await runStatement(
       this.#orm,
       `insert into refresh_tokens (id, ${GRANT_COLUMNS}, token_hash, expires_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         newId(),
         grant.realmId,
@@ -83,6 +89,7 @@ export class TokenStoreService {
         grant.scope,
         grant.resource,
         grant.authTime,
+        grant.dpopJkt,
         digestOf(token),
         new Date(this.#clock() + REFRESH_TOKEN_TTL_SECONDS * 1000),
       ],
@@ -95,9 +102,11 @@ export class TokenStoreService {
    * one statement: of two concurrent uses one wins, and no crash can leave a used token without
    * its successor. Another client's token is left as it is (RFC 6749 §6). A token used before,
    * whose family is not revoked yet, is `reused`: the family is revoked, as a stolen token and its
-   * thief's successors can no longer be told from the real client's (RFC 9700 §4.14.2).
+   * thief's successors can no longer be told from the real client's (RFC 9700 §4.14.2). A token
+   * bound to a DPoP key is used only with a proof of that key (`dpopJkt`, RFC 9449 §5), and left
+   * unused otherwise (`wrong_key`); its successor is bound to the same key.
    */
-  async rotate(realmId: string, applicationId: string, token: string): Promise<Rotation> {
+  async rotate(realmId: string, applicationId: string, token: string, dpopJkt: string | null): Promise<Rotation> {
     const tokenHash = digestOf(token);
     const now = new Date(this.#clock());
     const successor = newSecret();
@@ -107,6 +116,7 @@ export class TokenStoreService {
          update refresh_tokens set used_at = ?
           where token_hash = ? and realm_id = ? and application_id = ?
             and used_at is null and revoked_at is null and expires_at > ?
+            and (dpop_jkt is null or dpop_jkt = ?)
           returning ${GRANT_COLUMNS}
        ), successor as (
          insert into refresh_tokens (id, ${GRANT_COLUMNS}, token_hash, expires_at)
@@ -119,21 +129,31 @@ export class TokenStoreService {
         realmId,
         applicationId,
         now,
+        dpopJkt,
         newId(),
         digestOf(successor),
         new Date(now.getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000),
       ],
     );
     if (claimed) return { status: 'rotated', grant: grantOf(claimed), successor };
-    const row = await firstRow<{ family_id: string; used_at: Date | null; revoked_at: Date | null }>(
+    const row = await firstRow<{
+      family_id: string;
+      used_at: Date | null;
+      revoked_at: Date | null;
+      expires_at: Date | string;
+      dpop_jkt: string | null;
+    }>(
       this.#orm,
-      'select family_id, used_at, revoked_at from refresh_tokens where token_hash = ? and realm_id = ? and application_id = ?',
+      `select family_id, used_at, revoked_at, expires_at, dpop_jkt from refresh_tokens
+        where token_hash = ? and realm_id = ? and application_id = ?`,
       [tokenHash, realmId, applicationId],
     );
     if (row?.used_at && !row.revoked_at) {
       await this.revokeFamily(realmId, row.family_id);
       return { status: 'reused', familyId: row.family_id };
     }
+    const live = row && !row.revoked_at && new Date(row.expires_at) > now;
+    if (live && row.dpop_jkt !== null && row.dpop_jkt !== dpopJkt) return { status: 'wrong_key' };
     return { status: 'invalid' };
   }
 

@@ -1,12 +1,12 @@
 import { contract } from '@realmkit/contract';
 import type { RequestHandler, Response } from 'express';
-import { NotFoundError } from '../errors/api-error.ts';
+import { ApiError, NotFoundError } from '../errors/api-error.ts';
 import type { HotPathCache } from '../hot-path/hot-path.service.ts';
-import { errorDescription } from '../http/bearer-auth.ts';
+import { errorDescription, presentedTokenOf } from '../http/bearer-auth.ts';
 import type { Issuers } from '../oauth-protocol/issuer.ts';
 import { OAuthError } from '../oauth-protocol/oauth-error.ts';
 import { preventCaching, sendJson } from '../oauth-protocol/oauth-form.ts';
-import { type AccessTokenService, InvalidAccessToken } from './access-tokens.ts';
+import { type AccessTokenService, boundKeyOf, InvalidAccessToken } from './access-tokens.ts';
 import { userClaims } from './user-claims.ts';
 
 export interface UserinfoDeps {
@@ -24,10 +24,17 @@ function refuse(res: Response, error: OAuthError): void {
   sendJson(res, error.status, error.toBody());
 }
 
+/** A refusal in the DPoP scheme (RFC 9449 §7.1): its challenge and nonce, and the error in the body too. */
+function refuseDpop(res: Response, error: ApiError): void {
+  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+  sendJson(res, 401, { error: error.code, error_description: error.message, message: error.message });
+}
+
 /**
- * `GET|POST /oauth2/{realm}/userinfo` (OIDC Core §5.3): the claims of the user a bearer access
- * token acts for (RFC 6750 §2.1), as its scopes release them. The token must be this realm's, for
- * the userinfo endpoint (the audience of a sign-in's token without `resource`), and hold `openid`.
+ * `GET|POST /oauth2/{realm}/userinfo` (OIDC Core §5.3): the claims of the user an access token acts
+ * for, as its scopes release them: a bearer token (RFC 6750 §2.1), or a DPoP-bound one with its
+ * proof (RFC 9449 §7). The token must be this realm's, for the userinfo endpoint (the audience of a
+ * sign-in's token without `resource`), and hold `openid`.
  */
 export function userinfoEndpoint(deps: UserinfoDeps): RequestHandler {
   return async (req, res, next) => {
@@ -35,19 +42,24 @@ export function userinfoEndpoint(deps: UserinfoDeps): RequestHandler {
     try {
       const realm = await deps.cache.realm(String(req.params.realm));
       if (!realm) throw new NotFoundError(`Realm ${req.params.realm} not found`);
-      const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(req.get('authorization') ?? '');
-      if (!match?.[1]) throw new OAuthError('invalid_token', 'Send the access token as Authorization: Bearer');
+      let presented: ReturnType<typeof presentedTokenOf>;
+      try {
+        presented = presentedTokenOf(req);
+      } catch {
+        throw new OAuthError('invalid_token', 'Send the access token as Authorization: Bearer (or DPoP)');
+      }
       const audience = {
         url: deps.issuers.urlOf(contract.oauth.userinfo.path, realm.name),
         name: `the userinfo endpoint of realm ${realm.name}`,
       };
       let verified: Awaited<ReturnType<AccessTokenService['verifyWithUser']>>;
       try {
-        verified = await deps.tokens.verifyWithUser(realm, match[1], audience);
+        verified = await deps.tokens.verifyWithUser(realm, presented.token, audience);
       } catch (error) {
         if (error instanceof InvalidAccessToken) throw new OAuthError('invalid_token', error.message);
         throw error;
       }
+      await deps.tokens.dpop.checkBinding(realm, boundKeyOf(verified.claims), presented);
       const { claims, user } = verified;
       const scopes = claims.scope.split(' ');
       if (!scopes.includes('openid'))
@@ -57,6 +69,7 @@ export function userinfoEndpoint(deps: UserinfoDeps): RequestHandler {
       sendJson(res, 200, userClaims(user, scopes));
     } catch (error) {
       if (error instanceof OAuthError) refuse(res, error);
+      else if (error instanceof ApiError && error.status === 401) refuseDpop(res, error);
       else next(error);
     }
   };

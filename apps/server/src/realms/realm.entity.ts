@@ -13,6 +13,8 @@ export const RealmEntity = defineEntity({
     signingAlgorithm: p.enum(SIGNING_ALGORITHMS).default('RS256'),
     /** Whether sign-in holds users whose email is not verified at a verification page. */
     requireVerifiedEmail: p.boolean().default(false),
+    /** Whether DPoP proofs sent to this realm must carry a server nonce (RFC 9449 §8, §9). */
+    requireDpopNonce: p.boolean().default(false),
     /** The password policy (the contract's `PasswordPolicy`): the fewest characters of a password, */
     passwordMinLength: p.integer().default(PASSWORD_MIN_LENGTH),
     /** and whether common and breached passwords are refused. */

@@ -19,12 +19,14 @@ const realmNotFound = (ref: string) => () => new NotFoundError(`Realm ${ref} not
 /** The account settings a realm is created with or changed to; those left out keep their value. */
 export interface RealmAccountSettings {
   requireVerifiedEmail?: boolean | undefined;
+  requireDpopNonce?: boolean | undefined;
   passwordPolicy?: PasswordPolicyChange | undefined;
 }
 
 /** Writes `settings` into `realm`: only the fields given, `password_policy`'s merged into the current one. */
 function applyAccountSettings(realm: Realm, settings: RealmAccountSettings): void {
   if (settings.requireVerifiedEmail !== undefined) realm.requireVerifiedEmail = settings.requireVerifiedEmail;
+  if (settings.requireDpopNonce !== undefined) realm.requireDpopNonce = settings.requireDpopNonce;
   const policy = settings.passwordPolicy;
   if (policy?.min_length !== undefined) realm.passwordMinLength = policy.min_length;
   if (policy?.refuse_breached !== undefined) realm.passwordRefuseBreached = policy.refuse_breached;

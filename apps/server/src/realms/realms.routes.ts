@@ -15,6 +15,7 @@ export function realmsRoutes(realms: RealmService) {
         displayName: body.display_name,
         signingAlgorithm: body.signing_algorithm,
         requireVerifiedEmail: body.require_verified_email,
+        requireDpopNonce: body.require_dpop_nonce,
         passwordPolicy: body.password_policy,
       });
       return { status: 201, body: { data: presentRealm(tagged(res, realm)) } };
@@ -30,6 +31,7 @@ export function realmsRoutes(realms: RealmService) {
           displayName: body.display_name,
           signingAlgorithm: body.signing_algorithm,
           requireVerifiedEmail: body.require_verified_email,
+          requireDpopNonce: body.require_dpop_nonce,
           passwordPolicy: body.password_policy,
         },
         preconditionOf(req),

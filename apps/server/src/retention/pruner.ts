@@ -28,6 +28,8 @@ export const PRUNE_RULES: readonly PruneRule[] = [
   { table: 'password_resets', where: 'expires_at <= $now' },
   // Past its `exp` an assertion is refused anyway: its jti need not be remembered.
   { table: 'client_assertion_jtis', where: 'expires_at <= $now' },
+  // Past its window a DPoP proof is refused by its iat or its nonce: its jti need not be remembered.
+  { table: 'dpop_proof_jtis', where: 'expires_at <= $now' },
 ];
 
 /** The `pg_try_advisory_lock` key every instance prunes under ("rkPr"). */

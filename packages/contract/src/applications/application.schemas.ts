@@ -59,6 +59,18 @@ const ClientJwksUri = z
     example: 'https://myapp.example.com/.well-known/jwks.json',
   });
 
+/** RFC 9449 §5.2 client metadata. */
+const DpopBoundAccessTokens = z.boolean().meta({
+  description:
+    'RFC 9449 §5.2 `dpop_bound_access_tokens`: every token request of this client must carry a DPoP proof, so all ' +
+    'its access tokens are bound to its key. Default false: a proof is optional (with one, the token is bound).',
+});
+const RequireDpopNonceForClient = z.boolean().meta({
+  description:
+    "This client's DPoP proofs must carry a server nonce (RFC 9449 §8), as when its realm sets `require_dpop_nonce`. " +
+    'Default false.',
+});
+
 const ApplicationName = z.string().trim().min(1).max(256);
 const Description = z.string().max(1024);
 
@@ -75,6 +87,8 @@ export const Application = z
     token_endpoint_auth_method: ApplicationAuthMethod,
     jwks: ClientJwks.nullable(),
     jwks_uri: ClientJwksUri.nullable(),
+    dpop_bound_access_tokens: DpopBoundAccessTokens,
+    require_dpop_nonce: RequireDpopNonceForClient,
     created_at: Timestamp,
     updated_at: Timestamp,
   })
@@ -131,6 +145,8 @@ export const CreateApplicationBody = z
     token_endpoint_auth_method: ApplicationAuthMethod.optional(),
     jwks: ClientJwks.optional(),
     jwks_uri: ClientJwksUri.optional(),
+    dpop_bound_access_tokens: DpopBoundAccessTokens.optional(),
+    require_dpop_nonce: RequireDpopNonceForClient.optional(),
   })
   .meta({
     id: 'CreateApplication',
@@ -148,6 +164,8 @@ export const UpdateApplicationBody = z
     token_endpoint_auth_method: ApplicationAuthMethod.optional(),
     jwks: ClientJwks.nullable().optional(),
     jwks_uri: ClientJwksUri.nullable().optional(),
+    dpop_bound_access_tokens: DpopBoundAccessTokens.optional(),
+    require_dpop_nonce: RequireDpopNonceForClient.optional(),
   })
   .meta({
     id: 'UpdateApplication',

@@ -23,6 +23,16 @@ export const API_ERRORS = {
     status: 401,
     description: 'The bearer token is missing, invalid or expired, or was issued for another realm.',
   },
+  invalid_dpop_proof: {
+    status: 401,
+    description:
+      'A DPoP-bound token (RFC 9449 §7) came without a valid proof: none, or one for another method, URL, token or key, ' +
+      'too old, or already used; or a bound token was sent as `Bearer`.',
+  },
+  use_dpop_nonce: {
+    status: 401,
+    description: 'Send the DPoP proof again with the nonce the `DPoP-Nonce` response header gives (RFC 9449 §9).',
+  },
   insufficient_scope: { status: 403, description: 'The token lacks the scope this operation requires.' },
   not_found: { status: 404, description: 'The realm, or an item the request names, does not exist in it.' },
   conflict: {

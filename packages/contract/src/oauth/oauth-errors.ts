@@ -7,7 +7,7 @@ export interface OAuthErrorEntry {
 /**
  * Every error the OAuth and OpenID Connect endpoints answer with: RFC 6749 §4.1.2.1's and §5.2's,
  * OIDC Core §3.1.2.6's `login_required` and `interaction_required`, RFC 6750's `invalid_token` and `insufficient_scope`
- * (userinfo), RFC 8707's `invalid_target`, and `rate_limited`
+ * (userinfo), RFC 8707's `invalid_target`, RFC 9449's `invalid_dpop_proof` and `use_dpop_nonce`, and `rate_limited`
  * (an extension code, RFC 6749 §8.5, named as in the rest of the API). RFC 6749 sets the statuses:
  * 401 for `invalid_client`, 400 for the others, 500 for `server_error`; RFC 6750 401 and 403; 429
  * for `rate_limited`. The authorization endpoint sends its errors to the redirect URI instead. The server's `OAuthError` takes its status from here, and
@@ -60,6 +60,16 @@ export const OAUTH_ERRORS = {
     description: 'The scope is malformed, or none of the requested scopes can be granted to this client',
   },
   invalid_target: { status: 400, description: 'The resource (RFC 8707) is not an API resource of this realm' },
+  invalid_dpop_proof: {
+    status: 400,
+    description:
+      'The DPoP proof (RFC 9449) is missing where the client or token requires one, malformed, signed badly, for ' +
+      'another method or URL, too old, already used, or for another key than the token is bound to',
+  },
+  use_dpop_nonce: {
+    status: 400,
+    description: 'Send the DPoP proof again with the nonce the DPoP-Nonce response header gives (RFC 9449 §8)',
+  },
   rate_limited: {
     status: 429,
     description:

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { JWT_BEARER_ASSERTION_TYPE } from '../applications/client-metadata.ts';
 import { CLIENT_ASSERTION_MAX_LENGTH } from '../common/limits.ts';
+import { DPOP_SCHEME } from './dpop.ts';
 import { OAUTH_ERROR_CODES } from './oauth-errors.ts';
 
 /** RFC 7523 §2.2 client authentication: the two form fields of `private_key_jwt` and federated credentials. */
@@ -68,10 +69,22 @@ export const TokenRequest = z
     },
   });
 
+/** RFC 7800 §3.1 `cnf` of a DPoP-bound token: the RFC 7638 thumbprint of its key (RFC 9449 §6.1). */
+export const Confirmation = z
+  .object({ jkt: z.string().meta({ description: "RFC 7638 SHA-256 thumbprint of the client's DPoP public key." }) })
+  .meta({ id: 'Confirmation' });
+
+/** `Bearer`, or `DPoP` when the request carried a DPoP proof and the token is bound to its key (RFC 9449 §5). */
+const AccessTokenType = z.enum(['Bearer', DPOP_SCHEME]);
+
 export const TokenResponse = z
   .object({
     access_token: z.string(),
-    token_type: z.literal('Bearer'),
+    token_type: AccessTokenType.meta({
+      description:
+        '`DPoP` when the request carried a DPoP proof (RFC 9449 §5): send the token as `Authorization: DPoP <token>` ' +
+        'with a proof of the same key. Else `Bearer`.',
+    }),
     expires_in: z.number().int(),
     scope: z.string(),
     id_token: z.string().optional().meta({ description: 'OpenID Connect ID token, when `openid` was granted.' }),
@@ -121,7 +134,7 @@ export const IntrospectionResponse = z
     active: z.boolean(),
     scope: z.string().optional(),
     client_id: z.string().optional(),
-    token_type: z.literal('Bearer').optional(),
+    token_type: AccessTokenType.optional(),
     exp: z.number().int().optional(),
     iat: z.number().int().optional(),
     nbf: z.number().int().optional(),
@@ -129,6 +142,9 @@ export const IntrospectionResponse = z
     aud: z.string().optional(),
     iss: z.string().optional(),
     jti: z.string().optional(),
+    cnf: Confirmation.optional().meta({
+      description: 'A DPoP-bound token: the thumbprint of its key (RFC 9449 §6.2).',
+    }),
   })
   .meta({
     id: 'IntrospectionResponse',
@@ -214,6 +230,9 @@ export const ServerMetadata = z
     introspection_endpoint: z.string(),
     introspection_endpoint_auth_methods_supported: z.array(z.string()),
     introspection_endpoint_auth_signing_alg_values_supported: z.array(z.string()),
+    dpop_signing_alg_values_supported: z
+      .array(z.string())
+      .meta({ description: 'RFC 9449 §5.1: what DPoP proofs may be signed with.' }),
     id_token_signing_alg_values_supported: z.array(z.string()).meta({
       description: "Algorithms of the realm's published keys (the active key's first): what its tokens use.",
     }),

@@ -57,6 +57,12 @@ const RequireVerifiedEmail = z.boolean().meta({
   description: 'Users whose email is not verified are held at a verification page when they sign in. Default false.',
 });
 
+const RequireDpopNonce = z.boolean().meta({
+  description:
+    'DPoP proofs (RFC 9449) sent to this realm, at its token endpoint and its Management API, must carry a nonce the ' +
+    'server gave in `DPoP-Nonce` (§8, §9): a proof made in advance cannot be used later. Default false.',
+});
+
 export const Realm = z
   .object({
     id: Id,
@@ -64,6 +70,7 @@ export const Realm = z
     display_name: z.string().nullable(),
     signing_algorithm: SigningAlgorithm.meta({ description: "Algorithm of the realm's active signing key." }),
     require_verified_email: RequireVerifiedEmail,
+    require_dpop_nonce: RequireDpopNonce,
     password_policy: PasswordPolicy,
     created_at: Timestamp,
     updated_at: Timestamp,
@@ -77,6 +84,7 @@ export const CreateRealmBody = z
     display_name: z.string().min(1).max(200).optional(),
     signing_algorithm: SigningAlgorithm.optional().meta({ description: 'Default RS256.' }),
     require_verified_email: RequireVerifiedEmail.optional(),
+    require_dpop_nonce: RequireDpopNonce.optional(),
     password_policy: PasswordPolicyChange.optional(),
   })
   .meta({ id: 'CreateRealm', example: { name: 'acme', display_name: 'Acme Inc.' } });
@@ -88,6 +96,7 @@ export const UpdateRealmBody = z
       description: 'A different algorithm rotates to a new key of it; the old key keeps verifying its tokens.',
     }),
     require_verified_email: RequireVerifiedEmail.optional(),
+    require_dpop_nonce: RequireDpopNonce.optional(),
     password_policy: PasswordPolicyChange.optional(),
   })
   .meta({

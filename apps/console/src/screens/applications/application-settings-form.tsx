@@ -4,7 +4,7 @@ import type { Application } from '@realmkit/sdk';
 import { useUpdateApplication } from '../../api/applications.ts';
 import type { Versioned } from '../../api/versioned.ts';
 import { EditPanel } from '../../components/edit-panel.tsx';
-import { TextField } from '../../components/form-fields.tsx';
+import { CheckboxField, TextField } from '../../components/form-fields.tsx';
 import { useVersionedEdit } from '../../components/use-versioned-edit.ts';
 import { useRealmName } from '../realm-context.tsx';
 import { AuthMethodField, GrantTypesField, redirects } from './client-settings.tsx';
@@ -19,6 +19,8 @@ function valuesOf(application: Application) {
     post_logout_redirect_uris: [...application.post_logout_redirect_uris],
     grant_types: [...application.grant_types],
     token_endpoint_auth_method: application.token_endpoint_auth_method,
+    dpop_bound_access_tokens: application.dpop_bound_access_tokens,
+    require_dpop_nonce: application.require_dpop_nonce,
   };
 }
 
@@ -100,6 +102,18 @@ export function ApplicationSettingsForm({
       )}
       <GrantTypesField form={form} type={type} />
       <AuthMethodField form={form} type={type} />
+      <CheckboxField
+        form={form}
+        name="dpop_bound_access_tokens"
+        label="Require DPoP (dpop_bound_access_tokens)"
+        hint="Every token request must carry a DPoP proof, so every token is bound to the client's key (RFC 9449)."
+      />
+      <CheckboxField
+        form={form}
+        name="require_dpop_nonce"
+        label="Require a server nonce in DPoP proofs"
+        hint="As the realm's setting, for this client only."
+      />
     </EditPanel>
   );
 }

@@ -23,6 +23,7 @@ function valuesOf(realm: Realm) {
   return {
     display_name: realm.display_name,
     require_verified_email: realm.require_verified_email,
+    require_dpop_nonce: realm.require_dpop_nonce,
     signing_algorithm: realm.signing_algorithm,
     password_policy: { ...realm.password_policy },
   };
@@ -94,6 +95,12 @@ export function RealmSettingsForm({
         name="password_policy.refuse_breached"
         label="Refuse common and breached passwords"
         hint="Checked offline against a list shipped with the server."
+      />
+      <CheckboxField
+        form={form}
+        name="require_dpop_nonce"
+        label="Require a server nonce in DPoP proofs"
+        hint="A DPoP proof must carry the nonce this server last gave (RFC 9449): a proof made in advance cannot be used later."
       />
     </EditPanel>
   );

@@ -17,6 +17,7 @@ export async function handler({
   client,
   params,
   services,
+  dpop,
 }: GrantContext<(typeof parameters)[number]>): Promise<TokenResponse> {
   for (const name of parameters) {
     if (!params[name]) throw new OAuthError('invalid_request', `The ${name} parameter is required`);
@@ -55,5 +56,6 @@ export async function handler({
     nonce: code.nonce,
     familyId: code.id,
     accessTokenJti: code.id,
+    dpop,
   });
 }

@@ -1,6 +1,6 @@
 import type { TokenResponse } from '@realmkit/contract';
 import { OAuthError } from '../../oauth-protocol/oauth-error.ts';
-import type { GrantContext } from './grant.ts';
+import { type GrantContext, tokenTypeOf } from './grant.ts';
 
 /** RFC 6749 §4.4.2 `scope`, RFC 8707 `resource` (default: the realm's Management API). */
 export const parameters = ['scope', 'resource'] as const;
@@ -18,6 +18,7 @@ export async function handler({
   client,
   params,
   services,
+  dpop,
 }: GrantContext<(typeof parameters)[number]>): Promise<TokenResponse> {
   // §4.4: confidential clients only. The application rules allow it to no public client; this
   // holds even for a row written around them.
@@ -44,10 +45,11 @@ export async function handler({
     audience: resource.indicator,
     scopes: granted,
     ttlSeconds: resource.accessTokenTtl,
+    dpopJkt: dpop?.jkt,
   });
   return {
     access_token: accessToken,
-    token_type: 'Bearer',
+    token_type: tokenTypeOf(dpop),
     expires_in: resource.accessTokenTtl,
     scope: granted.join(' '),
   };

@@ -1,6 +1,7 @@
 import type { TokenResponse } from '@realmkit/contract';
 import type { Application } from '../../applications/application.entity.ts';
 import type { HotPathCache } from '../../hot-path/hot-path.service.ts';
+import type { DpopProof } from '../../oauth-protocol/dpop.ts';
 import type { Issuers } from '../../oauth-protocol/issuer.ts';
 import type { RoleService } from '../../roles/role.service.ts';
 import type { AuthorizationCodeService } from '../../sign-in/authorization-code.service.ts';
@@ -31,6 +32,13 @@ export interface GrantContext<P extends string = string> {
   /** The grant's own parameters, each read once (RFC 6749 §3.2: none may repeat). */
   params: Readonly<Record<P, string | undefined>>;
   services: GrantServices;
+  /** The request's DPoP proof, verified (RFC 9449 §5): the tokens issued are bound to its key. */
+  dpop?: DpopProof | undefined;
+}
+
+/** RFC 9449 §5: `DPoP` for a token bound to the request's proof key, else `Bearer`. */
+export function tokenTypeOf(dpop: DpopProof | undefined): TokenResponse['token_type'] {
+  return dpop ? 'DPoP' : 'Bearer';
 }
 
 /**

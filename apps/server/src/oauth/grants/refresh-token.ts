@@ -16,10 +16,20 @@ export async function handler({
   client,
   params,
   services,
+  dpop,
 }: GrantContext<(typeof parameters)[number]>): Promise<TokenResponse> {
   if (!params.refresh_token) throw new OAuthError('invalid_request', 'The refresh_token parameter is required');
   // Only this client's token is used up: another client cannot spend it (§6).
-  const rotation = await services.store.rotate(realm.id, client.id, params.refresh_token);
+  // RFC 9449 §5: a refresh token bound to a key is used only with a proof of that key.
+  const rotation = await services.store.rotate(realm.id, client.id, params.refresh_token, dpop?.jkt ?? null);
+  if (rotation.status === 'wrong_key') {
+    throw new OAuthError(
+      'invalid_dpop_proof',
+      dpop
+        ? 'The refresh token is bound to another DPoP key'
+        : 'The refresh token is bound to a DPoP key: send a proof',
+    );
+  }
   if (rotation.status === 'reused') {
     throw new OAuthError('invalid_grant', 'The refresh token was already used; every token of this sign-in is revoked');
   }
@@ -48,5 +58,6 @@ export async function handler({
     nonce: null,
     familyId: grant.familyId,
     refreshToken: rotation.successor,
+    dpop,
   });
 }

@@ -5,10 +5,11 @@ import {
   USERINFO_ACCESS_TOKEN_TTL_SECONDS,
 } from '@realmkit/contract';
 import type { Application } from '../../applications/application.entity.ts';
+import type { DpopProof } from '../../oauth-protocol/dpop.ts';
 import { OAuthError } from '../../oauth-protocol/oauth-error.ts';
 import type { ActiveUser } from '../../users/user.service.ts';
 import { oidcScopesOf } from '../user-claims.ts';
-import type { GrantServices } from './grant.ts';
+import { type GrantServices, tokenTypeOf } from './grant.ts';
 
 /** A user's grant to a client, as a code or a refresh token carries it. */
 export interface UserGrant {
@@ -28,6 +29,8 @@ export interface UserGrant {
   accessTokenJti?: string;
   /** The refresh token already issued with this request (a refresh's successor); else one is issued here. */
   refreshToken?: string;
+  /** The request's DPoP proof: the access token is bound to its key, and so is a public client's refresh token. */
+  dpop?: DpopProof | undefined;
 }
 
 /**
@@ -73,6 +76,9 @@ export async function issueUserTokens(services: GrantServices, grant: UserGrant)
           scope: grant.scopes.join(' '),
           resource: grant.resource,
           authTime: grant.authTime,
+          // RFC 9449 §5: a public client's refresh token is bound to its key; a confidential
+          // client's is already bound to the client by its authentication.
+          dpopJkt: client.tokenEndpointAuthMethod === 'none' ? (grant.dpop?.jkt ?? null) : null,
         })
       : undefined);
   const [accessToken, idToken, issuedRefreshToken] = await Promise.all([
@@ -84,6 +90,7 @@ export async function issueUserTokens(services: GrantServices, grant: UserGrant)
       scopes: accessScopes,
       ttlSeconds,
       ...(grant.accessTokenJti ? { jti: grant.accessTokenJti } : {}),
+      dpopJkt: grant.dpop?.jkt,
     }),
     oidcScopes.includes('openid')
       ? services.idTokens.issue({
@@ -101,7 +108,7 @@ export async function issueUserTokens(services: GrantServices, grant: UserGrant)
   const granted = grant.resource ? [...oidcScopes, ...accessScopes] : oidcScopes;
   return {
     access_token: accessToken,
-    token_type: 'Bearer',
+    token_type: tokenTypeOf(grant.dpop),
     expires_in: ttlSeconds,
     scope: granted.join(' '),
     ...(idToken ? { id_token: idToken } : {}),
