@@ -44,5 +44,6 @@ export async function introspect(
     aud: claims.aud,
     iss: claims.iss,
     jti: claims.jti,
+    ...(claims.act === undefined ? {} : { act: claims.act }),
   };
 }

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { urlPath } from '../http/url-path.ts';
 import { OAuthError } from '../oauth-protocol/oauth-error.ts';
 import { param, sendJson } from '../oauth-protocol/oauth-form.ts';
 import { authenticateClient, type ClientVerifier, clientsThrough } from './client-auth/index.ts';
@@ -24,7 +25,7 @@ export function tokenEndpoint(
   return oauthFormEndpoint(
     services.cache,
     'token',
-    async ({ res, realm, form, credentials }) => {
+    async ({ req, res, realm, form, credentials }) => {
       const grantType = param(form, 'grant_type');
       if (!grantType) throw new OAuthError('invalid_request', 'The grant_type parameter is required');
       const grant = grantOf(grantType);
@@ -35,7 +36,14 @@ export function tokenEndpoint(
       if (!client.grantTypes.includes(grantType as (typeof client.grantTypes)[number])) {
         throw new OAuthError('unauthorized_client', `This client may not use the ${grantType} grant`);
       }
-      sendJson(res, 200, await grant.handler({ realm, client, params, services }));
+      const request = {
+        id: req.id,
+        method: req.method,
+        path: urlPath(req.originalUrl),
+        ip: req.ip ?? null,
+        userAgent: req.get('user-agent') ?? null,
+      };
+      sendJson(res, 200, await grant.handler({ realm, client, params, services, request }));
     },
     hooks.afterParse,
   );

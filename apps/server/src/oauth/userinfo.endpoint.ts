@@ -35,20 +35,21 @@ export function userinfoEndpoint(deps: UserinfoDeps): RequestHandler {
       const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(req.get('authorization') ?? '');
       if (!match?.[1]) throw new OAuthError('invalid_token', 'Send the access token as Authorization: Bearer');
       const audience = deps.issuers.urlOf(contract.oauth.userinfo.path, realm.name);
-      let verified: Awaited<ReturnType<AccessTokenService['verifyWithUser']>>;
+      let verified: Awaited<ReturnType<AccessTokenService['verifyWithSubject']>>;
       try {
-        verified = await deps.tokens.verifyWithUser(realm, match[1], audience);
+        verified = await deps.tokens.verifyWithSubject(realm, match[1], audience);
       } catch (error) {
         if (error instanceof InvalidAccessToken) throw new OAuthError('invalid_token', error.message);
         throw error;
       }
-      const { claims, user } = verified;
+      const { claims, subject } = verified;
       const scopes = claims.scope.split(' ');
       if (!scopes.includes('openid'))
         throw new OAuthError('insufficient_scope', 'The access token lacks the openid scope');
-      if (!user)
+      if (subject.kind !== 'user') {
         throw new OAuthError('invalid_token', 'The user of this access token is suspended or no longer exists');
-      sendJson(res, 200, userClaims(user, scopes));
+      }
+      sendJson(res, 200, userClaims(subject.user, scopes));
     } catch (error) {
       if (error instanceof OAuthError) refuse(res, error);
       else next(error);
