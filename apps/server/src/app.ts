@@ -12,6 +12,7 @@ import { createExpressEndpoints } from '@ts-rest/express';
 import express, { type Express, type NextFunction, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
 import { applicationsRoutes } from './applications/applications.routes.ts';
+import type { ClientEvent } from './audit/audit-log.service.ts';
 import { auditLogsRoutes } from './audit/audit-logs.routes.ts';
 import { auditTrail, auditTrailStep } from './audit/audit-trail.ts';
 import { consoleRoutes } from './console/console.routes.ts';
@@ -122,6 +123,14 @@ export function createApp({
     store: services.tokenStore,
     users: services.users,
     roles: services.roles,
+    clock: services.clock,
+    audit: {
+      record: (event: ClientEvent) => services.auditLogs.recordClientEvent(event),
+      recordLater: (event: ClientEvent) =>
+        services.auditLogs.recordClientEventLater(event, (error, entry) =>
+          logger.error({ err: error, audit: entry }, 'audit entry could not be recorded'),
+        ),
+    },
   };
   // The token endpoint's limits, and the counts of failed client authentications, hold at every
   // endpoint where clients authenticate: one middleware, mounted on all three (decision 0022).

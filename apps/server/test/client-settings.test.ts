@@ -1,4 +1,4 @@
-import { CLIENT_RULES, GRANT_TYPES, TOKEN_ENDPOINT_AUTH_METHODS } from '@realmkit/contract';
+import { CLIENT_RULES, GRANT_TYPES, TOKEN_ENDPOINT_AUTH_METHODS, TOKEN_EXCHANGE_GRANT_TYPE } from '@realmkit/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWithRealms, type TestRealm, type TestServer } from './support/test-server.ts';
 
@@ -48,6 +48,9 @@ describe('application client settings', () => {
       ['traditional', { grant_types: ['client_credentials'] }, 'grant_types.0'],
       ['traditional', { token_endpoint_auth_method: 'none' }, 'token_endpoint_auth_method'],
       ['m2m', { token_endpoint_auth_method: 'none' }, 'token_endpoint_auth_method'],
+      // Token exchange is for confidential clients only (RFC 8693 §2.1 via RFC 6749 §3.2.1).
+      ['spa', { grant_types: ['authorization_code', TOKEN_EXCHANGE_GRANT_TYPE] }, 'grant_types.1'],
+      ['native', { grant_types: [TOKEN_EXCHANGE_GRANT_TYPE] }, 'grant_types.0'],
     ];
     for (const [type, settings, path] of refused) {
       const response = await server.call('POST', apps(), { token: admin, json: { name: 'x', type, ...settings } });

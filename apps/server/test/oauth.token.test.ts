@@ -1,3 +1,4 @@
+import { TOKEN_EXCHANGE_GRANT_TYPE } from '@realmkit/contract';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_BOOTSTRAP_CLIENT, TEST_ISSUER_URL } from './support/constants.ts';
@@ -211,7 +212,7 @@ describe('discovery', () => {
         userinfo_endpoint: `${TEST_ISSUER_URL}/oauth2/${realm.name}/userinfo`,
         end_session_endpoint: `${TEST_ISSUER_URL}/oauth2/${realm.name}/logout`,
         revocation_endpoint: `${TEST_ISSUER_URL}/oauth2/${realm.name}/revoke`,
-        grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token'],
+        grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token', TOKEN_EXCHANGE_GRANT_TYPE],
         response_types_supported: ['code'],
         code_challenge_methods_supported: ['S256'],
         token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],

@@ -24,6 +24,7 @@ export * from './oauth/oauth.contract.ts';
 export * from './oauth/oauth.schemas.ts';
 export * from './oauth/oauth-errors.ts';
 export * from './oauth/oidc.ts';
+export * from './oauth/token-exchange.ts';
 export * from './openapi/generate-openapi.ts';
 export * from './realms/realm.schemas.ts';
 export * from './realms/realms.contract.ts';

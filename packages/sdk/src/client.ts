@@ -1,3 +1,4 @@
+import type { TokenResponse } from '@realmkit/contract';
 import { ApiClient, type TokenSource } from './core/api-client.ts';
 import {
   type ClientCredential,
@@ -5,7 +6,9 @@ import {
   type ClientCredentialsOptions,
   CREDENTIAL_OPTIONS,
   oneCredentialOf,
+  type TokenExchangeRequest,
 } from './core/client-credentials.ts';
+import type { RequestOptions } from './core/http.ts';
 import { defaultHttpConfig } from './core/routes.ts';
 import { Applications } from './resources/applications.ts';
 import { AuditLogs } from './resources/audit-logs.ts';
@@ -54,6 +57,34 @@ export interface RealmkitSettings {
   defaultHeaders?: Record<string, string>;
 }
 
+/** A client's tokens: the source its requests use, and token exchange (RFC 8693) with its credential. */
+export interface Tokens extends TokenSource {
+  /**
+   * Exchanges a user's or another application's access token for a narrower one acting for it
+   * (see {@link ClientCredentials.exchange}).
+   */
+  exchange(request: TokenExchangeRequest, options?: RequestOptions): Promise<TokenResponse>;
+}
+
+/**
+ * `source` as {@link Tokens}: itself when it can exchange (a {@link ClientCredentials}); else a
+ * wrapper whose `exchange` says what is missing, as only a credential can authenticate the exchange.
+ */
+function tokensOf(source: TokenSource): Tokens {
+  if (typeof (source as Partial<Tokens>).exchange === 'function') return source as Tokens;
+  return {
+    getToken: (options) => source.getToken(options),
+    invalidate: (token) => source.invalidate(token),
+    exchange: () =>
+      Promise.reject(
+        new TypeError(
+          "tokens.exchange needs the client's own credential: clientId with clientSecret, privateKey or " +
+            'clientAssertion, or a ClientCredentials as tokenSource',
+        ),
+      ),
+  };
+}
+
 /**
  * The Realmkit Management API client. It gets its own client_credentials token, refreshes it
  * before expiry and after a 401, and retries what is safe to retry. It proves itself with its
@@ -76,17 +107,22 @@ export class Realmkit {
   readonly usersByRealmName: UsersByRealmName;
   /** The realm's audit log of Management API writes. */
   readonly auditLogs: AuditLogs;
-  /** The token source every request of this client uses. */
-  readonly tokens: TokenSource;
+  /**
+   * The token source every request of this client uses, and token exchange with its credential.
+   *
+   * @example
+   * const narrower = await rk.tokens.exchange({ subjectToken, resource: 'https://orders.example.com' });
+   */
+  readonly tokens: Tokens;
   readonly #client: ApiClient;
 
   constructor(options: RealmkitOptions | { client: ApiClient; tokens: TokenSource }) {
     if ('client' in options) {
       this.#client = options.client;
-      this.tokens = options.tokens;
+      this.tokens = tokensOf(options.tokens);
     } else {
       const credential = oneCredentialOf('Realmkit', options, [...CREDENTIAL_OPTIONS, 'tokenSource']);
-      this.tokens = options.tokenSource ?? credentialsOf(options, credential);
+      this.tokens = tokensOf(options.tokenSource ?? credentialsOf(options, credential));
       const http = defaultHttpConfig({ ...options, headers: options.defaultHeaders });
       this.#client = new ApiClient(options.baseUrl, options.realm, http, this.tokens);
     }

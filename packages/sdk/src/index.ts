@@ -1,4 +1,5 @@
-export { Realmkit, type RealmkitOptions, type RealmkitSettings } from './client.ts';
+export type { TokenResponse } from '@realmkit/contract';
+export { Realmkit, type RealmkitOptions, type RealmkitSettings, type Tokens } from './client.ts';
 export type { TokenSource } from './core/api-client.ts';
 export { APIPromise, type APIResponse, type WithResponse } from './core/api-promise.ts';
 export type { ClientAssertion, CryptoKeyLike, Jwk, KeyObjectLike, PrivateKey } from './core/client-assertion.ts';
@@ -8,6 +9,7 @@ export {
   ClientCredentials,
   type ClientCredentialsOptions,
   type ClientCredentialsSettings,
+  type TokenExchangeRequest,
 } from './core/client-credentials.ts';
 export * from './core/errors.ts';
 export type { RequestOptions } from './core/http.ts';

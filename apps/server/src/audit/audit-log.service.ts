@@ -38,6 +38,24 @@ export interface UserEvent {
   details?: AuditDetails;
 }
 
+/**
+ * What an application did at an OAuth endpoint of its realm, the application being the actor: a
+ * token exchange (`token.exchanged`, `token.exchange_failed`).
+ */
+export interface ClientEvent {
+  /** The realm whose log holds the entry, and the application's. */
+  realm: { id: string; name: string };
+  action: `token.${string}`;
+  application: { id: string; clientId: string };
+  /** Who the request was about (the exchanged token's subject); `id` null when it is not known. */
+  target: { type: string; id: string | null };
+  ip: string | null;
+  userAgent: string | null;
+  request: { id: string; method: string; path: string };
+  status: number;
+  details: AuditDetails;
+}
+
 const cut = (value: string | null, length: number) => (value === null ? null : value.slice(0, length));
 
 /** The audit log: appends entries, and lists a realm's newest first with filters. */
@@ -115,13 +133,51 @@ export class AuditLogService {
     );
   }
 
+  /** Appends one {@link ClientEvent}, in its own statement, in plain SQL as {@link recordUserEvent}. */
+  async recordClientEvent(event: ClientEvent): Promise<void> {
+    await runStatement(
+      this.#orm,
+      `insert into audit_logs (id, realm_id, action, actor_type, actor_user_id, actor_client_id, actor_application_id,
+         actor_realm_id, actor_realm_name, target_type, target_id, request_id, method, path, status, ip, user_agent,
+         details, created_at)
+       values (?, ?, ?, 'application', null, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)`,
+      [
+        newId(),
+        event.realm.id,
+        event.action,
+        event.application.clientId,
+        event.application.id,
+        event.realm.id,
+        event.realm.name,
+        event.target.type,
+        event.target.id,
+        event.request.id,
+        event.request.method,
+        event.request.path,
+        event.status,
+        cut(event.ip, MAX_AUDIT_IP_LENGTH),
+        cut(event.userAgent, MAX_AUDIT_USER_AGENT_LENGTH),
+        JSON.stringify(event.details),
+        new Date(),
+      ],
+    );
+  }
+
+  /** {@link recordClientEvent} without waiting for it, as {@link recordUserEventLater}. */
+  recordClientEventLater(event: ClientEvent, failed: (error: unknown, event: ClientEvent) => void): void {
+    this.#background(this.recordClientEvent(event).catch((error: unknown) => failed(error, event)));
+  }
+
   /**
    * {@link recordUserEvent} without waiting for it: the page answers meanwhile (a sign-in does not
    * wait for its entry). A failure goes to `failed` (which logs the whole entry). {@link settled}
    * waits for the writes still running.
    */
   recordUserEventLater(event: UserEvent, failed: (error: unknown, event: UserEvent) => void): void {
-    const writing = this.recordUserEvent(event).catch((error: unknown) => failed(error, event));
+    this.#background(this.recordUserEvent(event).catch((error: unknown) => failed(error, event)));
+  }
+
+  #background(writing: Promise<void>): void {
     this.#pending.add(writing);
     void writing.finally(() => this.#pending.delete(writing));
   }

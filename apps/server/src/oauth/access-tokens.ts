@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { MASTER_REALM, MAX_ACCESS_TOKEN_TTL } from '@realmkit/contract';
+import { type Actor, MASTER_REALM, MAX_ACCESS_TOKEN_TTL } from '@realmkit/contract';
 import { decodeJwt, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
+import type { Application } from '../applications/application.entity.ts';
 import type { Clock } from '../clock/clock.ts';
+import { isUuid } from '../db/ids.ts';
 import type { HotPathCache } from '../hot-path/hot-path.service.ts';
 import { invalidToken, type PresentedToken, type Principal } from '../http/bearer-auth.ts';
 import type { SigningKeyService } from '../keys/signing-key.service.ts';
@@ -18,11 +20,25 @@ export const ACCESS_TOKEN_TYPE = 'at+jwt';
  */
 export const CLOCK_TOLERANCE_S = 5;
 
+/**
+ * Claims an access token may carry besides RFC 9068's: `act` (RFC 8693 §4.1) on an exchanged
+ * token, `may_act` (§4.4) and `cnf` (RFC 7800 §3.1, a DPoP key's thumbprint) on tokens that ask for
+ * them. Realmkit issues `may_act` nowhere yet; it honours it in a subject token it signed.
+ */
+export interface ExtraClaims {
+  act?: Actor;
+  may_act?: { sub: string; iss?: string };
+  cnf?: { jkt: string };
+}
+
 export interface IssueRequest {
   realm: { id: string; name: string };
   clientId: string;
-  /** The user the token acts for (RFC 9068 §2.2 `sub`); the client itself when absent (client_credentials). */
-  userId?: string;
+  /**
+   * Who the token acts for (RFC 9068 §2.2 `sub`): a user's id, or the client_id of another
+   * application (a token exchange's subject); the client itself when absent (client_credentials).
+   */
+  subject?: string;
   /** Its `jti`; a fresh random one when absent. */
   jti?: string;
   audience: string;
@@ -30,10 +46,13 @@ export interface IssueRequest {
   ttlSeconds: number;
   /** The DPoP key the token is bound to (RFC 9449 §6.1: `cnf.jkt`), when the request carried a proof. */
   dpopJkt?: string | undefined;
+  /** Its `iat` in seconds since the epoch, when the caller bounded `ttlSeconds` by a time of its own; else now. */
+  issuedAt?: number;
+  claims?: ExtraClaims;
 }
 
 /** The claims of an access token that verified, as Realmkit issues them (RFC 9068). */
-export interface AccessTokenClaims extends JWTPayload {
+export interface AccessTokenClaims extends JWTPayload, ExtraClaims {
   iss: string;
   sub: string;
   aud: string;
@@ -42,20 +61,21 @@ export interface AccessTokenClaims extends JWTPayload {
   jti: string;
   client_id: string;
   scope: string;
-  /** RFC 7800 confirmation: the DPoP key a bound token needs a proof of (RFC 9449 §6.1). */
-  cnf?: { jkt?: unknown };
 }
 
 /** The thumbprint of the DPoP key a token is bound to, if it is bound. */
 export function boundKeyOf(claims: Pick<AccessTokenClaims, 'cnf'>): string | undefined {
-  const jkt = claims.cnf?.jkt;
+  // Signed by this server, so shaped as issued; still read as what it is, a claim.
+  const jkt: unknown = claims.cnf?.jkt;
   return typeof jkt === 'string' ? jkt : undefined;
 }
 
-/** Whether a token acts for a user (a sign-in) rather than for its client (client_credentials, `sub` = `client_id`). */
-export function isUserToken(claims: Pick<AccessTokenClaims, 'sub' | 'client_id'>): boolean {
-  return claims.sub !== claims.client_id;
-}
+/**
+ * Who a verified token acts for: a user (a sign-in, or a token exchanged from one), or an
+ * application: its client (client_credentials, `sub` = `client_id`), or another application whose
+ * token was exchanged (`sub` its client_id, `act` naming the exchanging client).
+ */
+export type TokenSubject = { kind: 'user'; user: ActiveUser } | { kind: 'application'; application: Application };
 
 /** Bounds memory when many distinct tokens are presented between two writes. */
 const MAX_VERIFIED_TOKENS = 10_000;
@@ -133,13 +153,15 @@ export class AccessTokenService {
   }
 
   async issue(request: IssueRequest): Promise<string> {
-    const now = Math.floor(this.#clock() / 1000);
+    const now = request.issuedAt ?? Math.floor(this.#clock() / 1000);
     return this.#keys.sign(
       request.realm.id,
       ACCESS_TOKEN_TYPE,
       {
+        // Extra claims first: they never replace a registered claim below.
+        ...request.claims,
         iss: this.#issuers.issuerOf(request.realm.name),
-        sub: request.userId ?? request.clientId,
+        sub: request.subject ?? request.clientId,
         aud: request.audience,
         iat: now,
         exp: now + request.ttlSeconds,
@@ -194,7 +216,7 @@ export class AccessTokenService {
       );
     }
     try {
-      const claims = await this.verify(realm, token, {
+      const { claims, subject } = await this.verifyWithSubject(realm, token, {
         url: this.#issuers.managementAudienceOf(realm.name),
         name: `the Management API of realm ${realm.name}`,
       });
@@ -203,7 +225,7 @@ export class AccessTokenService {
         realmName: realm.name,
         isMaster: realm.name === MASTER_REALM,
         clientId: claims.client_id,
-        userId: isUserToken(claims) ? claims.sub : null,
+        userId: subject.kind === 'user' ? subject.user.id : null,
         scopes: new Set(claims.scope.split(' ').filter(Boolean)),
       };
       return { principal, realm, jkt: boundKeyOf(claims) };
@@ -220,18 +242,18 @@ export class AccessTokenService {
    * revoked token (RFC 7009), and a user's token once the user is suspended or deleted.
    */
   async verify(realm: { id: string; name: string }, token: string, audience?: Audience): Promise<AccessTokenClaims> {
-    return (await this.verifyWithUser(realm, token, audience)).claims;
+    return (await this.verifyWithSubject(realm, token, audience)).claims;
   }
 
   /**
-   * {@link verify}, answering also the user a user's token acts for (`null` for a client's own
-   * token), as the check of that user read it: userinfo needs the user's claims, not a second read.
+   * {@link verify}, answering also who the token acts for, as the check of that subject read it:
+   * userinfo needs the user's claims, not a second read.
    */
-  async verifyWithUser(
+  async verifyWithSubject(
     realm: { id: string; name: string },
     token: string,
     audience?: Audience,
-  ): Promise<{ claims: AccessTokenClaims; user: ActiveUser | null }> {
+  ): Promise<{ claims: AccessTokenClaims; subject: TokenSubject }> {
     const { keySet, algorithms } = await this.#keys.verificationKeys(realm.id);
     const issuer = this.#issuers.issuerOf(realm.name);
     let payload: JWTPayload;
@@ -259,14 +281,33 @@ export class AccessTokenService {
       throw new InvalidAccessToken('The access token is invalid (claims)');
     }
     if (typeof claims.scope !== 'string') claims.scope = '';
-    if (!(await this.#cache.application(realm.id, claims.client_id))) {
-      throw new InvalidAccessToken('The application of this access token no longer exists');
-    }
+    const client = await this.#cache.application(realm.id, claims.client_id);
+    if (!client) throw new InvalidAccessToken('The application of this access token no longer exists');
     if (await this.#store.isAccessTokenRevoked(claims.jti)) throw new InvalidAccessToken('The access token is revoked');
-    const user = isUserToken(claims) ? await this.#users.findActive(realm.id, claims.sub) : null;
-    if (isUserToken(claims) && !user) {
-      throw new InvalidAccessToken('The user of this access token is suspended or no longer exists');
+    return { claims, subject: await this.#subjectOf(realm, claims, client) };
+  }
+
+  async #subjectOf(
+    realm: { id: string; name: string },
+    claims: AccessTokenClaims,
+    client: Application,
+  ): Promise<TokenSubject> {
+    if (claims.sub === claims.client_id) return { kind: 'application', application: client };
+    // An application's token exchanged by another (RFC 8693 §4.1): `sub` is its client_id, and it
+    // must still exist, as the client must.
+    if (claims.act !== undefined) {
+      const application = await this.#cache.application(realm.id, claims.sub);
+      if (application) return { kind: 'application', application };
     }
-    return { claims, user };
+    // Users' ids are UUIDs; anything else is an application deleted since (the database would refuse it).
+    const user = isUuid(claims.sub) ? await this.#users.findActive(realm.id, claims.sub) : null;
+    if (!user) {
+      throw new InvalidAccessToken(
+        claims.act === undefined
+          ? 'The user of this access token is suspended or no longer exists'
+          : 'The user or application this access token acts for is suspended or no longer exists',
+      );
+    }
+    return { kind: 'user', user };
   }
 }

@@ -47,5 +47,6 @@ export async function introspect(
     aud: claims.aud,
     iss: claims.iss,
     jti: claims.jti,
+    ...(claims.act === undefined ? {} : { act: claims.act }),
   };
 }

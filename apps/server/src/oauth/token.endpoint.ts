@@ -1,6 +1,7 @@
 import { contract, DPOP_HEADER, DPOP_NONCE_HEADER } from '@realmkit/contract';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Application } from '../applications/application.entity.ts';
+import { urlPath } from '../http/url-path.ts';
 import { DpopError, type DpopProof } from '../oauth-protocol/dpop.ts';
 import { OAuthError } from '../oauth-protocol/oauth-error.ts';
 import { param, sendJson } from '../oauth-protocol/oauth-form.ts';
@@ -74,8 +75,15 @@ export function tokenEndpoint(
       if (!client.grantTypes.includes(grantType as (typeof client.grantTypes)[number])) {
         throw new OAuthError('unauthorized_client', `This client may not use the ${grantType} grant`);
       }
+      const request = {
+        id: req.id,
+        method: req.method,
+        path: urlPath(req.originalUrl),
+        ip: req.ip ?? null,
+        userAgent: req.get('user-agent') ?? null,
+      };
       const dpop = await dpopProofOf(req, res, { realm, client, services });
-      sendJson(res, 200, await grant.handler({ realm, client, params, services, dpop }));
+      sendJson(res, 200, await grant.handler({ realm, client, params, services, request, dpop }));
     },
     hooks.afterParse,
   );

@@ -52,21 +52,22 @@ export function userinfoEndpoint(deps: UserinfoDeps): RequestHandler {
         url: deps.issuers.urlOf(contract.oauth.userinfo.path, realm.name),
         name: `the userinfo endpoint of realm ${realm.name}`,
       };
-      let verified: Awaited<ReturnType<AccessTokenService['verifyWithUser']>>;
+      let verified: Awaited<ReturnType<AccessTokenService['verifyWithSubject']>>;
       try {
-        verified = await deps.tokens.verifyWithUser(realm, presented.token, audience);
+        verified = await deps.tokens.verifyWithSubject(realm, presented.token, audience);
       } catch (error) {
         if (error instanceof InvalidAccessToken) throw new OAuthError('invalid_token', error.message);
         throw error;
       }
       await deps.tokens.dpop.checkBinding(realm, boundKeyOf(verified.claims), presented);
-      const { claims, user } = verified;
+      const { claims, subject } = verified;
       const scopes = claims.scope.split(' ');
       if (!scopes.includes('openid'))
         throw new OAuthError('insufficient_scope', 'The access token lacks the openid scope');
-      if (!user)
+      if (subject.kind !== 'user') {
         throw new OAuthError('invalid_token', 'The user of this access token is suspended or no longer exists');
-      sendJson(res, 200, userClaims(user, scopes));
+      }
+      sendJson(res, 200, userClaims(subject.user, scopes));
     } catch (error) {
       if (error instanceof OAuthError) refuse(res, error);
       else if (error instanceof ApiError && error.status === 401) refuseDpop(res, error);

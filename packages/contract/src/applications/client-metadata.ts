@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TOKEN_EXCHANGE_GRANT_TYPE } from '../oauth/token-exchange.ts';
 
 export const APPLICATION_TYPES = ['spa', 'native', 'traditional', 'm2m'] as const;
 export const ApplicationType = z.enum(APPLICATION_TYPES).meta({
@@ -6,7 +7,8 @@ export const ApplicationType = z.enum(APPLICATION_TYPES).meta({
   description:
     '`traditional` and `m2m` are confidential (they get a client secret), `spa` and `native` are public. ' +
     '`spa`, `native` and `traditional` sign users in (authorization code with PKCE, refresh tokens); only `m2m` ' +
-    'may use client_credentials and hold roles.',
+    'may use client_credentials and hold roles. The confidential types may also use token exchange (RFC 8693), ' +
+    'when their `grant_types` name it.',
 });
 export type ApplicationType = z.infer<typeof ApplicationType>;
 
@@ -14,7 +16,12 @@ export type ApplicationType = z.infer<typeof ApplicationType>;
  * The grant types (RFC 6749 `grant_type`) the token endpoint serves: each is one module of the
  * server's grant registry, and discovery's `grant_types_supported` lists them.
  */
-export const GRANT_TYPES = ['authorization_code', 'client_credentials', 'refresh_token'] as const;
+export const GRANT_TYPES = [
+  'authorization_code',
+  'client_credentials',
+  'refresh_token',
+  TOKEN_EXCHANGE_GRANT_TYPE,
+] as const;
 export const GrantType = z.enum(GRANT_TYPES).meta({ id: 'GrantType' });
 export type GrantType = z.infer<typeof GrantType>;
 
@@ -76,16 +83,17 @@ export const SIGN_IN_GRANT_TYPES = ['authorization_code', 'refresh_token'] as co
  * (`private_key_jwt`: their own keys, or a federated credential's issuer); public ones
  * (`spa`, `native`: code in a browser or on a device, which can keep no secret) use `none`. Only
  * `m2m` may use `client_credentials` (RFC 6749 §4.4: confidential clients, acting for themselves);
- * the others sign users in.
+ * the others sign users in. Token exchange (RFC 8693) is for confidential types only, and in no
+ * type's defaults: an application acts for others only once its `grant_types` say so.
  */
 export const CLIENT_RULES: Readonly<Record<ApplicationType, ClientRules>> = {
   m2m: {
-    grantTypes: ['client_credentials'],
+    grantTypes: ['client_credentials', TOKEN_EXCHANGE_GRANT_TYPE],
     authMethods: [...CLIENT_SECRET_METHODS, 'private_key_jwt'],
     defaults: { grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic' },
   },
   traditional: {
-    grantTypes: SIGN_IN_GRANT_TYPES,
+    grantTypes: [...SIGN_IN_GRANT_TYPES, TOKEN_EXCHANGE_GRANT_TYPE],
     authMethods: [...CLIENT_SECRET_METHODS, 'private_key_jwt'],
     defaults: { grant_types: SIGN_IN_GRANT_TYPES, token_endpoint_auth_method: 'client_secret_basic' },
   },

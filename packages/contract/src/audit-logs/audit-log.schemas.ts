@@ -14,8 +14,8 @@ export const MAX_AUDIT_IP_LENGTH = 64;
 export const MAX_AUDIT_USER_AGENT_LENGTH = 512;
 
 /**
- * One recorded Management API write or sign-in. Never carries request values: secrets, passwords
- * and the identifiers typed at sign-in stay out.
+ * One recorded Management API write, sign-in or token exchange. Never carries request values:
+ * secrets, passwords, tokens and the identifiers typed at sign-in stay out.
  */
 export const AuditLog = z
   .object({
@@ -29,8 +29,8 @@ export const AuditLog = z
       .object({
         type: z.enum(['application', 'user']).meta({
           description:
-            '`application`: a client with its own token. `user`: a user, signing in (to the application of ' +
-            '`client_id`) or with a token they signed in for.',
+            '`application`: a client with its own token, or exchanging a token. `user`: a user, signing in (to ' +
+            'the application of `client_id`) or with a token they signed in for.',
         }),
         user_id: Id.nullable().meta({
           description: 'The user who acted; null for an application, and for a sign-in that named no user.',
@@ -52,7 +52,8 @@ export const AuditLog = z
       path: z.string().meta({ description: 'The path, without the query string.' }),
     }),
     ip: z.string().max(MAX_AUDIT_IP_LENGTH).nullable().meta({
-      description: 'The client address of a sign-in (after `REALMKIT_TRUST_PROXY`); null for other entries.',
+      description:
+        'The client address of a sign-in or a token exchange (after `REALMKIT_TRUST_PROXY`); null for other entries.',
       example: '203.0.113.7',
     }),
     user_agent: z
@@ -60,7 +61,7 @@ export const AuditLog = z
       .max(MAX_AUDIT_USER_AGENT_LENGTH)
       .nullable()
       .meta({
-        description: `The \`User-Agent\` of a sign-in, at most ${MAX_AUDIT_USER_AGENT_LENGTH} characters; null for other entries.`,
+        description: `The \`User-Agent\` of a sign-in or a token exchange, at most ${MAX_AUDIT_USER_AGENT_LENGTH} characters; null for other entries.`,
       }),
     details: z
       .object({
@@ -73,7 +74,10 @@ export const AuditLog = z
       .meta({
         description:
           'Ids the request named besides the target (`role_id`, `resource_id`, `role_ids`...) and the names of ' +
-          'the body fields sent; for a failed sign-in, `reason` (`invalid_credentials`, `suspended`, `delayed`).',
+          'the body fields sent; for a failed sign-in, `reason` (`invalid_credentials`, `suspended`, `delayed`). ' +
+          'For a token exchange: `subject_sub`, `subject_client_id`, `actor` (and `prior_actors`, the subject ' +
+          "token's own `act` chain), `audience` and the granted `scope`; when refused, `reason` (the OAuth error " +
+          'code) and what of these was known.',
       }),
     created_at: Timestamp,
   })

@@ -28,17 +28,20 @@ export const OAUTH_ERRORS = {
     status: 400,
     description:
       'The authorization code or refresh token is invalid, expired, revoked or already used, was issued to another ' +
-      'client or redirect URI, or the PKCE code_verifier does not match; or its user is suspended or deleted',
+      'client or redirect URI, or the PKCE code_verifier does not match; or its user is suspended or deleted. In a ' +
+      'token exchange: the subject_token or actor_token is not a valid access token of this realm (invalid, expired, ' +
+      'revoked, of another realm, of a suspended user or a deleted application), or the subject token names another ' +
+      'actor in may_act, or is bound to a key the request does not prove',
   },
   unauthorized_client: {
     status: 400,
     description:
       'This client may not use this grant or response type (its grant_types): only machine-to-machine applications ' +
-      'use client_credentials, only the others sign users in',
+      'use client_credentials, only the others sign users in, and token exchange only when grant_types names it',
   },
   unsupported_grant_type: {
     status: 400,
-    description: 'The grant type is not one of authorization_code, client_credentials and refresh_token',
+    description: 'The grant type is not one the token endpoint serves (grant_types_supported in discovery)',
   },
   unsupported_response_type: { status: 400, description: 'The response_type is not code' },
   login_required: {
@@ -59,7 +62,10 @@ export const OAUTH_ERRORS = {
     status: 400,
     description: 'The scope is malformed, or none of the requested scopes can be granted to this client',
   },
-  invalid_target: { status: 400, description: 'The resource (RFC 8707) is not an API resource of this realm' },
+  invalid_target: {
+    status: 400,
+    description: 'The resource (RFC 8707) or the audience (RFC 8693) is not an API resource of this realm',
+  },
   invalid_dpop_proof: {
     status: 400,
     description:

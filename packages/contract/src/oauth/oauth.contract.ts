@@ -15,6 +15,7 @@ import {
   TokenResponse,
   UserInfo,
 } from './oauth.schemas.ts';
+import { TOKEN_EXCHANGE_GRANT_TYPE } from './token-exchange.ts';
 
 const c = initContract();
 const TAG = 'OAuth 2.0';
@@ -34,7 +35,7 @@ export const oauthContract = c.router(
         401: OAuthErrorBody,
         429: OAuthErrorBody,
       },
-      summary: 'Issue tokens (authorization_code, client_credentials, refresh_token)',
+      summary: 'Issue tokens (authorization_code, client_credentials, refresh_token, token exchange)',
       description:
         "Client authentication by the application's `token_endpoint_auth_method`: `client_secret_basic` or " +
         '`client_secret_post` for confidential applications, or `private_key_jwt` (`client_assertion`, RFC 7523 ' +
@@ -44,7 +45,12 @@ export const oauthContract = c.router(
         'resource. authorization_code (with the PKCE `code_verifier`): an access token for the userinfo endpoint, ' +
         "or for the `resource` of the authorization request with the scopes the user's roles hold there; an ID " +
         'token for `openid`; a refresh token for `offline_access`. refresh_token: the same again, and a new refresh ' +
-        'token. Failures are RFC 6749 errors, `{ error, error_description }`: 401 `invalid_client`, 400 for the ' +
+        `token. Token exchange (\`${TOKEN_EXCHANGE_GRANT_TYPE}\`, RFC 8693), for confidential applications whose ` +
+        '`grant_types` name it: a `subject_token` of this realm for a narrower access token for the target ' +
+        "(`resource` or `audience`, default the subject token's), whose `act` names the requesting client (or the " +
+        "`actor_token`'s subject), with at most the scopes both the subject token and the requesting client hold " +
+        "for the target, never past the subject token's expiry; no refresh token. " +
+        'Failures are RFC 6749 errors, `{ error, error_description }`: 401 `invalid_client`, 400 for the ' +
         'others, 429 `rate_limited` past the per-client or per-IP rate limit, or, before the secret is checked, ' +
         'after too many failed client authentications from this address (for this client_id, or for any).',
       metadata: publicRoute(TAG, {

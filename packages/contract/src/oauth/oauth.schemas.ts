@@ -3,6 +3,7 @@ import { JWT_BEARER_ASSERTION_TYPE } from '../applications/client-metadata.ts';
 import { CLIENT_ASSERTION_MAX_LENGTH } from '../common/limits.ts';
 import { DPOP_SCHEME } from './dpop.ts';
 import { OAUTH_ERROR_CODES } from './oauth-errors.ts';
+import { ACCESS_TOKEN_TYPE_URN, EXCHANGEABLE_TOKEN_TYPES, TOKEN_EXCHANGE_GRANT_TYPE } from './token-exchange.ts';
 
 /** RFC 7523 §2.2 client authentication: the two form fields of `private_key_jwt` and federated credentials. */
 const ClientAssertionFields = {
@@ -21,14 +22,17 @@ const ClientAssertionFields = {
     }),
 };
 
+const exchangeableTypes = EXCHANGEABLE_TOKEN_TYPES.map((type) => `\`${type}\``).join(' or ');
+
 /**
- * The token request as RFC 6749 §4.1.3, §4.4 and §6, RFC 7636 and RFC 8707 define it. Fields are
- * checked by the token endpoint itself so that every failure is an RFC 6749 error, not a generic 400.
+ * The token request as RFC 6749 §4.1.3, §4.4 and §6, RFC 7636, RFC 8707 and RFC 8693 §2.1 define
+ * it. Fields are checked by the token endpoint itself so that every failure is an RFC 6749 error,
+ * not a generic 400.
  */
 export const TokenRequest = z
   .object({
     grant_type: z.string().meta({
-      description: '`authorization_code`, `client_credentials` or `refresh_token`.',
+      description: `\`authorization_code\`, \`client_credentials\`, \`refresh_token\` or \`${TOKEN_EXCHANGE_GRANT_TYPE}\`.`,
       example: 'client_credentials',
     }),
     client_id: z
@@ -43,11 +47,17 @@ export const TokenRequest = z
       .meta({
         description:
           'Space-separated scopes. client_credentials: default every scope granted. refresh_token: a subset of the ' +
-          "original grant's, default all of them.",
+          "original grant's, default all of them. Token exchange: narrows the new token's scopes, default all " +
+          'that may be granted.',
       }),
-    resource: z.string().optional().meta({
-      description: "RFC 8707 resource indicator (client_credentials); default: the realm's Management API.",
-    }),
+    resource: z
+      .string()
+      .optional()
+      .meta({
+        description:
+          "RFC 8707 resource indicator. client_credentials: default the realm's Management API. Token exchange: the " +
+          "target, default the subject token's audience.",
+      }),
     code: z.string().optional().meta({ description: 'authorization_code: the code the authorization endpoint gave.' }),
     redirect_uri: z
       .string()
@@ -58,6 +68,42 @@ export const TokenRequest = z
       .optional()
       .meta({ description: "authorization_code: the RFC 7636 PKCE verifier of the request's S256 code_challenge." }),
     refresh_token: z.string().optional().meta({ description: 'refresh_token: the refresh token to use (and rotate).' }),
+    subject_token: z
+      .string()
+      .optional()
+      .meta({
+        description:
+          "Token exchange (RFC 8693 §2.1): an access token of this realm, a user's or an application's, that the new " +
+          'token acts for.',
+      }),
+    subject_token_type: z
+      .string()
+      .optional()
+      .meta({ description: `Token exchange: the subject_token's type, ${exchangeableTypes}.` }),
+    actor_token: z
+      .string()
+      .optional()
+      .meta({
+        description:
+          "Token exchange: an access token of this realm issued to the requesting client (its own, or a user's signed " +
+          "in to it), naming who acts (the new token's `act`); default: the requesting client.",
+      }),
+    actor_token_type: z
+      .string()
+      .optional()
+      .meta({ description: `Token exchange: with actor_token only, its type, ${exchangeableTypes}.` }),
+    audience: z
+      .string()
+      .optional()
+      .meta({
+        description:
+          "Token exchange: the target by its logical name (RFC 8693 §2.1), a resource's indicator; the same as " +
+          '`resource` when both are sent.',
+      }),
+    requested_token_type: z
+      .string()
+      .optional()
+      .meta({ description: `Token exchange: \`${ACCESS_TOKEN_TYPE_URN}\`, the only type issued.` }),
   })
   .meta({
     id: 'TokenRequest',
@@ -96,6 +142,10 @@ export const TokenResponse = z
           'When `offline_access` was granted to a client with the refresh_token grant. Single use: each refresh ' +
           'answers a new one, and using an old one again revokes them all (RFC 9700 §4.14).',
       }),
+    issued_token_type: z
+      .literal(ACCESS_TOKEN_TYPE_URN)
+      .optional()
+      .meta({ description: 'Token exchange (RFC 8693 §2.2.1): the type of the token issued, an access token.' }),
   })
   .meta({
     id: 'TokenResponse',
@@ -126,6 +176,23 @@ export const IntrospectionRequest = z
   });
 
 /**
+ * RFC 8693 §4.1 `act`: who acts for the token's subject, and, nested, who acted before them (the
+ * outermost is the current actor).
+ */
+export interface Actor {
+  sub: string;
+  act?: Actor;
+}
+export const Actor: z.ZodType<Actor> = z
+  .object({
+    sub: z.string().meta({ description: 'The actor: a client_id, or the id of a user signed in to that client.' }),
+    get act() {
+      return Actor.optional().meta({ description: 'The actor before this one, when the token was exchanged again.' });
+    },
+  })
+  .meta({ id: 'Actor' });
+
+/**
  * RFC 7662 §2.2. An inactive token (invalid, expired, of another realm, of a deleted application
  * or resource) is only `{ "active": false }`: the answer never says why.
  */
@@ -144,6 +211,9 @@ export const IntrospectionResponse = z
     jti: z.string().optional(),
     cnf: Confirmation.optional().meta({
       description: 'A DPoP-bound token: the thumbprint of its key (RFC 9449 §6.2).',
+    }),
+    act: Actor.optional().meta({
+      description: 'A token from a token exchange (RFC 8693 §4.1): who acts for `sub`, the requesting client first.',
     }),
   })
   .meta({

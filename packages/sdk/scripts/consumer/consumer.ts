@@ -10,6 +10,7 @@ import {
   PreconditionFailedError,
   RateLimitError,
   Realmkit,
+  type TokenResponse,
   type User,
 } from '@realmkit/sdk';
 import { fromTokenFile } from '@realmkit/sdk/node';
@@ -64,6 +65,17 @@ async function main(): Promise<void> {
       if (error.code === 'not_found') console.log('never');
     }
   }
+
+  // Token exchange (RFC 8693): the contract's token response, typed.
+  const exchanged: TokenResponse = await rk.tokens.exchange({
+    subjectToken: 'eyJ...',
+    resource: 'https://orders.example.com',
+    scope: ['orders:read'],
+  });
+  const issuedType: string | undefined = exchanged.issued_token_type;
+  console.log(issuedType);
+  // @ts-expect-error: the token to exchange is required
+  await rk.tokens.exchange({ resource: 'https://orders.example.com' });
 
   // @ts-expect-error: a user needs an email
   await rk.users.create({ name: 'No email' });

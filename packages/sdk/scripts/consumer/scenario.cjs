@@ -2,7 +2,8 @@
 // they loaded it (import / require). With a master-realm client (REALMKIT_URL,
 // REALMKIT_CLIENT_ID, REALMKIT_CLIENT_SECRET): creates a realm, a user in it, lists the users
 // with `for await`, checks the typed errors, gets a token with a private key (private_key_jwt) and
-// with a workload's token read from a file (federated credential, `fromTokenFile`); against the
+// with a workload's token read from a file (federated credential, `fromTokenFile`), exchanges a
+// token (RFC 8693, `rk.tokens.exchange`); against the
 // server's default rate limits, a create whose answer is lost (one user), 500 creates in a loop and
 // 200 concurrent reads, keyset iteration, ifMatch / ifNoneMatch and a typed `code`; then deletes
 // the realm. Throws at the first surprise. The federated step's issuer runs on loopback: the server
@@ -90,6 +91,40 @@ module.exports = async function scenario(sdk, label, fromTokenFile) {
     });
     assert.equal((await keyed.users.list()).data.length, 1);
     console.log(`ok  ${label}: private_key_jwt (EdDSA, a KeyObject): a token without a secret, users listed`);
+
+    // Token exchange (RFC 8693): another service exchanges the key worker's token for one acting for it.
+    const exchanger = await rk.applications.create({
+      name: 'exchanger',
+      type: 'm2m',
+      // As an app writes it: the RFC's grant type URN.
+      grant_types: ['client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange'],
+    });
+    await rk.applications.roles.assign(exchanger.id, [role.id]);
+    const service = new Realmkit({
+      baseUrl: process.env.REALMKIT_URL,
+      realm: realm.name,
+      clientId: exchanger.client_id,
+      clientSecret: exchanger.client_secret,
+    });
+    const exchanged = await service.tokens.exchange({
+      subjectToken: await keyed.tokens.getToken(),
+      scope: ['users:read'],
+    });
+    assert.equal(exchanged.scope, 'users:read');
+    const claims = JSON.parse(Buffer.from(exchanged.access_token.split('.')[1], 'base64url').toString());
+    assert.deepEqual(
+      [claims.sub, claims.client_id, claims.act],
+      [app.client_id, exchanger.client_id, { sub: exchanger.client_id }],
+    );
+    const acting = new Realmkit({
+      baseUrl: process.env.REALMKIT_URL,
+      realm: realm.name,
+      tokenSource: { getToken: async () => exchanged.access_token, invalidate: () => {} },
+    });
+    assert.equal((await acting.users.list()).data.length, 1);
+    console.log(
+      `ok  ${label}: token exchange: rk.tokens.exchange gave a token acting for the key worker (act), users listed`,
+    );
 
     // Without any key: a workload's platform token, trusted through a federated credential.
     const platform = await startIssuer();

@@ -1,4 +1,10 @@
-import { contract, JWT_BEARER_ASSERTION_TYPE } from '@realmkit/contract';
+import {
+  ACCESS_TOKEN_TYPE_URN,
+  contract,
+  JWT_BEARER_ASSERTION_TYPE,
+  TOKEN_EXCHANGE_GRANT_TYPE,
+  type TokenResponse,
+} from '@realmkit/contract';
 import { type ClientAssertion, type PrivateKey, privateKeyAssertion } from './client-assertion.ts';
 import { type HttpConfig, type RequestOptions, send } from './http.ts';
 import { defaultHttpConfig, routeUrl } from './routes.ts';
@@ -74,10 +80,21 @@ export interface AccessToken {
   refreshAt: number;
 }
 
-interface TokenResponseBody {
-  access_token: string;
-  expires_in: number;
-  scope?: string;
+/**
+ * A token exchange (RFC 8693): the token to act for, and how to narrow the new one. The client's
+ * application must have `urn:ietf:params:oauth:grant-type:token-exchange` in its `grant_types`.
+ */
+export interface TokenExchangeRequest {
+  /** An access token of the realm, a user's or another application's, that the new token acts for. */
+  subjectToken: string;
+  /** The target API's indicator (RFC 8707); default: the subject token's audience. */
+  resource?: string;
+  /** The target by its logical name (RFC 8693 §2.1): a resource's indicator, like `resource`. */
+  audience?: string;
+  /** Scopes to narrow the new token to (an array, or space-separated); default: all it may have. */
+  scope?: string | readonly string[];
+  /** A token of this client naming who acts (`act`): its own, or a user's signed in to it; default: the client. */
+  actorToken?: string;
 }
 
 /**
@@ -172,16 +189,42 @@ export class ClientCredentials {
     return this.#issuerUrl;
   }
 
-  async #fetchToken(options: RequestOptions | undefined): Promise<AccessToken> {
-    const { clientId, clientSecret, scopes, resource } = this.#options;
-    const form = new URLSearchParams({ grant_type: 'client_credentials' });
-    if (scopes && scopes.length > 0) form.set('scope', scopes.join(' '));
-    if (resource) form.set('resource', resource);
+  /**
+   * Exchanges a token for a narrower one that acts for its subject (RFC 8693): a service that
+   * received a user's (or another service's) token gets one for the API it calls next, with at
+   * most the scopes both the token and this client hold there, whose `act` names this client.
+   * The client proves itself as for its own tokens (secret, private key or assertion). The token
+   * is not kept: ask again when it expires.
+   *
+   * @example
+   * const { access_token } = await rk.tokens.exchange({
+   *   subjectToken: incomingUserToken, resource: 'https://orders.example.com', scope: ['orders:read'],
+   * });
+   */
+  async exchange(request: TokenExchangeRequest, options?: RequestOptions): Promise<TokenResponse> {
+    const form = new URLSearchParams({
+      grant_type: TOKEN_EXCHANGE_GRANT_TYPE,
+      subject_token: request.subjectToken,
+      subject_token_type: ACCESS_TOKEN_TYPE_URN,
+    });
+    if (request.resource) form.set('resource', request.resource);
+    if (request.audience) form.set('audience', request.audience);
+    const scope = typeof request.scope === 'string' ? request.scope : request.scope?.join(' ');
+    if (scope) form.set('scope', scope);
+    if (request.actorToken) {
+      form.set('actor_token', request.actorToken);
+      form.set('actor_token_type', ACCESS_TOKEN_TYPE_URN);
+    }
+    return this.#tokenRequest(form, options);
+  }
+
+  /** A token endpoint request with this client's authentication (its secret, or its assertion). */
+  async #tokenRequest(form: URLSearchParams, options: RequestOptions | undefined): Promise<TokenResponse> {
+    const { clientId, clientSecret } = this.#options;
     const assertion = this.#assertion;
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
     if (!assertion)
       headers.authorization = `Basic ${btoa(`${formEncode(clientId)}:${formEncode(clientSecret ?? '')}`)}`;
-    const started = Date.now();
     const response = await send(
       this.#http,
       {
@@ -195,7 +238,16 @@ export class ClientCredentials {
       },
       options,
     );
-    const body = response.body as TokenResponseBody;
+    return response.body as TokenResponse;
+  }
+
+  async #fetchToken(options: RequestOptions | undefined): Promise<AccessToken> {
+    const { scopes, resource } = this.#options;
+    const form = new URLSearchParams({ grant_type: 'client_credentials' });
+    if (scopes && scopes.length > 0) form.set('scope', scopes.join(' '));
+    if (resource) form.set('resource', resource);
+    const started = Date.now();
+    const body = await this.#tokenRequest(form, options);
     const lifetimeMs = body.expires_in * 1000;
     this.#current = {
       accessToken: body.access_token,

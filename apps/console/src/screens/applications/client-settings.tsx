@@ -3,6 +3,7 @@ import {
   CLIENT_RULES,
   CONSOLE_APPLICATION,
   type GrantType,
+  TOKEN_EXCHANGE_GRANT_TYPE,
   type TokenEndpointAuthMethod,
 } from '@realmkit/contract';
 import type { Application } from '@realmkit/sdk';
@@ -29,6 +30,7 @@ export const GRANT_TYPE_LABELS: Record<GrantType, string> = {
   authorization_code: 'Authorization code (with PKCE)',
   refresh_token: 'Refresh token',
   client_credentials: 'Client credentials',
+  [TOKEN_EXCHANGE_GRANT_TYPE]: 'Token exchange (RFC 8693): act for the user or service whose token it receives',
 };
 
 export const AUTH_METHOD_LABELS: Record<TokenEndpointAuthMethod, string> = {

@@ -1,12 +1,10 @@
 import type { TokenResponse } from '@realmkit/contract';
 import { OAuthError } from '../../oauth-protocol/oauth-error.ts';
 import { type GrantContext, tokenTypeOf } from './grant.ts';
+import { requestedScopes } from './scopes.ts';
 
 /** RFC 6749 §4.4.2 `scope`, RFC 8707 `resource` (default: the realm's Management API). */
 export const parameters = ['scope', 'resource'] as const;
-
-/** RFC 6749 §3.3 scope-token: printable ASCII but space, `"` and `\`. */
-const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
 /**
  * `client_credentials` (RFC 6749 §4.4): a confidential client acting for itself. Granted scopes are
@@ -25,10 +23,7 @@ export async function handler({
   if (client.tokenEndpointAuthMethod === 'none') {
     throw new OAuthError('unauthorized_client', 'A public client cannot use client_credentials');
   }
-  const requested = params.scope === undefined ? undefined : params.scope.split(' ').filter(Boolean);
-  if (requested?.some((scope) => !SCOPE_TOKEN.test(scope))) {
-    throw new OAuthError('invalid_scope', 'The scope parameter is malformed');
-  }
+  const requested = requestedScopes(params.scope);
 
   const resource = await services.cache.resource(realm, params.resource);
   if (!resource) throw new OAuthError('invalid_target', `Unknown resource: ${params.resource}`);

@@ -1,5 +1,7 @@
 import type { TokenResponse } from '@realmkit/contract';
 import type { Application } from '../../applications/application.entity.ts';
+import type { ClientEvent } from '../../audit/audit-log.service.ts';
+import type { Clock } from '../../clock/clock.ts';
 import type { HotPathCache } from '../../hot-path/hot-path.service.ts';
 import type { DpopProof } from '../../oauth-protocol/dpop.ts';
 import type { Issuers } from '../../oauth-protocol/issuer.ts';
@@ -23,6 +25,26 @@ export interface GrantServices {
   store: TokenStoreService;
   users: Pick<UserService, 'findActive'>;
   roles: Pick<RoleService, 'scopesGrantedToUser'>;
+  clock: Clock;
+  /** The audit log, for grants that record what they issue (token exchange). */
+  audit: GrantAudit;
+}
+
+/** How a grant writes to the audit log. */
+export interface GrantAudit {
+  /** Writes the entry before the answer goes: what it records is handed out only once recorded. */
+  record(event: ClientEvent): Promise<void>;
+  /** Writes it in the background (a refusal answers meanwhile); a failure is logged. */
+  recordLater(event: ClientEvent): void;
+}
+
+/** The HTTP request a grant answers, as the audit log records it. */
+export interface GrantRequest {
+  id: string;
+  method: string;
+  path: string;
+  ip: string | null;
+  userAgent: string | null;
 }
 
 /** A token request whose client has authenticated and may use the grant. */
@@ -32,6 +54,7 @@ export interface GrantContext<P extends string = string> {
   /** The grant's own parameters, each read once (RFC 6749 §3.2: none may repeat). */
   params: Readonly<Record<P, string | undefined>>;
   services: GrantServices;
+  request: GrantRequest;
   /** The request's DPoP proof, verified (RFC 9449 §5): the tokens issued are bound to its key. */
   dpop?: DpopProof | undefined;
 }

@@ -85,7 +85,7 @@ export async function issueUserTokens(services: GrantServices, grant: UserGrant)
     services.tokens.issue({
       realm,
       clientId: client.clientId,
-      userId: user.id,
+      subject: user.id,
       audience,
       scopes: accessScopes,
       ttlSeconds,
