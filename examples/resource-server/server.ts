@@ -118,7 +118,7 @@ interface Caller {
 /**
  * A 401 (RFC 6750 §3.1, RFC 9449 §7.1). Without a token: a challenge of each scheme, no error
  * code. Otherwise the scheme the token must be sent in (DPoP for a bound token, whatever it came
- * as) with `invalid_token`, or `invalid_dpop_proof` for a proof refused before the token.
+ * as) with `invalid_token`, or `invalid_dpop_proof` for a proof missing, doubled or replayed.
  */
 function unauthorized(
   res: Response,
