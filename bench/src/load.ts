@@ -2,6 +2,7 @@
 // stdout (see LoadResult). Started by loadgen.ts with the bench's own Node.
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { accessTokenHash, proofSigner } from './dpop-proofs.ts';
 import type { LoadResult, LoadSpec, RefreshScenario, SignInScenario } from './loadgen.ts';
 import {
   type Attempt,
@@ -34,16 +35,27 @@ function bodyOf(list: string[], n: number): string {
   return list.at(-1) ?? '';
 }
 
+const signProof = spec.dpop ? proofSigner(spec.dpop.key) : undefined;
+const ath = spec.dpop?.accessToken === undefined ? undefined : accessTokenHash(spec.dpop.accessToken);
+
 let counter = 0;
-/** Every request takes the next path of the list and, in its body, the next `{{n}}` or body of the file. */
+/**
+ * Every request takes the next path of the list and, in its body, the next `{{n}}` or body of the
+ * file; with `dpop`, a proof of its own for that path.
+ */
 const request = {
   method: spec.method,
   headers: spec.headers,
   setupRequest(req: autocannon.Request) {
     const n = counter++;
-    req.path = spec.paths[n % spec.paths.length];
+    const path = spec.paths[n % spec.paths.length] as string;
+    req.path = path;
     if (bodies) req.body = bodyOf(bodies, n);
     else if (spec.body !== undefined) req.body = spec.body.replaceAll('{{n}}', `${spec.runId}-${n}`);
+    if (signProof) {
+      const proof = signProof(spec.method, `${spec.url}${path}`, ath);
+      if (!spec.dpop?.discard) req.headers = { ...spec.headers, dpop: proof };
+    }
     return req;
   },
 };

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import type { DpopKey } from './dpop-proofs.ts';
 import { runNodeJson, SRC } from './processes.ts';
 import type { SignInClient, User } from './signin-flow.ts';
 
@@ -19,6 +20,14 @@ export interface LoadSpec {
    * the server refuses it, and the load is flagged (its `failures` say why).
    */
   bodiesFile?: string;
+  /**
+   * A fresh DPoP proof (RFC 9449 §4) in a `DPoP` header of every request, signed by the load
+   * generator as it builds the request: for `method` and `url` + the request's path, signed by
+   * `key`, with the `ath` of `accessToken` when given (at a protected resource). With `discard`,
+   * each proof is made and not sent: a bearer load whose generator works as hard as the DPoP
+   * load it is compared with, so that the ratio is the server's cost of the proof alone.
+   */
+  dpop?: { key: DpopKey; accessToken?: string; discard?: boolean };
   runId: string;
   warmupS: number;
   /** Measure for this long, or for `amount` requests. */

@@ -5,6 +5,7 @@ import { openSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { dpopFigures } from './figures/dpop.ts';
 import { coldStart, idleRss, rssRows, sourceIdleRow } from './figures/footprint.ts';
 import { managementFigures } from './figures/management.ts';
 import { millionFigures } from './figures/million.ts';
@@ -16,7 +17,7 @@ import { startRealmkit } from './realmkit.ts';
 import { cpuTable, progress, type Row, table } from './report.ts';
 import { adminSql, freshDatabase, settings } from './settings.ts';
 
-const SECTIONS = ['tokens', 'management', 'signin', 'million', 'profile'] as const;
+const SECTIONS = ['tokens', 'dpop', 'management', 'signin', 'million', 'profile'] as const;
 type Section = (typeof SECTIONS)[number];
 const MIN_NODE = [22, 17];
 
@@ -25,9 +26,9 @@ const HELP = `Usage: npm run bench -- [options]
   --tiny             a short run that only proves the harness works (CI): 1 s loads, 10,000 users,
                      no embedded database
   --only=a,b         sections to run: ${SECTIONS.join(', ')} (default: all but profile)
-  --profile          also profile the token endpoint (a client secret, then private_key_jwt), GET
-                     user by id, the refresh_token grant and a whole sign-in (--cpu-prof),
-                     summarized
+  --profile          also profile the token endpoint (a client secret, then private_key_jwt, then
+                     DPoP-bound), GET user by id (bearer, then DPoP-bound), the refresh_token
+                     grant and a whole sign-in (--cpu-prof), summarized
   --explain          print EXPLAIN ANALYZE of figure 5's queries
   --users=N          users in figure 5's realm (default 1,000,000; tiny 10,000)
   --log-level=L      the server's LOG_LEVEL (default: the server's own default)
@@ -38,7 +39,7 @@ harness failed, 3 when a figure got error answers (it is printed, flagged, and n
 
 Environment: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432), BENCH_DB_PREFIX
 (default realmkit_bench: databases <prefix>_run and <prefix>_peer (node-oidc-provider's, figures
-8 and 10), dropped and made anew each run, and <prefix>_users_<N>, kept and reused while it holds N
+8, 10 and 11), dropped and made anew each run, and <prefix>_users_<N>, kept and reused while it holds N
 users).`;
 
 /**
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
 
   const rows: Row[] = [];
   const profiles: string[] = [];
-  if (sections.has('tokens') || sections.has('management') || sections.has('signin') || sections.has('profile')) {
+  if (['tokens', 'dpop', 'management', 'signin', 'profile'].some((section) => sections.has(section as Section))) {
     // The figures are of the server the package ships (and the Dockerfile runs): its build.
     progress('building the server (npm run build)');
     const buildLog = openSync(path.join(s.workDir, 'build.log'), 'a');
@@ -116,16 +117,23 @@ async function main(): Promise<void> {
     progress('Realmkit first start on PostgreSQL (migrations, master realm)');
     const rk = await startRealmkit({ ...serverOptions, logFile: path.join(s.workDir, 'realmkit.log') });
     let client: { clientId: string; clientSecret: string } | undefined;
+    // The realm `bench`'s m2m client of figures 1, 2, 11 and the profiles: made once (a realm holds
+    // one API resource per indicator).
+    const benchClient = async () => {
+      client ??= await rk.admin.m2mClient('bench', RESOURCE, ['read', 'write']);
+      return client;
+    };
     try {
       await rk.admin.ensureRealm('bench');
       const idle = await idleRss(rk.child.pid, s);
       let peakRss: number | undefined;
-      if (sections.has('tokens')) ({ peakRss, client } = await tokenFigures(s, rk, rows));
+      if (sections.has('tokens')) ({ peakRss } = await tokenFigures(s, rk, rows, await benchClient()));
+      if (sections.has('dpop')) await dpopFigures(s, rk, await benchClient(), rows);
       if (sections.has('management')) await managementFigures(s, rk, rows);
       if (sections.has('signin')) await signInFigures(s, rk, rows);
       if (sections.has('tokens')) rows.push(...rssRows(idle, peakRss, 'PostgreSQL'));
       if (sections.has('tokens')) rows.push(await sourceIdleRow(s, serverOptions));
-      if (sections.has('profile') && !client) client = await rk.admin.m2mClient('bench', RESOURCE, ['read', 'write']);
+      if (sections.has('profile')) await benchClient();
     } finally {
       await rk.stop();
     }

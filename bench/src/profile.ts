@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { assertionKey } from './client-assertions.ts';
+import { dpopKey, proofSigner } from './dpop-proofs.ts';
 import { setUpSignIn } from './figures/signin.ts';
 import { assertionLoadSpec, privateKeyJwtClient } from './figures/tokens.ts';
 import { CONNECTIONS, chainsNeeded, load } from './loadgen.ts';
 import { ROOT } from './processes.ts';
-import { type Realmkit, startRealmkit, tokenRequest } from './realmkit.ts';
+import { BENCH_ADMIN, type Realmkit, startRealmkit, tokenRequest } from './realmkit.ts';
 import { progress } from './report.ts';
 import type { Settings } from './settings.ts';
 
@@ -173,9 +174,9 @@ export async function profileServer(s: Settings, databaseUrl: string, work: Prof
 const PROFILED_ASSERTION_RATE = 3000;
 
 /**
- * The paths the figures ask most of: the token endpoint (figures 1 and 3, and 10 with
- * `private_key_jwt`), a user by id (figure 4), the refresh_token grant (figure 8) and a whole
- * sign-in (figure 9).
+ * The paths the figures ask most of: the token endpoint (figures 1 and 3, 10 with
+ * `private_key_jwt`, 11 DPoP-bound), a user by id (figure 4, and 12 with a DPoP-bound token), the
+ * refresh_token grant (figure 8) and a whole sign-in (figure 9).
  */
 export function profiledLoads(client: { clientId: string; clientSecret: string }, resource: string): ProfiledLoad[] {
   const { headers, body } = tokenRequest(client, { resource, scope: 'read' });
@@ -204,12 +205,40 @@ export function profiledLoads(client: { clientId: string; clientSecret: string }
       },
     },
     {
+      // Figure 1's work, and a DPoP proof per request verified and its jti stored (figure 11).
+      name: 'token-endpoint-dpop',
+      spec: async () => ({ method: 'POST', headers, body, paths: ['/oauth2/bench/token'], dpop: { key: dpopKey() } }),
+    },
+    {
       name: 'get-user',
       spec: async (rk) => {
         const user = await rk.admin.expect('POST', '/api/v1/bench/users', {
           email: `profiled-${Date.now()}@bench.test`,
         });
         return { headers: { authorization: `Bearer ${rk.admin.token}` }, paths: [`/api/v1/bench/users/${user.id}`] };
+      },
+    },
+    {
+      // Figure 12: the same read with a DPoP-bound token of the bench's admin client, a proof per request.
+      name: 'get-user-dpop',
+      spec: async (rk) => {
+        const user = await rk.admin.expect('POST', '/api/v1/bench/users', {
+          email: `profiled-dpop-${Date.now()}@bench.test`,
+        });
+        const key = dpopKey();
+        const tokenUrl = `${rk.url}/oauth2/master/token`;
+        const admin = tokenRequest(BENCH_ADMIN);
+        const response = await fetch(tokenUrl, {
+          method: 'POST',
+          headers: { ...admin.headers, dpop: proofSigner(key)('POST', tokenUrl) },
+          body: admin.body,
+        });
+        const { access_token: token } = (await response.json()) as { access_token: string };
+        return {
+          headers: { authorization: `DPoP ${token}` },
+          paths: [`/api/v1/bench/users/${user.id}`],
+          dpop: { key, accessToken: token },
+        };
       },
     },
     {

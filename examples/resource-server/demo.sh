@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Resource server demo: your own API (server.ts) accepts Realmkit access tokens issued for it.
+# Resource server demo: your own API (server.ts) accepts Realmkit access tokens issued for it,
+# Bearer and DPoP-bound (RFC 9449).
 #
 #   REALMKIT_URL=http://localhost:8080 \
 #   REALMKIT_CLIENT_ID=... REALMKIT_CLIENT_SECRET=... \
@@ -8,8 +9,9 @@
 # With a master-realm client it creates a throwaway realm `demo-<random>` holding the API resource
 # https://api.myapp.com (scopes read:posts and write:posts), a role with read:posts only and an
 # m2m application with that role. It starts server.ts on a free port (RESOURCE_SERVER_PORT to
-# choose one), calls it with and without tokens, then stops it and deletes the realm. Exits
-# non-zero at the first unexpected HTTP status or value.
+# choose one), calls it with and without tokens, then with a DPoP-bound token (its proofs made by
+# dpop-proof.mjs), then stops it and deletes the realm. Exits non-zero at the first unexpected
+# HTTP status or value.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 
@@ -21,7 +23,7 @@ AUDIENCE="https://api.myapp.com"
 FULL_URL_IN_STEP=1 ON_FAIL=print_api_log
 # shellcheck source-path=SCRIPTDIR source=../lib/http.sh disable=SC1091 # followed with shellcheck -x
 source "$ROOT/examples/lib/http.sh"
-API_LOG="$(mktemp)"
+API_LOG="$(mktemp)" DPOP_KEY="$(mktemp)"
 REALM_NAME="demo-$RUN_ID"
 REALM_CREATED=0 TOKEN="" API_PID=""
 
@@ -33,7 +35,7 @@ cleanup() {
     wait "$API_PID" 2>/dev/null || true
   fi
   http_cleanup
-  rm -f "$API_LOG"
+  rm -f "$API_LOG" "$DPOP_KEY"
 }
 trap cleanup EXIT
 
@@ -57,6 +59,8 @@ API="/api/v1/$REALM_NAME"
 # from the URL this script reaches it by (localhost vs 127.0.0.1, a proxy...).
 call 200 GET "/oauth2/$REALM_NAME/.well-known/openid-configuration"
 ISSUER="$(json issuer)"
+# What a DPoP proof for a token request names (its htu): the endpoint as the server publishes it.
+TOKEN_ENDPOINT="$(json token_endpoint)"
 [[ "$ISSUER" == */oauth2/"$REALM_NAME" ]] || fail "expected the issuer to end with /oauth2/$REALM_NAME"
 ISSUER_URL="${ISSUER%/oauth2/"$REALM_NAME"}"
 
@@ -98,12 +102,13 @@ PORT="${RESOURCE_SERVER_PORT:-$(node -e '
     server.close();
   });
 ')}"
-# Its own process group, so that the trap stops the launcher and the node it starts.
-setsid env PORT="$PORT" REALMKIT_URL="$BASE_URL" REALMKIT_ISSUER_URL="$ISSUER_URL" \
-  REALMKIT_REALM="$REALM_NAME" API_AUDIENCE="$AUDIENCE" \
+POSTS_URL="http://127.0.0.1:$PORT/posts"
+# Its own process group, so that the trap stops the launcher and the node it starts. PUBLIC_URL:
+# the URL its clients call it by, which their DPoP proofs name.
+setsid env PORT="$PORT" PUBLIC_URL="http://127.0.0.1:$PORT" REALMKIT_URL="$BASE_URL" \
+  REALMKIT_ISSUER_URL="$ISSUER_URL" REALMKIT_REALM="$REALM_NAME" API_AUDIENCE="$AUDIENCE" \
   node "$ROOT/scripts/launch.mjs" node "$ROOT/examples/resource-server/server.ts" >"$API_LOG" 2>&1 &
 API_PID=$!
-POSTS_URL="http://127.0.0.1:$PORT/posts"
 # shellcheck disable=SC2034 # STEP is printed by fail (lib/http.sh)
 STEP="start the resource server on port $PORT"
 for _ in $(seq 1 90); do
@@ -134,6 +139,29 @@ NOTE='Management API token: wrong audience' call 401 GET "$POSTS_URL" -H "$(auth
 expect error invalid_token
 [[ "$(json message)" == *'"aud"'* ]] || fail "expected the audience check to refuse the token"
 expect_challenge 'error="invalid_token"'
+
+# --- 5. A DPoP-bound token (RFC 9449) ----------------------------------------------------
+# The application proves it holds a key (a proof for this token request, signed by it): the token
+# is bound to that key (cnf.jkt) and is good only with a fresh proof of it on each request.
+PROOF="$(node "$ROOT/examples/resource-server/dpop-proof.mjs" "$DPOP_KEY" POST "$TOKEN_ENDPOINT")"
+NOTE="resource=$AUDIENCE, with a DPoP proof" call 200 POST "/oauth2/$REALM_NAME/token" \
+  -u "$APP_CLIENT_ID:$APP_SECRET" -H "DPoP: $PROOF" \
+  -d grant_type=client_credentials --data-urlencode "resource=$AUDIENCE"
+expect token_type DPoP
+DPOP_TOKEN="$(json access_token)"
+
+PROOF="$(node "$ROOT/examples/resource-server/dpop-proof.mjs" "$DPOP_KEY" GET "$POSTS_URL" "$DPOP_TOKEN")"
+NOTE='DPoP-bound token and a proof of its key' call 200 GET "$POSTS_URL" \
+  -H "Authorization: DPoP $DPOP_TOKEN" -H "DPoP: $PROOF"
+
+NOTE='the same proof again: a replay' call 401 GET "$POSTS_URL" \
+  -H "Authorization: DPoP $DPOP_TOKEN" -H "DPoP: $PROOF"
+expect error invalid_dpop_proof
+expect_challenge 'DPoP algs='
+
+NOTE='DPoP-bound token sent as Bearer' call 401 GET "$POSTS_URL" -H "$(auth "$DPOP_TOKEN")"
+expect error invalid_token
+expect_challenge 'DPoP algs='
 
 # --- Clean up ----------------------------------------------------------------------------
 kill -TERM -- "-$API_PID" 2>/dev/null || true

@@ -16,7 +16,7 @@ import { FORM } from '../signin-flow.ts';
 
 /** The API both servers issue tokens for (RFC 8707 resource indicator), and the scope asked. */
 export const RESOURCE = 'https://api.bench.test';
-const SCOPE = 'read';
+export const SCOPE = 'read';
 
 /** Token load on `url`: `client_secret_basic`, one resource, one scope, 32 connections. */
 function tokenLoad(
@@ -40,7 +40,7 @@ function tokenLoad(
 }
 
 /** The `alg` in a JWT's header. */
-function algOf(jwt: string): string | undefined {
+export function algOf(jwt: string): string | undefined {
   const header = jwt.split('.')[0] ?? '';
   return (JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { alg?: string }).alg;
 }
@@ -58,7 +58,7 @@ async function firstToken(url: string, tokenPath: string, client: { clientId: st
  * node-oidc-provider (the peer, children/oidc-peer.ts) with the same client, resource and key
  * type, and `env` beside them; runs `use` once it issues a token to the client_secret_basic client.
  */
-async function withPeer<T>(
+export async function withPeer<T>(
   s: Settings,
   client: { clientId: string; clientSecret: string },
   logName: string,
@@ -93,18 +93,18 @@ function peerLoad(s: Settings, client: { clientId: string; clientSecret: string 
 /**
  * Figures 1-3: RS256 tokens/s against raw single-core signing and against node-oidc-provider,
  * ES256 tokens/s against raw ES256 signing; figure 10: RS256 tokens/s with `private_key_jwt`
- * against node-oidc-provider. Answers the server's peak RSS under the RS256 load.
+ * against node-oidc-provider. `client`: an m2m client of the realm `bench` holding {@link RESOURCE}'s
+ * scopes. Answers the server's peak RSS under the RS256 load.
  */
 export async function tokenFigures(
   s: Settings,
   rk: Realmkit,
   rows: Row[],
-): Promise<{ peakRss: number | undefined; client: { clientId: string; clientSecret: string } }> {
+  client: { clientId: string; clientSecret: string },
+): Promise<{ peakRss: number | undefined }> {
   progress('raw RS256 signing rate (node:crypto, one core)');
   const rawRs256 = await rawSignRate('RS256', s);
 
-  await rk.admin.ensureRealm('bench');
-  const client = await rk.admin.m2mClient('bench', RESOURCE, ['read', 'write']);
   const tokenPath = '/oauth2/bench/token';
   const sample = await firstToken(rk.url, tokenPath, client);
   if (algOf(sample) !== 'RS256') throw new Error(`Realmkit signed with ${algOf(sample)}, not RS256`);
@@ -151,7 +151,7 @@ export async function tokenFigures(
   rows.push(
     ...(await privateKeyJwtFigure(s, rk, client, Math.max(realmkit.requestsPerSecond, peer.requestsPerSecond))),
   );
-  return { peakRss, client };
+  return { peakRss };
 }
 
 /**
