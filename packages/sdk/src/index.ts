@@ -9,6 +9,7 @@ export {
   type ClientCredentialsOptions,
   type ClientCredentialsSettings,
 } from './core/client-credentials.ts';
+export { DpopKey, type DpopKeyPair, type DpopOption } from './core/dpop.ts';
 export * from './core/errors.ts';
 export type { RequestOptions } from './core/http.ts';
 export type { CryptoKeyLike, Jwk } from './core/jws.ts';
