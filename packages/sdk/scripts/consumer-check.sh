@@ -12,7 +12,9 @@
 #      node.d.ts, node.d.cts of `@realmkit/sdk/node`).
 #   2. esm.mjs (import) and cjs.cjs (require) run against the live server given by REALMKIT_URL,
 #      REALMKIT_CLIENT_ID and REALMKIT_CLIENT_SECRET (a master-realm client): each creates a realm,
-#      a user, lists it with `for await`, checks ConflictError and NotFoundError, deletes the realm.
+#      a user, lists it with `for await`, checks ConflictError and NotFoundError, gets tokens with a
+#      private key, a DPoP-bound one (`dpop: true`) and a workload's, deletes the realm
+#      (scripts/consumer/scenario.cjs says all it does).
 # They run on the `node` on PATH (CONSUMER_NODE to choose another), not the repo's launcher: on
 # this machine that is Node 20, the oldest the SDK supports. The CommonJS run disables
 # require(esm) where Node has it, as Node 20 before 20.19 does not.

@@ -8,6 +8,7 @@ import {
   oneCredentialOf,
   type TokenExchangeRequest,
 } from './core/client-credentials.ts';
+import type { DpopOption } from './core/dpop.ts';
 import type { RequestOptions } from './core/http.ts';
 import { defaultHttpConfig } from './core/routes.ts';
 import { Applications } from './resources/applications.ts';
@@ -20,14 +21,27 @@ import { UsersByRealmName } from './resources/users-by-realm-name.ts';
 
 /**
  * A Realmkit client's options: its settings, and where its tokens come from: `clientId` with
- * exactly one credential (`clientSecret`, `privateKey` or `clientAssertion`), or a `tokenSource`.
+ * exactly one credential (`clientSecret`, `privateKey` or `clientAssertion`) and `dpop` if wanted,
+ * or a `tokenSource`.
  */
 export type RealmkitOptions = RealmkitSettings &
   (
-    | ({ clientId: string; tokenSource?: never } & ClientCredential)
+    | ({
+        clientId: string;
+        tokenSource?: never;
+        /**
+         * DPoP (RFC 9449): tokens bound to a key this client holds, sent with a new proof of it on
+         * every request, so that a token that leaks is useless without the key. `true` makes an
+         * ES256 key pair whose private key cannot be exported; or give your `{ keyPair }`. A proof
+         * names the URL it is sent to: `baseUrl` must be the server's public URL.
+         */
+        dpop?: DpopOption;
+      } & ClientCredential)
     | {
         /** Where tokens come from instead of a credential, e.g. a shared {@link ClientCredentials}. */
         tokenSource: TokenSource;
+        /** The token source's own (`dpop` of a {@link ClientCredentials}). */
+        dpop?: never;
         clientId?: string;
         clientSecret?: never;
         privateKey?: never;
@@ -88,7 +102,8 @@ function tokensOf(source: TokenSource): Tokens {
 /**
  * The Realmkit Management API client. It gets its own client_credentials token, refreshes it
  * before expiry and after a 401, and retries what is safe to retry. It proves itself with its
- * secret, its private key (`privateKey`), or its platform's token (`clientAssertion`).
+ * secret, its private key (`privateKey`), or its platform's token (`clientAssertion`); with
+ * `dpop: true`, its tokens are bound to a key of its own (RFC 9449).
  *
  * @example
  * import { Realmkit } from '@realmkit/sdk';
@@ -122,6 +137,8 @@ export class Realmkit {
       this.tokens = tokensOf(options.tokens);
     } else {
       const credential = oneCredentialOf('Realmkit', options, [...CREDENTIAL_OPTIONS, 'tokenSource']);
+      if (options.tokenSource && options.dpop)
+        throw new TypeError('Realmkit takes dpop with a credential, not a tokenSource');
       this.tokens = tokensOf(options.tokenSource ?? credentialsOf(options, credential));
       const http = defaultHttpConfig({ ...options, headers: options.defaultHeaders });
       this.#client = new ApiClient(options.baseUrl, options.realm, http, this.tokens);
@@ -154,11 +171,11 @@ export class Realmkit {
 
 function credentialsOf(options: RealmkitOptions, credential: string): ClientCredentials {
   if (!options.clientId) throw new TypeError(`Realmkit needs clientId with ${credential}`);
-  const { baseUrl, realm, clientId, clientSecret, privateKey, clientAssertion, scopes, fetch, timeout, maxRetries } =
-    options;
+  const { baseUrl, realm, clientId, clientSecret, privateKey, clientAssertion } = options;
+  const { scopes, fetch, timeout, maxRetries, dpop } = options;
   // The one credential given, the others undefined: as ClientCredentials checks it again.
   return new ClientCredentials({
-    ...{ baseUrl, realm, clientId, scopes, fetch, timeout, maxRetries },
+    ...{ baseUrl, realm, clientId, scopes, fetch, timeout, maxRetries, dpop },
     ...{ clientSecret, privateKey, clientAssertion },
   } as ClientCredentialsOptions);
 }

@@ -4,24 +4,26 @@
 // the types are real, not `any`.
 import { createPrivateKey } from 'node:crypto';
 import {
+  type AccessToken,
+  ClientCredentials,
   ConflictError,
+  DpopKey,
   NotFoundError,
   type Page,
   PreconditionFailedError,
   RateLimitError,
   Realmkit,
   type TokenResponse,
+  type TokenSource,
   type User,
 } from '@realmkit/sdk';
 import { fromTokenFile } from '@realmkit/sdk/node';
 
 async function main(): Promise<void> {
-  const rk = new Realmkit({
-    baseUrl: process.env.REALMKIT_URL ?? 'http://localhost:8080',
-    realm: 'acme',
-    clientId: process.env.REALMKIT_CLIENT_ID ?? '',
-    clientSecret: process.env.REALMKIT_CLIENT_SECRET ?? '',
-  });
+  const baseUrl = process.env.REALMKIT_URL ?? 'http://localhost:8080';
+  const clientId = process.env.REALMKIT_CLIENT_ID ?? '';
+  const clientSecret = process.env.REALMKIT_CLIENT_SECRET ?? '';
+  const rk = new Realmkit({ baseUrl, realm: 'acme', clientId, clientSecret });
 
   const user: User = await rk.users.create({ email: 'jane@example.com', password: 'securePassword123' });
   const emails: string[] = [];
@@ -76,6 +78,9 @@ async function main(): Promise<void> {
   console.log(issuedType);
   // @ts-expect-error: the token to exchange is required
   await rk.tokens.exchange({ resource: 'https://orders.example.com' });
+  // DPoP: tokens bound to a key the SDK makes.
+  const bound = new Realmkit({ baseUrl, realm: 'acme', clientId, clientSecret, dpop: true });
+  await bound.users.list();
 
   // @ts-expect-error: a user needs an email
   await rk.users.create({ name: 'No email' });
@@ -101,6 +106,27 @@ async function withoutSecret(pem: string): Promise<Realmkit[]> {
   ];
 }
 void withoutSecret;
+
+/** DPoP: a key pair the SDK makes or one of yours; a tokenSource brings its own key (a DpopKey). */
+async function withDpop(clientSecret: string): Promise<Realmkit[]> {
+  const settings = { baseUrl: 'http://localhost:8080', realm: 'acme', clientId: 'worker' };
+  const keyPair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+  const credentials = new ClientCredentials({ ...settings, clientSecret, dpop: { keyPair } });
+  const { accessToken, tokenType }: AccessToken = await credentials.getAccessToken();
+  const proof: string = await new DpopKey({ keyPair }).proof('GET', 'https://api.example.com/posts', accessToken);
+  console.log(tokenType, proof);
+  const tokenSource: TokenSource = credentials;
+  // @ts-expect-error: a tokenSource brings its own key
+  console.log(new Realmkit({ ...settings, tokenSource, dpop: true }));
+  // @ts-expect-error: `dpop` takes `true` or `{ keyPair }`
+  console.log(new Realmkit({ ...settings, clientSecret, dpop: keyPair }));
+  return [
+    new Realmkit({ ...settings, clientSecret, dpop: true }),
+    new Realmkit({ ...settings, privateKey: { key: keyPair.privateKey }, dpop: { keyPair } }),
+    new Realmkit({ ...settings, tokenSource }),
+  ];
+}
+void withDpop;
 
 main().catch((error: unknown) => {
   console.error(error);

@@ -1,9 +1,9 @@
 // The live part of consumer-check.sh, shared by esm.mjs and cjs.cjs, which pass in the SDK as
 // they loaded it (import / require). With a master-realm client (REALMKIT_URL,
 // REALMKIT_CLIENT_ID, REALMKIT_CLIENT_SECRET): creates a realm, a user in it, lists the users
-// with `for await`, checks the typed errors, gets a token with a private key (private_key_jwt) and
-// with a workload's token read from a file (federated credential, `fromTokenFile`), exchanges a
-// token (RFC 8693, `rk.tokens.exchange`); against the
+// with `for await`, checks the typed errors, gets a token with a private key (private_key_jwt), a
+// DPoP-bound one (`dpop: true`) and one with a workload's token read from a file (federated
+// credential, `fromTokenFile`), exchanges a token (RFC 8693, `rk.tokens.exchange`); against the
 // server's default rate limits, a create whose answer is lost (one user), 500 creates in a loop and
 // 200 concurrent reads, keyset iteration, ifMatch / ifNoneMatch and a typed `code`; then deletes
 // the realm. Throws at the first surprise. The federated step's issuer runs on loopback: the server
@@ -124,6 +124,34 @@ module.exports = async function scenario(sdk, label, fromTokenFile) {
     assert.equal((await acting.users.list()).data.length, 1);
     console.log(
       `ok  ${label}: token exchange: rk.tokens.exchange gave a token acting for the key worker (act), users listed`,
+    );
+
+    // DPoP (RFC 9449): a token bound to a key the SDK made (its private half not extractable). A
+    // proof names the URL it is sent to, which the server compares with its public URL: the
+    // issuer's, which may not be REALMKIT_URL (CI's server keeps the default, http://localhost:<port>).
+    const worker = await rk.applications.create({ name: 'dpop worker', type: 'm2m' });
+    await rk.applications.roles.assign(worker.id, [role.id]);
+    const discovery = `${process.env.REALMKIT_URL}/oauth2/${realm.name}/.well-known/openid-configuration`;
+    const { issuer } = await (await fetch(discovery)).json();
+    const publicUrl = issuer.slice(0, issuer.lastIndexOf('/oauth2/'));
+    const bound = new Realmkit({
+      baseUrl: publicUrl,
+      realm: realm.name,
+      clientId: worker.client_id,
+      clientSecret: worker.client_secret,
+      dpop: true,
+    });
+    assert.equal((await bound.users.list()).data.length, 1);
+    const { accessToken, tokenType } = await bound.tokens.getAccessToken();
+    assert.equal(tokenType, 'DPoP');
+    const asBearer = await fetch(`${publicUrl}/api/v1/${realm.name}/users`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    assert.equal(asBearer.status, 401, 'the DPoP-bound token sent as Bearer');
+    const { privateKey: dpopKey } = await bound.tokens.dpop.getKeyPair();
+    await assert.rejects(crypto.subtle.exportKey('jwk', dpopKey));
+    console.log(
+      `ok  ${label}: dpop: true: a DPoP-bound token, users listed; as Bearer 401; private key not extractable`,
     );
 
     // Without any key: a workload's platform token, trusted through a federated credential.

@@ -1,6 +1,7 @@
-import { type PageMeta, takesIdempotencyKey } from '@realmkit/contract';
+import { DPOP_SCHEME, type PageMeta, takesIdempotencyKey } from '@realmkit/contract';
 import type { AppRoute } from '@ts-rest/core';
 import { APIPromise } from './api-promise.ts';
+import type { DpopKey } from './dpop.ts';
 import { AuthenticationError } from './errors.ts';
 import { type HttpConfig, type HttpResponse, type RequestOptions, send } from './http.ts';
 import { Page, type PageCursor, PagePromise } from './pagination.ts';
@@ -12,6 +13,10 @@ export interface TokenSource {
   getToken(options?: RequestOptions): Promise<string>;
   /** Forget `token`: the API refused it. */
   invalidate(token?: string): void;
+  /** The token with its type, instead of {@link getToken}: a `DPoP` one goes with a proof of {@link dpop}. */
+  getAccessToken?(options?: RequestOptions): Promise<{ accessToken: string; tokenType?: string }>;
+  /** The key DPoP-bound tokens are bound to (RFC 9449). */
+  readonly dpop?: DpopKey | undefined;
 }
 
 export interface RouteInput {
@@ -29,9 +34,14 @@ function newIdempotencyKey(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
+/** A 401 of RFC 9449 §7.1 about the proof, not the token. */
+function isProofRefusal({ code }: AuthenticationError): boolean {
+  return code === 'invalid_dpop_proof' || code === 'use_dpop_nonce';
+}
+
 /**
- * Sends contract routes: fills `{realm}`, adds the bearer token (refreshed once on a 401), and
- * an `Idempotency-Key` to every POST that takes one.
+ * Sends contract routes: fills `{realm}`, adds the token (refreshed once on a 401; a DPoP-bound one
+ * with a proof of its key), and an `Idempotency-Key` to every POST that takes one.
  */
 export class ApiClient {
   readonly baseUrl: string;
@@ -67,18 +77,28 @@ export class ApiClient {
       body: input.body === undefined ? undefined : JSON.stringify(input.body),
       retrySafe: isRetrySafe(route.method, Boolean(idempotencyKey), Boolean(options.ifMatch)),
     };
+    const tokens = this.#tokens;
     for (let refreshed = false; ; refreshed = true) {
-      const token = await this.#tokens.getToken(options);
+      const { accessToken: token, tokenType } = tokens.getAccessToken
+        ? await tokens.getAccessToken(options)
+        : { accessToken: await tokens.getToken(options) };
+      // RFC 9449 §7.1: a DPoP token goes in the DPoP scheme, with a proof of the key and the token.
+      const key = tokenType?.toLowerCase() === DPOP_SCHEME.toLowerCase() ? tokens.dpop : undefined;
       try {
         return await send(
           this.#http,
-          { ...request, headers: { ...headers, authorization: `Bearer ${token}` } },
+          {
+            ...request,
+            headers: { ...headers, authorization: `${key ? DPOP_SCHEME : 'Bearer'} ${token}` },
+            dpop: key && { key, accessToken: token },
+          },
           options,
         );
       } catch (error) {
-        // A 401 means the request was not processed: refresh the token and send it once more.
-        if (refreshed || !(error instanceof AuthenticationError)) throw error;
-        this.#tokens.invalidate(token);
+        // A 401 means the request was not processed: refresh the token and send it once more. Not
+        // for a refused proof: the token is fine, and a new one would meet the same refusal.
+        if (refreshed || !(error instanceof AuthenticationError) || isProofRefusal(error)) throw error;
+        tokens.invalidate(token);
       }
     }
   }

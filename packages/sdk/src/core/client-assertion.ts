@@ -3,43 +3,22 @@ import {
   CLIENT_ASSERTION_MAX_LIFETIME_SECONDS,
   type ClientAssertionAlgorithm,
 } from '@realmkit/contract';
+import {
+  algorithmOfSigningKey,
+  type CryptoKeyLike,
+  encodeJson,
+  isCryptoKey,
+  type Jwk,
+  type SigningKey,
+  signJws,
+  WEB_CRYPTO,
+} from './jws.ts';
 
 /**
  * How long an assertion the SDK signs is valid, in seconds: it is sent at once, so a minute leaves
  * room for a slow network and a clock a little behind, well within the server's bound.
  */
 export const CLIENT_ASSERTION_LIFETIME_SECONDS = Math.min(60, CLIENT_ASSERTION_MAX_LIFETIME_SECONDS);
-
-/**
- * A JSON Web Key (RFC 7517, RFC 7518 §6), as WebCrypto's `JsonWebKey` with `kid`: typed here so
- * that the SDK's types need neither the DOM's nor Node's.
- */
-export interface Jwk {
-  kty?: string;
-  kid?: string;
-  alg?: string;
-  use?: string;
-  key_ops?: string[];
-  ext?: boolean;
-  crv?: string;
-  x?: string;
-  y?: string;
-  n?: string;
-  e?: string;
-  d?: string;
-  p?: string;
-  q?: string;
-  dp?: string;
-  dq?: string;
-  qi?: string;
-}
-
-/** A WebCrypto `CryptoKey`, by the members the SDK reads. */
-export interface CryptoKeyLike {
-  readonly type: string;
-  readonly algorithm: { readonly name: string };
-  readonly usages: readonly string[];
-}
 
 /** A Node.js `KeyObject` (`crypto.createPrivateKey(pem)`), by the members the SDK uses. */
 export interface KeyObjectLike {
@@ -67,27 +46,8 @@ export interface PrivateKey {
  */
 export type ClientAssertion = () => Promise<string>;
 
-type Subtle = typeof crypto.subtle;
-type SigningKey = Parameters<Subtle['sign']>[1];
-
-/** WebCrypto's names for each algorithm: to import the key, and to sign. */
-const WEB_CRYPTO: Record<
-  ClientAssertionAlgorithm,
-  { key: Parameters<Subtle['importKey']>[2]; sign: Parameters<Subtle['sign']>[0] }
-> = {
-  RS256: { key: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, sign: { name: 'RSASSA-PKCS1-v1_5' } },
-  // RFC 7518 §3.5: the salt is as long as the hash.
-  PS256: { key: { name: 'RSA-PSS', hash: 'SHA-256' }, sign: { name: 'RSA-PSS', saltLength: 32 } },
-  ES256: { key: { name: 'ECDSA', namedCurve: 'P-256' }, sign: { name: 'ECDSA', hash: 'SHA-256' } },
-  EdDSA: { key: { name: 'Ed25519' }, sign: { name: 'Ed25519' } },
-};
-
 function isAlgorithm(value: unknown): value is ClientAssertionAlgorithm {
   return CLIENT_ASSERTION_ALGORITHMS.includes(value as ClientAssertionAlgorithm);
-}
-
-function isCryptoKey(key: PrivateKey['key']): key is CryptoKeyLike {
-  return typeof (key as CryptoKeyLike).algorithm === 'object' && Array.isArray((key as CryptoKeyLike).usages);
 }
 
 function isKeyObject(key: PrivateKey['key']): key is KeyObjectLike {
@@ -102,25 +62,6 @@ function algorithmOfJwk(jwk: Jwk): string | undefined {
   if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return 'EdDSA';
   return undefined;
 }
-
-function algorithmOfCryptoKey({ algorithm }: CryptoKeyLike): string | undefined {
-  const { name, hash, namedCurve } = algorithm as { name: string; hash?: { name: string }; namedCurve?: string };
-  if (name === 'RSASSA-PKCS1-v1_5' && hash?.name === 'SHA-256') return 'RS256';
-  if (name === 'RSA-PSS' && hash?.name === 'SHA-256') return 'PS256';
-  if (name === 'ECDSA' && namedCurve === 'P-256') return 'ES256';
-  if (name === 'Ed25519') return 'EdDSA';
-  return undefined;
-}
-
-const encoder = new TextEncoder();
-
-function base64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-const encodeJson = (value: object): string => base64url(encoder.encode(JSON.stringify(value)));
 
 /**
  * Signs `private_key_jwt` assertions for `clientId` at `audience()` (the realm's issuer) with
@@ -137,10 +78,8 @@ export function privateKeyAssertion(
   let jwk: Jwk | undefined;
   let alg: string | undefined;
   if (isCryptoKey(key)) {
-    if (key.type !== 'private' || !key.usages.includes('sign')) {
-      throw new TypeError('privateKey.key must be a private CryptoKey with the usage "sign"');
-    }
-    alg = privateKey.alg ?? algorithmOfCryptoKey(key);
+    const own = algorithmOfSigningKey(key, 'privateKey.key');
+    alg = privateKey.alg ?? own;
   } else {
     if (isKeyObject(key) && key.type !== 'private') throw new TypeError('privateKey.key must be a private KeyObject');
     // A KeyObject goes through its JWK: KeyObject#toCryptoKey is younger than Node 20.
@@ -166,7 +105,7 @@ export function privateKeyAssertion(
         crypto.subtle.importKey('jwk', importing as never, importAs, false, ['sign'])
       : Promise.resolve(key as SigningKey);
     const iat = Math.floor(Date.now() / 1000);
-    const claims = encodeJson({
+    return signJws(signAs, await signingKey, header, {
       iss: clientId,
       sub: clientId,
       aud: await audience(),
@@ -174,7 +113,5 @@ export function privateKeyAssertion(
       iat,
       exp: iat + CLIENT_ASSERTION_LIFETIME_SECONDS,
     });
-    const signature = await crypto.subtle.sign(signAs, await signingKey, encoder.encode(`${header}.${claims}`));
-    return `${header}.${claims}.${base64url(new Uint8Array(signature))}`;
   };
 }

@@ -6,6 +6,7 @@ import {
   type TokenResponse,
 } from '@realmkit/contract';
 import { type ClientAssertion, type PrivateKey, privateKeyAssertion } from './client-assertion.ts';
+import { DpopKey, type DpopOption } from './dpop.ts';
 import { type HttpConfig, type RequestOptions, send } from './http.ts';
 import { defaultHttpConfig, routeUrl } from './routes.ts';
 
@@ -64,6 +65,11 @@ export interface ClientCredentialsSettings {
   fetch?: typeof fetch;
   timeout?: number;
   maxRetries?: number;
+  /**
+   * DPoP (RFC 9449): tokens bound to a key this client holds, useless to anyone without it. `true`
+   * makes an ES256 key pair whose private key cannot be exported; or give your `{ keyPair }`.
+   */
+  dpop?: DpopOption;
 }
 
 /** A {@link ClientCredentials}' options: `clientId` and exactly one credential (the types allow no other). */
@@ -72,6 +78,8 @@ export type ClientCredentialsOptions = ClientCredentialsSettings & { clientId: s
 /** A token as the endpoint granted it. */
 export interface AccessToken {
   accessToken: string;
+  /** `Bearer`, or `DPoP`: bound to the key of {@link ClientCredentials.dpop}, sent with its proofs. */
+  tokenType: string;
   /** Space-separated granted scopes. */
   scope: string;
   /** Epoch ms after which the server refuses it. */
@@ -103,6 +111,8 @@ export interface TokenExchangeRequest {
  * Usable alone, for calling your own API resource. The client proves itself with its secret, or
  * without one: with its private key (`private_key_jwt`) or its platform's token (a federated
  * credential), sent as a client assertion (RFC 7523 §2.2) made anew for every token request.
+ * With `dpop`, every token request carries a DPoP proof (RFC 9449), and the tokens are bound to its
+ * key: send them with a proof of {@link ClientCredentials.dpop} ({@link DpopKey}'s example).
  *
  * @example
  * const credentials = new ClientCredentials({
@@ -119,6 +129,8 @@ export class ClientCredentials {
   readonly #http: HttpConfig;
   /** The assertion of each token request, instead of the secret. */
   readonly #assertion: ClientAssertion | undefined;
+  /** The DPoP key the tokens are bound to, with the `dpop` option. */
+  readonly dpop: DpopKey | undefined;
   #current: AccessToken | undefined;
   #issuerUrl: Promise<string> | undefined;
   #inFlight: Promise<AccessToken> | undefined;
@@ -131,6 +143,7 @@ export class ClientCredentials {
     this.#assertion = options.privateKey
       ? privateKeyAssertion(options.privateKey, options.clientId, () => this.#issuer())
       : options.clientAssertion;
+    this.dpop = options.dpop ? new DpopKey(options.dpop) : undefined;
   }
 
   /**
@@ -235,6 +248,8 @@ export class ClientCredentials {
         body: assertion ? () => withAssertion(form, clientId, assertion) : form.toString(),
         // Asking for a token twice has no effect beyond the token.
         retrySafe: true,
+        // RFC 9449 §5: a proof of the key makes the token bound to it.
+        dpop: this.dpop && { key: this.dpop },
       },
       options,
     );
@@ -251,6 +266,7 @@ export class ClientCredentials {
     const lifetimeMs = body.expires_in * 1000;
     this.#current = {
       accessToken: body.access_token,
+      tokenType: body.token_type,
       scope: body.scope ?? '',
       expiresAt: started + lifetimeMs,
       refreshAt: started + lifetimeMs * (1 - REFRESH_MARGIN_RATIO),

@@ -1,3 +1,5 @@
+import { DPOP_HEADER } from '@realmkit/contract';
+import { asksForNonce, type DpopKey } from './dpop.ts';
 import { APIConnectionError, APIError, APITimeoutError, APIUserAbortError } from './errors.ts';
 import {
   backoffMs,
@@ -72,6 +74,8 @@ export interface HttpRequest {
   body?: string | (() => Promise<string>);
   /** May be sent again without a second effect (GET, PUT, DELETE, a PATCH with `If-Match`, or with an idempotency key). */
   retrySafe: boolean;
+  /** Sends a DPoP proof of `key` (RFC 9449), with `ath` of `accessToken` when given: a new one per attempt. */
+  dpop?: { key: DpopKey; accessToken?: string } | undefined;
 }
 
 export interface HttpResponse {
@@ -143,7 +147,9 @@ async function attempt(
  * a 409 `idempotency_key_in_progress`) with exponential backoff and jitter, or after the server's
  * `Retry-After`, up to `maxRetries` times. A 429 with `Retry-After` is retried as long as the
  * waits add up to at most {@link MAX_RETRY_AFTER_MS}, past `maxRetries` (unless that is 0: the
- * caller handles every error). Answers 2xx; throws an {@link APIError} subclass for anything else.
+ * caller handles every error). With `dpop`, each attempt carries a new proof, and a refusal that asks
+ * for the server's DPoP nonce is sent again at once with it, once, past `maxRetries`. Answers 2xx;
+ * throws an {@link APIError} subclass for anything else.
  */
 export async function send(
   config: HttpConfig,
@@ -151,21 +157,32 @@ export async function send(
   options: RequestOptions = {},
 ): Promise<HttpResponse> {
   const maxRetries = options.maxRetries ?? config.maxRetries;
+  const { dpop } = request;
   let rateLimitedMs = 0;
+  let nonceGiven = false;
   for (let retry = 0; ; ) {
     const canRetry = request.retrySafe && retry < maxRetries;
     let response: HttpResponse;
-    // Outside the try: a body that cannot be made is the caller's error, not the network's.
+    // Outside the try: a body or proof that cannot be made is the caller's error, not the network's.
     const body = typeof request.body === 'function' ? await request.body() : request.body;
+    const headers = dpop
+      ? { ...request.headers, [DPOP_HEADER]: await dpop.key.proof(request.method, request.url, dpop.accessToken) }
+      : request.headers;
     try {
-      response = await attempt(config, { ...request, body }, options);
+      response = await attempt(config, { ...request, headers, body }, options);
     } catch (error) {
       if (!(error instanceof APIConnectionError) || !canRetry) throw error;
       await sleep(backoffMs(retry++), options.signal);
       continue;
     }
+    dpop?.key.remember(request.url, response.headers);
     // A 304 (or a 3xx that `fetch` did not follow) has no result to read: NotModifiedError, APIError.
     if (response.status < 300) return response;
+    // RFC 9449 §8, §9: the request was refused unread; the next proof carries the nonce.
+    if (dpop && !nonceGiven && asksForNonce(response.status, response.headers, response.body)) {
+      nonceGiven = true;
+      continue;
+    }
     const retryAfter = retryAfterMs(response.headers);
     if (isRateLimited(response.status, retryAfter) && maxRetries > 0) {
       rateLimitedMs += retryAfter;
