@@ -3,11 +3,15 @@ import bcrypt from 'bcrypt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config/config.ts';
 import type { PasswordWorkLimits } from '../src/config/password-work-config.ts';
+import { SecretKey } from '../src/crypto/secret-key.ts';
+import { runStatement } from '../src/db/statement.ts';
 import {
   PASSWORD_BUSY_RETRY_AFTER_SECONDS,
   PasswordChecksBusyError,
   PasswordWork,
 } from '../src/users/password-work.ts';
+import { signLinkToken } from '../src/users/signed-link.ts';
+import { TEST_SECRET_KEY } from './support/constants.ts';
 import { CookieJar, loginFormOf, type SignInRealm, signInRealm } from './support/sign-in.ts';
 import { startTestServer, type TestRealm, type TestServer } from './support/test-server.ts';
 
@@ -397,5 +401,47 @@ describe('the login page while password checks are busy', () => {
     const signedIn = await post();
     expect(signedIn.status).toBe(303);
     expect(new URL(signedIn.headers.get('location') as string).searchParams.get('code')).toBeTruthy();
+  });
+
+  it('shows the reset-password form again on a 503, and the link still works once there is room', async () => {
+    await server.expectCall(202, 'POST', `/api/v1/${setup.realm.name}/users/${setup.user.id}/password-reset-email`, {
+      token: setup.admin,
+    });
+    const [reset] = await runStatement<{ id: string; expires_at: Date | string }>(
+      server.services.orm,
+      'select id, expires_at from password_resets where user_id = ? order by created_at desc limit 1',
+      [setup.user.id],
+    );
+    const key = new SecretKey(Buffer.from(TEST_SECRET_KEY, 'base64')).passwordResetKey;
+    const token = signLinkToken(key, reset?.id as string, new Date(reset?.expires_at as string));
+    const jar = new CookieJar();
+    const page = await jar.fetch(`${server.url}/oauth2/${setup.realm.name}/reset-password?token=${token}`);
+    expect(page.status).toBe(200);
+    const form = loginFormOf(await page.text());
+    const post = () =>
+      jar.fetch(new URL(form.action, server.url).href, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(server.url).origin },
+        body: new URLSearchParams({
+          interaction: form.interaction,
+          password: 'a brand new secret',
+          confirmation: 'a brand new secret',
+        }).toString(),
+      });
+
+    const hold = deferred();
+    const held = server.services.passwordWork.run('another realm', () => hold.promise);
+    const busy = await post();
+    hold.resolve();
+    await held;
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get('retry-after')).toBe(String(PASSWORD_BUSY_RETRY_AFTER_SECONDS));
+    const html = await busy.text();
+    expect(html).toContain('The server is busy right now. Try again in a few seconds.');
+    expect(html).toContain('autocomplete="new-password"');
+
+    const done = await post();
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain('Your password is set');
   });
 });
