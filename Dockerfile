@@ -15,7 +15,7 @@ COPY apps/console/package.json apps/console/
 COPY examples/resource-server/package.json examples/resource-server/
 COPY examples/sdk-quickstart/package.json examples/sdk-quickstart/
 COPY examples/generated-client/package.json examples/generated-client/
-# No install scripts: argon2 loads its prebuilt binary (linux x64 and arm64, glibc) at run time.
+# No install scripts: argon2 and bcrypt load their prebuilt binaries (shipped in their npm packages) at run time.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
       --workspace=@realmkit/server --workspace=@realmkit/contract \
   && npm cache clean --force

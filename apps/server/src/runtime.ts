@@ -76,6 +76,7 @@ export async function openRuntime(config: Config, logger: Logger, options: OpenR
         clock: options.clock,
         outboundAllowLoopback: config.outboundAllowLoopback,
         outboundResolve: options.outboundResolve,
+        passwordWork: config.passwordWork,
       });
       const bootstrapResult =
         options.bootstrap === 'skip'

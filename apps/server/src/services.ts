@@ -2,6 +2,7 @@ import { ApplicationService } from './applications/application.service.ts';
 import { FederatedCredentialService } from './applications/federated-credential.service.ts';
 import { AuditLogService } from './audit/audit-log.service.ts';
 import { type Clock, systemClock } from './clock/clock.ts';
+import { type PasswordWorkLimits, passwordWorkLimits } from './config/password-work-config.ts';
 import type { SecretKey } from './crypto/secret-key.ts';
 import type { Orm } from './db/orm.ts';
 import { OutboxSignal } from './events/outbox-signal.ts';
@@ -27,6 +28,7 @@ import { AuthorizationCodeService } from './sign-in/authorization-code.service.t
 import { SessionService } from './sign-in/session.service.ts';
 import { EmailVerificationService } from './users/email-verification.service.ts';
 import { PasswordResetService } from './users/password-reset.service.ts';
+import { PasswordWork } from './users/password-work.ts';
 import { UserService } from './users/user.service.ts';
 
 /** Every feature's service, wired once (the composition root). */
@@ -56,6 +58,8 @@ export interface Services {
   /** The workload identities each application trusts (workload identity federation). */
   federatedCredentials: FederatedCredentialService;
   users: UserService;
+  /** The gate every password hash and check passes (REALMKIT_PASSWORD_CONCURRENCY and the queue). */
+  passwordWork: PasswordWork;
   emailVerifications: EmailVerificationService;
   /** Password reset emails and their links. */
   passwordResets: PasswordResetService;
@@ -75,13 +79,15 @@ export interface ServiceOptions {
   outboundAllowLoopback?: boolean;
   /** How those fetches resolve host names (default: the system's resolver). */
   outboundResolve?: Resolve | undefined;
+  /** How many password hashes and checks run at once, and wait (default: libuv's pool size, 16 times that). */
+  passwordWork?: PasswordWorkLimits | undefined;
 }
 
 export function createServices(
   orm: Orm,
   issuerUrl: string,
   secretKey: SecretKey,
-  { clock = systemClock, outboundAllowLoopback = false, outboundResolve }: ServiceOptions = {},
+  { clock = systemClock, outboundAllowLoopback = false, outboundResolve, passwordWork: limits }: ServiceOptions = {},
 ): Services {
   const issuers = new Issuers(issuerUrl);
   const signingKeys = new SigningKeyService(orm, secretKey, clock);
@@ -95,7 +101,8 @@ export function createServices(
   const outbox = new OutboxSignal();
   const hotPath = new HotPathCache({ orm, realms, applications, resources, roles }, clock);
   const sessions = new SessionService(orm, clock);
-  const users = new UserService(orm, roles, (realmId) => hotPath.realm(realmId), sessions);
+  const passwordWork = new PasswordWork(limits ?? passwordWorkLimits());
+  const users = new UserService(orm, roles, (realmId) => hotPath.realm(realmId), sessions, passwordWork);
   const tokenStore = new TokenStoreService(orm, clock);
   const clientAssertions = new ClientAssertionService({
     issuers,
@@ -141,6 +148,7 @@ export function createServices(
     },
     federatedCredentials,
     users,
+    passwordWork,
     emailVerifications: new EmailVerificationService(orm, secretKey.emailVerificationKey, () => outbox.notify()),
     passwordResets: new PasswordResetService(orm, secretKey.passwordResetKey, users, clock, () => outbox.notify()),
     auditLogs: new AuditLogService(orm, hotPath),

@@ -1,5 +1,5 @@
 import { IMPORTED_HASH_LIMITS } from '@realmkit/contract';
-import bcrypt from 'bcryptjs';
+import bcrypt from 'bcrypt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runStatement } from '../src/db/statement.ts';
 import { withinCostLimits } from '../src/users/password.ts';
@@ -68,6 +68,25 @@ describe('imported password hashes: their cost is bounded', () => {
     ).toBe(true);
     expect(withinCostLimits(argon(limits.argon2idMaxMemoryKiB + 1, 2, 1))).toBe(false);
     expect(withinCostLimits(argon(19_456, 2, limits.argon2idMaxParallelism + 1))).toBe(false);
+  });
+
+  it("checks PHP's `$2y$` and the older `$2a$` hashes as `$2b$` ones", async () => {
+    const digest = bcrypt.hashSync('imported-password', 4);
+    for (const prefix of ['$2y$', '$2a$']) {
+      const user = await server.expectCall(201, 'POST', users(), {
+        token: admin,
+        json: { email: nextEmail(), password_digest: digest.replace(/^\$2b\$/, prefix), password_algorithm: 'bcrypt' },
+      });
+      const wrong = await server.call('POST', `${users()}/${user.id}/password/verify`, {
+        token: admin,
+        json: { password: 'not-the-password' },
+      });
+      expect(wrong.status, prefix).toBe(422);
+      await server.expectCall(204, 'POST', `${users()}/${user.id}/password/verify`, {
+        token: admin,
+        json: { password: 'imported-password' },
+      });
+    }
   });
 
   it('never runs a hash over the bounds stored before them: the check answers wrong at once', async () => {

@@ -1,5 +1,5 @@
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_MIN_LENGTH_MAX } from '@realmkit/contract';
-import bcrypt from 'bcryptjs';
+import bcrypt from 'bcrypt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BREACHED_PASSWORD_MESSAGE, isBreachedPassword } from '../src/users/password.ts';
 import { startWithRealms, type TestRealm, type TestServer } from './support/test-server.ts';

@@ -1,7 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
+import { passwordWorkLimits } from '../src/config/password-work-config.ts';
 import type { Orm } from '../src/db/orm.ts';
 import type { RoleService } from '../src/roles/role.service.ts';
 import * as password from '../src/users/password.ts';
+import { PasswordWork } from '../src/users/password-work.ts';
 import { UserService, type UserSessions } from '../src/users/user.service.ts';
 
 vi.mock('../src/users/password.ts', async (importOriginal) => {
@@ -22,7 +24,13 @@ function usersWith(row: object | null): UserService {
     flush: async () => undefined,
   };
   const orm = { em: { ...em, fork: () => em } } as unknown as Orm;
-  return new UserService(orm, {} as RoleService, async () => null, {} as UserSessions);
+  return new UserService(
+    orm,
+    {} as RoleService,
+    async () => null,
+    {} as UserSessions,
+    new PasswordWork(passwordWorkLimits()),
+  );
 }
 
 /**
@@ -42,7 +50,7 @@ describe('checkCredentials', () => {
       verify.mockClear();
       const users = usersWith(row);
       const named = await users.findByLogin('realm', 'ada@example.com');
-      expect(await users.checkCredentials(named, 'a wrong password'), name).toEqual({
+      expect(await users.checkCredentials('realm', named, 'a wrong password'), name).toEqual({
         valid: false,
         user: row ? expect.objectContaining({ id: (row as { id: string }).id }) : null,
       });
@@ -51,7 +59,9 @@ describe('checkCredentials', () => {
     }
     verify.mockClear();
     const users = usersWith({ id: 'u3', passwordHash: hash });
-    expect(await users.checkCredentials(await users.findByLogin('realm', 'ada'), 'the right password')).toEqual({
+    expect(
+      await users.checkCredentials('realm', await users.findByLogin('realm', 'ada'), 'the right password'),
+    ).toEqual({
       valid: true,
       user: expect.objectContaining({ id: 'u3' }),
     });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import bcrypt from 'bcryptjs';
+import bcrypt from 'bcrypt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretKey } from '../src/crypto/secret-key.ts';
 import { signLinkToken } from '../src/users/signed-link.ts';

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { contract, ERROR_CODES, generateOpenApi, MANAGEMENT_SCOPES, type RouteMetadata } from '../src/index.ts';
+import {
+  contract,
+  ERROR_CODES,
+  type ErrorBody,
+  generateOpenApi,
+  MANAGEMENT_SCOPES,
+  type RouteMetadata,
+} from '../src/index.ts';
 
 const document = generateOpenApi();
 const operations = Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
@@ -89,6 +96,31 @@ describe('the OpenAPI document', () => {
           }
         }
       }
+    }
+  });
+
+  it("gives the 503 of each route that hashes or checks a password both codes' examples, its status's own first", () => {
+    const passwordRoutes = Object.entries(contract).flatMap(([router, routes]) =>
+      Object.entries(routes).flatMap(([name, route]) =>
+        (route.metadata as RouteMetadata).passwordWork ? [`${router}_${name}`] : [],
+      ),
+    );
+    expect(passwordRoutes).toEqual([
+      'users_create',
+      'users_setPassword',
+      'users_verifyPassword',
+      'usersByRealmName_create',
+      'usersByRealmName_resetPassword',
+    ]);
+    for (const { operation } of operations) {
+      const busy = (operation.responses?.['503'] as DocumentedResponse | undefined)?.content?.['application/json'];
+      if (!busy) continue;
+      const codes = busy.example === undefined ? Object.keys(busy.examples ?? {}) : [(busy.example as ErrorBody).error];
+      expect(codes, operation.operationId).toEqual(
+        passwordRoutes.includes(operation.operationId ?? '')
+          ? ['service_unavailable', 'password_checks_busy']
+          : ['service_unavailable'],
+      );
     }
   });
 

@@ -224,6 +224,19 @@ describe.concurrent('429 with Retry-After: waited out past maxRetries', () => {
     expect(server.requests.map((r) => r.method)).toEqual(['PATCH', 'PATCH', 'PATCH', 'PATCH']);
   });
 
+  it('a PATCH without ifMatch after 503 password_checks_busy too: the password work was refused before it ran', async () => {
+    const busy = () => failure(503, { 'retry-after-ms': '20' }, 'password_checks_busy');
+    const server = await fakeServer(busy(), busy(), busy(), data(USER));
+    expect(await client(server).users.setPassword('u1', 'correct horse battery')).toEqual(USER);
+    expect(server.requests.map((r) => r.method)).toEqual(['PATCH', 'PATCH', 'PATCH', 'PATCH']);
+    // Any other 503 of such a PATCH is not retried: the write may have run.
+    const down = await fakeServer(failure(503, { 'retry-after-ms': '20' }, 'service_unavailable'), data(USER));
+    expect(await rejection(client(down).users.setPassword('u1', 'correct horse battery'))).toBeInstanceOf(
+      InternalServerError,
+    );
+    expect(down.requests).toHaveLength(1);
+  });
+
   it('other failures still count against maxRetries, 429s in between or not', async () => {
     const server = await fakeServer(
       failure(503),

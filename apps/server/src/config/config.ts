@@ -3,6 +3,12 @@ import { CONSOLE_APPLICATION } from '@realmkit/contract';
 import { z } from 'zod';
 import { secretKeyProblem } from '../crypto/secret-key.ts';
 import {
+  DEFAULT_PASSWORD_QUEUE_TIMEOUT,
+  MAX_PASSWORD_QUEUE_TIMEOUT_SECONDS,
+  type PasswordWorkLimits,
+  passwordWorkLimits,
+} from './password-work-config.ts';
+import {
   DEFAULT_LOGIN_GUESSING,
   DEFAULT_RATE_LIMITS,
   DURATION_FORMAT,
@@ -59,6 +65,8 @@ export interface Config {
    * plain http to a loopback address (development and tests). Private ranges are never allowed.
    */
   outboundAllowLoopback: boolean;
+  /** How many password hashes and checks run at once, and wait, on this instance (docs/operations.md). */
+  passwordWork: PasswordWorkLimits;
 }
 
 /** client_ids the realms' console applications have (`realmkit-console-<realm>`): no other client may take one. */
@@ -119,6 +127,16 @@ const Env = z.object({
   REALMKIT_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   REALMKIT_PRUNE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(604_800).default(3600),
   REALMKIT_OUTBOUND_ALLOW_LOOPBACK: z.enum(['true', 'false']).default('false'),
+  REALMKIT_PASSWORD_CONCURRENCY: z.coerce.number().int().min(1).max(1024).optional(),
+  REALMKIT_PASSWORD_QUEUE: z.coerce.number().int().min(0).max(100_000).optional(),
+  REALMKIT_PASSWORD_QUEUE_TIMEOUT: z
+    .string()
+    .regex(DURATION_FORMAT, 'must be a duration such as `5s`, `1m`')
+    .refine(
+      (value) => parseDuration(value) <= MAX_PASSWORD_QUEUE_TIMEOUT_SECONDS,
+      `must be at most ${MAX_PASSWORD_QUEUE_TIMEOUT_SECONDS / 60}m`,
+    )
+    .default(DEFAULT_PASSWORD_QUEUE_TIMEOUT),
 });
 
 function rateLimitVariables() {
@@ -239,5 +257,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: e.REALMKIT_SHUTDOWN_TIMEOUT_MS,
     pruneIntervalSeconds: e.REALMKIT_PRUNE_INTERVAL_SECONDS,
     outboundAllowLoopback: e.REALMKIT_OUTBOUND_ALLOW_LOOPBACK === 'true',
+    passwordWork: passwordWorkLimits(
+      {
+        concurrency: e.REALMKIT_PASSWORD_CONCURRENCY,
+        maxWaiting: e.REALMKIT_PASSWORD_QUEUE,
+        maxWaitSeconds: parseDuration(e.REALMKIT_PASSWORD_QUEUE_TIMEOUT),
+      },
+      env,
+    ),
   };
 }

@@ -131,7 +131,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (apiError) {
-      if (apiError.status === 503) logger.warn({ err: error, reqId: req.id }, apiError.message);
+      // A refused password check is load, not a fault: the access log's line tells it (a storm would repeat the stack).
+      if (apiError.status === 503 && apiError.code !== 'password_checks_busy') {
+        logger.warn({ err: error, reqId: req.id }, apiError.message);
+      }
       res.set(apiError.headers).status(apiError.status).json(apiError.toBody());
       return;
     }

@@ -1,9 +1,12 @@
 import { MAX_LOGIN_IDENTIFIER_LENGTH, PASSWORD_MAX_LENGTH } from '@realmkit/contract';
 import type { RequestHandler } from 'express';
 import type { Realm } from '../realms/realm.entity.ts';
+import type { CredentialCheck } from '../users/user.service.ts';
 import type { AuthorizationRequest } from './authorization-request.ts';
 import { EXPIRED, field, readPageForm } from './page-form.ts';
 import {
+  BUSY_MESSAGE,
+  busyError,
   holdForVerification,
   mustVerifyEmail,
   realmPage,
@@ -64,11 +67,20 @@ export function loginEndpoint(deps: SignInDeps): RequestHandler {
       res.set('Retry-After', String(retryAfterSeconds));
       return await again(429, `Too many sign-in attempts. Try again in ${inWords(retryAfterSeconds)}.`);
     }
-    // Longer than any password can be: refused without the hash (which would cost more for it).
-    const check =
-      [...password].length > PASSWORD_MAX_LENGTH
-        ? { valid: false as const, user: named }
-        : await deps.users.checkCredentials(named, password);
+    let check: CredentialCheck;
+    try {
+      // Longer than any password can be: refused without the hash (which would cost more for it).
+      check =
+        [...password].length > PASSWORD_MAX_LENGTH
+          ? { valid: false, user: named }
+          : await deps.users.checkCredentials(realm.id, named, password);
+    } catch (error) {
+      const busy = busyError(error);
+      if (!busy) throw error;
+      // Neither a failure nor a success: this server has as many passwords to check as it takes.
+      res.set(busy.headers);
+      return await again(busy.status, BUSY_MESSAGE);
+    }
     if (!check.valid) {
       await attempt?.failed();
       audit('user.sign_in_failed', 401, 'invalid_credentials');

@@ -4,7 +4,7 @@ import { ValidationError } from '../errors/api-error.ts';
 import type { Realm } from '../realms/realm.entity.ts';
 import { LinkError } from '../users/password-reset.service.ts';
 import { field, readPageForm } from './page-form.ts';
-import { formFor, realmPage, type SignInDeps } from './sign-in-flow.ts';
+import { BUSY_MESSAGE, busyError, formFor, realmPage, type SignInDeps } from './sign-in-flow.ts';
 
 async function showForm(
   deps: SignInDeps,
@@ -64,6 +64,12 @@ export function resetPasswordEndpoint(deps: SignInDeps): RequestHandler {
       try {
         await deps.passwordResets.complete(realm.id, token, password, 'password');
       } catch (error) {
+        // Busy: the link is still unused (complete() gives it back), the form can be sent again.
+        const busy = busyError(error);
+        if (busy) {
+          res.set(busy.headers);
+          return await again(busy.status, [BUSY_MESSAGE]);
+        }
         if (!(error instanceof ValidationError)) throw error;
         return await again(422, error.details?.map((detail) => detail.message) ?? [error.message]);
       }

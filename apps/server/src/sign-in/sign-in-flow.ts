@@ -14,6 +14,7 @@ import type { UserEvent } from '../audit/audit-log.service.ts';
 import type { Clock } from '../clock/clock.ts';
 import { ApiError } from '../errors/api-error.ts';
 import type { HotPathCache } from '../hot-path/hot-path.service.ts';
+import { toApiError } from '../http/error-handler.ts';
 import { urlPath } from '../http/url-path.ts';
 import type { SigningKeyService } from '../keys/signing-key.service.ts';
 import type { Issuers } from '../oauth-protocol/issuer.ts';
@@ -279,9 +280,22 @@ export async function issueCode(
   redirectWith(res, request.redirectUri, { code, state: request.state, iss: deps.issuers.issuerOf(realm.name) });
 }
 
+/** What a page says when the server cannot take a password now (503): the form can be sent again. */
+export const BUSY_MESSAGE = 'The server is busy right now. Try again in a few seconds.';
+
+/**
+ * The error as a 503 the page should show and the browser may retry: password checks busy
+ * (`password_checks_busy`), or the database unreachable; `undefined` for any other.
+ */
+export function busyError(error: unknown): ApiError | undefined {
+  const apiError = toApiError(error);
+  return apiError?.status === 503 ? apiError : undefined;
+}
+
 /**
  * Answers a sign-in failure: to the redirect URI when it may go there (RFC 6749 §4.1.2.1, with
- * `iss`), else on a page. Returns false for any other error (the caller passes it on).
+ * `iss`), else on a page; a 503 (busy, or the database unreachable) on a page that says to try
+ * again, with its `Retry-After`. Returns false for any other error (the caller passes it on).
  */
 export async function answerSignInError(
   deps: SignInDeps,
@@ -300,6 +314,12 @@ export async function answerSignInError(
   }
   if (error instanceof SignInPageError) {
     await deps.pages.message(res, realm, error.status, { title: error.title, message: error.message });
+    return true;
+  }
+  const busy = busyError(error);
+  if (busy) {
+    res.set(busy.headers);
+    await deps.pages.message(res, realm, busy.status, { title: 'Try again in a moment', message: BUSY_MESSAGE });
     return true;
   }
   return false;

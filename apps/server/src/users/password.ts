@@ -2,14 +2,14 @@ import { IMPORTED_HASH_LIMITS, PASSWORD_MAX_LENGTH } from '@realmkit/contract';
 import type { ErrorDetail } from '../errors/api-error.ts';
 
 /**
- * argon2 (a native addon) and bcryptjs are imported on the first password a server hashes or
- * checks, not at start: a server that only issues tokens never needs them, and memory once taken
- * by a module stays taken for the process's life.
+ * argon2 and bcrypt (native addons, both run on libuv's thread pool, off the event loop) are
+ * imported on the first password a server hashes or checks, not at start: a server that only
+ * issues tokens never needs them, and memory once taken by a module stays taken for the process's life.
  */
 let argon2Module: Promise<typeof import('argon2')> | undefined;
-let bcryptModule: Promise<typeof import('bcryptjs').default> | undefined;
+let bcryptModule: Promise<typeof import('bcrypt')> | undefined;
 const loadArgon2 = () => (argon2Module ??= import('argon2').then((module) => module.default));
-const loadBcrypt = () => (bcryptModule ??= import('bcryptjs').then((module) => module.default));
+const loadBcrypt = () => (bcryptModule ??= import('bcrypt').then((module) => module.default));
 
 /** argon2, and argon2id with OWASP's parameters (m=19456 KiB, t=2, p=1). */
 async function argon2id() {
@@ -67,7 +67,9 @@ export async function hashPassword(password: string): Promise<string> {
  */
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
   if (!withinCostLimits(hash)) return false;
-  return isBcrypt(hash) ? (await loadBcrypt()).compare(password, hash) : (await loadArgon2()).verify(hash, password);
+  if (!isBcrypt(hash)) return (await loadArgon2()).verify(hash, password);
+  // `$2y$` (PHP's crypt_blowfish) is `$2b$` under another name; the addon knows only `$2a$` and `$2b$`.
+  return (await loadBcrypt()).compare(password, hash.replace(/^\$2y\$/, '$2b$'));
 }
 
 /** Whether a hash should be replaced by a fresh argon2id one after a successful check. */

@@ -35,6 +35,7 @@ import {
   verifyPassword,
   withinCostLimits,
 } from './password.ts';
+import type { PasswordWork } from './password-work.ts';
 import { type User, UserEntity, type UserIdentity, UserIdentityEntity } from './user.entity.ts';
 
 const CONFLICTS = {
@@ -141,12 +142,21 @@ export class UserService {
   readonly #roles: RoleService;
   readonly #realms: RealmPolicySource;
   readonly #sessions: UserSessions;
+  readonly #passwordWork: PasswordWork;
 
-  constructor(orm: Orm, roles: RoleService, realms: RealmPolicySource, sessions: UserSessions) {
+  /** `passwordWork`: the gate every hash and check of a password passes, per realm (503 `password_checks_busy` when full). */
+  constructor(
+    orm: Orm,
+    roles: RoleService,
+    realms: RealmPolicySource,
+    sessions: UserSessions,
+    passwordWork: PasswordWork,
+  ) {
     this.#orm = orm;
     this.#roles = roles;
     this.#realms = realms;
     this.#sessions = sessions;
+    this.#passwordWork = passwordWork;
   }
 
   /**
@@ -349,18 +359,21 @@ export class UserService {
   }
 
   /**
-   * Whether `password` is the password of `user` ({@link findByLogin}'s answer). The same work
-   * either way: no user, or a user without a password, is checked against a throwaway hash, so
-   * that time does not tell whether the account exists. The answer tells the caller (never the
-   * client) a wrong password for a user from no such user. Suspension is the caller's to judge. A
-   * right password under an old hash is rehashed.
+   * Whether `password` is the password of `user` ({@link findByLogin}'s answer in `realmId`). The
+   * same work either way: no user, or a user without a password, is checked against a throwaway
+   * hash, so that time does not tell whether the account exists. The answer tells the caller (never
+   * the client) a wrong password for a user from no such user. Suspension is the caller's to judge.
+   * A right password under an old hash is rehashed.
    */
-  async checkCredentials(user: User | null, password: string): Promise<CredentialCheck> {
-    const valid = await verifyPassword(user?.passwordHash ?? (await absentUserHash()), password);
+  async checkCredentials(realmId: string, user: User | null, password: string): Promise<CredentialCheck> {
+    const { valid, rehashed } = await this.#check(
+      realmId,
+      async () => user?.passwordHash ?? (await absentUserHash()),
+      password,
+    );
     if (!user) return { valid: false, user: null };
     if (!user.passwordHash || !valid) return { valid: false, user };
-    if (await needsRehash(user.passwordHash)) {
-      const rehashed = await hashPassword(password);
+    if (rehashed) {
       await runStatement(this.#orm, 'update users set password_hash = ? where id = ? and realm_id = ?', [
         rehashed,
         user.id,
@@ -374,13 +387,31 @@ export class UserService {
   /** 204 or 422, as Logto's verify-password: the same answer for a wrong password and no password. */
   async verifyPassword(realmId: string, id: string, password: string): Promise<void> {
     const user = await this.get(realmId, id);
-    const valid = user.passwordHash ? await verifyPassword(user.passwordHash, password) : false;
+    const hash = user.passwordHash;
+    const { valid, rehashed } = hash ? await this.#check(realmId, async () => hash, password) : { valid: false };
     if (!valid) throw new ApiError(422, 'The password is not correct', { code: 'invalid_credentials' });
     // An imported bcrypt hash (or argon2 with old parameters) becomes today's argon2id.
-    if (user.passwordHash && (await needsRehash(user.passwordHash))) {
-      user.passwordHash = await hashPassword(password);
+    if (rehashed) {
+      user.passwordHash = rehashed;
       await this.#orm.em.flush();
     }
+  }
+
+  /**
+   * One turn of the realm's password work: checks `password` against the hash, and on a match
+   * under an old hash makes today's (in the same turn: a right password is never refused after
+   * its check for want of a second turn).
+   */
+  #check(
+    realmId: string,
+    hashOf: () => Promise<string>,
+    password: string,
+  ): Promise<{ valid: boolean; rehashed?: string | undefined }> {
+    return this.#passwordWork.run(realmId, async () => {
+      const hash = await hashOf();
+      if (!(await verifyPassword(hash, password))) return { valid: false };
+      return { valid: true, rehashed: (await needsRehash(hash)) ? await hashPassword(password) : undefined };
+    });
   }
 
   async listIdentities(realmId: string, id: string, query: ListQuery): Promise<Page<UserIdentity>> {
@@ -432,11 +463,14 @@ export class UserService {
     return { minLength: realm.passwordMinLength, refuseBreached: realm.passwordRefuseBreached };
   }
 
-  /** Checks the realm's policy, then hashes (outside any transaction: argon2 takes tens of ms). */
+  /**
+   * Checks the realm's policy, then hashes in a turn of the realm's password work (outside any
+   * transaction: argon2 takes tens of ms).
+   */
   async #hashChecked(realmId: string, password: string, email: string, field = 'password'): Promise<string> {
     const problems = await this.passwordProblemsFor(realmId, password, email, field);
     if (problems.length > 0) throw new ValidationError('The password does not meet the policy', problems);
-    return hashPassword(password);
+    return this.#passwordWork.run(realmId, () => hashPassword(password));
   }
 
   #flush(): Promise<void> {

@@ -40,6 +40,8 @@ export const ERROR_MESSAGES = {
   rateLimited: (seconds: number) => `Too many requests for this client; retry in ${seconds} s`,
   /** 500. */
   internalError: (requestId: string) => `Something went wrong on our side. Request id: ${requestId}`,
+  /** 503 `password_checks_busy`: the instance's password hashes and checks, running and waiting, are at their limits. */
+  passwordChecksBusy: 'Too many password checks are waiting on this server; retry in a few seconds',
   /** 503 while the database is unreachable. */
   databaseUnreachable: 'The database is unreachable; retry in a few seconds',
   /** 503 from `/readyz`, naming the checks that failed. */

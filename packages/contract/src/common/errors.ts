@@ -89,6 +89,11 @@ export const API_ERRORS = {
     description:
       'The database is unreachable (`/readyz`: this instance is not ready): retry after the delay that `Retry-After` gives, in seconds.',
   },
+  password_checks_busy: {
+    status: 503,
+    description:
+      'This instance has as many password hashes and checks running and waiting as it takes (creating a user with a password, setting, verifying or signing in with one): retry after the delay that `Retry-After` gives, in seconds.',
+  },
 } as const satisfies Readonly<Record<string, ApiErrorEntry>>;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;

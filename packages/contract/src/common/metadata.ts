@@ -22,6 +22,11 @@ export interface RouteMetadata {
    * `If-None-Match` against that resource's `ETag` (412) and answers its new `ETag`.
    */
   readonly action?: boolean;
+  /**
+   * The route hashes or checks a password (argon2id, an imported bcrypt hash): its 503 may also be
+   * `password_checks_busy`, when the instance has as many of them running and waiting as it takes.
+   */
+  readonly passwordWork?: boolean;
   /** OpenAPI tag. */
   readonly tag: string;
   /**
@@ -38,7 +43,10 @@ export interface RouteMetadata {
  * (`etag: true`), so that the headers and statuses `withMiddleware` derives from them are typed too.
  */
 export function requires<
-  const O extends { masterOnly?: boolean; etag?: boolean; action?: boolean } = Record<never, never>,
+  const O extends { masterOnly?: boolean; etag?: boolean; action?: boolean; passwordWork?: boolean } = Record<
+    never,
+    never
+  >,
 >(scope: ManagementScope, tag: string, options: O = {} as O) {
   return { scope, tag, ...options } satisfies RouteMetadata;
 }

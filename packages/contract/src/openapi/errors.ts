@@ -183,9 +183,31 @@ export function errorHeadersOf(status: number, facts: RouteFacts): HeadersObject
   return undefined;
 }
 
-/** The `Error` response of `status` on this route: what it means, its headers and an example. */
+/**
+ * The `Error` response of `status` on this route: what it means, its headers and an example (for a
+ * 503 of a route that hashes or checks passwords, one of each code, its status's own first).
+ */
 export function errorResponseOf(status: ErrorStatus, facts: RouteFacts, collector: SchemaCollector): ResponseObject {
   const headers = errorHeadersOf(status, facts);
+  const schema = collector.convert(ErrorBody, 'output');
+  if (status === 503 && facts.metadata.passwordWork) {
+    const busy = API_ERRORS.password_checks_busy;
+    return {
+      description: `\`${ERROR_CODES[status]}\`: ${errorDescriptionOf(status)} \`password_checks_busy\`: ${busy.description}`,
+      ...(headers ? { headers } : {}),
+      content: {
+        'application/json': {
+          schema,
+          examples: {
+            [ERROR_CODES[status]]: { value: errorExampleOf(status, facts) },
+            password_checks_busy: {
+              value: { error: 'password_checks_busy', message: ERROR_MESSAGES.passwordChecksBusy },
+            },
+          },
+        },
+      },
+    };
+  }
   const description =
     status === 403 && facts.metadata.masterOnly
       ? 'The token lacks the scope this operation requires, or is not a master-realm token.'
@@ -193,8 +215,6 @@ export function errorResponseOf(status: ErrorStatus, facts: RouteFacts, collecto
   return {
     description,
     ...(headers ? { headers } : {}),
-    content: {
-      'application/json': { schema: collector.convert(ErrorBody, 'output'), example: errorExampleOf(status, facts) },
-    },
+    content: { 'application/json': { schema, example: errorExampleOf(status, facts) } },
   };
 }

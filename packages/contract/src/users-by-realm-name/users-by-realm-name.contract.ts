@@ -41,7 +41,7 @@ export const usersByRealmNameContract = c.router(
       description:
         'Username and email are unique per realm (409). The password is stored as argon2id, not BCrypt(12): ' +
         'see the v1 API to import existing bcrypt hashes.',
-      metadata: requires('users:write', TAG, { etag: true }),
+      metadata: requires('users:write', TAG, { etag: true, passwordWork: true }),
     },
     get: {
       method: 'GET',
@@ -80,7 +80,7 @@ export const usersByRealmNameContract = c.router(
       responses: { 204: c.noBody(), ...errorResponses(422) },
       summary: "Reset a user's password",
       description: `Plain text, stored as argon2id; ${PASSWORD_RULES}.`,
-      metadata: requires('users:write', TAG, { etag: true }),
+      metadata: requires('users:write', TAG, { etag: true, passwordWork: true }),
     },
     sendVerifyEmail: {
       method: 'POST',

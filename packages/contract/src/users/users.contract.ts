@@ -65,7 +65,7 @@ export const usersContract = c.router(
       responses: { 201: single(User), ...errorResponses(409, 422) },
       summary: 'Create a user',
       description: 'Email and username are unique per realm, case-insensitively (409).',
-      metadata: requires('users:write', TAG, { etag: true }),
+      metadata: requires('users:write', TAG, { etag: true, passwordWork: true }),
     },
     get: {
       method: 'GET',
@@ -106,7 +106,7 @@ export const usersContract = c.router(
       responses: { 200: single(User), ...errorResponses(422) },
       summary: "Change a user's password",
       description: `Stored as an argon2id hash; ${PASSWORD_RULES}.`,
-      metadata: requires('users:write', TAG, { etag: true }),
+      metadata: requires('users:write', TAG, { etag: true, passwordWork: true }),
     },
     setSuspended: {
       method: 'PATCH',
@@ -130,7 +130,7 @@ export const usersContract = c.router(
       description:
         "204 when the password is the user's, 422 `invalid_credentials` when it is not or the user has none. " +
         "It does not look at `is_suspended`: that is the caller's decision.",
-      metadata: requires('users:read', TAG),
+      metadata: requires('users:read', TAG, { passwordWork: true }),
     },
     listRoles: {
       method: 'GET',

@@ -194,7 +194,10 @@ export class RateLimitError extends APIError {
     this.retryAfter = ms === undefined ? undefined : ms / 1000;
   }
 }
-/** 5xx: `internal_error`, `service_unavailable` (503), the token endpoint's `server_error`, or a proxy's `http_5xx`. */
+/**
+ * 5xx: `internal_error`, `service_unavailable` or `password_checks_busy` (503, retried after its
+ * `Retry-After` like a 429), the token endpoint's `server_error`, or a proxy's `http_5xx`.
+ */
 export class InternalServerError extends APIError {
   override name = 'InternalServerError';
   declare readonly code: APIErrorCodeOf<500 | 503> | `http_${number}`;

@@ -145,11 +145,11 @@ async function attempt(
 /**
  * Sends a request, retrying what is safe to retry (network errors, timeouts, 408, 429, 5xx, and
  * a 409 `idempotency_key_in_progress`) with exponential backoff and jitter, or after the server's
- * `Retry-After`, up to `maxRetries` times. A 429 with `Retry-After` is retried as long as the
- * waits add up to at most {@link MAX_RETRY_AFTER_MS}, past `maxRetries` (unless that is 0: the
- * caller handles every error). With `dpop`, each attempt carries a new proof, and a refusal that asks
- * for the server's DPoP nonce is sent again at once with it, once, past `maxRetries`. Answers 2xx;
- * throws an {@link APIError} subclass for anything else.
+ * `Retry-After`, up to `maxRetries` times. A 429 (or a 503 `password_checks_busy`) with
+ * `Retry-After` is retried as long as the waits add up to at most {@link MAX_RETRY_AFTER_MS}, past
+ * `maxRetries` (unless that is 0: the caller handles every error). With `dpop`, each attempt
+ * carries a new proof, and a refusal that asks for the server's DPoP nonce is sent again at once
+ * with it, once, past `maxRetries`. Answers 2xx; throws an {@link APIError} subclass for anything else.
  */
 export async function send(
   config: HttpConfig,
@@ -184,7 +184,7 @@ export async function send(
       continue;
     }
     const retryAfter = retryAfterMs(response.headers);
-    if (isRateLimited(response.status, retryAfter) && maxRetries > 0) {
+    if (isRateLimited(response.status, retryAfter, response.body) && maxRetries > 0) {
       rateLimitedMs += retryAfter;
       if (rateLimitedMs <= MAX_RETRY_AFTER_MS) {
         await sleep(retryAfter, options.signal);

@@ -24,14 +24,22 @@ export function isRetrySafe(method: string, hasIdempotencyKey: boolean, hasIfMat
 }
 
 /**
- * A 429 that says when to come back: the server refused the request before running it (any
- * method, with or without a key), and a retry after `Retry-After` is what it asks for. Such
+ * A 429 (or a 503 `password_checks_busy`) that says when to come back: the server refused the
+ * request before running it (any method, with or without a key), and a retry after `Retry-After` is what it asks for. Such
  * retries do not use up `maxRetries`: a busy client waits its turn (up to
  * {@link MAX_RETRY_AFTER_MS} in all) instead of failing on the third 429 of a burst.
  */
-export function isRateLimited(status: number, retryAfter: number | undefined): retryAfter is number {
+export function isRateLimited(status: number, retryAfter: number | undefined, body?: unknown): retryAfter is number {
   // `Retry-After: 0` bounds nothing: such a 429 is retried as a 503 would be, within `maxRetries`.
-  return status === 429 && retryAfter !== undefined && retryAfter > 0;
+  return (status === 429 || isPasswordChecksBusy(status, body)) && retryAfter !== undefined && retryAfter > 0;
+}
+
+/**
+ * A 503 `password_checks_busy`: the server had as many password checks waiting as it takes, and
+ * refused this one before it ran (nothing hashed, nothing written), as a 429 is refused.
+ */
+function isPasswordChecksBusy(status: number, body: unknown): boolean {
+  return status === 503 && (body as { error?: unknown } | null)?.error === 'password_checks_busy';
 }
 
 export function isRetryableStatus(status: number): boolean {
