@@ -2,7 +2,8 @@ import { ApplicationService } from './applications/application.service.ts';
 import { FederatedCredentialService } from './applications/federated-credential.service.ts';
 import { AuditLogService } from './audit/audit-log.service.ts';
 import { type Clock, systemClock } from './clock/clock.ts';
-import type { SecretKey } from './crypto/secret-key.ts';
+import type { SealedBox } from './crypto/sealed-box.ts';
+import type { SecretKey, SecretKeyring } from './crypto/secret-key.ts';
 import type { Orm } from './db/orm.ts';
 import { OutboxSignal } from './events/outbox-signal.ts';
 import { ReadinessService } from './health/readiness.ts';
@@ -42,7 +43,7 @@ export interface Services {
   sessions: SessionService;
   authorizationCodes: AuthorizationCodeService;
   /** Seals what a sign-in page's form carries to its post. */
-  signInFormKey: Buffer;
+  signInFormKey: SealedBox;
   /** What token times, sessions, key retirement and secret grace periods read. */
   clock: Clock;
   realms: RealmService;
@@ -78,14 +79,15 @@ export interface ServiceOptions {
 export function createServices(
   orm: Orm,
   issuerUrl: string,
-  secretKey: SecretKey,
+  keyring: SecretKeyring,
   { clock = systemClock, outboundAllowLoopback = false, outboundResolve }: ServiceOptions = {},
 ): Services {
   const issuers = new Issuers(issuerUrl);
-  const signingKeys = new SigningKeyService(orm, secretKey, clock);
+  const linkKeys = (pick: (key: SecretKey) => Buffer) => keyring.all.map(pick);
+  const signingKeys = new SigningKeyService(orm, keyring.signingKeys, clock);
   const resources = new ResourceService(orm, issuers);
   const roles = new RoleService(orm, resources);
-  const applications = new ApplicationService(orm, secretKey, roles, clock, issuers, {
+  const applications = new ApplicationService(orm, keyring, roles, clock, issuers, {
     allowLoopback: outboundAllowLoopback,
   });
   const federatedCredentials = new FederatedCredentialService(orm, issuers, { allowLoopback: outboundAllowLoopback });
@@ -118,7 +120,7 @@ export function createServices(
     tokenStore,
     sessions,
     authorizationCodes: new AuthorizationCodeService(orm, clock),
-    signInFormKey: secretKey.signInFormKey,
+    signInFormKey: keyring.signInForms,
     clock,
     realms,
     resources,
@@ -130,13 +132,23 @@ export function createServices(
     },
     federatedCredentials,
     users,
-    emailVerifications: new EmailVerificationService(orm, secretKey.emailVerificationKey, () => outbox.notify()),
-    passwordResets: new PasswordResetService(orm, secretKey.passwordResetKey, users, clock, () => outbox.notify()),
+    emailVerifications: new EmailVerificationService(
+      orm,
+      linkKeys((key) => key.emailVerificationKey),
+      () => outbox.notify(),
+    ),
+    passwordResets: new PasswordResetService(
+      orm,
+      linkKeys((key) => key.passwordResetKey),
+      users,
+      clock,
+      () => outbox.notify(),
+    ),
     auditLogs: new AuditLogService(orm, hotPath),
     outbox,
     idempotency: new IdempotencyStore(orm, {
-      responseKey: secretKey.idempotencyResponseKey,
-      fingerprintKey: secretKey.idempotencyFingerprintKey,
+      responses: keyring.idempotencyResponses,
+      fingerprintKeys: keyring.keysFor((key) => key.idempotencyFingerprintKey),
     }),
     readiness: new ReadinessService(orm),
   };

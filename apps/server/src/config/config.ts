@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { CONSOLE_APPLICATION } from '@realmkit/contract';
 import { z } from 'zod';
-import { secretKeyProblem } from '../crypto/secret-key.ts';
+import { secretKeyListProblem, secretKeyProblem, splitKeyList } from '../crypto/secret-key.ts';
 import {
   DEFAULT_LOGIN_GUESSING,
   DEFAULT_RATE_LIMITS,
@@ -28,6 +28,11 @@ export interface Config {
   bootstrapAdmin: { email: string; password: string } | undefined;
   /** Base64 of at least 32 random bytes; unset means generated into `dataDir`. */
   secretKey: string | undefined;
+  /**
+   * Keys `secretKey` replaced (`REALMKIT_SECRET_KEY_PREVIOUS`): what they sealed or hashed is still
+   * read; unset means, where the key file is in use, those listed in `${dataDir}/secret.key.previous`.
+   */
+  previousSecretKeys: string[] | undefined;
   migrate: boolean;
   logLevel: string;
   /** Express `trust proxy` setting (hops, `true`, or a list of addresses). */
@@ -86,6 +91,7 @@ const Env = z.object({
   // The master realm's password rules judge it at start (a ConfigError naming them).
   REALMKIT_BOOTSTRAP_ADMIN_PASSWORD: z.string().max(1024).optional(),
   REALMKIT_SECRET_KEY: z.string().min(1).optional(),
+  REALMKIT_SECRET_KEY_PREVIOUS: z.string().optional(),
   REALMKIT_MIGRATE: z.enum(['true', 'false']).default('true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REALMKIT_TRUST_PROXY: z.string().optional(),
@@ -196,6 +202,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const keyProblem = e.REALMKIT_SECRET_KEY === undefined ? undefined : secretKeyProblem(e.REALMKIT_SECRET_KEY);
   if (keyProblem) throw new ConfigError(`REALMKIT_SECRET_KEY ${keyProblem}`);
+  const previousKeys = splitKeyList(e.REALMKIT_SECRET_KEY_PREVIOUS ?? '');
+  const previousProblem = secretKeyListProblem(e.REALMKIT_SECRET_KEY_PREVIOUS ?? '');
+  if (previousProblem) throw new ConfigError(`REALMKIT_SECRET_KEY_PREVIOUS: ${previousProblem}`);
   return {
     port: e.PORT,
     issuerUrl: (e.REALMKIT_ISSUER_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
@@ -208,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? { email: e.REALMKIT_BOOTSTRAP_ADMIN_EMAIL, password: e.REALMKIT_BOOTSTRAP_ADMIN_PASSWORD }
         : undefined,
     secretKey: e.REALMKIT_SECRET_KEY,
+    previousSecretKeys: previousKeys.length > 0 ? previousKeys : undefined,
     migrate: e.REALMKIT_MIGRATE === 'true',
     logLevel: e.LOG_LEVEL,
     trustProxy: parseTrustProxy(e.REALMKIT_TRUST_PROXY),

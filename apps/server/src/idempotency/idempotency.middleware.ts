@@ -91,10 +91,17 @@ export function idempotency(store: IdempotencyStore, logger: Logger): RequestHan
       if (key === undefined) return next();
       const principal = principalOf(res);
       const scope = { realmId: principal.realmId, clientId: principal.clientId, key };
-      const claim = await store.claim(scope, store.fingerprint(req.method, urlPath(req.originalUrl), req.body));
+      const claim = await store.claim(scope, store.fingerprints(req.method, urlPath(req.originalUrl), req.body));
       switch (claim.kind) {
         case 'replay':
           return replay(res, claim.response);
+        case 'unverifiable':
+          throw new ApiError(
+            422,
+            'This Idempotency-Key was first used with a secret key this server no longer has: its request ' +
+              'cannot be compared with this one; send a new key for a new request',
+            { code: 'idempotency_key_reused' },
+          );
         case 'mismatch':
           throw new ApiError(
             422,

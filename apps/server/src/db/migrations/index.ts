@@ -12,6 +12,7 @@ import { Migration20261208100000SessionDetails } from './Migration20261208100000
 import { Migration20261208200000SignInAudit } from './Migration20261208200000SignInAudit.ts';
 import { Migration20261208300000PasswordResets } from './Migration20261208300000PasswordResets.ts';
 import { Migration20261209000000ClientKeys } from './Migration20261209000000ClientKeys.ts';
+import { Migration20261210000000SecretKeyring } from './Migration20261210000000SecretKeyring.ts';
 
 /** Every migration, in order. Listed explicitly: no file globbing at run time. */
 export const migrations = [
@@ -32,4 +33,5 @@ export const migrations = [
   { name: 'Migration20261208200000SignInAudit', class: Migration20261208200000SignInAudit },
   { name: 'Migration20261208300000PasswordResets', class: Migration20261208300000PasswordResets },
   { name: 'Migration20261209000000ClientKeys', class: Migration20261209000000ClientKeys },
+  { name: 'Migration20261210000000SecretKeyring', class: Migration20261210000000SecretKeyring },
 ];
