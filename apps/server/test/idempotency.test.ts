@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isKept } from '../src/idempotency/idempotency.middleware.ts';
+import { PRUNE_RULES, Pruner } from '../src/retention/pruner.ts';
 import {
   type ApiResponse,
   startTestServer,
@@ -347,7 +348,7 @@ describe('Idempotency-Key: in flight, expired, abandoned', () => {
     expect((await post(rolesPath(), key, body)).headers.get('idempotent-replayed')).toBe('true');
   });
 
-  it('forgets a key after 24 h: it then starts a new request, and expired keys are swept', async () => {
+  it('forgets a key after 24 h: it then starts a new request, and the pruner deletes expired keys', async () => {
     const key = randomUUID();
     expect((await post(rolesPath(), key, { name: `old-${key}` })).status).toBe(201);
     await sql("update idempotency_keys set expires_at = now() - interval '1 second' where key = ?", [key]);
@@ -357,7 +358,11 @@ describe('Idempotency-Key: in flight, expired, abandoned', () => {
 
     const stale = randomUUID();
     await plant(stale, 'whatever', { lockedFor: '-2 hours', expiresIn: '-1 hour' });
-    expect(await server.services.idempotency.deleteExpired()).toBeGreaterThanOrEqual(1);
+    const { realmId } = await adminScope();
+    // Only this rule: other files' rows in the master realm are theirs to prune.
+    const rules = PRUNE_RULES.filter((rule) => rule.table === 'idempotency_keys');
+    const pruned = await new Pruner(server.services.orm, Date.now, { realmId, rules }).prune();
+    expect(pruned.deleted.idempotency_keys).toBeGreaterThanOrEqual(1);
     expect(await sql('select 1 from idempotency_keys where key = ?', [stale])).toHaveLength(0);
     expect(await sql('select 1 from idempotency_keys where key = ?', [key])).toHaveLength(1);
   });

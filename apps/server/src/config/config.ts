@@ -13,6 +13,7 @@ import {
   RATE_LIMIT_FORMAT,
   type RateLimitsConfig,
 } from './rate-limit-config.ts';
+import { DEFAULT_RETENTION, parseRetention, RETENTION_FORMAT, type RetentionConfig } from './retention-config.ts';
 
 /** Server configuration, from environment variables (all optional for a first start). */
 export interface Config {
@@ -59,6 +60,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** How often expired sessions, codes and tokens are deleted, in seconds; 0 turns pruning off. */
   pruneIntervalSeconds: number;
+  /** How long the pruner keeps audit entries and delivered or dead outbox events (docs/operations.md). */
+  retention: RetentionConfig;
   /**
    * Whether what Realmkit fetches from a client-named URL (`jwks_uri`, a federated issuer) may be
    * plain http to a loopback address (development and tests). Private ranges are never allowed.
@@ -124,6 +127,7 @@ const Env = z.object({
     .optional(),
   REALMKIT_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   REALMKIT_PRUNE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(604_800).default(3600),
+  ...retentionVariables(),
   REALMKIT_OUTBOUND_ALLOW_LOOPBACK: z.enum(['true', 'false']).default('false'),
 });
 
@@ -144,6 +148,20 @@ function rateLimitVariables() {
     REALMKIT_RATE_LIMIT_CLIENT_AUTH_FAILURES_PER_IP: rateLimit(
       DEFAULT_RATE_LIMITS.REALMKIT_RATE_LIMIT_CLIENT_AUTH_FAILURES_PER_IP,
     ),
+  };
+}
+
+function retentionVariables() {
+  const retention = (fallback: string) =>
+    z
+      .string()
+      .regex(RETENTION_FORMAT, 'must be `off` (keep forever) or a duration such as `7d`, `36h`, `365d`')
+      .default(fallback);
+  const d = DEFAULT_RETENTION;
+  return {
+    REALMKIT_AUDIT_LOG_RETENTION: retention(d.REALMKIT_AUDIT_LOG_RETENTION),
+    REALMKIT_OUTBOX_RETENTION: retention(d.REALMKIT_OUTBOX_RETENTION),
+    REALMKIT_OUTBOX_DEAD_RETENTION: retention(d.REALMKIT_OUTBOX_DEAD_RETENTION),
   };
 }
 
@@ -248,6 +266,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: e.REALMKIT_CORS_ORIGINS ?? [],
     shutdownTimeoutMs: e.REALMKIT_SHUTDOWN_TIMEOUT_MS,
     pruneIntervalSeconds: e.REALMKIT_PRUNE_INTERVAL_SECONDS,
+    retention: {
+      auditLogSeconds: parseRetention(e.REALMKIT_AUDIT_LOG_RETENTION),
+      outboxDoneSeconds: parseRetention(e.REALMKIT_OUTBOX_RETENTION),
+      outboxDeadSeconds: parseRetention(e.REALMKIT_OUTBOX_DEAD_RETENTION),
+    },
     outboundAllowLoopback: e.REALMKIT_OUTBOUND_ALLOW_LOOPBACK === 'true',
   };
 }

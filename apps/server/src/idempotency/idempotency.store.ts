@@ -58,10 +58,6 @@ export const DEFAULT_IDEMPOTENCY_OPTIONS: IdempotencyOptions = {
   leaseSeconds: 60,
 };
 
-/** At most one sweep of expired keys per process per minute; each claim also replaces its own expired key. */
-const SWEEP_INTERVAL_MS = 60_000;
-const SWEEP_BATCH = 1000;
-
 /** What seals kept responses and keys fingerprints: the secret keyring's (SecretKeyring). */
 export interface IdempotencyKeys {
   responses: SealedBox;
@@ -83,13 +79,13 @@ const WHERE_KEY = 'realm_id = ? and client_id = ? and key = ?';
  * Idempotency keys in the database (table `idempotency_keys`), so that every instance sees the
  * same keys. Claims are atomic (`insert ... on conflict`): of concurrent requests with one key,
  * exactly one runs. Responses are kept sealed (AES-GCM), since a create's can hold a client
- * secret shown once.
+ * secret shown once. Expired keys are deleted by the pruner (retention/pruner.ts), and replaced
+ * when used again meanwhile.
  */
 export class IdempotencyStore {
   readonly #orm: Orm;
   readonly #keys: IdempotencyKeys;
   readonly #options: IdempotencyOptions;
-  #lastSweep = 0;
 
   constructor(orm: Orm, keys: IdempotencyKeys, options: IdempotencyOptions = DEFAULT_IDEMPOTENCY_OPTIONS) {
     this.#orm = orm;
@@ -121,7 +117,6 @@ export class IdempotencyStore {
    * stopped renewing it (its instance died mid-request) for this same request, is taken over.
    */
   async claim(scope: IdempotencyScope, fingerprints: RequestFingerprints): Promise<Claim> {
-    await this.#sweepNowAndThen();
     const { ttlSeconds, leaseSeconds } = this.#options;
     // A row can vanish between the insert and the read (its request failed and released it): try again.
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -207,24 +202,6 @@ export class IdempotencyStore {
         where ${WHERE_KEY} and owner = ? and response_status is null`,
       [scope.realmId, scope.clientId, scope.key, owner],
     );
-  }
-
-  /** Deletes up to a batch of expired keys; returns how many. */
-  async deleteExpired(): Promise<number> {
-    const deleted = await this.#execute<{ key: string }>(
-      `delete from idempotency_keys
-        where (realm_id, client_id, key) in (
-          select realm_id, client_id, key from idempotency_keys where expires_at <= now() limit ${SWEEP_BATCH})
-        returning key`,
-    );
-    return deleted.length;
-  }
-
-  async #sweepNowAndThen(): Promise<void> {
-    const now = Date.now();
-    if (now - this.#lastSweep < SWEEP_INTERVAL_MS) return;
-    this.#lastSweep = now;
-    await this.deleteExpired();
   }
 
   #execute<T>(sql: string, params: unknown[] = []): Promise<T[]> {
