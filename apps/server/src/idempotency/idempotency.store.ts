@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { IDEMPOTENCY_KEY_TTL_HOURS } from '@realmkit/contract';
+import { IDEMPOTENCY_KEY_LEASE_SECONDS, IDEMPOTENCY_KEY_TTL_HOURS } from '@realmkit/contract';
 import type { SealedBox } from '../crypto/sealed-box.ts';
 import type { KeyOf } from '../crypto/secret-key.ts';
 import type { Orm } from '../db/orm.ts';
@@ -55,7 +55,7 @@ export interface IdempotencyOptions {
 
 export const DEFAULT_IDEMPOTENCY_OPTIONS: IdempotencyOptions = {
   ttlSeconds: IDEMPOTENCY_KEY_TTL_HOURS * 60 * 60,
-  leaseSeconds: 60,
+  leaseSeconds: IDEMPOTENCY_KEY_LEASE_SECONDS,
 };
 
 /** What seals kept responses and keys fingerprints: the secret keyring's (SecretKeyring). */
@@ -114,7 +114,9 @@ export class IdempotencyStore {
 
   /**
    * Takes the key for this request, or says why not. A key whose time is up, or whose holder
-   * stopped renewing it (its instance died mid-request) for this same request, is taken over.
+   * stopped renewing it (its instance died mid-request) for this same request, is taken over: so a
+   * request whose instance died after its transaction committed, but before {@link complete}, runs
+   * again once its lease has lapsed (docs/operations.md, "Idempotency keys").
    */
   async claim(scope: IdempotencyScope, fingerprints: RequestFingerprints): Promise<Claim> {
     const { ttlSeconds, leaseSeconds } = this.#options;
@@ -167,12 +169,16 @@ export class IdempotencyStore {
     return { kind: 'in_progress' };
   }
 
-  /** Keeps the response of the request that holds the key, for its retries. */
-  async complete(scope: IdempotencyScope, owner: string, response: KeptResponse): Promise<void> {
-    await this.#execute(
+  /**
+   * Keeps the response of the request that holds the key, for its retries. `false` when it no
+   * longer holds it: its lease lapsed (the instance stalled past it) and a retry took the key over.
+   */
+  async complete(scope: IdempotencyScope, owner: string, response: KeptResponse): Promise<boolean> {
+    const kept = await this.#execute<{ key: string }>(
       `update idempotency_keys
           set response_status = ?, response_headers = ?::jsonb, response_body = ?, owner = null, locked_until = null
-        where ${WHERE_KEY} and owner = ?`,
+        where ${WHERE_KEY} and owner = ?
+        returning key`,
       [
         response.status,
         JSON.stringify(response.headers),
@@ -183,6 +189,7 @@ export class IdempotencyStore {
         owner,
       ],
     );
+    return kept.length > 0;
   }
 
   /** Gives the key up, unused: the request may be sent again with it (it was refused, or failed on our side). */
