@@ -12,10 +12,9 @@ export interface RetentionConfig {
 }
 
 /**
- * A year of audit log, as PCI DSS asks of audit trails (10.5.1) and as long as Auth0 and Logto's
- * largest plans keep logs; a week of delivered events, to answer "was the email sent?" across a
- * weekend; a month for dead ones, which wait for an operator to fix their cause and requeue them
- * (docs/events.md). Decision 0025.
+ * A year of audit log, as PCI DSS asks of audit trails (10.5.1); a week of delivered events, to
+ * answer "was the email sent?" across a weekend; a month for dead ones, which wait for an
+ * operator to fix their cause and requeue them (docs/events.md). Decision 0025.
  */
 export const DEFAULT_RETENTION = {
   REALMKIT_AUDIT_LOG_RETENTION: '365d',
