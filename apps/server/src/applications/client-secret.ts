@@ -56,8 +56,9 @@ export function matchClientSecret(
   let matched = -1;
   for (const [index, entry] of stored.entries()) {
     const named = entry.keyId === null ? undefined : keys.find((key) => key.id === entry.keyId);
-    const candidates = entry.keyId === null ? keys : named ? [named] : [];
-    // A hash of a key no longer configured is compared all the same (with the current key's digest), to take the same time.
+    const candidates = entry.hash === null ? [] : entry.keyId === null ? keys : named ? [named] : [];
+    // An empty slot, or a hash of a key no longer configured, is compared all the same (with the
+    // current key's digest): an unknown client costs what a known one does.
     for (const key of candidates.length > 0 ? candidates : [current]) {
       const actual = digestWith(key);
       const expected = entry.hash ? Buffer.from(entry.hash, 'base64url') : Buffer.alloc(actual.length);
