@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { type BootstrapOptions, type BootstrapResult, bootstrap } from './bootstrap/bootstrap.ts';
 import type { Clock } from './clock/clock.ts';
 import type { Config } from './config/config.ts';
-import { loadSecretKey, type SecretKey } from './crypto/secret-key.ts';
+import { loadSecretKeyring, type SecretKeyring } from './crypto/secret-key.ts';
 import type { EmbeddedDatabase } from './db/embedded-database.ts';
 import { createOrm, migrate } from './db/orm.ts';
 import { entities } from './entities.ts';
@@ -13,7 +13,8 @@ import { createServices, type Services } from './services.ts';
 /** The database with every service on it: what the server and each `realmkit` command stand on. */
 export interface Runtime {
   readonly services: Services;
-  readonly secretKey: SecretKey;
+  /** `REALMKIT_SECRET_KEY` and `REALMKIT_SECRET_KEY_PREVIOUS`. */
+  readonly keyring: SecretKeyring;
   /** Set when the data lives in the embedded database (no `DATABASE_URL`). */
   readonly embedded: boolean;
   /** Migrations this opening applied. */
@@ -45,11 +46,17 @@ const DEFAULT_POOL_SIZE = { embedded: 4, postgres: 10 };
  * migrations unless `REALMKIT_MIGRATE=false`, wires the services and runs the bootstrap.
  */
 export async function openRuntime(config: Config, logger: Logger, options: OpenRuntimeOptions): Promise<Runtime> {
-  const secret = await loadSecretKey(config.secretKey, config.dataDir);
+  const secret = await loadSecretKeyring(config.secretKey, config.previousSecretKeys, config.dataDir);
   if (secret.source === 'generated') {
     logger.warn(
       { file: path.join(config.dataDir, 'secret.key') },
       'generated REALMKIT_SECRET_KEY into the data directory; every instance sharing this database needs the same key',
+    );
+  }
+  if (secret.keyring.previous.length > 0) {
+    logger.info(
+      { secretKeyId: secret.keyring.current.id, previousSecretKeyIds: secret.keyring.previous.map((key) => key.id) },
+      'previous secret keys configured: what they sealed is still read; `realmkit rotate-secret-key` seals it again with the current key',
     );
   }
   const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
@@ -72,7 +79,7 @@ export async function openRuntime(config: Config, logger: Logger, options: OpenR
     try {
       const appliedMigrations = config.migrate ? await migrate(orm) : [];
       if (appliedMigrations.length > 0) logger.info({ migrations: appliedMigrations }, 'applied migrations');
-      const services = createServices(orm, config.issuerUrl, secret.key, {
+      const services = createServices(orm, config.issuerUrl, secret.keyring, {
         clock: options.clock,
         outboundAllowLoopback: config.outboundAllowLoopback,
         outboundResolve: options.outboundResolve,
@@ -82,12 +89,12 @@ export async function openRuntime(config: Config, logger: Logger, options: OpenR
         options.bootstrap === 'skip'
           ? {}
           : await bootstrap(services, {
-              ...bootstrapOptions(config, secret.key, options.bootstrap),
+              ...bootstrapOptions(config, secret.keyring, options.bootstrap),
               followIssuerUrl: options.followIssuerUrl ?? true,
             });
       return {
         services,
-        secretKey: secret.key,
+        keyring: secret.keyring,
         embedded: Boolean(embedded),
         appliedMigrations,
         bootstrap: bootstrapResult,
@@ -108,11 +115,11 @@ export async function openRuntime(config: Config, logger: Logger, options: OpenR
 
 function bootstrapOptions(
   config: Config,
-  secretKey: SecretKey,
+  keyring: SecretKeyring,
   mode: 'full' | 'no-generated-client',
 ): BootstrapOptions {
   return {
-    secretKey,
+    keyring,
     generateClient: mode === 'full',
     generateAdmin: mode === 'full',
     admin: config.bootstrapAdmin,

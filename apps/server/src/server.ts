@@ -10,7 +10,7 @@ import { createNotifier, type NotifierParts } from './notifier/create-notifier.t
 import type { Notifier, NotifierOptions } from './notifier/notifier.ts';
 import type { Resolve } from './outbound/safe-fetch.ts';
 import { createRateLimits, type RateLimits } from './rate-limits/rate-limits.ts';
-import { Pruner, schedulePruning } from './retention/pruner.ts';
+import { Pruner, pruneRules, schedulePruning } from './retention/pruner.ts';
 import { openRuntime } from './runtime.ts';
 import type { Services } from './services.ts';
 
@@ -45,7 +45,7 @@ export interface StartOptions {
 /**
  * Starts Realmkit: database (embedded PGlite unless `databaseUrl`), migrations, first-start
  * bootstrap, HTTP, the notifier unless `REALMKIT_NOTIFIER=off`, and the pruning of expired rows
- * unless `REALMKIT_PRUNE_INTERVAL_SECONDS=0`. `close()` fails `/readyz`, stops accepting, finishes
+ * (and of those past their retention) unless `REALMKIT_PRUNE_INTERVAL_SECONDS=0`. `close()` fails `/readyz`, stops accepting, finishes
  * in-flight requests (within `shutdownTimeoutMs`), the notifier's batch and a pruning run, then
  * closes the pool.
  */
@@ -84,7 +84,11 @@ export async function startServer(config: Config, logger: Logger, options: Start
     notifier?.start();
     const pruning =
       config.pruneIntervalSeconds > 0
-        ? schedulePruning(new Pruner(services.orm, services.clock), config.pruneIntervalSeconds, logger)
+        ? schedulePruning(
+            new Pruner(services.orm, services.clock, { rules: pruneRules(config.retention) }),
+            config.pruneIntervalSeconds,
+            logger,
+          )
         : undefined;
     return {
       url: `http://127.0.0.1:${port}`,

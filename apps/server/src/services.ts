@@ -3,7 +3,8 @@ import { FederatedCredentialService } from './applications/federated-credential.
 import { AuditLogService } from './audit/audit-log.service.ts';
 import { type Clock, systemClock } from './clock/clock.ts';
 import { type PasswordWorkLimits, passwordWorkLimits } from './config/password-work-config.ts';
-import type { SecretKey } from './crypto/secret-key.ts';
+import type { SealedBox } from './crypto/sealed-box.ts';
+import type { SecretKey, SecretKeyring } from './crypto/secret-key.ts';
 import type { Orm } from './db/orm.ts';
 import { OutboxSignal } from './events/outbox-signal.ts';
 import { ReadinessService } from './health/readiness.ts';
@@ -46,7 +47,7 @@ export interface Services {
   sessions: SessionService;
   authorizationCodes: AuthorizationCodeService;
   /** Seals what a sign-in page's form carries to its post. */
-  signInFormKey: Buffer;
+  signInFormKey: SealedBox;
   /** What token times, sessions, key retirement and secret grace periods read. */
   clock: Clock;
   realms: RealmService;
@@ -86,14 +87,15 @@ export interface ServiceOptions {
 export function createServices(
   orm: Orm,
   issuerUrl: string,
-  secretKey: SecretKey,
+  keyring: SecretKeyring,
   { clock = systemClock, outboundAllowLoopback = false, outboundResolve, passwordWork: limits }: ServiceOptions = {},
 ): Services {
   const issuers = new Issuers(issuerUrl);
-  const signingKeys = new SigningKeyService(orm, secretKey, clock);
+  const linkKeys = (pick: (key: SecretKey) => Buffer) => keyring.all.map(pick);
+  const signingKeys = new SigningKeyService(orm, keyring.signingKeys, clock);
   const resources = new ResourceService(orm, issuers);
   const roles = new RoleService(orm, resources);
-  const applications = new ApplicationService(orm, secretKey, roles, clock, issuers, {
+  const applications = new ApplicationService(orm, keyring, roles, clock, issuers, {
     allowLoopback: outboundAllowLoopback,
   });
   const federatedCredentials = new FederatedCredentialService(orm, issuers, { allowLoopback: outboundAllowLoopback });
@@ -126,7 +128,7 @@ export function createServices(
       store: tokenStore,
       users,
       dpop: new DpopProofs(
-        new DpopVerifier(new DpopNonces(secretKey.dpopNonceKey, clock), clock),
+        new DpopVerifier(new DpopNonces(keyring.current.dpopNonceKey, clock), clock),
         new DatabaseReplayStore(orm, 'dpop_proof_jtis'),
         issuers,
         clock,
@@ -136,7 +138,7 @@ export function createServices(
     tokenStore,
     sessions,
     authorizationCodes: new AuthorizationCodeService(orm, clock),
-    signInFormKey: secretKey.signInFormKey,
+    signInFormKey: keyring.signInForms,
     clock,
     realms,
     resources,
@@ -149,13 +151,23 @@ export function createServices(
     federatedCredentials,
     users,
     passwordWork,
-    emailVerifications: new EmailVerificationService(orm, secretKey.emailVerificationKey, () => outbox.notify()),
-    passwordResets: new PasswordResetService(orm, secretKey.passwordResetKey, users, clock, () => outbox.notify()),
+    emailVerifications: new EmailVerificationService(
+      orm,
+      linkKeys((key) => key.emailVerificationKey),
+      () => outbox.notify(),
+    ),
+    passwordResets: new PasswordResetService(
+      orm,
+      linkKeys((key) => key.passwordResetKey),
+      users,
+      clock,
+      () => outbox.notify(),
+    ),
     auditLogs: new AuditLogService(orm, hotPath),
     outbox,
     idempotency: new IdempotencyStore(orm, {
-      responseKey: secretKey.idempotencyResponseKey,
-      fingerprintKey: secretKey.idempotencyFingerprintKey,
+      responses: keyring.idempotencyResponses,
+      fingerprintKeys: keyring.keysFor((key) => key.idempotencyFingerprintKey),
     }),
     readiness: new ReadinessService(orm),
   };

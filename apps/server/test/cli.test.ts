@@ -40,7 +40,7 @@ describe('realmkit: help, version, exit codes', () => {
     expect(await runRealmkit(['--version'])).toMatchObject({ code: 0, stdout: `${serverPackage.version}\n` });
     const help = await runRealmkit(['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['start', 'migrate', 'notifier', 'create-client', 'create-admin']) {
+    for (const command of ['start', 'migrate', 'notifier', 'create-client', 'create-admin', 'rotate-secret-key']) {
       expect(help.stdout).toContain(command);
     }
     const commandHelp = await runRealmkit(['create-client', '--help']);

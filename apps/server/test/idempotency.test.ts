@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
+import { IDEMPOTENCY_KEY_LEASE_SECONDS } from '@realmkit/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isKept } from '../src/idempotency/idempotency.middleware.ts';
+import { PRUNE_RULES, Pruner } from '../src/retention/pruner.ts';
 import {
   type ApiResponse,
   startTestServer,
@@ -347,7 +349,52 @@ describe('Idempotency-Key: in flight, expired, abandoned', () => {
     expect((await post(rolesPath(), key, body)).headers.get('idempotent-replayed')).toBe('true');
   });
 
-  it('forgets a key after 24 h: it then starts a new request, and expired keys are swept', async () => {
+  it('the bound: a write whose instance died before keeping its answer holds the key (409) for the lease, then runs again', async () => {
+    const key = randomUUID();
+    const body = { name: `lease-${key}`, type: 'm2m' };
+    const path = `${api()}/applications`;
+    expect((await post(path, key, body)).status).toBe(201);
+    // What an instance killed between the commit and keeping the answer leaves: the key in flight.
+    await sql(
+      `update idempotency_keys set response_status = null, response_headers = null, response_body = null,
+         owner = ?, locked_until = now() + interval '1 minute' where key = ?`,
+      [randomUUID(), key],
+    );
+    const held = await post(path, key, body);
+    expect(held.status).toBe(409);
+    expect(held.body.error).toBe('idempotency_key_in_progress');
+    // The lease lapsed: the retry takes the key over and runs the create a second time.
+    await sql("update idempotency_keys set locked_until = now() - interval '1 second' where key = ?", [key]);
+    const again = await post(path, key, body);
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBeNull();
+    expect(await countApplications(body.name)).toBe(2);
+    expect((await post(path, key, body)).headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('a claim holds its key for IDEMPOTENCY_KEY_LEASE_SECONDS; a request that outlived it keeps nothing over the retry that took over', async () => {
+    const store = server.services.idempotency;
+    const { realmId, clientId } = await adminScope();
+    const scope = { realmId, clientId, key: randomUUID() };
+    const fingerprints = store.fingerprints('POST', rolesPath(), { name: 'stalled' });
+    const stalled = await store.claim(scope, fingerprints);
+    if (stalled.kind !== 'claimed') throw new Error(`not claimed: ${stalled.kind}`);
+    const [lease] = await sql<{ seconds: number }>(
+      'select extract(epoch from locked_until - created_at)::int as seconds from idempotency_keys where key = ?',
+      [scope.key],
+    );
+    expect(lease?.seconds).toBe(IDEMPOTENCY_KEY_LEASE_SECONDS);
+    await sql("update idempotency_keys set locked_until = now() - interval '1 second' where key = ?", [scope.key]);
+    const retry = await store.claim(scope, fingerprints);
+    if (retry.kind !== 'claimed') throw new Error(`not claimed: ${retry.kind}`);
+    expect(await store.complete(scope, stalled.owner, { status: 201, headers: {}, body: 'the stalled one' })).toBe(
+      false,
+    );
+    expect(await store.complete(scope, retry.owner, { status: 201, headers: {}, body: 'the retry' })).toBe(true);
+    expect(await store.claim(scope, fingerprints)).toMatchObject({ kind: 'replay', response: { body: 'the retry' } });
+  });
+
+  it('forgets a key after 24 h: it then starts a new request, and the pruner deletes expired keys', async () => {
     const key = randomUUID();
     expect((await post(rolesPath(), key, { name: `old-${key}` })).status).toBe(201);
     await sql("update idempotency_keys set expires_at = now() - interval '1 second' where key = ?", [key]);
@@ -357,7 +404,11 @@ describe('Idempotency-Key: in flight, expired, abandoned', () => {
 
     const stale = randomUUID();
     await plant(stale, 'whatever', { lockedFor: '-2 hours', expiresIn: '-1 hour' });
-    expect(await server.services.idempotency.deleteExpired()).toBeGreaterThanOrEqual(1);
+    const { realmId } = await adminScope();
+    // Only this rule: other files' rows in the master realm are theirs to prune.
+    const rules = PRUNE_RULES.filter((rule) => rule.table === 'idempotency_keys');
+    const pruned = await new Pruner(server.services.orm, Date.now, { realmId, rules }).prune();
+    expect(pruned.deleted.idempotency_keys).toBeGreaterThanOrEqual(1);
     expect(await sql('select 1 from idempotency_keys where key = ?', [stale])).toHaveLength(0);
     expect(await sql('select 1 from idempotency_keys where key = ?', [key])).toHaveLength(1);
   });

@@ -9,7 +9,7 @@ import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import { connect as natsConnect } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { SecretKey } from '../src/crypto/secret-key.ts';
+import { SecretKey, SecretKeyring } from '../src/crypto/secret-key.ts';
 import { createOrm, type Orm } from '../src/db/orm.ts';
 import { entities } from '../src/entities.ts';
 import { VERIFY_EMAIL_REQUESTED } from '../src/events/event-types.ts';
@@ -130,10 +130,10 @@ describe('notifier: the verification email', () => {
 
     const { link, token } = linkOf(email);
     expect(link.startsWith(`${TEST_ISSUER_URL}/verify-email?token=`)).toBe(true);
-    const read = readLinkToken(secretKey.emailVerificationKey, token);
+    const read = readLinkToken([secretKey.emailVerificationKey], token);
     expect(read?.id).toBe(payload.verificationId);
     expect(read?.expiresAt.getTime()).toBe(Math.floor(new Date(payload.expiresAt).getTime() / 1000) * 1000);
-    expect(readLinkToken(secretKey.emailVerificationKey, `${token.slice(0, -2)}xx`)).toBeUndefined();
+    expect(readLinkToken([secretKey.emailVerificationKey], `${token.slice(0, -2)}xx`)).toBeUndefined();
     // The HTML part carries the same link (mustache escapes `=` and `/` as entities).
     const decodedHtml = email.html.replaceAll('&#x3D;', '=').replaceAll('&#x2F;', '/').replaceAll('&amp;', '&');
     expect(decodedHtml).toContain(`href="${link}"`);
@@ -210,7 +210,7 @@ describe('notifier: the verification email', () => {
       const user = await createUser();
       const { payload } = await addVerifyEmailEvent(orm, realm, user);
       const email = await waitFor('the email', () => smtp.to(user.email)[0]);
-      expect(readLinkToken(secretKey.emailVerificationKey, linkOf(email).token)?.id).toBe(payload.verificationId);
+      expect(readLinkToken([secretKey.emailVerificationKey], linkOf(email).token)?.id).toBe(payload.verificationId);
     } finally {
       child.kill('SIGTERM');
     }
@@ -368,7 +368,7 @@ describe('notifier: failures, retries and dead letters', () => {
     // A second process in all but name: its own connection pool and services.
     const otherOrm = await createOrm({ databaseUrl: inject('databaseUrl'), entities, poolSize: 4 });
     try {
-      const otherServices = createServices(otherOrm, TEST_ISSUER_URL, secretKey);
+      const otherServices = createServices(otherOrm, TEST_ISSUER_URL, new SecretKeyring(secretKey));
       const a = startNotifier({ batchSize: 4 }, {}, { start: false });
       const b = startNotifier({ batchSize: 4 }, {}, { services: otherServices, start: false });
       const drain = async (notifier: Notifier) => {

@@ -246,7 +246,7 @@ describe('key rotation', () => {
     const rows = await server.services.orm.em.fork().find(SigningKeyEntity, { realmId: realm.id });
     expect(rows).toHaveLength(2);
     for (const row of rows) {
-      expect(row.privateKeySealed).toMatch(/^v1\./);
+      expect(row.privateKeySealed).toMatch(/^v2\.[0-9a-f]{8}\./);
       expect(row.privateKeySealed).not.toContain('PRIVATE KEY');
     }
   });

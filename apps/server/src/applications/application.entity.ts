@@ -14,8 +14,11 @@ export const ApplicationEntity = defineEntity({
     clientId: p.text(),
     /** HMAC-SHA-256 of the client secret (confidential types only); never leaves the server. */
     clientSecretHash: p.text().nullable().hidden(),
+    /** The id of the secret key (SecretKey.id) the hash was made with: a rotation of the key re-hashes it lazily. */
+    clientSecretKeyId: p.text().nullable().hidden(),
     /** HMAC of the secret a rotation replaced, which keeps working until `previousClientSecretExpiresAt`. */
     previousClientSecretHash: p.text().nullable().hidden(),
+    previousClientSecretKeyId: p.text().nullable().hidden(),
     previousClientSecretExpiresAt: p.datetime().nullable(),
     redirectUris: p.json<string[]>().defaultRaw("'[]'"),
     /** Where RP-initiated logout may send the user back to (OIDC RP-Initiated Logout 1.0 §3.1). */

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
@@ -13,12 +14,12 @@ import {
   type UpdateApplicationBody,
 } from '@realmkit/contract';
 import type { Clock } from '../clock/clock.ts';
-import type { SecretKey } from '../crypto/secret-key.ts';
+import type { KeyOf, SecretKeyring } from '../crypto/secret-key.ts';
 import { findInRealm } from '../db/find-in-realm.ts';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
 import { type Page, paged, searchFilter } from '../db/pagination.ts';
-import { deleteRow, type RowCheck, updateRow } from '../db/row-version.ts';
+import { deleteRow, KEEP_ROW_VERSION, type RowCheck, updateRow } from '../db/row-version.ts';
 import { violatedConstraint } from '../db/unique-violation.ts';
 import { type ErrorDetail, NotFoundError, ValidationError } from '../errors/api-error.ts';
 import type { Issuers } from '../oauth-protocol/issuer.ts';
@@ -27,7 +28,7 @@ import type { Role } from '../roles/role.entity.ts';
 import type { RoleService } from '../roles/role.service.ts';
 import { type Application, ApplicationEntity } from './application.entity.ts';
 import { jwksProblems, jwksUriProblems } from './client-keys.ts';
-import { generateClientId, generateClientSecret, hashClientSecret, verifyClientSecret } from './client-secret.ts';
+import { generateClientId, generateClientSecret, hashClientSecret, matchClientSecret } from './client-secret.ts';
 import { redirectUriProblems } from './redirect-uris.ts';
 
 const CONSOLE_DESCRIPTION = "Built in: the web console signs this realm's admins in through it (/console)";
@@ -144,6 +145,17 @@ function checkedKeys(
 
 const NO_KEYS: ClientKeys = { jwks: null, jwksUri: null };
 
+/** A client secret as stored: its keyed hash, and the id of the secret key it was made with. */
+interface HashedSecret {
+  clientSecretHash: string | null;
+  clientSecretKeyId: string | null;
+}
+
+const NO_SECRET: HashedSecret = { clientSecretHash: null, clientSecretKeyId: null };
+
+/** Bounds the memory of {@link ApplicationService.verifySecret}'s re-hashes (forgetting only costs a no-op UPDATE). */
+const MAX_REHASHED_REMEMBERED = 10_000;
+
 /** An m2m application made outside the API (bootstrap, `realmkit create-client`). */
 interface MachineToMachineInput {
   name: string;
@@ -157,7 +169,11 @@ const notFound = () => new NotFoundError(NOT_FOUND);
 /** Applications (OAuth clients) of a realm. Every query is filtered by `realmId`. */
 export class ApplicationService {
   readonly #orm: Orm;
-  readonly #secretKey: SecretKey;
+  readonly #secretKey: SecretKeyring;
+  /** The client-secret HMAC key of every key of the ring, the current one first. */
+  readonly #clientSecretKeys: readonly KeyOf<KeyObject>[];
+  /** Hashes made with a previous key and replaced by this process (see {@link verifySecret}). */
+  readonly #rehashed = new Set<string>();
   readonly #roles: RoleService;
   readonly #clock: Clock;
   readonly #issuers: Issuers;
@@ -165,7 +181,7 @@ export class ApplicationService {
 
   constructor(
     orm: Orm,
-    secretKey: SecretKey,
+    secretKey: SecretKeyring,
     roles: RoleService,
     clock: Clock,
     issuers: Issuers,
@@ -173,6 +189,7 @@ export class ApplicationService {
   ) {
     this.#orm = orm;
     this.#secretKey = secretKey;
+    this.#clientSecretKeys = secretKey.keysFor((key) => key.clientSecretKey);
     this.#roles = roles;
     this.#clock = clock;
     this.#issuers = issuers;
@@ -216,7 +233,7 @@ export class ApplicationService {
       description: input.description ?? null,
       type: input.type,
       clientId: generateClientId(),
-      clientSecretHash: clientSecret ? this.#hash(clientSecret) : null,
+      ...(clientSecret ? this.#hash(clientSecret) : NO_SECRET),
       redirectUris,
       postLogoutRedirectUris,
       ...settings,
@@ -285,9 +302,11 @@ export class ApplicationService {
         },
       },
       (application) => {
-        application.previousClientSecretHash = gracePeriodSeconds > 0 ? application.clientSecretHash : null;
-        application.previousClientSecretExpiresAt = gracePeriodSeconds > 0 ? previousSecretExpiresAt : null;
-        application.clientSecretHash = this.#hash(clientSecret);
+        const keep = gracePeriodSeconds > 0;
+        application.previousClientSecretHash = keep ? application.clientSecretHash : null;
+        application.previousClientSecretKeyId = keep ? (application.clientSecretKeyId ?? null) : null;
+        application.previousClientSecretExpiresAt = keep ? previousSecretExpiresAt : null;
+        Object.assign(application, this.#hash(clientSecret));
       },
     );
     return { application, clientSecret, previousSecretExpiresAt };
@@ -325,7 +344,7 @@ export class ApplicationService {
   ): { application: Application; clientSecret: string } {
     const clientSecret = input.clientSecret ?? generateClientSecret();
     const application = this.#addMachineToMachine(em, realmId, input, {
-      clientSecretHash: this.#hash(clientSecret),
+      ...this.#hash(clientSecret),
       ...checkedClientSettings('m2m', {}),
     });
     return { application, clientSecret };
@@ -342,7 +361,7 @@ export class ApplicationService {
     input: MachineToMachineInput & Pick<UpdateApplicationBody, 'jwks' | 'jwks_uri'>,
   ): Application {
     return this.#addMachineToMachine(em, realmId, input, {
-      clientSecretHash: null,
+      ...NO_SECRET,
       ...checkedClientSettings('m2m', { token_endpoint_auth_method: 'private_key_jwt' }),
       ...checkedKeys('m2m', input, NO_KEYS, this.#outbound),
     });
@@ -352,7 +371,7 @@ export class ApplicationService {
     em: EntityManager,
     realmId: string,
     input: MachineToMachineInput,
-    credentials: ClientSettings & Partial<ClientKeys> & { clientSecretHash: string | null },
+    credentials: ClientSettings & Partial<ClientKeys> & HashedSecret,
   ): Application {
     return em.create(ApplicationEntity, {
       id: newId(),
@@ -379,7 +398,7 @@ export class ApplicationService {
       description: CONSOLE_DESCRIPTION,
       type: 'spa',
       clientId: CONSOLE_APPLICATION.clientId(realm.name),
-      clientSecretHash: null,
+      ...NO_SECRET,
       ...consoleRedirectUris(this.#issuers.baseUrl, realm.name),
       ...checkedClientSettings('spa', {}),
     });
@@ -428,16 +447,64 @@ export class ApplicationService {
 
   /**
    * Whether `clientSecret` is the application's secret, or its previous one within the grace
-   * period. Takes the same time whether `application` exists or not, and whichever matches.
+   * period. Takes the same time whether `application` exists or not, and whichever matches (but
+   * for the key: a hash made with a key of REALMKIT_SECRET_KEY_PREVIOUS costs its own HMAC).
+   *
+   * A secret that matches a hash made with a previous key is hashed again with the current one
+   * (one UPDATE, once): the hashes cannot be re-keyed without the secrets, so each moves to the
+   * new key as its client next authenticates (`realmkit rotate-secret-key` counts those left).
    */
-  verifySecret(application: Application | null, clientSecret: string): boolean {
-    const key = this.#secretKey.clientSecretKey;
+  async verifySecret(application: Application | null, clientSecret: string): Promise<boolean> {
     const graceEndsAt = application?.previousClientSecretExpiresAt?.getTime() ?? Number.NEGATIVE_INFINITY;
-    const previousHash = graceEndsAt > this.#clock() ? (application?.previousClientSecretHash ?? null) : null;
-    return verifyClientSecret(clientSecret, [application?.clientSecretHash ?? null, previousHash], key);
+    const inGrace = graceEndsAt > this.#clock();
+    const stored = [
+      { hash: application?.clientSecretHash ?? null, keyId: application?.clientSecretKeyId ?? null },
+      {
+        hash: inGrace ? (application?.previousClientSecretHash ?? null) : null,
+        keyId: application?.previousClientSecretKeyId ?? null,
+      },
+    ];
+    const matched = matchClientSecret(clientSecret, stored, this.#clientSecretKeys);
+    const entry = stored[matched];
+    if (!application || !entry) return false;
+    if (entry.keyId !== this.#secretKey.current.id && entry.hash) {
+      await this.#rehash(application.id, matched === 0 ? 'current' : 'previous', entry.hash, clientSecret);
+    }
+    return true;
   }
 
-  #hash(secret: string): string {
-    return hashClientSecret(secret, this.#secretKey.clientSecretKey);
+  /**
+   * Replaces a hash made with a previous key by the current key's, unless the secret changed
+   * meanwhile (a rotation). Leaves the row's version (its ETag) alone: nothing a client sees
+   * changed. A failure is not the authentication's: the next one tries again.
+   */
+  async #rehash(applicationId: string, slot: 'current' | 'previous', oldHash: string, secret: string): Promise<void> {
+    if (this.#rehashed.has(oldHash)) return;
+    const [hashColumn, keyColumn] =
+      slot === 'current'
+        ? ['client_secret_hash', 'client_secret_key_id']
+        : ['previous_client_secret_hash', 'previous_client_secret_key_id'];
+    const { clientSecretHash, clientSecretKeyId } = this.#hash(secret);
+    try {
+      await this.#orm.em.fork().transactional(async (em) => {
+        await em.execute(KEEP_ROW_VERSION);
+        await em.execute(
+          `update applications set ${hashColumn} = ?, ${keyColumn} = ? where id = ? and ${hashColumn} = ?`,
+          [clientSecretHash, clientSecretKeyId, applicationId, oldHash],
+        );
+      });
+      // Cached applications still show the old hash for a moment (HotPathCache): no UPDATE for each.
+      if (this.#rehashed.size >= MAX_REHASHED_REMEMBERED) this.#rehashed.clear();
+      this.#rehashed.add(oldHash);
+    } catch {
+      // Still on the previous key, which still verifies it.
+    }
+  }
+
+  #hash(secret: string): HashedSecret {
+    return {
+      clientSecretHash: hashClientSecret(secret, this.#secretKey.current.clientSecretKey),
+      clientSecretKeyId: this.#secretKey.current.id,
+    };
   }
 }

@@ -1,4 +1,5 @@
 import { createHmac, type KeyObject, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { KeyOf } from '../crypto/secret-key.ts';
 
 /** A new client id: 128 random bits, URL-safe. */
 export function generateClientId(): string {
@@ -25,18 +26,45 @@ export function hashClientSecret(secret: string, key: KeyObject): string {
   return digestOf(secret, key).toString('base64url');
 }
 
+/** A stored hash (`null`: none in this slot) and the id of the secret key it was made with (`null`: not recorded). */
+export interface StoredSecretHash {
+  readonly hash: string | null;
+  readonly keyId: string | null;
+}
+
 /**
- * Whether `secret` is one of the stored hashes (`null` for none: the application does not exist,
- * or has no previous secret). Hashes once and compares with every entry in constant time, so the
- * time says neither which matched nor whether any exists.
+ * Which of the stored hashes `secret` is (its index), or -1. Each is checked with the key it names
+ * (with every key when it names none, as hashes from before keyrings did not); a key no longer in
+ * `keys` matches nothing. Hashes once per key and compares with every entry in constant time, so
+ * the time says neither which matched nor whether any exists.
  */
-export function verifyClientSecret(secret: string, storedHashes: readonly (string | null)[], key: KeyObject): boolean {
-  const actual = digestOf(secret, key);
-  let matched = false;
-  for (const storedHash of storedHashes) {
-    const expected = storedHash ? Buffer.from(storedHash, 'base64url') : Buffer.alloc(actual.length);
-    const equal = expected.length === actual.length && timingSafeEqual(actual, expected);
-    matched = (equal && storedHash !== null) || matched;
+export function matchClientSecret(
+  secret: string,
+  stored: readonly StoredSecretHash[],
+  keys: readonly KeyOf<KeyObject>[],
+): number {
+  const digests = new Map<string, Buffer>();
+  const digestWith = ({ id, key }: KeyOf<KeyObject>) => {
+    const known = digests.get(id);
+    if (known) return known;
+    const digest = digestOf(secret, key);
+    digests.set(id, digest);
+    return digest;
+  };
+  const [current] = keys;
+  if (!current) return -1;
+  let matched = -1;
+  for (const [index, entry] of stored.entries()) {
+    const named = entry.keyId === null ? undefined : keys.find((key) => key.id === entry.keyId);
+    const candidates = entry.hash === null ? [] : entry.keyId === null ? keys : named ? [named] : [];
+    // An empty slot, or a hash of a key no longer configured, is compared all the same (with the
+    // current key's digest): an unknown client costs what a known one does.
+    for (const key of candidates.length > 0 ? candidates : [current]) {
+      const actual = digestWith(key);
+      const expected = entry.hash ? Buffer.from(entry.hash, 'base64url') : Buffer.alloc(actual.length);
+      const equal = expected.length === actual.length && timingSafeEqual(actual, expected);
+      if (equal && entry.hash !== null && candidates.length > 0 && matched === -1) matched = index;
+    }
   }
   return matched;
 }

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { RequestContext } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { MASTER_REALM } from '@realmkit/contract';
 import type { ApplicationService } from '../applications/application.service.ts';
 import { ConfigError } from '../config/config.ts';
-import type { SecretKey } from '../crypto/secret-key.ts';
+import type { SecretKeyring } from '../crypto/secret-key.ts';
 import type { Orm } from '../db/orm.ts';
 import { ConflictError, ValidationError } from '../errors/api-error.ts';
+import { checkSecretKeys } from '../keyring/keyring.service.ts';
 import type { RealmService } from '../realms/realm.service.ts';
 import type { ResourceService } from '../resources/resource.service.ts';
 import type { RoleService } from '../roles/role.service.ts';
@@ -16,7 +16,8 @@ export const ADMIN_ROLE = 'admin';
 const BOOTSTRAP_APPLICATION = 'Bootstrap admin client';
 
 export interface BootstrapOptions {
-  secretKey: SecretKey;
+  /** `REALMKIT_SECRET_KEY` and `REALMKIT_SECRET_KEY_PREVIOUS`: the database must need no other key. */
+  keyring: SecretKeyring;
   /** From REALMKIT_BOOTSTRAP_CLIENT_ID / _SECRET. */
   client?: { clientId: string; clientSecret: string } | undefined;
   /**
@@ -55,9 +56,7 @@ export interface FirstAdmin {
 /** The generated first admin's sign-in name and address (`.localhost` is reserved, RFC 2606). */
 const GENERATED_ADMIN = { username: 'admin', email: 'admin@realmkit.localhost' } as const;
 
-export class SecretKeyMismatchError extends Error {
-  override name = 'SecretKeyMismatchError';
-}
+export { SecretKeyMismatchError } from '../keyring/keyring.service.ts';
 
 /**
  * What every start ensures: the database belongs to this secret key, the master realm exists,
@@ -80,7 +79,7 @@ export function bootstrap(services: BootstrapServices, options: BootstrapOptions
 
 async function run(services: BootstrapServices, options: BootstrapOptions): Promise<BootstrapResult> {
   const em = services.orm.em.fork();
-  await checkSecretKey(em, options.secretKey);
+  await checkSecretKeys(em, options.keyring);
   if (options.followIssuerUrl) await services.resources.syncManagementIndicators(em);
   const newMasterScopes = await services.resources.syncManagementScopes(em);
 
@@ -125,22 +124,6 @@ async function run(services: BootstrapServices, options: BootstrapOptions): Prom
     result.generatedAdmin = admin;
   }
   return result;
-}
-
-async function checkSecretKey(em: EntityManager, secretKey: SecretKey): Promise<void> {
-  await em.execute(
-    "insert into system_settings (key, value) values ('secret_key_fingerprint', ?) on conflict (key) do nothing",
-    [secretKey.fingerprint],
-  );
-  const [row] = await em.execute<{ value: string }[]>(
-    "select value from system_settings where key = 'secret_key_fingerprint'",
-  );
-  if (row?.value !== secretKey.fingerprint) {
-    throw new SecretKeyMismatchError(
-      'REALMKIT_SECRET_KEY is not the key this database was set up with: signing keys and client secrets ' +
-        'could not be read. Start with the original key.',
-    );
-  }
 }
 
 /**

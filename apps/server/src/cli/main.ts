@@ -49,6 +49,13 @@ const COMMANDS: Record<string, Command> = {
       return { usage: CREATE_ADMIN_USAGE, run: createAdminCommand };
     },
   },
+  'rotate-secret-key': {
+    summary: 'seal everything again with a new REALMKIT_SECRET_KEY; prints what still needs the old one',
+    load: async () => {
+      const { ROTATE_SECRET_KEY_USAGE, rotateSecretKeyCommand } = await import('./rotate-secret-key.command.ts');
+      return { usage: ROTATE_SECRET_KEY_USAGE, run: rotateSecretKeyCommand };
+    },
+  },
 };
 
 function usage(): string {

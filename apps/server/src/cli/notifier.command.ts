@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { loadSecretKey } from '../crypto/secret-key.ts';
+import { loadSecretKeyring } from '../crypto/secret-key.ts';
 import { createOrm, type Orm } from '../db/orm.ts';
 import { entities } from '../entities.ts';
 import { createLogger } from '../http/logger.ts';
@@ -55,8 +55,8 @@ export async function notifierCommand(args: string[]): Promise<number> {
         throw new CliError(`set REALMKIT_SECRET_KEY to the server's key (no ${file} either)`, EXIT.config);
       });
     }
-    const secret = await loadSecretKey(config.secretKey, config.dataDir);
-    const services = createServices(orm, config.issuerUrl, secret.key, {
+    const secret = await loadSecretKeyring(config.secretKey, config.previousSecretKeys, config.dataDir);
+    const services = createServices(orm, config.issuerUrl, secret.keyring, {
       outboundAllowLoopback: config.outboundAllowLoopback,
     });
     const notifier = createNotifier(services, config, logger, { realmId });

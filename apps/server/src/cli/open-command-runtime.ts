@@ -2,6 +2,7 @@ import { RequestContext } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import { SecretKeyMismatchError } from '../bootstrap/bootstrap.ts';
 import { type Config, ConfigError, loadConfig } from '../config/config.ts';
+import { SecretKeyConfigError } from '../crypto/secret-key.ts';
 import { DataDirInUseError } from '../db/data-dir-lock.ts';
 import { type OpenRuntimeOptions, openRuntime, type Runtime } from '../runtime.ts';
 import { CliError, EXIT } from './cli-error.ts';
@@ -49,7 +50,9 @@ export async function openCommandRuntime(
 
 /** Failures opening the runtime that the user can act on, as {@link CliError}s; others unchanged. */
 export function asCliError(error: unknown, config: Config): unknown {
-  if (error instanceof SecretKeyMismatchError) return new CliError(error.message, EXIT.config);
+  if (error instanceof SecretKeyMismatchError || error instanceof SecretKeyConfigError) {
+    return new CliError(error.message, EXIT.config);
+  }
   if (error instanceof DataDirInUseError) return new CliError(error.message);
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   // 3D000 invalid_catalog_name: the server answered, the database is not there. A setting to fix

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { CONSOLE_APPLICATION } from '@realmkit/contract';
 import { z } from 'zod';
-import { secretKeyProblem } from '../crypto/secret-key.ts';
+import { secretKeyListProblem, secretKeyProblem, splitKeyList } from '../crypto/secret-key.ts';
 import {
   DEFAULT_PASSWORD_QUEUE_TIMEOUT,
   MAX_PASSWORD_QUEUE_TIMEOUT_SECONDS,
@@ -19,6 +19,7 @@ import {
   RATE_LIMIT_FORMAT,
   type RateLimitsConfig,
 } from './rate-limit-config.ts';
+import { DEFAULT_RETENTION, parseRetention, RETENTION_FORMAT, type RetentionConfig } from './retention-config.ts';
 
 /** Server configuration, from environment variables (all optional for a first start). */
 export interface Config {
@@ -34,6 +35,11 @@ export interface Config {
   bootstrapAdmin: { email: string; password: string } | undefined;
   /** Base64 of at least 32 random bytes; unset means generated into `dataDir`. */
   secretKey: string | undefined;
+  /**
+   * Keys `secretKey` replaced (`REALMKIT_SECRET_KEY_PREVIOUS`): what they sealed or hashed is still
+   * read; unset means, where the key file is in use, those listed in `${dataDir}/secret.key.previous`.
+   */
+  previousSecretKeys: string[] | undefined;
   migrate: boolean;
   logLevel: string;
   /** Express `trust proxy` setting (hops, `true`, or a list of addresses). */
@@ -60,6 +66,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** How often expired sessions, codes and tokens are deleted, in seconds; 0 turns pruning off. */
   pruneIntervalSeconds: number;
+  /** How long the pruner keeps audit entries and delivered or dead outbox events (docs/operations.md). */
+  retention: RetentionConfig;
   /**
    * Whether what Realmkit fetches from a client-named URL (`jwks_uri`, a federated issuer) may be
    * plain http to a loopback address (development and tests). Private ranges are never allowed.
@@ -94,6 +102,7 @@ const Env = z.object({
   // The master realm's password rules judge it at start (a ConfigError naming them).
   REALMKIT_BOOTSTRAP_ADMIN_PASSWORD: z.string().max(1024).optional(),
   REALMKIT_SECRET_KEY: z.string().min(1).optional(),
+  REALMKIT_SECRET_KEY_PREVIOUS: z.string().optional(),
   REALMKIT_MIGRATE: z.enum(['true', 'false']).default('true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REALMKIT_TRUST_PROXY: z.string().optional(),
@@ -126,6 +135,7 @@ const Env = z.object({
     .optional(),
   REALMKIT_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   REALMKIT_PRUNE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(604_800).default(3600),
+  ...retentionVariables(),
   REALMKIT_OUTBOUND_ALLOW_LOOPBACK: z.enum(['true', 'false']).default('false'),
   REALMKIT_PASSWORD_CONCURRENCY: z.coerce.number().int().min(1).max(1024).optional(),
   REALMKIT_PASSWORD_QUEUE: z.coerce.number().int().min(0).max(100_000).optional(),
@@ -156,6 +166,20 @@ function rateLimitVariables() {
     REALMKIT_RATE_LIMIT_CLIENT_AUTH_FAILURES_PER_IP: rateLimit(
       DEFAULT_RATE_LIMITS.REALMKIT_RATE_LIMIT_CLIENT_AUTH_FAILURES_PER_IP,
     ),
+  };
+}
+
+function retentionVariables() {
+  const retention = (fallback: string) =>
+    z
+      .string()
+      .regex(RETENTION_FORMAT, 'must be `off` (keep forever) or a duration such as `7d`, `36h`, `365d`')
+      .default(fallback);
+  const d = DEFAULT_RETENTION;
+  return {
+    REALMKIT_AUDIT_LOG_RETENTION: retention(d.REALMKIT_AUDIT_LOG_RETENTION),
+    REALMKIT_OUTBOX_RETENTION: retention(d.REALMKIT_OUTBOX_RETENTION),
+    REALMKIT_OUTBOX_DEAD_RETENTION: retention(d.REALMKIT_OUTBOX_DEAD_RETENTION),
   };
 }
 
@@ -214,6 +238,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const keyProblem = e.REALMKIT_SECRET_KEY === undefined ? undefined : secretKeyProblem(e.REALMKIT_SECRET_KEY);
   if (keyProblem) throw new ConfigError(`REALMKIT_SECRET_KEY ${keyProblem}`);
+  const previousKeys = splitKeyList(e.REALMKIT_SECRET_KEY_PREVIOUS ?? '');
+  const previousProblem = secretKeyListProblem(e.REALMKIT_SECRET_KEY_PREVIOUS ?? '');
+  if (previousProblem) throw new ConfigError(`REALMKIT_SECRET_KEY_PREVIOUS: ${previousProblem}`);
   return {
     port: e.PORT,
     issuerUrl: (e.REALMKIT_ISSUER_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
@@ -226,6 +253,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? { email: e.REALMKIT_BOOTSTRAP_ADMIN_EMAIL, password: e.REALMKIT_BOOTSTRAP_ADMIN_PASSWORD }
         : undefined,
     secretKey: e.REALMKIT_SECRET_KEY,
+    previousSecretKeys: previousKeys.length > 0 ? previousKeys : undefined,
     migrate: e.REALMKIT_MIGRATE === 'true',
     logLevel: e.LOG_LEVEL,
     trustProxy: parseTrustProxy(e.REALMKIT_TRUST_PROXY),
@@ -256,6 +284,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: e.REALMKIT_CORS_ORIGINS ?? [],
     shutdownTimeoutMs: e.REALMKIT_SHUTDOWN_TIMEOUT_MS,
     pruneIntervalSeconds: e.REALMKIT_PRUNE_INTERVAL_SECONDS,
+    retention: {
+      auditLogSeconds: parseRetention(e.REALMKIT_AUDIT_LOG_RETENTION),
+      outboxDoneSeconds: parseRetention(e.REALMKIT_OUTBOX_RETENTION),
+      outboxDeadSeconds: parseRetention(e.REALMKIT_OUTBOX_DEAD_RETENTION),
+    },
     outboundAllowLoopback: e.REALMKIT_OUTBOUND_ALLOW_LOOPBACK === 'true',
     passwordWork: passwordWorkLimits(
       {

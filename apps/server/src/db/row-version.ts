@@ -18,6 +18,13 @@ export const rowVersion = () => p.integer().default(1);
  */
 export const versionAndTimestamps = () => ({ version: rowVersion(), ...timestamps() });
 
+/**
+ * Run first in a transaction whose updates change no representation (a client-secret hash made
+ * again with the current secret key): the trigger then leaves `version`, and so the `ETag`, alone
+ * until the transaction ends (Migration20261210000000SecretKeyring).
+ */
+export const KEEP_ROW_VERSION = "select set_config('realmkit.keep_version', 'on', true)";
+
 /** A row with a {@link rowVersion}. */
 export interface Versioned {
   readonly id: string;

@@ -65,7 +65,16 @@ function keepOutcome(
         if (value !== undefined) headers[name] = String(value);
       }
       const outcome = isKept(status)
-        ? store.complete(scope, owner, { status, headers, body })
+        ? store.complete(scope, owner, { status, headers, body }).then((kept) => {
+            // Its lease lapsed while it ran (this instance stalled past IDEMPOTENCY_KEY_LEASE_SECONDS)
+            // and a retry took the key over and ran the request too: the key keeps the retry's answer.
+            if (!kept) {
+              logger.warn(
+                { reqId: req.id, status },
+                'idempotent request outlived its lease: a retry with its key ran too, and the key keeps that answer',
+              );
+            }
+          })
         : store.release(scope, owner);
       return outcome.catch((error: unknown) =>
         logger.error({ err: error, reqId: req.id }, 'could not record the outcome of an idempotent request'),
@@ -80,7 +89,9 @@ function keepOutcome(
  * belong to the calling client. The first request with a key runs; a retry with the same key,
  * method, path and body gets its response again (`Idempotent-Replayed: true`) for 24 h; another
  * body gets 422 `idempotency_key_reused`; a retry while the first still runs gets 409
- * `idempotency_key_in_progress`. Never runs one request twice.
+ * `idempotency_key_in_progress`. Never runs one request twice, but for one bound: a request whose
+ * instance died (or stalled) past its lease before recording its outcome runs again on a retry
+ * (IDEMPOTENCY_KEY_LEASE_SECONDS; docs/operations.md).
  */
 export function idempotency(store: IdempotencyStore, logger: Logger): RequestHandler {
   return async (req, res, next) => {
@@ -91,10 +102,17 @@ export function idempotency(store: IdempotencyStore, logger: Logger): RequestHan
       if (key === undefined) return next();
       const principal = principalOf(res);
       const scope = { realmId: principal.realmId, clientId: principal.clientId, key };
-      const claim = await store.claim(scope, store.fingerprint(req.method, urlPath(req.originalUrl), req.body));
+      const claim = await store.claim(scope, store.fingerprints(req.method, urlPath(req.originalUrl), req.body));
       switch (claim.kind) {
         case 'replay':
           return replay(res, claim.response);
+        case 'unverifiable':
+          throw new ApiError(
+            422,
+            'This Idempotency-Key was first used with a secret key this server no longer has: its request ' +
+              'cannot be compared with this one; send a new key for a new request',
+            { code: 'idempotency_key_reused' },
+          );
         case 'mismatch':
           throw new ApiError(
             422,

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { IDEMPOTENCY_KEY_TTL_HOURS } from '@realmkit/contract';
-import { open, seal } from '../crypto/sealed-box.ts';
+import { IDEMPOTENCY_KEY_LEASE_SECONDS, IDEMPOTENCY_KEY_TTL_HOURS } from '@realmkit/contract';
+import type { SealedBox } from '../crypto/sealed-box.ts';
+import type { KeyOf } from '../crypto/secret-key.ts';
 import type { Orm } from '../db/orm.ts';
+import { textArray } from '../db/sql-array.ts';
 import { requestFingerprint } from './request-fingerprint.ts';
 
 /** Whose key it is: keys are unique per client, never across clients. */
@@ -28,7 +30,21 @@ export type Claim =
   /** The same request is running now. */
   | { readonly kind: 'in_progress' }
   /** The key was used for another request. */
-  | { readonly kind: 'mismatch' };
+  | { readonly kind: 'mismatch' }
+  /**
+   * The key's request was fingerprinted with a secret key no longer configured: whether this is the
+   * same request cannot be told, and it must not run twice.
+   */
+  | { readonly kind: 'unverifiable' };
+
+/**
+ * A request's fingerprint under each key of the ring: the current one is stored, any other matches
+ * a key fingerprinted before `REALMKIT_SECRET_KEY` changed.
+ */
+export interface RequestFingerprints {
+  readonly current: { readonly keyId: string; readonly value: string };
+  readonly all: readonly string[];
+}
 
 export interface IdempotencyOptions {
   /** How long a key and its response are kept. */
@@ -39,15 +55,19 @@ export interface IdempotencyOptions {
 
 export const DEFAULT_IDEMPOTENCY_OPTIONS: IdempotencyOptions = {
   ttlSeconds: IDEMPOTENCY_KEY_TTL_HOURS * 60 * 60,
-  leaseSeconds: 60,
+  leaseSeconds: IDEMPOTENCY_KEY_LEASE_SECONDS,
 };
 
-/** At most one sweep of expired keys per process per minute; each claim also replaces its own expired key. */
-const SWEEP_INTERVAL_MS = 60_000;
-const SWEEP_BATCH = 1000;
+/** What seals kept responses and keys fingerprints: the secret keyring's (SecretKeyring). */
+export interface IdempotencyKeys {
+  responses: SealedBox;
+  /** Every key of the ring, the current one first. */
+  fingerprintKeys: readonly KeyOf<Buffer>[];
+}
 
 interface KeyRow {
   fingerprint: string;
+  fingerprint_key_id: string | null;
   response_status: number | null;
   response_headers: Record<string, string> | null;
   response_body: string | null;
@@ -59,23 +79,17 @@ const WHERE_KEY = 'realm_id = ? and client_id = ? and key = ?';
  * Idempotency keys in the database (table `idempotency_keys`), so that every instance sees the
  * same keys. Claims are atomic (`insert ... on conflict`): of concurrent requests with one key,
  * exactly one runs. Responses are kept sealed (AES-GCM), since a create's can hold a client
- * secret shown once.
+ * secret shown once. Expired keys are deleted by the pruner (retention/pruner.ts), and replaced
+ * when used again meanwhile.
  */
 export class IdempotencyStore {
   readonly #orm: Orm;
-  readonly #responseKey: Buffer;
-  readonly #fingerprintKey: Buffer;
+  readonly #keys: IdempotencyKeys;
   readonly #options: IdempotencyOptions;
-  #lastSweep = 0;
 
-  constructor(
-    orm: Orm,
-    keys: { responseKey: Buffer; fingerprintKey: Buffer },
-    options: IdempotencyOptions = DEFAULT_IDEMPOTENCY_OPTIONS,
-  ) {
+  constructor(orm: Orm, keys: IdempotencyKeys, options: IdempotencyOptions = DEFAULT_IDEMPOTENCY_OPTIONS) {
     this.#orm = orm;
-    this.#responseKey = keys.responseKey;
-    this.#fingerprintKey = keys.fingerprintKey;
+    this.#keys = keys;
     this.#options = options;
   }
 
@@ -84,69 +98,98 @@ export class IdempotencyStore {
     return (this.#options.leaseSeconds * 1000) / 3;
   }
 
+  /** The request's fingerprint under the current key: what a claim stores. */
   fingerprint(method: string, path: string, body: unknown): string {
-    return requestFingerprint(this.#fingerprintKey, method, path, body);
+    return this.fingerprints(method, path, body).current.value;
+  }
+
+  /** The request's fingerprint under every key of the ring (one HMAC each: usually one key). */
+  fingerprints(method: string, path: string, body: unknown): RequestFingerprints {
+    const all = this.#keys.fingerprintKeys.map(({ id, key }) => ({
+      keyId: id,
+      value: requestFingerprint(key, method, path, body),
+    }));
+    return { current: all[0] as RequestFingerprints['current'], all: all.map((fingerprint) => fingerprint.value) };
   }
 
   /**
    * Takes the key for this request, or says why not. A key whose time is up, or whose holder
-   * stopped renewing it (its instance died mid-request) for this same request, is taken over.
+   * stopped renewing it (its instance died mid-request) for this same request, is taken over: so a
+   * request whose instance died after its transaction committed, but before {@link complete}, runs
+   * again once its lease has lapsed (docs/operations.md, "Idempotency keys").
    */
-  async claim(scope: IdempotencyScope, fingerprint: string): Promise<Claim> {
-    await this.#sweepNowAndThen();
+  async claim(scope: IdempotencyScope, fingerprints: RequestFingerprints): Promise<Claim> {
     const { ttlSeconds, leaseSeconds } = this.#options;
     // A row can vanish between the insert and the read (its request failed and released it): try again.
     for (let attempt = 0; attempt < 3; attempt++) {
       const owner = randomUUID();
       const claimed = await this.#execute<{ owner: string }>(
         `insert into idempotency_keys as k
-           (realm_id, client_id, key, fingerprint, owner, locked_until, created_at, expires_at)
-         values (?, ?, ?, ?, ?, now() + interval '${leaseSeconds} seconds', now(), now() + interval '${ttlSeconds} seconds')
+           (realm_id, client_id, key, fingerprint, fingerprint_key_id, owner, locked_until, created_at, expires_at)
+         values (?, ?, ?, ?, ?, ?, now() + interval '${leaseSeconds} seconds', now(), now() + interval '${ttlSeconds} seconds')
          on conflict (realm_id, client_id, key) do update
-           set fingerprint = excluded.fingerprint, owner = excluded.owner, locked_until = excluded.locked_until,
+           set fingerprint = excluded.fingerprint, fingerprint_key_id = excluded.fingerprint_key_id,
+               owner = excluded.owner, locked_until = excluded.locked_until,
                response_status = null, response_headers = null, response_body = null,
                created_at = excluded.created_at, expires_at = excluded.expires_at
          where k.expires_at <= now()
-            or (k.response_status is null and k.locked_until <= now() and k.fingerprint = excluded.fingerprint)
+            or (k.response_status is null and k.locked_until <= now() and k.fingerprint = any(?::text[]))
          returning owner`,
-        [scope.realmId, scope.clientId, scope.key, fingerprint, owner],
+        [
+          scope.realmId,
+          scope.clientId,
+          scope.key,
+          fingerprints.current.value,
+          fingerprints.current.keyId,
+          owner,
+          textArray(fingerprints.all),
+        ],
       );
       if (claimed.length > 0) return { kind: 'claimed', owner };
       const [row] = await this.#execute<KeyRow>(
-        `select fingerprint, response_status, response_headers, response_body from idempotency_keys where ${WHERE_KEY}`,
+        `select fingerprint, fingerprint_key_id, response_status, response_headers, response_body
+           from idempotency_keys where ${WHERE_KEY}`,
         [scope.realmId, scope.clientId, scope.key],
       );
       if (!row) continue;
-      if (row.fingerprint !== fingerprint) return { kind: 'mismatch' };
+      if (!fingerprints.all.includes(row.fingerprint)) {
+        const known = this.#keys.fingerprintKeys.some(({ id }) => id === row.fingerprint_key_id);
+        return { kind: row.fingerprint_key_id === null || known ? 'mismatch' : 'unverifiable' };
+      }
       if (row.response_status === null) return { kind: 'in_progress' };
       return {
         kind: 'replay',
         response: {
           status: row.response_status,
           headers: row.response_headers ?? {},
-          body: open(row.response_body ?? '', this.#responseKey),
+          body: this.#keys.responses.open(row.response_body ?? ''),
         },
       };
     }
     return { kind: 'in_progress' };
   }
 
-  /** Keeps the response of the request that holds the key, for its retries. */
-  async complete(scope: IdempotencyScope, owner: string, response: KeptResponse): Promise<void> {
-    await this.#execute(
+  /**
+   * Keeps the response of the request that holds the key, for its retries. `false` when it no
+   * longer holds it: its lease lapsed (the instance stalled past it) and a retry took the key over.
+   */
+  async complete(scope: IdempotencyScope, owner: string, response: KeptResponse): Promise<boolean> {
+    const kept = await this.#execute<{ key: string }>(
       `update idempotency_keys
           set response_status = ?, response_headers = ?::jsonb, response_body = ?, owner = null, locked_until = null
-        where ${WHERE_KEY} and owner = ?`,
+        where ${WHERE_KEY} and owner = ?
+        returning key`,
       [
         response.status,
         JSON.stringify(response.headers),
-        seal(response.body, this.#responseKey),
+        this.#keys.responses.seal(response.body),
         scope.realmId,
         scope.clientId,
         scope.key,
         owner,
       ],
     );
+    return kept.length > 0;
   }
 
   /** Gives the key up, unused: the request may be sent again with it (it was refused, or failed on our side). */
@@ -166,24 +209,6 @@ export class IdempotencyStore {
         where ${WHERE_KEY} and owner = ? and response_status is null`,
       [scope.realmId, scope.clientId, scope.key, owner],
     );
-  }
-
-  /** Deletes up to a batch of expired keys; returns how many. */
-  async deleteExpired(): Promise<number> {
-    const deleted = await this.#execute<{ key: string }>(
-      `delete from idempotency_keys
-        where (realm_id, client_id, key) in (
-          select realm_id, client_id, key from idempotency_keys where expires_at <= now() limit ${SWEEP_BATCH})
-        returning key`,
-    );
-    return deleted.length;
-  }
-
-  async #sweepNowAndThen(): Promise<void> {
-    const now = Date.now();
-    if (now - this.#lastSweep < SWEEP_INTERVAL_MS) return;
-    this.#lastSweep = now;
-    await this.deleteExpired();
   }
 
   #execute<T>(sql: string, params: unknown[] = []): Promise<T[]> {

@@ -5,8 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { DEFAULT_SIGNING_ALGORITHM, type SigningAlgorithm } from '@realmkit/contract';
 import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, type JWK, type JWTVerifyGetKey } from 'jose';
 import type { Clock } from '../clock/clock.ts';
-import { open, seal } from '../crypto/sealed-box.ts';
-import type { SecretKey } from '../crypto/secret-key.ts';
+import type { SealedBox } from '../crypto/sealed-box.ts';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
 import { signJwt } from './sign-jwt.ts';
@@ -90,16 +89,17 @@ async function generateKeyPairOf(algorithm: SigningAlgorithm) {
  */
 export class SigningKeyService {
   readonly #orm: Orm;
-  readonly #secretKey: SecretKey;
+  /** Seals private keys at rest (SecretKeyring.signingKeys). */
+  readonly #sealed: SealedBox;
   readonly #clock: Clock;
   readonly #cache = new Map<string, Promise<RealmKeys>>();
   #version: string | undefined;
   #checkedAt = Number.NEGATIVE_INFINITY;
   #checking: Promise<void> | undefined;
 
-  constructor(orm: Orm, secretKey: SecretKey, clock: Clock) {
+  constructor(orm: Orm, sealed: SealedBox, clock: Clock) {
     this.#orm = orm;
-    this.#secretKey = secretKey;
+    this.#sealed = sealed;
     this.#clock = clock;
   }
 
@@ -125,7 +125,7 @@ export class SigningKeyService {
       algorithm: material.algorithm,
       status: 'active',
       publicJwk: material.publicJwk as Record<string, unknown>,
-      privateKeySealed: seal(material.privateKeyPem, this.#secretKey.encryptionKey),
+      privateKeySealed: this.#sealed.seal(material.privateKeyPem),
       maxTokenTtl: 0,
       expiresAt: null,
     });
@@ -265,7 +265,7 @@ export class SigningKeyService {
       id: activeRow.id,
       kid: activeRow.kid,
       algorithm: activeRow.algorithm,
-      privateKey: createPrivateKey(open(activeRow.privateKeySealed, this.#secretKey.encryptionKey)),
+      privateKey: createPrivateKey(this.#sealed.open(activeRow.privateKeySealed)),
       recordedTtl: activeRow.maxTokenTtl,
     };
     return { version, loadedAt, rows, active };

@@ -1,6 +1,7 @@
 import { SESSION_IDLE_TTL_SECONDS } from '@realmkit/contract';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.ts';
+import type { RetentionConfig } from '../config/retention-config.ts';
 import type { Orm } from '../db/orm.ts';
 import { type OnConnection, onOneConnection } from '../db/statement.ts';
 
@@ -30,7 +31,33 @@ export const PRUNE_RULES: readonly PruneRule[] = [
   { table: 'client_assertion_jtis', where: 'expires_at <= $now' },
   // Past its window a DPoP proof is refused by its iat or its nonce: its jti need not be remembered.
   { table: 'dpop_proof_jtis', where: 'expires_at <= $now' },
+  // Past IDEMPOTENCY_KEY_TTL_HOURS a key is forgotten anyway (a claim replaces it).
+  { table: 'idempotency_keys', where: 'expires_at <= $now' },
 ];
+
+/**
+ * {@link PRUNE_RULES}, and the rows kept for a while as a record (audit entries, delivered and dead
+ * outbox events) as long as `retention` says; a kind kept forever has no rule. Events still to
+ * deliver are never pruned.
+ */
+export function pruneRules(retention: RetentionConfig): PruneRule[] {
+  const olderThan = (column: string, seconds: number) => `${column} <= $now - interval '${seconds} seconds'`;
+  const { auditLogSeconds, outboxDoneSeconds, outboxDeadSeconds } = retention;
+  return [
+    ...PRUNE_RULES,
+    ...(auditLogSeconds === undefined
+      ? []
+      : [{ table: 'audit_logs', where: olderThan('created_at', auditLogSeconds) }]),
+    ...(outboxDoneSeconds === undefined
+      ? []
+      : [{ table: 'outbox_events', where: `status = 'done' and ${olderThan('processed_at', outboxDoneSeconds)}` }]),
+    // `created_at`, which the dead events' index (outbox_events_dead) covers: a dead event was
+    // given up on within hours of its creation (the notifier's backoff).
+    ...(outboxDeadSeconds === undefined
+      ? []
+      : [{ table: 'outbox_events', where: `status = 'dead' and ${olderThan('created_at', outboxDeadSeconds)}` }]),
+  ];
+}
 
 /** The `pg_try_advisory_lock` key every instance prunes under ("rkPr"). */
 export const PRUNE_LOCK_KEY = 0x726b5072;
@@ -38,7 +65,7 @@ export const PRUNE_LOCK_KEY = 0x726b5072;
 /** Rows deleted per statement: each is a short write, never a long lock on a big table. */
 export const PRUNE_BATCH_SIZE = 1000;
 
-/** What one run did: whether it ran (another instance held the lock: it did not), and rows deleted per table. */
+/** What one run did: whether it ran (another instance held the lock: it did not), and rows deleted per table (summed over its rules). */
 export interface PruneResult {
   ran: boolean;
   deleted: Record<string, number>;
@@ -52,7 +79,8 @@ export interface PrunerOptions {
 }
 
 /**
- * Deletes expired sessions, codes and tokens (PRUNE_RULES) in batches, under a PostgreSQL advisory
+ * Deletes expired sessions, codes, tokens and idempotency keys (PRUNE_RULES), and audit entries and
+ * outbox events past their retention ({@link pruneRules}), in batches, under a PostgreSQL advisory
  * lock held on one connection, so that of several instances one prunes and the others skip. On
  * PGlite every connection is one database session (the lock is re-entrant there), and one process
  * owns the database: this instance's own runs never overlap either.
@@ -94,7 +122,9 @@ export class Pruner {
       try {
         const now = new Date(this.#clock());
         const deleted: Record<string, number> = {};
-        for (const rule of this.#rules) deleted[rule.table] = await this.#pruneTable(run, rule, now);
+        for (const rule of this.#rules) {
+          deleted[rule.table] = (deleted[rule.table] ?? 0) + (await this.#pruneTable(run, rule, now));
+        }
         return { ran: true, deleted };
       } finally {
         await run('select pg_advisory_unlock(?)', [PRUNE_LOCK_KEY]);
@@ -143,7 +173,7 @@ export function schedulePruning(pruner: Pruner, intervalSeconds: number, logger:
       try {
         const result = await pruner.prune();
         const total = Object.values(result.deleted).reduce((sum, count) => sum + count, 0);
-        if (total > 0) logger.info({ deleted: result.deleted }, 'pruned expired sessions, codes and tokens');
+        if (total > 0) logger.info({ deleted: result.deleted }, 'pruned rows past their expiry or retention');
         else logger.debug({ ran: result.ran }, 'pruning: nothing expired');
       } catch (error) {
         logger.warn({ err: error }, 'pruning failed; it runs again at the next interval');

@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { Application } from '../applications/application.entity.ts';
 import type { UserEvent } from '../audit/audit-log.service.ts';
 import type { Clock } from '../clock/clock.ts';
+import type { SealedBox } from '../crypto/sealed-box.ts';
 import { ApiError } from '../errors/api-error.ts';
 import type { HotPathCache } from '../hot-path/hot-path.service.ts';
 import { toApiError } from '../http/error-handler.ts';
@@ -40,8 +41,8 @@ export interface SignInDeps {
   pages: SignInPages;
   cookies: SignInCookies;
   issuers: Issuers;
-  /** Seals what a page's form carries (SecretKey.signInFormKey). */
-  formKey: Buffer;
+  /** Seals what a page's form carries (SecretKeyring.signInForms). */
+  formKey: SealedBox;
   clock: Clock;
   /** The login form's rate limit and guessing delays; none when both are off. */
   loginLimit?: LoginGuard | undefined;

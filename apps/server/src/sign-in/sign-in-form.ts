@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { LOGIN_FORM_TTL_SECONDS } from '@realmkit/contract';
-import { open, seal } from '../crypto/sealed-box.ts';
+import type { SealedBox } from '../crypto/sealed-box.ts';
 import type { AuthorizationRequest } from './authorization-request.ts';
 
 /** What a page's form carries to its post: the request it continues, sealed (AES-256-GCM). */
@@ -32,16 +32,16 @@ export function newCsrfToken(): string {
  * The hidden field of a sign-in page. Sealed, not signed: it holds the authorization request
  * (state, nonce), which nothing but this server should read back from the page.
  */
-export function sealForm(key: Buffer, realmId: string, csrf: string, state: SignInFormState, now: number): string {
+export function sealForm(box: SealedBox, realmId: string, csrf: string, state: SignInFormState, now: number): string {
   const sealed: Sealed = { realmId, expiresAt: now + LOGIN_FORM_TTL_SECONDS * 1000, csrf, state };
-  return seal(JSON.stringify(sealed), key);
+  return box.seal(JSON.stringify(sealed));
 }
 
 /** The form's state, or `null` when it was altered, is another realm's or has expired. */
-export function openForm(key: Buffer, realmId: string, value: string, now: number): Sealed | null {
+export function openForm(box: SealedBox, realmId: string, value: string, now: number): Sealed | null {
   let sealed: Sealed;
   try {
-    sealed = JSON.parse(open(value, key)) as Sealed;
+    sealed = JSON.parse(box.open(value)) as Sealed;
   } catch {
     return null;
   }

@@ -21,13 +21,14 @@ const VERIFICATION_LINK_TTL_MS = VERIFICATION_LINK_TTL_HOURS * 60 * 60 * 1000;
 /** Verification emails: requested through the API, confirmed by following the link. */
 export class EmailVerificationService {
   readonly #orm: Orm;
-  readonly #linkKey: Buffer;
+  /** Every key of the ring, the current one first: links are signed with it, read with any. */
+  readonly #linkKeys: readonly Buffer[];
   readonly #onEventAdded: () => void;
 
   /** `onEventAdded` runs after a commit that added an outbox event (wakes the notifier). */
-  constructor(orm: Orm, linkKey: Buffer, onEventAdded: () => void = () => {}) {
+  constructor(orm: Orm, linkKeys: readonly Buffer[], onEventAdded: () => void = () => {}) {
     this.#orm = orm;
-    this.#linkKey = linkKey;
+    this.#linkKeys = linkKeys;
     this.#onEventAdded = onEventAdded;
   }
 
@@ -39,7 +40,7 @@ export class EmailVerificationService {
     const path = options.signInRealm
       ? realmPath(SIGN_IN_VERIFY_EMAIL_PATH, options.signInRealm)
       : VERIFY_EMAIL_PAGE_PATH;
-    return linkWithToken(issuerUrl, path, signLinkToken(this.#linkKey, verificationId, expiresAt));
+    return linkWithToken(issuerUrl, path, signLinkToken(this.#linkKeys[0] as Buffer, verificationId, expiresAt));
   }
 
   /**
@@ -90,7 +91,7 @@ export class EmailVerificationService {
 
   /** Follows a link: marks the email verified, once. Throws a {@link LinkError}. */
   async confirm(token: string): Promise<{ email: string; userId: string; realmId: string }> {
-    const read = readLinkToken(this.#linkKey, token);
+    const read = readLinkToken(this.#linkKeys, token);
     if (!read) throw new LinkError(400, 'This verification link is not valid.');
     return this.#orm.em.fork().transactional(async (em) => {
       const verification = await em.findOne(

@@ -38,7 +38,8 @@ export interface OpenReset {
  */
 export class PasswordResetService {
   readonly #orm: Orm;
-  readonly #linkKey: Buffer;
+  /** Every key of the ring, the current one first: links are signed with it, read with any. */
+  readonly #linkKeys: readonly Buffer[];
   readonly #users: Pick<UserService, 'findByLogin' | 'setPassword'>;
   readonly #clock: Clock;
   readonly #onEventAdded: () => void;
@@ -46,13 +47,13 @@ export class PasswordResetService {
   /** `onEventAdded` runs after a commit that added an outbox event (wakes the notifier). */
   constructor(
     orm: Orm,
-    linkKey: Buffer,
+    linkKeys: readonly Buffer[],
     users: Pick<UserService, 'findByLogin' | 'setPassword'>,
     clock: Clock,
     onEventAdded: () => void = () => {},
   ) {
     this.#orm = orm;
-    this.#linkKey = linkKey;
+    this.#linkKeys = linkKeys;
     this.#users = users;
     this.#clock = clock;
     this.#onEventAdded = onEventAdded;
@@ -63,7 +64,7 @@ export class PasswordResetService {
     return linkWithToken(
       issuerUrl,
       realmPath(RESET_PASSWORD_PATH, realmName),
-      signLinkToken(this.#linkKey, resetId, expiresAt),
+      signLinkToken(this.#linkKeys[0] as Buffer, resetId, expiresAt),
     );
   }
 
@@ -93,7 +94,7 @@ export class PasswordResetService {
 
   /** The reset a link names, while it still works; else a {@link LinkError}. Changes nothing. */
   async check(realmId: string, token: string): Promise<OpenReset> {
-    const read = readLinkToken(this.#linkKey, token);
+    const read = readLinkToken(this.#linkKeys, token);
     if (!read) throw INVALID();
     // The reset and its user's current address, in one statement (the user is gone: no address).
     const row = await firstRow<{

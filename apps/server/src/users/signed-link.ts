@@ -19,14 +19,20 @@ export function signLinkToken(key: Buffer, id: string, expiresAt: Date): string 
   return `${id}.${seconds}.${signature(key, id, seconds).toString('base64url')}`;
 }
 
-/** The row a token names, if the token is well-formed and signed with `key`. */
-export function readLinkToken(key: Buffer, token: string): { id: string; expiresAt: Date } | undefined {
+/**
+ * The row a token names, if the token is well-formed and signed with one of `keys` (the current
+ * key, and those of `REALMKIT_SECRET_KEY_PREVIOUS`: a link emailed before a rotation still works
+ * while its key is listed; the token names no key, and links expire within hours anyway).
+ */
+export function readLinkToken(keys: readonly Buffer[], token: string): { id: string; expiresAt: Date } | undefined {
   const [id, seconds, mac, ...rest] = token.split('.');
   if (rest.length > 0 || !id || !isUuid(id) || !seconds || !/^\d{1,12}$/.test(seconds) || !mac) return undefined;
-  const expected = signature(key, id, Number(seconds));
   const actual = Buffer.from(mac, 'base64url');
-  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return undefined;
-  return { id, expiresAt: new Date(Number(seconds) * 1000) };
+  const signedWithOne = keys.some((key) => {
+    const expected = signature(key, id, Number(seconds));
+    return actual.length === expected.length && timingSafeEqual(actual, expected);
+  });
+  return signedWithOne ? { id, expiresAt: new Date(Number(seconds) * 1000) } : undefined;
 }
 
 /** `${base}${path}?token=...`: the link an email carries. */

@@ -1,6 +1,6 @@
 import type { AppRoute } from '@ts-rest/core';
 import { z } from 'zod';
-import { IDEMPOTENCY_KEY_MAX_LENGTH, IDEMPOTENCY_KEY_TTL_HOURS } from './limits.ts';
+import { IDEMPOTENCY_KEY_LEASE_SECONDS, IDEMPOTENCY_KEY_MAX_LENGTH, IDEMPOTENCY_KEY_TTL_HOURS } from './limits.ts';
 import type { RouteMetadata } from './metadata.ts';
 
 /**
@@ -57,7 +57,8 @@ export const IdempotencyKey = z
       'response again, with `Idempotent-Replayed: true`, and does nothing else. The same key with another body: ' +
       '422 `idempotency_key_reused`; while the first request is still running: 409 `idempotency_key_in_progress`. ' +
       'Requests refused before they run (400, 401, 403, 413, 415, 429), a failed `If-Match` (412) and server ' +
-      'errors (5xx) are not kept.',
+      'errors (5xx) are not kept. If the server running the first request dies before recording its answer, ' +
+      `retries get 409 for up to ${IDEMPOTENCY_KEY_LEASE_SECONDS} s, then the request runs again.`,
     example: '8e03978e-40d5-43e8-bc93-6894a57f9324',
     // The key's length once unquoted: the header itself may be 2 characters longer.
     minLength: 1,

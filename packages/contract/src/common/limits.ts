@@ -51,6 +51,13 @@ export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
 /** How long the response of a request with an `Idempotency-Key` is kept and answered again, in hours. */
 export const IDEMPOTENCY_KEY_TTL_HOURS = 24;
 
+/**
+ * How long a request with an `Idempotency-Key` holds its key without renewing it, in seconds (it
+ * renews every third of it while it runs): a key whose server died mid-request is free again after
+ * this, and a retry of the same request then runs it again (docs/operations.md, "Idempotency keys").
+ */
+export const IDEMPOTENCY_KEY_LEASE_SECONDS = 60;
+
 /** How long an email verification link works, in hours. */
 export const VERIFICATION_LINK_TTL_HOURS = 24;
 

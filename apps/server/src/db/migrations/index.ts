@@ -13,6 +13,7 @@ import { Migration20261208200000SignInAudit } from './Migration20261208200000Sig
 import { Migration20261208300000PasswordResets } from './Migration20261208300000PasswordResets.ts';
 import { Migration20261209000000ClientKeys } from './Migration20261209000000ClientKeys.ts';
 import { Migration20261210000000Dpop } from './Migration20261210000000Dpop.ts';
+import { Migration20261210000000SecretKeyring } from './Migration20261210000000SecretKeyring.ts';
 
 /** Every migration, in order. Listed explicitly: no file globbing at run time. */
 export const migrations = [
@@ -34,4 +35,5 @@ export const migrations = [
   { name: 'Migration20261208300000PasswordResets', class: Migration20261208300000PasswordResets },
   { name: 'Migration20261209000000ClientKeys', class: Migration20261209000000ClientKeys },
   { name: 'Migration20261210000000Dpop', class: Migration20261210000000Dpop },
+  { name: 'Migration20261210000000SecretKeyring', class: Migration20261210000000SecretKeyring },
 ];

@@ -31,7 +31,7 @@ export interface ClientAuthRealm {
 /** What the methods check a proof with. */
 export interface ClientVerifier {
   /** Whether `secret` is the client's (current, or previous within its grace); as slow for `null`. */
-  verifySecret(client: Application | null, secret: string): boolean;
+  verifySecret(client: Application | null, secret: string): boolean | Promise<boolean>;
   /**
    * Whether `assertion` proves `client` (RFC 7523 §3): signed by one of its keys, or issued by the
    * platform of one of its federated credentials. A failure the client's developer can act on is
