@@ -11,9 +11,10 @@ export const START_USAGE = `usage: realmkit start
 
 Starts the server: the Management API, the OAuth 2.0 authorization server and /docs, on PORT
 (default 8080). Without DATABASE_URL the data lives in the embedded database in
-REALMKIT_DATA_DIR (default ./.realmkit). Pending migrations are applied first unless
-REALMKIT_MIGRATE=false. On the very first start it prints the console's first admin and a
-bootstrap client's secret, once.
+REALMKIT_DATA_DIR (default ./.realmkit). The port is taken first (a port in use: exit 3, nothing
+written); then pending migrations are applied unless REALMKIT_MIGRATE=false. On the very first
+start it prints the console's first admin and a bootstrap client's secret, once (lost them? stop
+the server and run realmkit create-client / create-admin).
 SIGTERM or SIGINT stop it gracefully (in-flight requests finish).
 `;
 

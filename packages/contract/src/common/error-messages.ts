@@ -42,6 +42,8 @@ export const ERROR_MESSAGES = {
   internalError: (requestId: string) => `Something went wrong on our side. Request id: ${requestId}`,
   /** 503 while the database is unreachable. */
   databaseUnreachable: 'The database is unreachable; retry in a few seconds',
+  /** 503 to every request (but `/healthz`) between the port being bound and the server being ready. */
+  starting: 'Realmkit is starting (migrations, first-start setup); retry in a few seconds',
   /** 503 from `/readyz`, naming the checks that failed. */
   notReady: (checks: readonly string[]) => `Not ready: ${checks.join(', ')}`,
   /** `/readyz`'s database check, when the database did not answer in time. */
