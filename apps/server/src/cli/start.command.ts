@@ -1,6 +1,6 @@
 import type { BootstrapResult } from '../bootstrap/bootstrap.ts';
 import { consoleUrl } from '../console/console.routes.ts';
-import { createLogger } from '../http/logger.ts';
+import { createCommandLogger } from '../http/logger.ts';
 import { startServer } from '../server.ts';
 import { EXIT } from './cli-error.ts';
 import { asCliError, loadCommandConfig } from './open-command-runtime.ts';
@@ -22,7 +22,7 @@ SIGTERM or SIGINT stop it gracefully (in-flight requests finish).
 export async function start(args: string[]): Promise<number> {
   parseOptions(args, {});
   const config = loadCommandConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = await createCommandLogger(config.logLevel, 'stdout', config);
   const server = await startServer(config, logger).catch((error: unknown) => {
     throw asCliError(error, config);
   });
