@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessLog } from '../src/http/access-log.ts';
 import { chooseLogFormat, redactUrl } from '../src/http/logger.ts';
 import { requestId } from '../src/http/request-id.ts';
+import { createNotifier } from '../src/notifier/create-notifier.ts';
 import { type CapturedLine, capturingLogger } from './support/capturing-logger.ts';
 import { waitFor } from './support/outbox-helpers.ts';
 import { spawnRealmkit } from './support/realmkit-process.ts';
@@ -218,4 +219,59 @@ describe('the log format (issue 23, item 14)', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 90_000);
+});
+
+describe('emails logged for want of SMTP_URL (issue 23, item 14)', () => {
+  /** Has the realm's notifier (no SMTP_URL) handle a verification email for a new user; its log line. */
+  async function loggedEmail(production: boolean, name: string): Promise<CapturedLine> {
+    const user = await server.expectCall(201, 'POST', `/api/v1/${realm.name}/users`, {
+      token: admin,
+      json: { email: `${name}@example.com` },
+    });
+    await server.expectCall(202, 'POST', `/api/v1/${realm.name}/users/${user.id}/send-verify-email`, { token: admin });
+    const notifier = createNotifier(
+      server.services,
+      {
+        issuerUrl: server.url,
+        smtpUrl: undefined,
+        smtpFrom: 'Realmkit <no-reply@localhost>',
+        templatesDir: undefined,
+        eventsUrl: undefined,
+        production,
+      },
+      capture.logger,
+      { realmId: realm.id, pollIntervalMs: 50 },
+    );
+    notifier.start();
+    try {
+      return await waitFor('the email to be logged', () =>
+        capture.lines.find((line) => line.to === `${name}@example.com` && line.component === 'notifier'),
+      );
+    } finally {
+      await notifier.stop();
+    }
+  }
+
+  it('carry the link with its token outside production (the documented development convenience)', async () => {
+    const line = await loggedEmail(false, 'logged-link-dev');
+    expect(line.msg).toBe('email not sent (SMTP_URL is not set); logged instead');
+    const link = String(line.link);
+    expect(link).toMatch(new RegExp(`^${server.url}/verify-email\\?token=[^[]+$`));
+    // It works: a developer opens it from the log.
+    expect((await fetch(link)).status).toBe(200);
+  });
+
+  it('never carry the token with NODE_ENV=production: the recipient, the subject, the link without it', async () => {
+    const before = capture.lines.length;
+    const line = await loggedEmail(true, 'logged-link-prod');
+    expect(line).toMatchObject({
+      msg: "email not sent (SMTP_URL is not set); logged without its link's token (NODE_ENV=production)",
+      to: 'logged-link-prod@example.com',
+      subject: `Verify your email address for ${realm.name}`,
+      link: `${server.url}/verify-email?token=[redacted]`,
+    });
+    // No token anywhere in what was logged since.
+    const since = JSON.stringify(capture.lines.slice(before));
+    expect(since).not.toMatch(/token=(?!\[redacted\])/);
+  });
 });
