@@ -10,6 +10,7 @@
 // Usage: node scripts/launch.mjs <command> [args...]
 import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
+import { noticeOnce } from './launcher-notice.mjs';
 
 const MIN = [22, 17];
 const FALLBACK_NODE = '24.21.0';
@@ -19,10 +20,14 @@ function isSupported(version) {
   return major > MIN[0] || (major === MIN[0] && minor >= MIN[1]);
 }
 
-function fallbackNodeBinDir() {
+/** Node 24's directory; the notice saying so goes out once per terminal session (launcher-notice.mjs). */
+function fallbackNodeBinDir(env) {
   const pkg = `node-${process.platform}-${process.arch}@${FALLBACK_NODE}`;
-  process.stderr.write(
-    `realmkit: Node ${process.versions.node} is older than ${MIN.join('.')}; using Node ${FALLBACK_NODE} from npm (${pkg}).\n`,
+  Object.assign(
+    env,
+    noticeOnce(
+      `realmkit: Node ${process.versions.node} is older than ${MIN.join('.')}; using Node ${FALLBACK_NODE} from npm (${pkg}).\n`,
+    ),
   );
   const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
   const execPath = execFileSync(npx, ['-y', '-p', pkg, 'node', '-p', 'process.execPath'], {
@@ -42,7 +47,7 @@ if (!command) {
 const env = { ...process.env };
 let executable = command;
 if (!isSupported(process.versions.node)) {
-  const binDir = fallbackNodeBinDir();
+  const binDir = fallbackNodeBinDir(env);
   env.PATH = `${binDir}${path.delimiter}${env.PATH ?? ''}`;
   if (command === 'node') executable = path.join(binDir, 'node');
 } else if (command === 'node') {

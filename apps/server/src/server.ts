@@ -1,9 +1,10 @@
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import type { BootstrapResult } from './bootstrap/bootstrap.ts';
 import type { Clock } from './clock/clock.ts';
 import type { Config } from './config/config.ts';
+import { answerWhileStarting } from './health/while-starting.ts';
 import { answerClientError } from './http/client-error.ts';
 import { drainable } from './http/graceful-shutdown.ts';
 import { createNotifier, type NotifierParts } from './notifier/create-notifier.ts';
@@ -11,7 +12,7 @@ import type { Notifier, NotifierOptions } from './notifier/notifier.ts';
 import type { Resolve } from './outbound/safe-fetch.ts';
 import { createRateLimits, type RateLimits } from './rate-limits/rate-limits.ts';
 import { Pruner, pruneRules, schedulePruning } from './retention/pruner.ts';
-import { openRuntime } from './runtime.ts';
+import { openRuntime, type Runtime } from './runtime.ts';
 import type { Services } from './services.ts';
 
 export interface RunningServer {
@@ -43,22 +44,39 @@ export interface StartOptions {
 }
 
 /**
- * Starts Realmkit: database (embedded PGlite unless `databaseUrl`), migrations, first-start
- * bootstrap, HTTP, the notifier unless `REALMKIT_NOTIFIER=off`, and the pruning of expired rows
- * (and of those past their retention) unless `REALMKIT_PRUNE_INTERVAL_SECONDS=0`. `close()` fails `/readyz`, stops accepting, finishes
- * in-flight requests (within `shutdownTimeoutMs`), the notifier's batch and a pruning run, then
- * closes the pool.
+ * Starts Realmkit: the port first, then the database (embedded PGlite unless `databaseUrl`),
+ * migrations, first-start bootstrap, the app, the notifier unless `REALMKIT_NOTIFIER=off`, and the
+ * pruning of expired rows (and of those past their retention) unless `REALMKIT_PRUNE_INTERVAL_SECONDS=0`. `close()` fails `/readyz`,
+ * stops accepting, finishes in-flight requests (within `shutdownTimeoutMs`), the notifier's batch
+ * and a pruning run, then closes the pool.
  */
 export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
-  const runtime = await openRuntime(config, logger, {
-    bootstrap: 'full',
-    clock: options.clock,
-    followIssuerUrl: options.followIssuerUrl,
-    outboundResolve: options.outboundResolve,
+  // The port is bound before anything is written: a port in use then fails the start with nothing
+  // done, rather than after the first start made a client whose secret nobody would see. Until the
+  // app is ready, requests get a 503 (`/healthz` a 200).
+  const server = createServer();
+  server.on('clientError', answerClientError);
+  const whileStarting = answerWhileStarting();
+  server.on('request', whileStarting);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
-  const { services } = runtime;
+
+  let runtime: Runtime | undefined;
   let rateLimits: RateLimits | undefined;
   try {
+    runtime = await openRuntime(config, logger, {
+      bootstrap: 'full',
+      clock: options.clock,
+      followIssuerUrl: options.followIssuerUrl,
+      outboundResolve: options.outboundResolve,
+    });
+    const opened = runtime;
+    const { services } = opened;
     rateLimits = await createRateLimits(config.rateLimits, config.redisUrl, logger, config.loginGuessing);
     const app = createApp({
       services,
@@ -69,11 +87,8 @@ export async function startServer(config: Config, logger: Logger, options: Start
       rateLimits,
       templatesDir: config.templatesDir,
     });
-    const server = await new Promise<Server>((resolve, reject) => {
-      // Express 5 hands a listen error (EADDRINUSE) to this callback instead of throwing it.
-      const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)));
-    });
-    server.on('clientError', answerClientError);
+    server.off('request', whileStarting);
+    server.on('request', app);
     const http = drainable(server);
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -94,8 +109,8 @@ export async function startServer(config: Config, logger: Logger, options: Start
       url: `http://127.0.0.1:${port}`,
       port,
       services,
-      bootstrap: runtime.bootstrap,
-      embedded: runtime.embedded,
+      bootstrap: opened.bootstrap,
+      embedded: opened.embedded,
       notifier,
       async close() {
         services.readiness.markShuttingDown();
@@ -109,12 +124,14 @@ export async function startServer(config: Config, logger: Logger, options: Start
         // Sign-ins' audit entries are written after their pages answered: before the database closes.
         await services.auditLogs.settled();
         await rateLimits?.close();
-        await runtime.close();
+        await opened.close();
       },
     };
   } catch (error) {
+    server.close();
+    server.closeAllConnections();
     await rateLimits?.close();
-    await runtime.close();
+    await runtime?.close();
     throw error;
   }
 }

@@ -1,11 +1,18 @@
 import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { type AddressInfo, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessLog } from '../src/http/access-log.ts';
-import { redactUrl } from '../src/http/logger.ts';
+import { chooseLogFormat, redactUrl } from '../src/http/logger.ts';
 import { requestId } from '../src/http/request-id.ts';
+import { createNotifier } from '../src/notifier/create-notifier.ts';
 import { type CapturedLine, capturingLogger } from './support/capturing-logger.ts';
+import { waitFor } from './support/outbox-helpers.ts';
+import { spawnRealmkit } from './support/realmkit-process.ts';
+import { PROCESS_ADMIN } from './support/server-process.ts';
 import { startTestServer, type TestRealm, type TestServer } from './support/test-server.ts';
 
 const capture = capturingLogger('trace');
@@ -161,5 +168,110 @@ describe('logs', () => {
       '/a?x=1&token=[redacted]&access_token=[redacted]#frag',
     );
     expect(redactUrl('/a?tokens=kept&password=p')).toBe('/a?tokens=kept&password=[redacted]');
+  });
+});
+
+describe('the log format (issue 23, item 14)', () => {
+  it('is REALMKIT_LOG_FORMAT when set; otherwise JSON in production, pretty on a terminal, JSON elsewhere', () => {
+    expect(chooseLogFormat(undefined, false, true)).toBe('pretty');
+    expect(chooseLogFormat(undefined, false, false)).toBe('json');
+    expect(chooseLogFormat(undefined, true, true)).toBe('json');
+    expect(chooseLogFormat(undefined, true, false)).toBe('json');
+    expect(chooseLogFormat('pretty', true, false)).toBe('pretty');
+    expect(chooseLogFormat('json', false, true)).toBe('json');
+  });
+
+  it('is lines for a person with REALMKIT_LOG_FORMAT=pretty: time, level, message; a request as one line', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'realmkit-pretty-'));
+    const server = spawnRealmkit(['start'], {
+      PORT: '0',
+      REALMKIT_DATA_DIR: dataDir,
+      REALMKIT_BOOTSTRAP_CLIENT_ID: PROCESS_ADMIN.clientId,
+      REALMKIT_BOOTSTRAP_CLIENT_SECRET: PROCESS_ADMIN.clientSecret,
+      REALMKIT_LOG_FORMAT: 'pretty',
+      // The operator's setting wins over production's default (JSON).
+      NODE_ENV: 'production',
+    });
+    try {
+      const listening = await waitFor(
+        'the server to listen',
+        () => /^.*Realmkit listening.*$/m.exec(server.stdout())?.[0],
+        60_000,
+      );
+      expect(listening).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: Realmkit listening on http:\/\/localhost:0; /);
+      const port = /"port":(\d+)/.exec(listening)?.[1];
+      const response = await fetch(`http://127.0.0.1:${port}/api/v1/master/users?page=2`, {
+        headers: { 'x-request-id': 'pretty-1' },
+      });
+      expect(response.status).toBe(401);
+      const requestLine = await waitFor('the request line', () => /^.*pretty-1.*$/m.exec(server.stdout())?.[0]);
+      expect(requestLine).toMatch(
+        /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: GET \/api\/v1\/master\/users\?page=2 401 [\d.]+ ms \{"reqId":"pretty-1"\}$/,
+      );
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      const lines = server.stdout().split('\n').filter(Boolean);
+      expect(lines.at(-1)).toMatch(/INFO: shut down$/);
+      // No JSON line, and no colours: the output is not a terminal.
+      for (const line of lines) expect(line.startsWith('{') || line.includes('\u001b[')).toBe(false);
+    } finally {
+      server.child.kill('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
+
+describe('emails logged for want of SMTP_URL (issue 23, item 14)', () => {
+  /** Has the realm's notifier (no SMTP_URL) handle a verification email for a new user; its log line. */
+  async function loggedEmail(production: boolean, name: string): Promise<CapturedLine> {
+    const user = await server.expectCall(201, 'POST', `/api/v1/${realm.name}/users`, {
+      token: admin,
+      json: { email: `${name}@example.com` },
+    });
+    await server.expectCall(202, 'POST', `/api/v1/${realm.name}/users/${user.id}/send-verify-email`, { token: admin });
+    const notifier = createNotifier(
+      server.services,
+      {
+        issuerUrl: server.url,
+        smtpUrl: undefined,
+        smtpFrom: 'Realmkit <no-reply@localhost>',
+        templatesDir: undefined,
+        eventsUrl: undefined,
+        production,
+      },
+      capture.logger,
+      { realmId: realm.id, pollIntervalMs: 50 },
+    );
+    notifier.start();
+    try {
+      return await waitFor('the email to be logged', () =>
+        capture.lines.find((line) => line.to === `${name}@example.com` && line.component === 'notifier'),
+      );
+    } finally {
+      await notifier.stop();
+    }
+  }
+
+  it('carry the link with its token outside production (the documented development convenience)', async () => {
+    const line = await loggedEmail(false, 'logged-link-dev');
+    expect(line.msg).toBe('email not sent (SMTP_URL is not set); logged instead');
+    const link = String(line.link);
+    expect(link).toMatch(new RegExp(`^${server.url}/verify-email\\?token=[^[]+$`));
+    // It works: a developer opens it from the log.
+    expect((await fetch(link)).status).toBe(200);
+  });
+
+  it('never carry the token with NODE_ENV=production: the recipient, the subject, the link without it', async () => {
+    const before = capture.lines.length;
+    const line = await loggedEmail(true, 'logged-link-prod');
+    expect(line).toMatchObject({
+      msg: "email not sent (SMTP_URL is not set); logged without its link's token (NODE_ENV=production)",
+      to: 'logged-link-prod@example.com',
+      subject: `Verify your email address for ${realm.name}`,
+      link: `${server.url}/verify-email?token=[redacted]`,
+    });
+    // No token anywhere in what was logged since.
+    const since = JSON.stringify(capture.lines.slice(before));
+    expect(since).not.toMatch(/token=(?!\[redacted\])/);
   });
 });

@@ -71,6 +71,7 @@ function startNotifier(
       smtpFrom: 'Realmkit <no-reply@localhost>',
       templatesDir: undefined,
       eventsUrl: undefined,
+      production: false,
       ...config,
     },
     extra.logger ?? capturingLogger().logger,

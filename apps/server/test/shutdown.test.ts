@@ -1,8 +1,16 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { closeSync, openSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capturingLogger } from './support/capturing-logger.ts';
+import { freshDatabase } from './support/fresh-database.ts';
+import { waitFor } from './support/outbox-helpers.ts';
 import { PROCESS_ADMIN, type ServerProcess, startServerProcess } from './support/server-process.ts';
 import { startTestServer } from './support/test-server.ts';
 
@@ -176,4 +184,105 @@ describe('the drain timeout (REALMKIT_SHUTDOWN_TIMEOUT_MS)', () => {
       timeoutMs: 200,
     });
   });
+});
+
+/**
+ * Keeps the server's libuv threadpool busy, as a password-hashing storm does: `count` user
+ * creations (an argon2 hash each, on the threadpool), each on its own connection, which hang up
+ * once the first is answered. Their hashes stay queued: whatever else needs the threadpool then
+ * (an asynchronous file write) waits behind them.
+ */
+async function hashStorm(url: string, token: string, realm: string, count: number): Promise<void> {
+  const { port } = new URL(url);
+  const sockets = [];
+  let answered = () => {};
+  const first = new Promise<void>((resolve) => {
+    answered = resolve;
+  });
+  for (let i = 0; i < count; i++) {
+    const body = JSON.stringify({ email: `storm-${i}@example.com`, password: `storm-password-${i}-long` });
+    const socket = connect(Number(port), '127.0.0.1');
+    socket.on('error', () => {});
+    socket.once('data', () => answered());
+    socket.write(
+      `POST /api/v1/${realm}/users HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    sockets.push(socket);
+  }
+  await first;
+  for (const socket of sockets) socket.destroy();
+}
+
+describe('the last lines of a stop, with the output going to a file (issue 23, item 14)', () => {
+  it('are both there, "shutting down" before "shut down", "shut down" last, at every SIGINT stop', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'realmkit-stop-lines-'));
+    const database = process.env.DATABASE_URL ? await freshDatabase('stoplines') : undefined;
+    const serverDir = fileURLToPath(new URL('..', import.meta.url));
+    const { DATABASE_URL: _ignored, ...inherited } = process.env;
+    try {
+      for (let stop = 1; stop <= 5; stop++) {
+        const file = path.join(dataDir, `stop-${stop}.log`);
+        const fd = openSync(file, 'w');
+        // stdout and stderr to one file, as `npm start > file 2>&1` does.
+        const child = spawn(process.execPath, ['--conditions=realmkit-source', 'src/cli/main.ts', 'start'], {
+          cwd: serverDir,
+          env: {
+            ...inherited,
+            LOG_LEVEL: 'info',
+            PORT: '0',
+            REALMKIT_DATA_DIR: path.join(dataDir, 'data'),
+            REALMKIT_BOOTSTRAP_CLIENT_ID: PROCESS_ADMIN.clientId,
+            REALMKIT_BOOTSTRAP_CLIENT_SECRET: PROCESS_ADMIN.clientSecret,
+            // One thread: the storm below fills it for a while (four would take four times the hashes).
+            UV_THREADPOOL_SIZE: '1',
+            ...(database ? { DATABASE_URL: database.url } : {}),
+          },
+          stdio: ['ignore', fd, fd],
+        });
+        closeSync(fd);
+        const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+        try {
+          const port = await waitFor(
+            'the server to listen',
+            async () => /"port":(\d+)[^\n]*Realmkit listening/.exec(await readFile(file, 'utf8'))?.[1],
+            60_000,
+          );
+          const url = `http://127.0.0.1:${port}`;
+          const tokenResponse = await fetch(`${url}/oauth2/master/token`, {
+            method: 'POST',
+            body: new URLSearchParams({
+              grant_type: 'client_credentials',
+              client_id: PROCESS_ADMIN.clientId,
+              client_secret: PROCESS_ADMIN.clientSecret,
+            }),
+          });
+          const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+          const realm = `stop-lines-${stop}-${randomBytes(3).toString('hex')}`;
+          const created = await fetch(`${url}/api/v1/realms`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ name: realm }),
+          });
+          expect(created.status).toBe(201);
+          await hashStorm(url, token, realm, 30);
+          child.kill('SIGINT');
+          expect(await exited, `stop ${stop}`).toBe(0);
+        } finally {
+          child.kill('SIGKILL');
+        }
+        const messages = (await readFile(file, 'utf8'))
+          .split('\n')
+          .filter((line) => line.startsWith('{'))
+          .map((line) => (JSON.parse(line) as { msg: string }).msg);
+        const shuttingDown = messages.indexOf('shutting down: draining requests in flight');
+        expect(shuttingDown, `stop ${stop}: ${messages.join(' | ')}`).toBeGreaterThan(0);
+        expect(messages.indexOf('shut down'), `stop ${stop}: ${messages.join(' | ')}`).toBe(messages.length - 1);
+        expect(shuttingDown).toBeLessThan(messages.length - 1);
+      }
+    } finally {
+      await database?.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });

@@ -3,7 +3,7 @@ import { Email, MASTER_REALM, Username } from '@realmkit/contract';
 import { addAdminUser, generatePassword } from '../bootstrap/bootstrap.ts';
 import { consoleUrl } from '../console/console.routes.ts';
 import { ValidationError } from '../errors/api-error.ts';
-import { createLogger } from '../http/logger.ts';
+import { createCommandLogger } from '../http/logger.ts';
 import { CliError, EXIT, UsageError } from './cli-error.ts';
 import { loadCommandConfig, withCommandRuntime } from './open-command-runtime.ts';
 import { parseOptions } from './parse-options.ts';
@@ -37,7 +37,7 @@ export async function createAdminCommand(args: string[]): Promise<number> {
   const admin = { email: values.email, password, ...(values.username ? { username: values.username } : {}) };
 
   const config = loadCommandConfig();
-  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 'stderr');
+  const logger = await createCommandLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 'stderr', config);
   await withCommandRuntime(config, logger, { bootstrap: 'no-generated-client' }, async ({ services }) => {
     const master = await services.realms.findByName(MASTER_REALM);
     if (!master) throw new CliError('the master realm is missing');

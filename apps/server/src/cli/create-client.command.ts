@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { ClientJwks, CONSOLE_APPLICATION, CreateApplicationBody } from '@realmkit/contract';
 import type { Application } from '../applications/application.entity.ts';
 import { ApiError } from '../errors/api-error.ts';
-import { createLogger } from '../http/logger.ts';
+import { createCommandLogger } from '../http/logger.ts';
 import { ResourceScopeEntity } from '../resources/resource.entity.ts';
 import type { Runtime } from '../runtime.ts';
 import { CliError, EXIT, UsageError } from './cli-error.ts';
@@ -104,7 +104,7 @@ export async function createClientCommand(args: string[]): Promise<number> {
   const keys = await keysOption(values);
 
   const config = loadCommandConfig();
-  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 'stderr');
+  const logger = await createCommandLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 'stderr', config);
   const created = await withCommandRuntime(config, logger, { bootstrap: 'no-generated-client' }, (runtime) =>
     createClient(runtime, {
       realmRef: values.realm as string,

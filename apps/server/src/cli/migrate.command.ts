@@ -1,4 +1,4 @@
-import { createLogger } from '../http/logger.ts';
+import { createCommandLogger } from '../http/logger.ts';
 import { EXIT } from './cli-error.ts';
 import { loadCommandConfig, withCommandRuntime } from './open-command-runtime.ts';
 import { parseOptions } from './parse-options.ts';
@@ -14,7 +14,7 @@ once, before rolling out. Safe to run while other instances migrate (they wait f
 export async function migrateCommand(args: string[]): Promise<number> {
   parseOptions(args, {});
   const config = { ...loadCommandConfig(), migrate: true };
-  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 'stderr');
+  const logger = await createCommandLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 'stderr', config);
   const applied = await withCommandRuntime(
     config,
     logger,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { loadSecretKeyring } from '../crypto/secret-key.ts';
 import { createOrm, type Orm } from '../db/orm.ts';
 import { entities } from '../entities.ts';
-import { createLogger } from '../http/logger.ts';
+import { createCommandLogger } from '../http/logger.ts';
 import { createNotifier } from '../notifier/create-notifier.ts';
 import { formatDeadEvents, listDeadEvents } from '../notifier/dead-letters.ts';
 import { RealmEntity } from '../realms/realm.entity.ts';
@@ -40,7 +40,7 @@ export async function notifierCommand(args: string[]): Promise<number> {
       'the notifier process needs DATABASE_URL; on the embedded database the server runs its notifier in-process',
     );
   }
-  const logger = createLogger(config.logLevel);
+  const logger = await createCommandLogger(config.logLevel, 'stdout', config);
   const orm = await createOrm({ databaseUrl: config.databaseUrl, entities, poolSize: 3 });
   try {
     const realmId = await resolveRealm(orm, values.realm);

@@ -61,7 +61,14 @@ export function asCliError(error: unknown, config: Config): unknown {
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === '28P01') {
     return new CliError(`cannot reach the database at ${redactUrl(config.databaseUrl)}: ${(error as Error).message}`);
   }
-  if (code === 'EADDRINUSE') return new CliError(`port ${config.port} is in use: set PORT to a free port`);
+  // The port is configuration, like any variable: exit 3. It is bound before anything is written.
+  if (code === 'EADDRINUSE') return new CliError(`port ${config.port} is in use: set PORT to a free port`, EXIT.config);
+  if (code === 'EACCES' && (error as NodeJS.ErrnoException).syscall === 'listen') {
+    return new CliError(
+      `port ${config.port} needs privileges this process lacks: set PORT to 1024 or above`,
+      EXIT.config,
+    );
+  }
   return error;
 }
 

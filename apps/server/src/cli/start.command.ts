@@ -1,6 +1,6 @@
 import type { BootstrapResult } from '../bootstrap/bootstrap.ts';
 import { consoleUrl } from '../console/console.routes.ts';
-import { createLogger } from '../http/logger.ts';
+import { createCommandLogger } from '../http/logger.ts';
 import { startServer } from '../server.ts';
 import { EXIT } from './cli-error.ts';
 import { asCliError, loadCommandConfig } from './open-command-runtime.ts';
@@ -11,9 +11,10 @@ export const START_USAGE = `usage: realmkit start
 
 Starts the server: the Management API, the OAuth 2.0 authorization server and /docs, on PORT
 (default 8080). Without DATABASE_URL the data lives in the embedded database in
-REALMKIT_DATA_DIR (default ./.realmkit). Pending migrations are applied first unless
-REALMKIT_MIGRATE=false. On the very first start it prints the console's first admin and a
-bootstrap client's secret, once.
+REALMKIT_DATA_DIR (default ./.realmkit). The port is taken first (a port in use: exit 3, nothing
+written); then pending migrations are applied unless REALMKIT_MIGRATE=false. On the very first
+start it prints the console's first admin and a bootstrap client's secret, once (lost them? stop
+the server and run realmkit create-client / create-admin).
 SIGTERM or SIGINT stop it gracefully (in-flight requests finish).
 `;
 
@@ -21,7 +22,7 @@ SIGTERM or SIGINT stop it gracefully (in-flight requests finish).
 export async function start(args: string[]): Promise<number> {
   parseOptions(args, {});
   const config = loadCommandConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = await createCommandLogger(config.logLevel, 'stdout', config);
   const server = await startServer(config, logger).catch((error: unknown) => {
     throw asCliError(error, config);
   });

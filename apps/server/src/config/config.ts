@@ -42,6 +42,16 @@ export interface Config {
   previousSecretKeys: string[] | undefined;
   migrate: boolean;
   logLevel: string;
+  /**
+   * `REALMKIT_LOG_FORMAT`: `json` (one JSON object a line) or `pretty` (lines for a person);
+   * unset: chosen by `chooseLogFormat` (pretty on a terminal, unless in production: http/logger.ts).
+   */
+  logFormat: 'json' | 'pretty' | undefined;
+  /**
+   * `NODE_ENV=production` (the Docker image sets it): logs are JSON unless `REALMKIT_LOG_FORMAT`
+   * says otherwise, and emails logged for want of `SMTP_URL` carry their links without the token.
+   */
+  production: boolean;
   /** Express `trust proxy` setting (hops, `true`, or a list of addresses). */
   trustProxy: boolean | number | string;
   /** `smtp://user:pass@host:587` or `smtps://...`; unset means emails are logged, not sent. */
@@ -105,6 +115,7 @@ const Env = z.object({
   REALMKIT_SECRET_KEY_PREVIOUS: z.string().optional(),
   REALMKIT_MIGRATE: z.enum(['true', 'false']).default('true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REALMKIT_LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   REALMKIT_TRUST_PROXY: z.string().optional(),
   SMTP_URL: z
     .string()
@@ -256,6 +267,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     previousSecretKeys: previousKeys.length > 0 ? previousKeys : undefined,
     migrate: e.REALMKIT_MIGRATE === 'true',
     logLevel: e.LOG_LEVEL,
+    logFormat: e.REALMKIT_LOG_FORMAT,
+    production: env.NODE_ENV === 'production',
     trustProxy: parseTrustProxy(e.REALMKIT_TRUST_PROXY),
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,

@@ -55,7 +55,7 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
  * The key of the PostgreSQL advisory lock that serialises migrations across instances: any
  * constant works as long as every Realmkit version uses the same one.
  */
-const MIGRATION_LOCK_KEY = 4_712_367_019;
+export const MIGRATION_LOCK_KEY = 4_712_367_019;
 
 /** MikroORM's own definition of its tracking table, created here under the lock. */
 const CREATE_MIGRATIONS_TABLE = `create table if not exists "${MIGRATIONS_TABLE}" (

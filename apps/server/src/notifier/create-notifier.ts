@@ -16,7 +16,10 @@ import { describeSmtpUrl, LogMailer, type Mailer, SmtpMailer } from './mailer.ts
 import { NatsJetStreamPublisher } from './nats-publisher.ts';
 import { Notifier, type NotifierOptions } from './notifier.ts';
 
-export type NotifierConfig = Pick<Config, 'issuerUrl' | 'smtpUrl' | 'smtpFrom' | 'templatesDir' | 'eventsUrl'>;
+export type NotifierConfig = Pick<
+  Config,
+  'issuerUrl' | 'smtpUrl' | 'smtpFrom' | 'templatesDir' | 'eventsUrl' | 'production'
+>;
 
 /** What the notifier reads through: the composition root's services (services.ts). */
 export interface NotifierServices {
@@ -48,12 +51,19 @@ export function createNotifier(
 ): Notifier {
   const log = logger.child({ component: 'notifier' });
   const mailer =
-    parts.mailer ?? (config.smtpUrl ? new SmtpMailer(config.smtpUrl, config.smtpFrom) : new LogMailer(log));
+    parts.mailer ??
+    (config.smtpUrl
+      ? new SmtpMailer(config.smtpUrl, config.smtpFrom)
+      : new LogMailer(log, { production: config.production }));
   const publisher =
     parts.publisher ?? (config.eventsUrl ? new NatsJetStreamPublisher(config.eventsUrl, log) : undefined);
   log.info(
     {
-      smtp: config.smtpUrl ? describeSmtpUrl(config.smtpUrl) : 'none (emails are logged)',
+      smtp: config.smtpUrl
+        ? describeSmtpUrl(config.smtpUrl)
+        : config.production
+          ? 'none (emails are logged, their links without tokens)'
+          : 'none (emails are logged, with their links)',
       publisher: publisher?.name ?? 'none',
       templates: config.templatesDir ?? 'built-in',
     },

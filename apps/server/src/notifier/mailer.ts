@@ -1,5 +1,6 @@
 import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
+import { redactUrl } from '../http/logger.ts';
 
 export interface EmailMessage {
   to: string;
@@ -66,18 +67,30 @@ export class SmtpMailer implements Mailer {
   }
 }
 
-/** Without `SMTP_URL`: logs what would have been sent, so a first start works without a mail server. */
+/**
+ * Without `SMTP_URL`: logs what would have been sent (recipient, subject, link), so that a first
+ * start works without a mail server and a developer can open the link from the log. In production
+ * (`NODE_ENV=production`) the link is logged without its token: a single-use credential (it
+ * verifies an address, or sets a password) never reaches a production log.
+ */
 export class LogMailer implements Mailer {
   readonly #logger: Logger;
+  readonly #withTokens: boolean;
 
-  constructor(logger: Logger) {
+  constructor(logger: Logger, options: { production: boolean }) {
     this.#logger = logger;
+    this.#withTokens = !options.production;
   }
 
   async send(message: EmailMessage, details: Record<string, unknown> = {}): Promise<void> {
+    const { link, ...rest } = details;
+    const logged =
+      typeof link === 'string' ? { ...rest, link: this.#withTokens ? link : redactUrl(link) } : { ...rest };
     this.#logger.info(
-      { to: message.to, subject: message.subject, ...details },
-      'email not sent (SMTP_URL is not set); logged instead',
+      { to: message.to, subject: message.subject, ...logged },
+      this.#withTokens
+        ? 'email not sent (SMTP_URL is not set); logged instead'
+        : "email not sent (SMTP_URL is not set); logged without its link's token (NODE_ENV=production)",
     );
   }
 

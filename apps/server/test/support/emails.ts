@@ -23,6 +23,7 @@ export async function startTestEmails(server: TestServer, realmId: string): Prom
       smtpFrom: 'Realmkit <no-reply@localhost>',
       templatesDir: undefined,
       eventsUrl: undefined,
+      production: false,
     },
     capturingLogger().logger,
     { realmId, pollIntervalMs: 50, leaseMs: 2_000, backoff: { baseMs: 100, maxMs: 1_000 } },

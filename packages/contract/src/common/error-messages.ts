@@ -44,6 +44,8 @@ export const ERROR_MESSAGES = {
   passwordChecksBusy: 'Too many password checks are waiting on this server; retry in a few seconds',
   /** 503 while the database is unreachable. */
   databaseUnreachable: 'The database is unreachable; retry in a few seconds',
+  /** 503 to every request (but `/healthz`) between the port being bound and the server being ready. */
+  starting: 'Realmkit is starting (migrations, first-start setup); retry in a few seconds',
   /** 503 from `/readyz`, naming the checks that failed. */
   notReady: (checks: readonly string[]) => `Not ready: ${checks.join(', ')}`,
   /** `/readyz`'s database check, when the database did not answer in time. */

@@ -17,8 +17,9 @@ export const healthContract = c.router(
       responses: { 200: Liveness },
       summary: 'Liveness',
       description:
-        'The process is up and its event loop answers. Touches nothing else (not the database), so a failing ' +
-        'database never gets a healthy instance restarted. Public.',
+        'The process is up and its event loop answers, from the moment its port is bound (while it starts, ' +
+        'every other route answers 503). Touches nothing else (not the database), so a failing database ' +
+        'never gets a healthy instance restarted. Public.',
       metadata: publicRoute(TAG),
     },
     readyz: {
@@ -30,7 +31,8 @@ export const healthContract = c.router(
         'Whether this instance should get traffic: the database answers `select 1` within ' +
         `${READINESS_TIMEOUT_SECONDS} s, every migration ` +
         'this version ships is applied, and no shutdown is under way. Otherwise 503 with `Retry-After`, ' +
-        '`details` naming each check that failed (`path` is the check). Public.',
+        '`details` naming each check that failed (`path` is the check): `startup` while the server, its port ' +
+        'already bound, applies migrations and the first-start setup. Public.',
       metadata: publicRoute(TAG),
     },
   }),

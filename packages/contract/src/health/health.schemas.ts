@@ -4,8 +4,11 @@ import { z } from 'zod';
 export const Liveness = z.object({ status: z.literal('ok') }).meta({ id: 'Liveness', example: { status: 'ok' } });
 export type Liveness = z.infer<typeof Liveness>;
 
-/** The checks `GET /readyz` runs, in the order it reports them. */
-export const READINESS_CHECKS = ['database', 'migrations', 'shutdown'] as const;
+/**
+ * The checks `GET /readyz` reports, in order. `startup` fails only between the port being bound
+ * and the server being ready (migrations, first-start setup), when nothing else is checked yet.
+ */
+export const READINESS_CHECKS = ['startup', 'database', 'migrations', 'shutdown'] as const;
 export type ReadinessCheck = (typeof READINESS_CHECKS)[number];
 
 /** `GET /readyz` when every check passes. */
