@@ -86,9 +86,13 @@ export interface Tokens extends TokenSource {
  */
 function tokensOf(source: TokenSource): Tokens {
   if (typeof (source as Partial<Tokens>).exchange === 'function') return source as Tokens;
+  const { getAccessToken } = source;
   return {
     getToken: (options) => source.getToken(options),
     invalidate: (token) => source.invalidate(token),
+    // A source's DPoP key and typed tokens go through: its tokens may be bound (RFC 9449).
+    ...(source.dpop ? { dpop: source.dpop } : {}),
+    ...(getAccessToken ? { getAccessToken: (options) => getAccessToken.call(source, options) } : {}),
     exchange: () =>
       Promise.reject(
         new TypeError(
