@@ -1,3 +1,4 @@
+import { contract } from '@realmkit/contract';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, isLocal, launchChromium, screenshotPath, watchPage } from './support/chromium.ts';
@@ -25,11 +26,7 @@ describe.skipIf(!hasChromium)('the API reference in Chromium', () => {
     const response = await page.goto(`${(server as TestServer).url}/docs`);
     expect(response?.status()).toBe(200);
     // The sidebar lists every operation by its summary once Scalar has read the document.
-    for (const summary of [
-      'Create a user',
-      'List roles',
-      'Issue tokens (authorization_code, client_credentials, refresh_token)',
-    ]) {
+    for (const summary of ['Create a user', 'List roles', contract.oauth.token.summary]) {
       await page.getByText(summary, { exact: true }).first().waitFor({ state: 'visible', timeout: 20_000 });
     }
     // Time for anything loaded lazily after the first render (fonts, say) to be asked for.
