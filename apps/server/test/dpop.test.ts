@@ -11,7 +11,15 @@ import {
 } from 'jose';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CookieJar, pkce, type SignInRealm, signInRealm, startSignInServer, submitLogin } from './support/sign-in.ts';
+import {
+  CookieJar,
+  exchangeSpaCode,
+  pkce,
+  type SignInRealm,
+  signInRealm,
+  startSignInServer,
+  submitLogin,
+} from './support/sign-in.ts';
 import type { TestServer } from './support/test-server.ts';
 
 /**
@@ -405,15 +413,8 @@ describe("DPoP for a public client's sign-in (RFC 9449 §5)", () => {
       password: setup.user.password,
     });
     const code = new URL(answer.headers.get('location') as string).searchParams.get('code') as string;
-    const exchange = await server.call('POST', `/oauth2/${setup.realm.name}/token`, {
-      form: {
-        grant_type: 'authorization_code',
-        client_id: setup.spa.clientId,
-        redirect_uri: setup.spa.redirectUri,
-        code,
-        code_verifier: verifier,
-      },
-      headers: { dpop: await DPoP.generateProof(keyPair, spaTokenUrl, 'POST') },
+    const exchange = await exchangeSpaCode(server, setup, code, verifier, {
+      dpop: await DPoP.generateProof(keyPair, spaTokenUrl, 'POST'),
     });
     expect(exchange.status).toBe(200);
     tokens = exchange.body;

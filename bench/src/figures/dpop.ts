@@ -3,7 +3,7 @@ import { type LoadResult, load } from '../loadgen.ts';
 import { BENCH_ADMIN, type Realmkit, tokenRequest } from '../realmkit.ts';
 import { fmt, loadWarning, noteCpu, progress, type Row, showFailures } from '../report.ts';
 import { freshDatabase, type Settings } from '../settings.ts';
-import { algOf, RESOURCE, SCOPE, withPeer } from './tokens.ts';
+import { algOf, peerRows, RESOURCE, SCOPE, withPeer } from './tokens.ts';
 
 type SecretClient = { clientId: string; clientSecret: string };
 
@@ -97,29 +97,7 @@ async function boundTokenFigure(s: Settings, rk: Realmkit, client: SecretClient)
     });
     noteCpu(`node-oidc-provider token, RS256, DPoP-bound (${store})`, peer);
     showFailures(`node-oidc-provider DPoP-bound token (${store})`, peer);
-    const ratio = realmkit.requestsPerSecond / peer.requestsPerSecond;
-    rows.push({
-      figure:
-        store === 'postgres'
-          ? '11. Token endpoint, DPoP-bound ÷ node-oidc-provider on PostgreSQL'
-          : '11. Token endpoint, DPoP-bound ÷ node-oidc-provider, in-memory dev adapter, for information',
-      measured: fmt.rate(realmkit.requestsPerSecond, 'tokens/s'),
-      baseline: fmt.rate(peer.requestsPerSecond, 'tokens/s'),
-      ratio,
-      target: store === 'postgres' ? '≥ 1.3' : '—',
-      met: store === 'postgres' ? ratio >= 1.3 : undefined,
-      warning: loadWarning(realmkit) ?? loadWarning(peer),
-    });
-    if (store === 'postgres') {
-      rows.push({
-        figure: '11. Token endpoint, DPoP-bound, p99 (Realmkit; baseline: node-oidc-provider on PostgreSQL)',
-        measured: fmt.ms(realmkit.latencyMs.p99),
-        baseline: fmt.ms(peer.latencyMs.p99),
-        ratio: realmkit.latencyMs.p99 / peer.latencyMs.p99,
-        target: '—',
-        met: undefined,
-      });
-    }
+    rows.push(...peerRows('11. Token endpoint, DPoP-bound', realmkit, peer, store));
   }
   return rows;
 }

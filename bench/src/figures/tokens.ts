@@ -40,6 +40,40 @@ function tokenLoad(
 }
 
 /** The `alg` in a JWT's header. */
+/**
+ * The rows of a figure that compares Realmkit's token endpoint with node-oidc-provider doing the
+ * same on `store`: the ratio (target ≥ 1.3 on PostgreSQL, for information in memory), and on
+ * PostgreSQL the two p99s.
+ */
+export function peerRows(figure: string, realmkit: LoadResult, peer: LoadResult, store: 'postgres' | 'memory'): Row[] {
+  const ratio = realmkit.requestsPerSecond / peer.requestsPerSecond;
+  const rows: Row[] = [
+    {
+      figure:
+        store === 'postgres'
+          ? `${figure} ÷ node-oidc-provider on PostgreSQL`
+          : `${figure} ÷ node-oidc-provider, in-memory dev adapter, for information`,
+      measured: fmt.rate(realmkit.requestsPerSecond, 'tokens/s'),
+      baseline: fmt.rate(peer.requestsPerSecond, 'tokens/s'),
+      ratio,
+      target: store === 'postgres' ? '≥ 1.3' : '—',
+      met: store === 'postgres' ? ratio >= 1.3 : undefined,
+      warning: loadWarning(realmkit) ?? loadWarning(peer),
+    },
+  ];
+  if (store === 'postgres') {
+    rows.push({
+      figure: `${figure}, p99 (Realmkit; baseline: node-oidc-provider on PostgreSQL)`,
+      measured: fmt.ms(realmkit.latencyMs.p99),
+      baseline: fmt.ms(peer.latencyMs.p99),
+      ratio: realmkit.latencyMs.p99 / peer.latencyMs.p99,
+      target: '—',
+      met: undefined,
+    });
+  }
+  return rows;
+}
+
 export function algOf(jwt: string): string | undefined {
   const header = jwt.split('.')[0] ?? '';
   return (JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { alg?: string }).alg;
@@ -341,29 +375,7 @@ async function privateKeyJwtFigure(
     });
     noteCpu(`node-oidc-provider token, RS256, private_key_jwt (${store})`, peer);
     showFailures(`node-oidc-provider private_key_jwt (${store})`, peer);
-    const ratio = realmkit.requestsPerSecond / peer.requestsPerSecond;
-    rows.push({
-      figure:
-        store === 'postgres'
-          ? '10. Token endpoint, private_key_jwt ÷ node-oidc-provider on PostgreSQL'
-          : '10. Token endpoint, private_key_jwt ÷ node-oidc-provider, in-memory dev adapter, for information',
-      measured: fmt.rate(realmkit.requestsPerSecond, 'tokens/s'),
-      baseline: fmt.rate(peer.requestsPerSecond, 'tokens/s'),
-      ratio,
-      target: store === 'postgres' ? '≥ 1.3' : '—',
-      met: store === 'postgres' ? ratio >= 1.3 : undefined,
-      warning: loadWarning(realmkit) ?? loadWarning(peer),
-    });
-    if (store === 'postgres') {
-      rows.push({
-        figure: '10. Token endpoint, private_key_jwt, p99 (Realmkit; baseline: node-oidc-provider on PostgreSQL)',
-        measured: fmt.ms(realmkit.latencyMs.p99),
-        baseline: fmt.ms(peer.latencyMs.p99),
-        ratio: realmkit.latencyMs.p99 / peer.latencyMs.p99,
-        target: '—',
-        met: undefined,
-      });
-    }
+    rows.push(...peerRows('10. Token endpoint, private_key_jwt', realmkit, peer, store));
   }
   return rows;
 }

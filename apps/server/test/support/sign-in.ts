@@ -85,8 +85,17 @@ export function pkce(): { verifier: string; challenge: string } {
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
-/** The token endpoint's answer to the realm's spa application exchanging `code` with its PKCE `verifier`. */
-export function exchangeSpaCode(server: TestServer, setup: SignInRealm, code: string, verifier: string) {
+/**
+ * The token endpoint's answer to the realm's spa application exchanging `code` with its PKCE
+ * `verifier`, sending `headers` too (a DPoP proof, say).
+ */
+export function exchangeSpaCode(
+  server: TestServer,
+  setup: SignInRealm,
+  code: string,
+  verifier: string,
+  headers: Record<string, string> = {},
+) {
   return server.call('POST', `/oauth2/${setup.realm.name}/token`, {
     form: {
       grant_type: 'authorization_code',
@@ -95,6 +104,7 @@ export function exchangeSpaCode(server: TestServer, setup: SignInRealm, code: st
       code,
       code_verifier: verifier,
     },
+    headers,
   });
 }
 
