@@ -1,6 +1,7 @@
 import path from 'node:path';
+import { decodeJwt } from 'jose';
 import { CONNECTIONS, type LoadResult, load } from './loadgen.ts';
-import { freePort, runNodeJson, SRC, spawnNode, waitUntil } from './processes.ts';
+import { type Child, freePort, runNodeJson, SRC, spawnNode, waitUntil } from './processes.ts';
 import type { Settings } from './settings.ts';
 
 const children = path.join(SRC, 'children');
@@ -57,4 +58,34 @@ export async function helloExpress(s: Settings): Promise<LoadResult> {
   } finally {
     await child.stop();
   }
+}
+
+/** The minimal read handler of issue 25 (children/raw-pg-reads.ts), running. */
+export interface RawReads {
+  readonly url: string;
+  readonly child: Child;
+}
+
+/**
+ * Starts the least a Management API read can do (node:http, pg, jose) on `databaseUrl`, taking
+ * the tokens `token` is one of: its issuer, audience and the JWKS that Realmkit publishes for it.
+ */
+export async function startRawReads(
+  s: Settings,
+  realmkitUrl: string,
+  databaseUrl: string,
+  token: string,
+): Promise<RawReads> {
+  const { iss, aud } = decodeJwt(token);
+  if (typeof iss !== 'string' || typeof aud !== 'string') throw new Error('the admin token has no iss or aud');
+  const jwks = await (await fetch(`${iss}/jwks`)).text();
+  if (!iss.startsWith(realmkitUrl)) throw new Error(`the admin token's issuer ${iss} is not ${realmkitUrl}'s`);
+  const port = await freePort();
+  const child = spawnNode(path.join(children, 'raw-pg-reads.ts'), [], {
+    env: { PORT: String(port), DATABASE_URL: databaseUrl, ISSUER: iss, AUDIENCE: aud, JWKS: jwks },
+    logFile: path.join(s.workDir, 'raw-pg-reads.log'),
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntil('minimal read handler start', async () => (await fetch(`${url}/`)).status === 404, { child });
+  return { url, child };
 }

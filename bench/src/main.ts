@@ -129,7 +129,7 @@ async function main(): Promise<void> {
       let peakRss: number | undefined;
       if (sections.has('tokens')) ({ peakRss } = await tokenFigures(s, rk, rows, await benchClient()));
       if (sections.has('dpop')) await dpopFigures(s, rk, await benchClient(), rows);
-      if (sections.has('management')) await managementFigures(s, rk, rows);
+      if (sections.has('management')) await managementFigures(s, rk, databaseUrl, rows);
       if (sections.has('signin')) await signInFigures(s, rk, rows);
       if (sections.has('tokens')) rows.push(...rssRows(idle, peakRss, 'PostgreSQL'));
       if (sections.has('tokens')) rows.push(await sourceIdleRow(s, serverOptions));
