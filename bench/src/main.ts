@@ -12,7 +12,7 @@ import { millionFigures } from './figures/million.ts';
 import { signInFigures } from './figures/signin.ts';
 import { RESOURCE, tokenFigures } from './figures/tokens.ts';
 import { ROOT } from './processes.ts';
-import { profiledLoads, profileServer } from './profile.ts';
+import { profiledLoads, profileNames, profileServer } from './profile.ts';
 import { startRealmkit } from './realmkit.ts';
 import { cpuTable, progress, type Row, table } from './report.ts';
 import { adminSql, freshDatabase, settings } from './settings.ts';
@@ -29,6 +29,7 @@ const HELP = `Usage: npm run bench -- [options]
   --profile          also profile the token endpoint (a client secret, then private_key_jwt, then
                      DPoP-bound), GET user by id (bearer, then DPoP-bound), the refresh_token
                      grant and a whole sign-in (--cpu-prof), summarized
+  --profiles=a,b     profile only these loads (alone: runs nothing else): ${profileNames().join(', ')}
   --explain          print EXPLAIN ANALYZE of figure 5's queries
   --users=N          users in figure 5's realm (default 1,000,000; tiny 10,000)
   --log-level=L      the server's LOG_LEVEL (default: the server's own default)
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
       tiny: { type: 'boolean', default: false },
       only: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      profiles: { type: 'string' },
       explain: { type: 'boolean', default: false },
       users: { type: 'string' },
       'log-level': { type: 'string' },
@@ -84,9 +86,15 @@ async function main(): Promise<void> {
   const sections = new Set<Section>(
     values.only
       ? (values.only.split(',') as Section[])
-      : SECTIONS.filter((section) => section !== 'profile' || values.profile),
+      : values.profiles
+        ? []
+        : SECTIONS.filter((section) => section !== 'profile' || values.profile),
   );
-  if (values.profile) sections.add('profile');
+  const onlyProfiles = values.profiles?.split(',');
+  for (const name of onlyProfiles ?? []) {
+    if (!profileNames().includes(name)) throw new Error(`unknown profile ${name} (${profileNames().join(', ')})`);
+  }
+  if (values.profile || onlyProfiles) sections.add('profile');
   for (const section of sections) {
     if (!SECTIONS.includes(section)) throw new Error(`unknown section ${section} (${SECTIONS.join(', ')})`);
   }
@@ -149,7 +157,9 @@ async function main(): Promise<void> {
       rows.push(row, ...rssRows(idle, undefined, 'embedded'));
     }
     if (sections.has('profile') && client) {
-      for (const work of profiledLoads(client, RESOURCE)) profiles.push(await profileServer(s, databaseUrl, work));
+      for (const work of profiledLoads(client, RESOURCE)) {
+        if (!onlyProfiles || onlyProfiles.includes(work.name)) profiles.push(await profileServer(s, databaseUrl, work));
+      }
     }
   }
   if (sections.has('million')) await millionFigures(s, rows, { explain: values.explain });

@@ -173,6 +173,11 @@ export async function profileServer(s: Settings, databaseUrl: string, work: Prof
  */
 const PROFILED_ASSERTION_RATE = 3000;
 
+/** The names of {@link profiledLoads}' loads (`--profiles=`). */
+export function profileNames(): string[] {
+  return profiledLoads({ clientId: '', clientSecret: '' }, '').map((work) => work.name);
+}
+
 /**
  * The paths the figures ask most of: the token endpoint (figures 1 and 3, 10 with
  * `private_key_jwt`, 11 DPoP-bound), a user by id (figure 4, and 12 with a DPoP-bound token), the
@@ -216,6 +221,18 @@ export function profiledLoads(client: { clientId: string; clientSecret: string }
           email: `profiled-${Date.now()}@bench.test`,
         });
         return { headers: { authorization: `Bearer ${rk.admin.token}` }, paths: [`/api/v1/bench/users/${user.id}`] };
+      },
+    },
+    {
+      // Figure 4's first page of the users list with its total (the realm's users as they are).
+      name: 'users-list',
+      spec: async (rk) => {
+        for (let i = 0; i < 20; i++) {
+          await rk.admin.expect('POST', '/api/v1/bench/users', {
+            email: `profiled-list-${Date.now()}-${i}@bench.test`,
+          });
+        }
+        return { headers: { authorization: `Bearer ${rk.admin.token}` }, paths: ['/api/v1/bench/users'] };
       },
     },
     {
