@@ -182,6 +182,33 @@ describe('users: listing', () => {
     expect(await search('nobody')).toEqual([]);
   });
 
+  it('pages a search by page and by keyset, its total counting every match on every page', async () => {
+    const list = async (query: string) => {
+      const response = await server.call('GET', `${users(listRealm.name)}?${query}`, { token: admin });
+      expect(response.status, JSON.stringify(response.body)).toBe(200);
+      return response.body as { data: { id: string; email: string }[]; meta: Record<string, unknown> };
+    };
+    const matches = (await list('search=example.com&per_page=100')).data.map((user) => user.id);
+    expect(matches).toHaveLength(3);
+    expect(matches).toEqual([...matches].sort().reverse()); // newest first
+
+    const first = await list('search=example.com&per_page=2');
+    expect(first.data.map((user) => user.id)).toEqual(matches.slice(0, 2));
+    expect(first.meta).toEqual({ current_page: 1, per_page: 2, total: 3, next_after: matches[1] });
+    const second = await list('search=example.com&per_page=2&page=2');
+    expect(second.data.map((user) => user.id)).toEqual(matches.slice(2));
+    expect(second.meta).toEqual({ current_page: 2, per_page: 2, total: 3, next_after: null });
+    const byKeyset = await list(`search=example.com&per_page=2&after=${matches[1]}`);
+    expect(byKeyset.data.map((user) => user.id)).toEqual(matches.slice(2));
+    expect(byKeyset.meta).toEqual({ current_page: 1, per_page: 2, total: 3, next_after: null });
+    const past = await list('search=example.com&per_page=2&page=5');
+    expect(past).toEqual({ data: [], meta: { current_page: 5, per_page: 2, total: 3, next_after: null } });
+    expect(await list('search=nobody')).toEqual({
+      data: [],
+      meta: { current_page: 1, per_page: 20, total: 0, next_after: null },
+    });
+  });
+
   it('refuses bad paging parameters with 400 naming the parameter', async () => {
     for (const query of ['per_page=0', 'per_page=101', 'page=0', 'page=abc', 'per_page=1.5', 'after=abc']) {
       const response = await server.call('GET', `${users(listRealm.name)}?${query}`, { token: admin });

@@ -98,3 +98,44 @@ export async function newestFirstPage<T extends { id: string }>(
     meta: { ...pageMeta(query, total), next_after: rows.length > limit && last ? last.id : null },
   };
 }
+
+/**
+ * Below this many characters a `LIKE` pattern holds no trigram: the trigram indexes cannot narrow
+ * it, and a sequential scan is the planner's best choice.
+ */
+const TRIGRAM_LENGTH = 3;
+
+/**
+ * The ids of one page of a substring search over a big table, newest first, and the exact total,
+ * from one scan of the matches (`matches`: a `select id ...` with `?` placeholders for `params`).
+ *
+ * Left to itself, the planner answers "the newest 21 matches" by walking the id index backwards
+ * and filtering, expecting a match every few thousand rows: the selectivity of `ILIKE '%…%'` is
+ * never estimated below 0.01 % (1,000 rows of 10 million), so a term that matches one user walked
+ * all 10 million rows (15 s), and it counted a family name (100,000 matches, estimated 400,000)
+ * with a sequential scan (7 s). Here the matches are collected once from the trigram indexes (a
+ * materialized CTE has no ORDER BY or LIMIT to tempt it; sequential scans are priced out for this
+ * transaction when the term has a trigram), then counted and the page taken from them: the cost
+ * follows the number of matches, not the size of the table (docs/performance.md, figure 5).
+ */
+export async function searchPageIds(
+  em: EntityManager,
+  search: string,
+  matches: string,
+  params: readonly unknown[],
+  query: CursorPageQuery,
+): Promise<{ ids: string[]; total: number; more: boolean }> {
+  const { limit, offset } = pageWindow(query);
+  const [row] = await em.transactional(async (tx) => {
+    if (search.length >= TRIGRAM_LENGTH) await tx.execute('set local enable_seqscan = off');
+    return tx.execute<{ total: string; ids: string[] }[]>(
+      `with matches as materialized (${matches})
+       select (select count(*) from matches) as total,
+              array(select id from matches ${query.after === undefined ? '' : 'where id < ?'}
+                    order by id desc limit ? offset ?) as ids`,
+      [...params, ...(query.after === undefined ? [] : [query.after]), limit + 1, offset],
+    );
+  });
+  const ids = row?.ids ?? [];
+  return { ids: ids.slice(0, limit), total: Number(row?.total ?? 0), more: ids.length > limit };
+}

@@ -13,11 +13,14 @@ import type { Orm } from '../db/orm.ts';
 import {
   type CursorPage,
   type CursorPageQuery,
+  containsPattern,
   newestFirstPage,
   type Page,
   type PageQuery,
   paged,
+  pageMeta,
   searchFilter,
+  searchPageIds,
 } from '../db/pagination.ts';
 import { deleteRow, type RowCheck, updateRow } from '../db/row-version.ts';
 import { runStatement } from '../db/statement.ts';
@@ -165,10 +168,24 @@ export class UserService {
    * count for an unfiltered `total`.
    */
   list(realmId: string, query: CursorPageQuery & Pick<CursorListQuery, 'search'>): Promise<CursorPage<User>> {
-    const where = { realmId, ...searchFilter(query.search, ['email', 'username', 'name']) };
-    return newestFirstPage<User>(this.#orm.em, UserEntity, where, query, () =>
-      query.search ? this.#orm.em.count(UserEntity, where) : this.#count(realmId),
+    if (query.search) return this.#search(realmId, query.search, query);
+    return newestFirstPage<User>(this.#orm.em, UserEntity, { realmId }, query, () => this.#count(realmId));
+  }
+
+  /** `search` in email, username and name: the matches from the trigram indexes, then the page's rows. */
+  async #search(realmId: string, search: string, query: CursorPageQuery): Promise<CursorPage<User>> {
+    const pattern = containsPattern(search);
+    const { ids, total, more } = await searchPageIds(
+      this.#orm.em,
+      search,
+      'select id from users where realm_id = ? and (email ilike ? or username ilike ? or name ilike ?)',
+      [realmId, pattern, pattern, pattern],
+      query,
     );
+    const items =
+      ids.length === 0 ? [] : await this.#orm.em.find(UserEntity, { id: { $in: ids } }, { orderBy: { id: 'desc' } });
+    const last = items.at(-1);
+    return { items, meta: { ...pageMeta(query, total), next_after: more && last ? last.id : null } };
   }
 
   /** The realm's user count, kept by triggers on `users` (migration RealmUserCounts): 16 rows at most, not a scan. */
