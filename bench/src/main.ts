@@ -120,11 +120,11 @@ async function main(): Promise<void> {
 
   const rows: Row[] = [];
   const profiles: string[] = [];
+  // Every figure is of the server the package ships (and the Dockerfile runs): its build.
+  progress('building the server (npm run build)');
+  const buildLog = openSync(path.join(s.workDir, 'build.log'), 'a');
+  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', buildLog, buildLog] });
   if (['tokens', 'dpop', 'management', 'signin', 'profile'].some((section) => sections.has(section as Section))) {
-    // The figures are of the server the package ships (and the Dockerfile runs): its build.
-    progress('building the server (npm run build)');
-    const buildLog = openSync(path.join(s.workDir, 'build.log'), 'a');
-    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', buildLog, buildLog] });
     const databaseUrl = await freshDatabase(s, `${s.dbPrefix}_run`);
     const serverOptions = { databaseUrl, dataDir: path.join(s.workDir, 'run-data'), logLevel: s.logLevel };
     progress('Realmkit first start on PostgreSQL (migrations, master realm)');

@@ -236,6 +236,20 @@ export function profiledLoads(client: { clientId: string; clientSecret: string }
       },
     },
     {
+      // Figure 6: creating users with a password (argon2id on libuv's pool), as its load does.
+      name: 'create-user',
+      spec: async (rk) => ({
+        method: 'POST',
+        headers: { authorization: `Bearer ${rk.admin.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          email: `profiled-{{n}}-${Date.now()}@bench.test`,
+          name: 'Bench User',
+          password: 'correct horse battery staple',
+        }),
+        paths: ['/api/v1/bench/users'],
+      }),
+    },
+    {
       // Figure 12: the same read with a DPoP-bound token of the bench's admin client, a proof per request.
       name: 'get-user-dpop',
       spec: async (rk) => {

@@ -108,6 +108,20 @@ export async function startRealmkit(
   return { url, child, admin: new AdminApi(url, token as string), startedAt, readyAt, stop: () => child.stop() };
 }
 
+/**
+ * `realmkit migrate` on `databaseUrl`, waited for to the end: a migration that builds an index
+ * over millions of users takes minutes, longer than {@link startRealmkit} waits for a start.
+ */
+export async function migrateRealmkit(databaseUrl: string, dataDir: string, logFile: string): Promise<void> {
+  const child = spawnNode(BUILT_SERVER, ['migrate'], {
+    logFile,
+    sourceConditions: false,
+    env: { DATABASE_URL: databaseUrl, REALMKIT_DATA_DIR: dataDir, REALMKIT_SECRET_KEY: BENCH_SECRET_KEY },
+  });
+  const code = await child.exited;
+  if (code !== 0) throw new Error(`realmkit migrate exited with ${code} (log: ${logFile})`);
+}
+
 /** Just enough of the Management API to set a benchmark up. */
 export class AdminApi {
   readonly #url: string;

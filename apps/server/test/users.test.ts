@@ -180,6 +180,10 @@ describe('users: listing', () => {
     expect(await search('%')).toEqual(['percent@example.com']);
     expect(await search('_')).toEqual(['ann@example.com']);
     expect(await search('nobody')).toEqual([]);
+    // A term with whitespace is looked for in names only (emails and usernames have none).
+    expect(await search('ann LEE')).toEqual(['ann@example.com']);
+    expect(await search('n L')).toEqual(['ann@example.com']);
+    expect(await search('john doe ')).toEqual([]);
   });
 
   it('pages a search by page and by keyset, its total counting every match on every page', async () => {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import pg from 'pg';
 import { load } from '../loadgen.ts';
-import { type Realmkit, startRealmkit } from '../realmkit.ts';
+import { migrateRealmkit, type Realmkit, startRealmkit } from '../realmkit.ts';
 import { fmt, loadWarning, progress, type Row } from '../report.ts';
 import { countUsers, FAMILY_NAMES, seededUser, seedUsers } from '../seed-users.ts';
 import { adminSql, databaseExists, freshDatabase, type Settings } from '../settings.ts';
@@ -95,6 +95,8 @@ export async function millionFigures(s: Settings, rows: Row[], options: { explai
   const name = `${s.dbPrefix}_users_${s.users}`;
   const databaseUrl = `${s.pgBase}/${name}`;
   if (!(await databaseExists(s, name))) await adminSql(s, `create database ${name}`);
+  progress(`migrating ${name} (realmkit migrate)`);
+  await migrateRealmkit(databaseUrl, path.join(s.workDir, 'million-data'), path.join(s.workDir, 'million-migrate.log'));
   let rk = await startOn(s, databaseUrl, 'start');
   try {
     let realm = await rk.admin.ensureRealm(REALM);
