@@ -1,4 +1,4 @@
-import type { EntityName, FilterQuery } from '@mikro-orm/core';
+import type { EntityDictionary, EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CursorListQuery, CursorPageMeta, ListQuery, PageMeta } from '@realmkit/contract';
 
@@ -58,6 +58,46 @@ export interface CursorPage<T> {
   meta: CursorPageMeta;
 }
 
+/** Where a newest-first list reads: the rows of one realm, and those matching `search` in any of `searchIn`. */
+export interface RealmListFilter<T> {
+  realmId: string;
+  /** Matched as {@link searchFilter} does: anywhere, case-insensitively, `%`, `_` and `\` literal. */
+  search?: string | undefined;
+  searchIn: readonly (keyof T & string)[];
+}
+
+/** An entity's table and the column of each property, quoted: what the statements below are written with. */
+function tableOf(em: EntityManager, entity: EntityName<object>) {
+  const meta = em.getMetadata().get(entity);
+  const properties = meta.properties as Record<string, { fieldNames?: string[] } | undefined>;
+  const column = (property: string) => {
+    const name = properties[property]?.fieldNames?.[0];
+    if (!name) throw new Error(`${meta.className} has no ${property} column`);
+    return `"${name}"`;
+  };
+  return { meta, table: `"${meta.tableName}"`, column };
+}
+
+/** `filter` (and the `after` cursor) as a `where` clause with `?` placeholders, and their values. */
+function whereOf<T>(
+  column: (property: string) => string,
+  filter: RealmListFilter<T>,
+  after?: string,
+): { sql: string; params: unknown[] } {
+  let sql = `${column('realmId')} = ?`;
+  const params: unknown[] = [filter.realmId];
+  if (filter.search) {
+    const pattern = containsPattern(filter.search);
+    sql += ` and (${filter.searchIn.map((property) => `${column(property)} ilike ?`).join(' or ')})`;
+    for (const _ of filter.searchIn) params.push(pattern);
+  }
+  if (after !== undefined) {
+    sql += ` and ${column('id')} < ?`;
+    params.push(after);
+  }
+  return { sql, params };
+}
+
 /**
  * One page of a newest-first list (`ORDER BY id DESC`; ids are time-ordered) of a big table,
  * with the techniques that keep page 10,000 of a million rows cheap (docs/performance.md):
@@ -68,33 +108,51 @@ export interface CursorPage<T> {
  * - a keyset cursor: with `after`, only ids below it, so the depth costs nothing at all;
  * - one id beyond the page tells whether another follows (`next_after`), no count needed;
  * - `total` comes from `count`, run alongside, which the caller may answer from a maintained
- *   count when there is no filter.
+ *   count when there is no filter ({@link countInRealm} otherwise).
+ *
+ * The statement is written here, and its rows come back as plain objects of the entity's
+ * properties, not managed by `em`: a list page is only presented, and MikroORM's query building
+ * and entity hydration (each row merged into the identity map) were most of the server's time
+ * for the first page of 20 users (docs/performance.md, figure 4).
  */
 export async function newestFirstPage<T extends { id: string }>(
   em: EntityManager,
   entity: EntityName<T>,
-  where: FilterQuery<T>,
+  filter: RealmListFilter<T>,
   query: CursorPageQuery,
   count: () => Promise<number>,
 ): Promise<CursorPage<T>> {
   const { limit, offset } = pageWindow(query);
-  const filter = query.after === undefined ? where : { $and: [where, { id: { $lt: query.after } }] };
-  // (`never`: the builder's generics cannot follow a filter on a generic entity; `find` checks it.)
-  const ids = em
-    .createQueryBuilder(entity)
-    .select('id' as never)
-    .where(filter as never)
-    .orderBy({ id: 'desc' } as never)
-    .limit(limit + 1)
-    .offset(offset);
+  const { meta, table, column } = tableOf(em, entity as EntityName<object>);
+  const where = whereOf(column, filter, query.after);
+  const id = column('id');
+  const sql =
+    `select * from ${table} where ${id} in ` +
+    `(select ${id} from ${table} where ${where.sql} order by ${id} desc limit ? offset ?) order by ${id} desc`;
   const [rows, total] = await Promise.all([
-    em.find(entity, { id: { $in: ids } } as FilterQuery<T>, { orderBy: { id: 'desc' } as never }),
+    em.execute<EntityDictionary<T>[]>(sql, [...where.params, limit + 1, offset]),
     count(),
   ]);
-  const items = rows.slice(0, limit);
+  const driver = em.getDriver();
+  const items = rows.slice(0, limit).map((row) => driver.mapResult(row, meta) as unknown as T);
   const last = items.at(-1);
   return {
     items,
     meta: { ...pageMeta(query, total), next_after: rows.length > limit && last ? last.id : null },
   };
+}
+
+/** How many rows of the realm match `filter`: the `total` of a filtered {@link newestFirstPage}. */
+export async function countInRealm<T>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  filter: RealmListFilter<T>,
+): Promise<number> {
+  const { table, column } = tableOf(em, entity as EntityName<object>);
+  const where = whereOf(column, filter);
+  const [row] = await em.execute<{ total: string | number }[]>(
+    `select count(*) as total from ${table} where ${where.sql}`,
+    where.params,
+  );
+  return Number(row?.total ?? 0);
 }

@@ -7,12 +7,13 @@ import {
   type ListQuery,
   type UpdateUserBody,
 } from '@realmkit/contract';
-import { findInRealm } from '../db/find-in-realm.ts';
+import { findInRealm, readInRealm } from '../db/find-in-realm.ts';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
 import {
   type CursorPage,
   type CursorPageQuery,
+  countInRealm,
   newestFirstPage,
   type Page,
   type PageQuery,
@@ -165,9 +166,9 @@ export class UserService {
    * count for an unfiltered `total`.
    */
   list(realmId: string, query: CursorPageQuery & Pick<CursorListQuery, 'search'>): Promise<CursorPage<User>> {
-    const where = { realmId, ...searchFilter(query.search, ['email', 'username', 'name']) };
-    return newestFirstPage<User>(this.#orm.em, UserEntity, where, query, () =>
-      query.search ? this.#orm.em.count(UserEntity, where) : this.#count(realmId),
+    const filter = { realmId, search: query.search, searchIn: ['email', 'username', 'name'] as const };
+    return newestFirstPage<User>(this.#orm.em, UserEntity, filter, query, () =>
+      query.search ? countInRealm(this.#orm.em, UserEntity, filter) : this.#count(realmId),
     );
   }
 
@@ -182,6 +183,13 @@ export class UserService {
 
   async get(realmId: string, id: string): Promise<User> {
     const user = await findInRealm(this.#orm.em, UserEntity, id, realmId);
+    if (!user) throw notFound();
+    return user;
+  }
+
+  /** {@link get} for a read that only presents the user: not managed by the request's EntityManager. */
+  async read(realmId: string, id: string): Promise<Readonly<User>> {
+    const user = await readInRealm(this.#orm.em, UserEntity, id, realmId);
     if (!user) throw notFound();
     return user;
   }
