@@ -1,4 +1,4 @@
-import type { EntityName, FilterQuery } from '@mikro-orm/core';
+import type { EntityDictionary, EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CursorListQuery, CursorPageMeta, ListQuery, PageMeta } from '@realmkit/contract';
 
@@ -58,45 +58,44 @@ export interface CursorPage<T> {
   meta: CursorPageMeta;
 }
 
-/**
- * One page of a newest-first list (`ORDER BY id DESC`; ids are time-ordered) of a big table,
- * with the techniques that keep page 10,000 of a million rows cheap (docs/performance.md):
- *
- * - a deferred join: the page's ids come first from an index on the filter and `id` (an
- *   index-only scan that skips `offset` entries without reading a row), then only those rows
- *   are read by primary key, in the same statement;
- * - a keyset cursor: with `after`, only ids below it, so the depth costs nothing at all;
- * - one id beyond the page tells whether another follows (`next_after`), no count needed;
- * - `total` comes from `count`, run alongside, which the caller may answer from a maintained
- *   count when there is no filter.
- */
-export async function newestFirstPage<T extends { id: string }>(
-  em: EntityManager,
-  entity: EntityName<T>,
-  where: FilterQuery<T>,
-  query: CursorPageQuery,
-  count: () => Promise<number>,
-): Promise<CursorPage<T>> {
-  const { limit, offset } = pageWindow(query);
-  const filter = query.after === undefined ? where : { $and: [where, { id: { $lt: query.after } }] };
-  // (`never`: the builder's generics cannot follow a filter on a generic entity; `find` checks it.)
-  const ids = em
-    .createQueryBuilder(entity)
-    .select('id' as never)
-    .where(filter as never)
-    .orderBy({ id: 'desc' } as never)
-    .limit(limit + 1)
-    .offset(offset);
-  const [rows, total] = await Promise.all([
-    em.find(entity, { id: { $in: ids } } as FilterQuery<T>, { orderBy: { id: 'desc' } as never }),
-    count(),
-  ]);
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return {
-    items,
-    meta: { ...pageMeta(query, total), next_after: rows.length > limit && last ? last.id : null },
+/** Where a newest-first list reads: the rows of one realm, and those matching `search` in any of `searchIn`. */
+export interface RealmListFilter<T> {
+  realmId: string;
+  /** Matched as {@link searchFilter} does: anywhere, case-insensitively, `%`, `_` and `\` literal. */
+  search?: string | undefined;
+  searchIn: readonly (keyof T & string)[];
+}
+
+/** An entity's table and the column of each property, quoted: what the statements below are written with. */
+function tableOf(em: EntityManager, entity: EntityName<object>) {
+  const meta = em.getMetadata().get(entity);
+  const properties = meta.properties as Record<string, { fieldNames?: string[] } | undefined>;
+  const column = (property: string) => {
+    const name = properties[property]?.fieldNames?.[0];
+    if (!name) throw new Error(`${meta.className} has no ${property} column`);
+    return `"${name}"`;
   };
+  return { meta, table: `"${meta.tableName}"`, column };
+}
+
+/** `filter` (and the `after` cursor) as a `where` clause with `?` placeholders, and their values. */
+function whereOf<T>(
+  column: (property: string) => string,
+  filter: RealmListFilter<T>,
+  after?: string,
+): { sql: string; params: unknown[] } {
+  let sql = `${column('realmId')} = ?`;
+  const params: unknown[] = [filter.realmId];
+  if (filter.search) {
+    const pattern = containsPattern(filter.search);
+    sql += ` and (${filter.searchIn.map((property) => `${column(property)} ilike ?`).join(' or ')})`;
+    for (const _ of filter.searchIn) params.push(pattern);
+  }
+  if (after !== undefined) {
+    sql += ` and ${column('id')} < ?`;
+    params.push(after);
+  }
+  return { sql, params };
 }
 
 /**
@@ -106,8 +105,67 @@ export async function newestFirstPage<T extends { id: string }>(
 const TRIGRAM_LENGTH = 3;
 
 /**
- * The ids of one page of a substring search over a big table, newest first, and the exact total,
- * from one scan of the matches (`matches`: a `select id ...` with `?` placeholders for `params`).
+ * One page of a newest-first list (`ORDER BY id DESC`; ids are time-ordered) of a big table,
+ * with the techniques that keep page 10,000 of ten million rows cheap (docs/performance.md):
+ *
+ * - a deferred join: the page's ids come first from an index on the filter and `id` (an
+ *   index-only scan that skips `offset` entries without reading a row), then only those rows
+ *   are read by primary key, in the same statement;
+ * - a keyset cursor: with `after`, only ids below it, so the depth costs nothing at all;
+ * - one id beyond the page tells whether another follows (`next_after`), no count needed;
+ * - without a search, `total` comes from `count`, run alongside, which the caller may answer from
+ *   a maintained count; with one, from the search itself ({@link searchedPage}).
+ *
+ * The statements are written here, and the rows come back as plain objects of the entity's
+ * properties, not managed by `em`: a list page is only presented, and MikroORM's query building
+ * and entity hydration (each row merged into the identity map) were most of the server's time
+ * for the first page of 20 users (docs/performance.md, figure 4).
+ */
+export async function newestFirstPage<T extends { id: string }>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  filter: RealmListFilter<T>,
+  query: CursorPageQuery,
+  count: () => Promise<number>,
+): Promise<CursorPage<T>> {
+  const { limit, offset } = pageWindow(query);
+  const { meta, table, column } = tableOf(em, entity as EntityName<object>);
+  const id = column('id');
+  let rows: EntityDictionary<T>[];
+  let total: number;
+  let more: boolean;
+  if (filter.search) {
+    const page = await searchedPage(em, filter.search, table, id, whereOf(column, filter), query);
+    ({ total, more } = page);
+    rows =
+      page.ids.length === 0
+        ? []
+        : await em.execute<EntityDictionary<T>[]>(
+            `select * from ${table} where ${id} in (${page.ids.map(() => '?').join(', ')}) order by ${id} desc`,
+            page.ids,
+          );
+  } else {
+    const where = whereOf(column, filter, query.after);
+    const sql =
+      `select * from ${table} where ${id} in ` +
+      `(select ${id} from ${table} where ${where.sql} order by ${id} desc limit ? offset ?) order by ${id} desc`;
+    let found: EntityDictionary<T>[];
+    [found, total] = await Promise.all([
+      em.execute<EntityDictionary<T>[]>(sql, [...where.params, limit + 1, offset]),
+      count(),
+    ]);
+    rows = found.slice(0, limit);
+    more = found.length > limit;
+  }
+  const driver = em.getDriver();
+  const items = rows.map((row) => driver.mapResult(row, meta) as unknown as T);
+  const last = items.at(-1);
+  return { items, meta: { ...pageMeta(query, total), next_after: more && last ? last.id : null } };
+}
+
+/**
+ * The ids of one page of a substring search, newest first, and the exact total, from one scan of
+ * the matches of `matching` (the realm and the search, not the cursor: `total` counts every match).
  *
  * Left to itself, the planner answers "the newest 21 matches" by walking the id index backwards
  * and filtering, expecting a match every few thousand rows: the selectivity of `ILIKE '%…%'` is
@@ -116,24 +174,25 @@ const TRIGRAM_LENGTH = 3;
  * with a sequential scan (7 s). Here the matches are collected once from the trigram indexes (a
  * materialized CTE has no ORDER BY or LIMIT to tempt it; sequential scans are priced out for this
  * transaction when the term has a trigram), then counted and the page taken from them: the cost
- * follows the number of matches, not the size of the table (docs/performance.md, figure 5).
+ * follows the number of matches, not the size of the table (decision 0034).
  */
-export async function searchPageIds(
+async function searchedPage(
   em: EntityManager,
   search: string,
-  matches: string,
-  params: readonly unknown[],
+  table: string,
+  id: string,
+  matching: { sql: string; params: unknown[] },
   query: CursorPageQuery,
 ): Promise<{ ids: string[]; total: number; more: boolean }> {
   const { limit, offset } = pageWindow(query);
   const [row] = await em.transactional(async (tx) => {
     if (search.length >= TRIGRAM_LENGTH) await tx.execute('set local enable_seqscan = off');
     return tx.execute<{ total: string; ids: string[] }[]>(
-      `with matches as materialized (${matches})
+      `with matches as materialized (select ${id} from ${table} where ${matching.sql})
        select (select count(*) from matches) as total,
-              array(select id from matches ${query.after === undefined ? '' : 'where id < ?'}
-                    order by id desc limit ? offset ?) as ids`,
-      [...params, ...(query.after === undefined ? [] : [query.after]), limit + 1, offset],
+              array(select ${id} from matches ${query.after === undefined ? '' : `where ${id} < ?`}
+                    order by ${id} desc limit ? offset ?) as ids`,
+      [...matching.params, ...(query.after === undefined ? [] : [query.after]), limit + 1, offset],
     );
   });
   const ids = row?.ids ?? [];

@@ -7,20 +7,17 @@ import {
   type ListQuery,
   type UpdateUserBody,
 } from '@realmkit/contract';
-import { findInRealm } from '../db/find-in-realm.ts';
+import { findInRealm, readInRealm } from '../db/find-in-realm.ts';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
 import {
   type CursorPage,
   type CursorPageQuery,
-  containsPattern,
   newestFirstPage,
   type Page,
   type PageQuery,
   paged,
-  pageMeta,
   searchFilter,
-  searchPageIds,
 } from '../db/pagination.ts';
 import { deleteRow, type RowCheck, updateRow } from '../db/row-version.ts';
 import { runStatement } from '../db/statement.ts';
@@ -128,6 +125,9 @@ export interface UserSessions {
 }
 
 let absentUserHashValue: Promise<string> | undefined;
+/** What a users search matches: email, username and name (the contract's description of `search`). */
+const SEARCHED = ['email', 'username', 'name'] as const;
+
 /** An argon2id hash of a random password, made once, that unknown accounts are checked against. */
 const absentUserHash = () => (absentUserHashValue ??= hashPassword(randomBytes(24).toString('base64url')));
 
@@ -168,28 +168,13 @@ export class UserService {
    * count for an unfiltered `total`.
    */
   list(realmId: string, query: CursorPageQuery & Pick<CursorListQuery, 'search'>): Promise<CursorPage<User>> {
-    if (query.search) return this.#search(realmId, query.search, query);
-    return newestFirstPage<User>(this.#orm.em, UserEntity, { realmId }, query, () => this.#count(realmId));
-  }
-
-  /** `search` in email, username and name: the matches from the trigram indexes, then the page's rows. */
-  async #search(realmId: string, search: string, query: CursorPageQuery): Promise<CursorPage<User>> {
-    const pattern = containsPattern(search);
     // Emails and usernames hold no whitespace (the contract's Email and Username, on every path
     // that writes them): a term with some can only match a name, and their two trigram indexes,
-    // the costlier half of the search, are not read.
-    const columns = /\s/.test(search) ? ['name'] : ['email', 'username', 'name'];
-    const { ids, total, more } = await searchPageIds(
-      this.#orm.em,
-      search,
-      `select id from users where realm_id = ? and (${columns.map((column) => `${column} ilike ?`).join(' or ')})`,
-      [realmId, ...columns.map(() => pattern)],
-      query,
+    // the costlier half of a search, are not read.
+    const searchIn = query.search && /\s/.test(query.search) ? (['name'] as const) : SEARCHED;
+    return newestFirstPage<User>(this.#orm.em, UserEntity, { realmId, search: query.search, searchIn }, query, () =>
+      this.#count(realmId),
     );
-    const items =
-      ids.length === 0 ? [] : await this.#orm.em.find(UserEntity, { id: { $in: ids } }, { orderBy: { id: 'desc' } });
-    const last = items.at(-1);
-    return { items, meta: { ...pageMeta(query, total), next_after: more && last ? last.id : null } };
   }
 
   /** The realm's user count, kept by triggers on `users` (migration RealmUserCounts): 16 rows at most, not a scan. */
@@ -203,6 +188,13 @@ export class UserService {
 
   async get(realmId: string, id: string): Promise<User> {
     const user = await findInRealm(this.#orm.em, UserEntity, id, realmId);
+    if (!user) throw notFound();
+    return user;
+  }
+
+  /** {@link get} for a read that only presents the user: not managed by the request's EntityManager. */
+  async read(realmId: string, id: string): Promise<Readonly<User>> {
+    const user = await readInRealm(this.#orm.em, UserEntity, id, realmId);
     if (!user) throw notFound();
     return user;
   }

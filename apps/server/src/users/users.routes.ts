@@ -34,7 +34,7 @@ export function usersRoutes(
     }),
     get: async ({ params, res }) => ({
       status: 200,
-      body: { data: presentUser(tagged(res, await users.get(targetRealm(res).id, params.id))) },
+      body: { data: presentUser(tagged(res, await users.read(targetRealm(res).id, params.id))) },
     }),
     update: async ({ params, body, req, res }) => ({
       status: 200,
