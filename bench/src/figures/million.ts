@@ -199,7 +199,7 @@ async function explain(databaseUrl: string, realmId: string, users: number): Pro
   ).rows;
   const [idRow] = (await client.query<{ id: string }>('select id from users where email = $1', [user.email])).rows;
   const emailFragment = user.email.split('@')[0] as string;
-  const searchSetup = 'set local enable_seqscan = off';
+  const searchSetup = "select set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)";
   const statements: [string, string, string?][] = [
     ['First page', page(`"u0"."realm_id" = '${realmId}'`, 0)],
     ['Unfiltered total', `select sum(user_count) as total from realm_user_counts where realm_id = '${realmId}'`],

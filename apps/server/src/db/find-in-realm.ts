@@ -1,5 +1,6 @@
 import type { EntityDictionary, EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { tableOf } from './table-of.ts';
 
 /** The lookup's SQL per entity, written once from its metadata. */
 const statements = new WeakMap<object, string>();
@@ -8,14 +9,8 @@ function statementOf<E extends object>(em: EntityManager, entityName: EntityName
   const key = entityName as object;
   let sql = statements.get(key);
   if (!sql) {
-    const meta = em.getMetadata().get(entityName);
-    const properties = meta.properties as Record<string, { fieldNames?: string[] } | undefined>;
-    const column = (property: string) => {
-      const name = properties[property]?.fieldNames?.[0];
-      if (!name) throw new Error(`${meta.className} has no ${property} column`);
-      return `"${name}"`;
-    };
-    sql = `select * from "${meta.tableName}" where ${column('id')} = ? and ${column('realmId')} = ? limit 1`;
+    const { table, column } = tableOf(em, entityName as EntityName<object>);
+    sql = `select * from ${table} where ${column('id')} = ? and ${column('realmId')} = ? limit 1`;
     statements.set(key, sql);
   }
   return sql;
