@@ -124,10 +124,10 @@ export interface UserSessions {
   endAllOfUserStatement(realmId: string, userId: string): { sql: string; params: unknown[] };
 }
 
-let absentUserHashValue: Promise<string> | undefined;
 /** What a users search matches: email, username and name (the contract's description of `search`). */
 const SEARCHED = ['email', 'username', 'name'] as const;
 
+let absentUserHashValue: Promise<string> | undefined;
 /** An argon2id hash of a random password, made once, that unknown accounts are checked against. */
 const absentUserHash = () => (absentUserHashValue ??= hashPassword(randomBytes(24).toString('base64url')));
 
@@ -490,10 +490,6 @@ export class UserService {
     const problems = await this.passwordProblemsFor(realmId, password, email, field);
     if (problems.length > 0) throw new ValidationError('The password does not meet the policy', problems);
     return this.#passwordWork.run(realmId, () => hashPassword(password));
-  }
-
-  #flush(): Promise<void> {
-    return withConflicts(CONFLICTS, () => this.#orm.em.flush());
   }
 
   /**
