@@ -3,7 +3,6 @@ import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { releaseDeadConnections } from './dead-connections.ts';
 import { migrations } from './migrations/index.ts';
-import { contextEntityManager } from './request-fork.ts';
 
 export interface OrmOptions {
   databaseUrl: string;
@@ -46,8 +45,6 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
     },
     forceUtcTimezone: true,
     allowGlobalContext: false,
-    // A request's EntityManager, forked on first use (request-fork.ts).
-    context: contextEntityManager,
     ensureDatabase: false,
     debug: false,
     logger: options.log ?? (() => {}),

@@ -1,8 +1,7 @@
-import type { MikroORM } from '@mikro-orm/core';
+import { type MikroORM, RequestContext } from '@mikro-orm/core';
 import type { RequestHandler } from 'express';
-import { withRequestFork } from '../db/request-fork.ts';
 
-/** A fresh identity map per request, made when the request first uses it (db/request-fork.ts). */
+/** A fresh identity map per request (MikroORM's request context). */
 export function requestContext(orm: MikroORM): RequestHandler {
-  return (_req, _res, next) => withRequestFork(orm.em, next);
+  return (_req, _res, next) => RequestContext.create(orm.em, next);
 }

@@ -217,8 +217,7 @@ export class UserService {
         : input.password === undefined
           ? null
           : await this.#hashChecked(realmId, input.password, email);
-    const now = new Date();
-    const user: User = {
+    const user = this.#orm.em.create(UserEntity, {
       id: newId(),
       realmId,
       email,
@@ -229,13 +228,8 @@ export class UserService {
       passwordHash,
       isSuspended: input.is_suspended ?? false,
       emailVerified: input.email_verified ?? false,
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-    };
-    // One INSERT, its own transaction: a flush of the unit of work wrapped it in BEGIN and COMMIT,
-    // two more round trips for a create that has nothing else to write (docs/performance.md, figure 6).
-    await withConflicts(CONFLICTS, () => this.#orm.em.insert(UserEntity, user));
+    });
+    await this.#flush();
     return user;
   }
 
@@ -490,6 +484,10 @@ export class UserService {
     const problems = await this.passwordProblemsFor(realmId, password, email, field);
     if (problems.length > 0) throw new ValidationError('The password does not meet the policy', problems);
     return this.#passwordWork.run(realmId, () => hashPassword(password));
+  }
+
+  #flush(): Promise<void> {
+    return withConflicts(CONFLICTS, () => this.#orm.em.flush());
   }
 
   /**
