@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain JavaScript (it runs on the old Node it is about), no declarations
-import { NOTICE_SHOWN_VARIABLE, terminalSessionKey } from '../../../scripts/launcher-notice.mjs';
+import { NOTICE_SHOWN_VARIABLE } from '../../../scripts/launcher-notice.mjs';
 
 // scripts/launch.mjs's "using Node 24" notice (issue 23, item 14): once per terminal session,
 // checked with real processes, in this test's session and in new ones.
@@ -17,6 +17,11 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
+/** A launch: what launch.mjs does about the notice, its mark on stdout (the notice goes to stderr). */
+function launchScript(markerDir: string): string {
+  return `import(${JSON.stringify(MODULE)}).then((m) => process.stdout.write(JSON.stringify(m.noticeOnce('using Node 24\\n', { markerDir: ${JSON.stringify(markerDir)} }))))`;
+}
+
 /**
  * What a launch prints: a Node process calling `noticeOnce` as launch.mjs does, in this session
  * or (`newSession`) in a session of its own, as a new terminal's shell would be.
@@ -24,8 +29,7 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 function launch(markerDir: string, options: { newSession?: boolean; env?: Record<string, string> } = {}) {
   // The test run itself may have been started by the launcher: its mark is not this launch's.
   const { [NOTICE_SHOWN_VARIABLE]: _mark, ...inherited } = process.env;
-  const script = `import(${JSON.stringify(MODULE)}).then((m) => process.stdout.write(JSON.stringify(m.noticeOnce('using Node 24\\n', { markerDir: ${JSON.stringify(markerDir)} }))))`;
-  const child = spawn(process.execPath, ['-e', script], {
+  const child = spawn(process.execPath, ['-e', launchScript(markerDir)], {
     env: { ...inherited, ...options.env },
     detached: options.newSession ?? false,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -47,25 +51,52 @@ function launch(markerDir: string, options: { newSession?: boolean; env?: Record
   });
 }
 
-describe('the launcher notice', () => {
-  it.runIf(terminalSessionKey() !== undefined)(
-    'is printed by the first launch of a terminal session only; a new session gets it again',
-    async () => {
-      const markers = path.join(dir, 'sessions');
-      const first = await launch(markers);
-      expect(first.printed).toBe('using Node 24\n');
-      // What the launcher passes on to its command: launches inside it stay quiet.
-      expect(first.passedOn).toEqual({ [NOTICE_SHOWN_VARIABLE]: 'shown' });
-      expect((await launch(markers)).printed).toBe('');
-      expect((await launch(markers)).printed).toBe('');
+/**
+ * What launches print in one new terminal session: a detached process leads it, as a terminal's
+ * shell does, and runs `count` launches one after the other as its children (they stay in it).
+ * The test run's own session may have none to give (CI's processes can run in session 0).
+ */
+async function terminal(markerDir: string, count: number) {
+  const script = `
+    const { spawnSync } = require('node:child_process');
+    const results = [];
+    for (let i = 0; i < ${count}; i++) {
+      const child = spawnSync(process.execPath, ['-e', ${JSON.stringify(launchScript(markerDir))}], { encoding: 'utf8' });
+      if (child.status !== 0) throw new Error(child.stderr);
+      results.push({ printed: child.stderr, passedOn: JSON.parse(child.stdout) });
+    }
+    process.stdout.write(JSON.stringify(results));`;
+  const { [NOTICE_SHOWN_VARIABLE]: _mark, ...inherited } = process.env;
+  const leader = spawn(process.execPath, ['-e', script], {
+    env: inherited,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  leader.stdout.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  leader.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const code = await new Promise((resolve) => leader.once('close', resolve));
+  if (code !== 0) throw new Error(`exit ${code}: ${stderr}`);
+  return JSON.parse(stdout) as { printed: string; passedOn: Record<string, string> }[];
+}
 
-      // Another terminal: a session of its own, once too.
-      expect((await launch(markers, { newSession: true })).printed).toBe('using Node 24\n');
-      // (Each detached launch leads a new session: each is "another terminal".)
-      expect((await launch(markers, { newSession: true })).printed).toBe('using Node 24\n');
-      expect((await launch(markers)).printed).toBe('');
-    },
-  );
+describe('the launcher notice', () => {
+  it('is printed by the first launch of a terminal session only; another terminal gets it again', async () => {
+    const markers = path.join(dir, 'sessions');
+    const first = await terminal(markers, 3);
+    expect(first.map((launched) => launched.printed)).toEqual(['using Node 24\n', '', '']);
+    // What the launcher passes on to its command: launches inside it stay quiet.
+    expect(first[0]?.passedOn).toEqual({ [NOTICE_SHOWN_VARIABLE]: 'shown' });
+
+    // Another terminal: a session of its own, once too.
+    const second = await terminal(markers, 2);
+    expect(second.map((launched) => launched.printed)).toEqual(['using Node 24\n', '']);
+  });
 
   it('is not printed inside a launched command (the mark in its environment), in any session', async () => {
     const markers = path.join(dir, 'nested');
