@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import type { BootstrapResult } from './bootstrap/bootstrap.ts';
 import type { Clock } from './clock/clock.ts';
+import { settlesWithin } from './clock/within.ts';
 import type { Config } from './config/config.ts';
 import { answerWhileStarting } from './health/while-starting.ts';
 import { answerClientError } from './http/client-error.ts';
@@ -124,7 +125,14 @@ export async function startServer(config: Config, logger: Logger, options: Start
         // Sign-ins' audit entries are written after their pages answered: before the database closes.
         await services.auditLogs.settled();
         await rateLimits?.close();
-        await opened.close();
+        // Bounded: a pool client that is never released (a driver's race, a query that never
+        // returns) must not keep a stopping server alive past its deadline.
+        if (!(await settlesWithin(config.shutdownTimeoutMs, opened.close()))) {
+          logger.warn(
+            { timeoutMs: config.shutdownTimeoutMs },
+            'shutdown timeout: the database pool did not close; stopping without it',
+          );
+        }
       },
     };
   } catch (error) {
