@@ -23,15 +23,15 @@ function launchScript(markerDir: string): string {
 }
 
 /**
- * What a launch prints: a Node process calling `noticeOnce` as launch.mjs does, in this session
- * or (`newSession`) in a session of its own, as a new terminal's shell would be.
+ * Runs `script` in a Node process without the launcher's mark in its environment (the test run
+ * itself may have been started by the launcher: its mark is not the script's); its output, once
+ * it exited 0. `detached`: in a session of its own, as a new terminal's shell would be.
  */
-function launch(markerDir: string, options: { newSession?: boolean; env?: Record<string, string> } = {}) {
-  // The test run itself may have been started by the launcher: its mark is not this launch's.
+function runNode(script: string, options: { detached?: boolean; env?: Record<string, string> } = {}) {
   const { [NOTICE_SHOWN_VARIABLE]: _mark, ...inherited } = process.env;
-  const child = spawn(process.execPath, ['-e', launchScript(markerDir)], {
+  const child = spawn(process.execPath, ['-e', script], {
     env: { ...inherited, ...options.env },
-    detached: options.newSession ?? false,
+    detached: options.detached ?? false,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -42,13 +42,22 @@ function launch(markerDir: string, options: { newSession?: boolean; env?: Record
   child.stderr.on('data', (chunk) => {
     stderr += chunk;
   });
-  return new Promise<{ printed: string; passedOn: Record<string, string> }>((resolve, reject) => {
+  return new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code) => {
       if (code !== 0) reject(new Error(`exit ${code}: ${stderr}`));
-      else resolve({ printed: stderr, passedOn: JSON.parse(stdout) });
+      else resolve({ stdout, stderr });
     });
   });
+}
+
+/**
+ * What a launch prints: a Node process calling `noticeOnce` as launch.mjs does, in this session
+ * or (`newSession`) in a session of its own.
+ */
+async function launch(markerDir: string, options: { newSession?: boolean; env?: Record<string, string> } = {}) {
+  const { stdout, stderr } = await runNode(launchScript(markerDir), { detached: options.newSession, env: options.env });
+  return { printed: stderr, passedOn: JSON.parse(stdout) as Record<string, string> };
 }
 
 /**
@@ -66,22 +75,7 @@ async function terminal(markerDir: string, count: number) {
       results.push({ printed: child.stderr, passedOn: JSON.parse(child.stdout) });
     }
     process.stdout.write(JSON.stringify(results));`;
-  const { [NOTICE_SHOWN_VARIABLE]: _mark, ...inherited } = process.env;
-  const leader = spawn(process.execPath, ['-e', script], {
-    env: inherited,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  leader.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  leader.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const code = await new Promise((resolve) => leader.once('close', resolve));
-  if (code !== 0) throw new Error(`exit ${code}: ${stderr}`);
+  const { stdout } = await runNode(script, { detached: true });
   return JSON.parse(stdout) as { printed: string; passedOn: Record<string, string> }[];
 }
 
