@@ -2,12 +2,14 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { Agent, request } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drainable } from '../src/http/graceful-shutdown.ts';
 import { capturingLogger } from './support/capturing-logger.ts';
 import { freshDatabase } from './support/fresh-database.ts';
 import { waitFor } from './support/outbox-helpers.ts';
@@ -213,6 +215,23 @@ async function hashStorm(url: string, token: string, realm: string, count: numbe
   await first;
   for (const socket of sockets) socket.destroy();
 }
+
+describe('a response the app destroyed (an error after its head went out), at a stop', () => {
+  it('is finished: the drain does not wait for the deadline', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{');
+      setImmediate(() => res.destroy());
+    });
+    const http = drainable(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await fetch(`http://127.0.0.1:${port}/`)
+      .then((response) => response.text())
+      .catch(() => {});
+    expect(await http.drain(10_000)).toEqual({ cutRequests: 0 });
+  });
+});
 
 describe('a database connection never given back, at a stop', () => {
   it('holds the stop up for REALMKIT_SHUTDOWN_TIMEOUT_MS at most, then logs it', async () => {

@@ -25,8 +25,8 @@ export interface Drainable {
  * A request counts as in flight until the app ends its response, not until its connection
  * closes: when a client hangs up, the handler runs on (an argon2 hash, then a write and its
  * audit entry), and what closes after the drain (the database pool) must outlive it. The end is
- * seen by wrapping `res.end` before the app's first middleware, so that every later wrapper
- * (the response hooks') calls through it once its own work is done.
+ * seen by wrapping `res.end` (and `res.destroy`) before the app's first middleware, so that
+ * every later wrapper (the response hooks') calls through it once its own work is done.
  */
 export function drainable(server: Server): Drainable {
   const atWork = new Set<ServerResponse>();
@@ -37,13 +37,23 @@ export function drainable(server: Server): Drainable {
   server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
     if (draining) res.setHeader('Connection', 'close');
     atWork.add(res);
-    const end = res.end;
-    res.end = function (this: ServerResponse, ...args: unknown[]) {
+    const { end, destroy } = res;
+    const finished = () => {
       res.end = end;
+      res.destroy = destroy;
       atWork.delete(res);
       if (atWork.size === 0) onFinished?.();
+    };
+    res.end = function (this: ServerResponse, ...args: unknown[]) {
+      finished();
       return (end as (...args: unknown[]) => ServerResponse).apply(this, args);
     } as ServerResponse['end'];
+    // The app gives up on a response it cannot finish (an error after its head went out) by
+    // destroying it: done too. (A client hanging up closes the socket; it does not call this.)
+    res.destroy = function (this: ServerResponse, error?: Error) {
+      finished();
+      return destroy.call(this, error);
+    };
     res.once('close', () => {
       // Once Node has let go of the connection, it is idle: close it rather than wait for the client.
       if (draining) setImmediate(() => server.closeIdleConnections());
